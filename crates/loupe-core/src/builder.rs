@@ -1,0 +1,311 @@
+//! Collecting spans from one or more files, then building traces and trees.
+
+use crate::diagnostics::{DiagnosticKind, Diagnostics};
+use crate::error::ImportError;
+use crate::format::{self, Detected, Format};
+use crate::ids::{SpanId, TraceId};
+use crate::import as importers;
+use crate::input;
+use crate::llm::{LlmFacts, LlmProbe};
+use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, SpanFlags, StatusCode};
+use crate::set::{AttrTable, EventTable, LinkTable, NO_SPAN, Source, SpanColumns, TraceSet};
+use crate::strings::{Interner, StrId};
+use crate::tree;
+
+/// One span as an importer hands it over. Attribute, event and link rows were pushed first.
+pub(crate) struct SpanDraft {
+    pub trace_id: Option<TraceId>,
+    pub span_id: Option<SpanId>,
+    pub parent_id: Option<SpanId>,
+    pub name: StrId,
+    pub service: StrId,
+    pub scope: StrId,
+    pub resource: u32,
+    pub otel_kind: OtelKind,
+    pub status: StatusCode,
+    pub status_message: StrId,
+    pub start: Option<Nanos>,
+    pub end: Option<Nanos>,
+    pub attrs: Rows,
+    pub events: Rows,
+    pub links: Rows,
+    pub raw: RawRef,
+    pub facts: LlmFacts,
+}
+
+/// What importing one file produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileReport {
+    /// Index of the file among the builder's sources.
+    pub source: u32,
+    /// The detected format.
+    pub format: Format,
+    /// Spans read from it.
+    pub spans: usize,
+    /// Problems that lost or altered part of it.
+    pub warnings: Vec<String>,
+}
+
+/// Table lengths before a file, so a failed file leaves nothing behind.
+struct Mark {
+    spans: usize,
+    usages: usize,
+    attrs: usize,
+    events: usize,
+    links: usize,
+    resources: usize,
+}
+
+/// Accumulates files; [`TraceSetBuilder::finish`] builds the [`TraceSet`].
+#[derive(Default)]
+pub struct TraceSetBuilder {
+    pub(crate) strings: Interner,
+    pub(crate) spans: SpanColumns,
+    pub(crate) usages: Vec<crate::llm::Usage>,
+    pub(crate) attrs: AttrTable,
+    pub(crate) events: EventTable,
+    pub(crate) links: LinkTable,
+    pub(crate) resources: Vec<Rows>,
+    sources: Vec<Source>,
+    diagnostics: Diagnostics,
+    next_synthetic: u64,
+}
+
+impl TraceSetBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Spans collected so far.
+    pub fn span_count(&self) -> usize {
+        self.spans.name.len()
+    }
+
+    /// Imports one file. On error nothing of the file is kept, and other files are unaffected.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileReport, ImportError> {
+        let text = input::to_text(bytes)?;
+        let source = u32::try_from(self.sources.len()).map_err(|_| ImportError::TooLarge)?;
+        let mark = self.mark();
+        let mut diags = Diagnostics::default();
+        let detected = format::detect(&text)?;
+        let format = match &detected {
+            Detected::Document(f, _) | Detected::Lines(f) => *f,
+        };
+        let mut ctx = importers::Context {
+            builder: self,
+            text: &text,
+            source,
+            diags: &mut diags,
+        };
+        let result = match detected {
+            Detected::Document(_, doc) => importers::otlp_json::import_document(&mut ctx, doc),
+            Detected::Lines(_) => importers::otlp_json::import_lines(&mut ctx),
+        };
+        let spans = self.span_count() - mark.spans;
+        if let Err(e) = result {
+            self.rollback(&mark);
+            return Err(e);
+        }
+        if spans == 0 && diags.count(DiagnosticKind::SkippedSpan) > 0 {
+            self.rollback(&mark);
+            let first = diags
+                .kept()
+                .iter()
+                .find(|d| d.kind == DiagnosticKind::SkippedSpan)
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            return Err(ImportError::NoValidSpans {
+                first,
+                count: diags.count(DiagnosticKind::SkippedSpan),
+            });
+        }
+        let warnings = diags.lines(Some(source));
+        self.diagnostics.extend(diags);
+        self.sources.push(Source {
+            name: name.to_string(),
+            format,
+            text: text.into_boxed_str(),
+        });
+        Ok(FileReport {
+            source,
+            format,
+            spans,
+            warnings,
+        })
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            spans: self.span_count(),
+            usages: self.usages.len(),
+            attrs: self.attrs.key.len(),
+            events: self.events.name.len(),
+            links: self.links.span_id.len(),
+            resources: self.resources.len(),
+        }
+    }
+
+    fn rollback(&mut self, m: &Mark) {
+        self.spans.truncate(m.spans);
+        self.usages.truncate(m.usages);
+        self.attrs.key.truncate(m.attrs);
+        self.attrs.value.truncate(m.attrs);
+        self.events.time.truncate(m.events);
+        self.events.name.truncate(m.events);
+        self.events.attrs.truncate(m.events);
+        self.links.trace_id.truncate(m.links);
+        self.links.span_id.truncate(m.links);
+        self.links.attrs.truncate(m.links);
+        self.resources.truncate(m.resources);
+    }
+
+    /// Interns a string.
+    pub(crate) fn intern(&mut self, s: &str) -> StrId {
+        self.strings.intern(s)
+    }
+
+    /// Number of attribute rows, to open a [`Rows`] range.
+    pub(crate) fn attr_len(&self) -> u32 {
+        self.attrs.key.len() as u32
+    }
+
+    /// Appends an attribute row, letting `probe` see it.
+    pub(crate) fn push_attr(&mut self, key: StrId, value: AttrValue, probe: Option<&mut LlmProbe>) {
+        if let Some(probe) = probe {
+            probe.observe(self.strings.resolve(key), value, &self.strings);
+        }
+        self.attrs.key.push(key);
+        self.attrs.value.push(value);
+    }
+
+    /// Appends an event row.
+    pub(crate) fn push_event(&mut self, time: Option<Nanos>, name: StrId, attrs: Rows) {
+        self.events.time.push(time);
+        self.events.name.push(name);
+        self.events.attrs.push(attrs);
+    }
+
+    /// Number of event rows.
+    pub(crate) fn event_len(&self) -> u32 {
+        self.events.name.len() as u32
+    }
+
+    /// Appends a link row.
+    pub(crate) fn push_link(
+        &mut self,
+        trace_id: Option<TraceId>,
+        span_id: Option<SpanId>,
+        attrs: Rows,
+    ) {
+        self.links.trace_id.push(trace_id);
+        self.links.span_id.push(span_id);
+        self.links.attrs.push(attrs);
+    }
+
+    /// Number of link rows.
+    pub(crate) fn link_len(&self) -> u32 {
+        self.links.span_id.len() as u32
+    }
+
+    /// Registers a resource's attribute rows and returns its index.
+    pub(crate) fn push_resource(&mut self, attrs: Rows) -> u32 {
+        self.resources.push(attrs);
+        (self.resources.len() - 1) as u32
+    }
+
+    /// Appends a span, replacing missing ids and noting missing timestamps.
+    pub(crate) fn push_span(&mut self, d: SpanDraft, diags: &mut Diagnostics) {
+        let mut flags = 0u8;
+        let name = d.name;
+        let describe = |s: &Interner| format!("span '{}'", s.resolve(name));
+        let span_id = match d.span_id {
+            Some(id) => id,
+            None => {
+                flags |= SpanFlags::SYNTHETIC_ID;
+                self.next_synthetic += 1;
+                let what = describe(&self.strings);
+                diags.report(Some(d.raw.source), DiagnosticKind::SyntheticId, || {
+                    format!(
+                        "{what} has an empty or all-zero span id; Loupe gave it a synthetic one"
+                    )
+                });
+                SpanId(u64::MAX - self.next_synthetic)
+            }
+        };
+        let trace_id = d.trace_id.unwrap_or_else(|| {
+            let what = describe(&self.strings);
+            diags.report(Some(d.raw.source), DiagnosticKind::SyntheticId, || {
+                format!("{what} has an empty or all-zero trace id; it is grouped under trace 0")
+            });
+            TraceId(0)
+        });
+        let (start, end) = match (d.start, d.end) {
+            (Some(s), Some(e)) => (s, e),
+            (s, e) => {
+                flags |= SpanFlags::NO_TIMESTAMPS;
+                let what = describe(&self.strings);
+                diags.report(
+                    Some(d.raw.source),
+                    DiagnosticKind::MissingTimestamps,
+                    || format!("{what} has no start or end time"),
+                );
+                let t = s.or(e).unwrap_or(0);
+                (t, t)
+            }
+        };
+        let usage = if d.facts.usage.has_tokens() || d.facts.usage.cost_usd.is_some() {
+            self.usages.push(d.facts.usage);
+            (self.usages.len() - 1) as u32
+        } else {
+            NO_SPAN
+        };
+        let c = &mut self.spans;
+        c.trace_id.push(trace_id);
+        c.span_id.push(span_id);
+        c.parent_id.push(d.parent_id);
+        c.name.push(d.name);
+        c.service.push(d.service);
+        c.scope.push(d.scope);
+        c.resource.push(d.resource);
+        c.otel_kind.push(d.otel_kind);
+        c.kind.push(d.facts.kind);
+        c.status.push(d.status);
+        c.status_message.push(d.status_message);
+        c.start.push(start);
+        c.end.push(end);
+        c.attrs.push(d.attrs);
+        c.events.push(d.events);
+        c.links.push(d.links);
+        c.raw.push(d.raw);
+        c.flags.push(SpanFlags(flags));
+        c.model.push(d.facts.model);
+        c.usage.push(usage);
+    }
+
+    /// Builds traces and trees over everything added.
+    pub fn finish(self) -> TraceSet {
+        let source_names: Vec<String> = self.sources.iter().map(|s| s.name.clone()).collect();
+        let mut set = TraceSet {
+            strings: self.strings,
+            spans: self.spans,
+            usages: self.usages,
+            attrs: self.attrs,
+            events: self.events,
+            links: self.links,
+            resources: self.resources,
+            sources: self.sources,
+            diagnostics: self.diagnostics,
+            ..TraceSet::default()
+        };
+        tree::build(&mut set, &source_names);
+        set
+    }
+}
+
+/// Imports one file on its own.
+pub fn import(bytes: &[u8], file_name_hint: &str) -> Result<TraceSet, ImportError> {
+    let mut b = TraceSetBuilder::new();
+    b.add_file(file_name_hint, bytes)?;
+    Ok(b.finish())
+}

@@ -1,0 +1,161 @@
+//! Problems that lose or alter part of the data without failing the whole file: skipped spans
+//! and lines, orphans, cycles, duplicate ids. Repeated problems of one kind are counted, and
+//! only the first few are kept in full.
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// The kinds of problem the importers and the tree builder report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DiagnosticKind {
+    /// A span could not be read and was skipped.
+    SkippedSpan,
+    /// A line of a JSON Lines file could not be read and was skipped.
+    SkippedLine,
+    /// Lines carrying other signals (metrics, logs) were skipped.
+    OtherSignal,
+    /// A span's parent is not in the data; it is shown as a root.
+    Orphan,
+    /// A parent link closed a cycle and was cut.
+    Cycle,
+    /// Two spans of one trace share an id.
+    DuplicateId,
+    /// An empty or all-zero id was replaced.
+    SyntheticId,
+    /// A span has no timestamps.
+    MissingTimestamps,
+    /// An attribute value had an unknown encoding and was read leniently.
+    UnknownValueType,
+}
+
+impl DiagnosticKind {
+    /// A plural noun for "and N more …" lines.
+    fn plural(self) -> &'static str {
+        match self {
+            DiagnosticKind::SkippedSpan => "skipped spans",
+            DiagnosticKind::SkippedLine => "skipped lines",
+            DiagnosticKind::OtherSignal => "lines of other signals",
+            DiagnosticKind::Orphan => "orphan spans",
+            DiagnosticKind::Cycle => "cycles",
+            DiagnosticKind::DuplicateId => "duplicate ids",
+            DiagnosticKind::SyntheticId => "replaced ids",
+            DiagnosticKind::MissingTimestamps => "spans without timestamps",
+            DiagnosticKind::UnknownValueType => "values of unknown type",
+        }
+    }
+}
+
+/// One reported problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Index of the source file it concerns, when it concerns one.
+    pub source: Option<u32>,
+    /// What kind of problem.
+    pub kind: DiagnosticKind,
+    /// What is wrong and where.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How many messages of one kind, per source, are kept in full.
+const KEEP_PER_KIND: usize = 20;
+
+/// A capped list of diagnostics with full counts.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    kept: Vec<Diagnostic>,
+    counts: HashMap<(Option<u32>, DiagnosticKind), usize>,
+}
+
+impl Diagnostics {
+    /// Records a problem; the message is built only if it will be kept.
+    pub fn report(
+        &mut self,
+        source: Option<u32>,
+        kind: DiagnosticKind,
+        message: impl FnOnce() -> String,
+    ) {
+        let count = self.counts.entry((source, kind)).or_default();
+        *count += 1;
+        if *count <= KEEP_PER_KIND {
+            self.kept.push(Diagnostic {
+                source,
+                kind,
+                message: message(),
+            });
+        }
+    }
+
+    /// How many problems of `kind` were reported in all.
+    pub fn count(&self, kind: DiagnosticKind) -> usize {
+        self.counts
+            .iter()
+            .filter(|((_, k), _)| *k == kind)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The kept diagnostics, in the order reported.
+    pub fn kept(&self) -> &[Diagnostic] {
+        &self.kept
+    }
+
+    /// Whether nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Readable lines: each kept message, then "and N more …" where messages were dropped.
+    pub fn lines(&self, source: Option<u32>) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .kept
+            .iter()
+            .filter(|d| source.is_none() || d.source == source)
+            .map(|d| d.message.clone())
+            .collect();
+        let mut dropped: Vec<(DiagnosticKind, usize)> = self
+            .counts
+            .iter()
+            .filter(|((s, _), n)| (source.is_none() || *s == source) && **n > KEEP_PER_KIND)
+            .map(|((_, k), n)| (*k, n - KEEP_PER_KIND))
+            .collect();
+        dropped.sort();
+        for (kind, n) in dropped {
+            lines.push(format!("… and {n} more {}", kind.plural()));
+        }
+        lines
+    }
+
+    /// Moves another list's problems into this one.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.kept.extend(other.kept);
+        for (k, n) in other.counts {
+            *self.counts.entry(k).or_default() += n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_problems_are_counted_but_capped() {
+        let mut d = Diagnostics::default();
+        for i in 0..25 {
+            d.report(Some(0), DiagnosticKind::Orphan, || format!("orphan {i}"));
+        }
+        assert_eq!(d.count(DiagnosticKind::Orphan), 25);
+        let lines = d.lines(Some(0));
+        assert_eq!(lines.len(), KEEP_PER_KIND + 1);
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("… and 5 more orphan spans")
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! Typed import errors. Each says what is wrong and where.
+
+/// The formats Loupe reads, listed in errors for files it does not recognize.
+pub const SUPPORTED_FORMATS: &str = "OTLP/JSON (one request, an array of requests, or JSON Lines, \
+optionally gzipped)";
+
+/// Why a file could not be imported at all. Problems that lose only part of a file (one bad
+/// span, one bad line) are [`crate::Diagnostic`]s instead, and the rest of the file loads.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// The file has no content.
+    #[error("the file is empty")]
+    Empty,
+    /// The file starts like gzip but does not decompress.
+    #[error("the file looks gzipped but does not decompress: {0}")]
+    Gzip(String),
+    /// The (decompressed) content is not UTF-8 text.
+    #[error("the file is not UTF-8 text: invalid byte at offset {offset}")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The content is too large for the model's 32-bit offsets.
+    #[error("the file is larger than 4 GiB, which Loupe cannot hold")]
+    TooLarge,
+    /// The content is not a format Loupe reads.
+    #[error("not a trace format Loupe reads: {found}. Loupe reads {SUPPORTED_FORMATS}")]
+    UnknownFormat {
+        /// What the content looked like.
+        found: String,
+    },
+    /// The content is not valid JSON, or not the JSON the format requires.
+    #[error("line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in bytes).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file parsed, but every span in it was unreadable.
+    #[error("no span in the file could be read ({count} skipped); the first: {first}")]
+    NoValidSpans {
+        /// The first span's problem, with its location.
+        first: String,
+        /// How many spans were skipped.
+        count: usize,
+    },
+}
+
+/// 1-based line and column (in bytes) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    (line, before.len() - line_start + 1)
+}
+
+/// Position of a serde_json error that occurred while parsing `text[base..]`, in `text`
+/// coordinates.
+pub(crate) fn json_error_at(text: &str, base: usize, err: &serde_json::Error) -> ImportError {
+    let (base_line, base_col) = line_col(text, base);
+    let (line, column) = if err.line() <= 1 {
+        (base_line, base_col + err.column().saturating_sub(1))
+    } else {
+        (base_line + err.line() - 1, err.column())
+    };
+    ImportError::Json {
+        line,
+        column,
+        message: strip_serde_position(&err.to_string()),
+    }
+}
+
+/// serde_json appends " at line X column Y" to its messages; we report our own position.
+fn strip_serde_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(p) => message[..p].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let t = "ab\ncd\nef";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 4), (2, 2));
+        assert_eq!(line_col(t, 6), (3, 1));
+    }
+
+    #[test]
+    fn json_errors_are_placed_relative_to_the_whole_text() {
+        let text = "{\n  \"a\": [1, 2,\n  oops]\n}";
+        let base = text.find('[').unwrap_or(0);
+        let err = serde_json::from_str::<Vec<i32>>(&text[base..]).unwrap_err();
+        let ImportError::Json { line, column, .. } = json_error_at(text, base, &err) else {
+            panic!("expected a JSON error");
+        };
+        assert_eq!((line, column), (3, 3));
+    }
+}

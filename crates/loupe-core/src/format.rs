@@ -1,0 +1,220 @@
+//! Format detection from content. The file name is never consulted: the top-level shape of the
+//! JSON decides.
+
+use crate::error::{ImportError, json_error_at};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+/// The formats Loupe reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// OTLP/JSON: one export request, an array of them, or a wrapper (`result`, `batches`).
+    OtlpJson,
+    /// OTLP/JSON Lines: one export request per line, as the Collector's file exporter writes.
+    OtlpJsonLines,
+}
+
+impl Format {
+    /// The stable name used by the CLI's JSON output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::OtlpJson => "otlp-json",
+            Format::OtlpJsonLines => "otlp-jsonl",
+        }
+    }
+}
+
+/// The top level of a JSON document, with its members left unparsed.
+pub(crate) enum Document<'a> {
+    /// An object: its members in file order.
+    Object(Vec<(Cow<'a, str>, &'a RawValue)>),
+    /// An array: its elements.
+    Array(Vec<&'a RawValue>),
+}
+
+/// Parses the members of an object given as raw JSON.
+pub(crate) fn object_members<'a>(
+    raw: &'a str,
+) -> Result<Vec<(Cow<'a, str>, &'a RawValue)>, serde_json::Error> {
+    use serde::de::{Deserializer as _, MapAccess, Visitor};
+    struct Members;
+    impl<'de> Visitor<'de> for Members {
+        type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+                out.push((k, map.next_value::<&'de RawValue>()?));
+            }
+            Ok(out)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let members = (&mut de).deserialize_map(Members)?;
+    de.end()?;
+    Ok(members)
+}
+
+/// Byte offset of `inner` (a slice of `outer`) within `outer`.
+pub(crate) fn offset_in(outer: &str, inner: &str) -> usize {
+    (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize)
+}
+
+/// Top-level keys that mark an OTLP export request (traces, or other signals to skip).
+const OTLP_KEYS: [&str; 7] = [
+    "resourceSpans",
+    "resource_spans",
+    "batches",
+    "resourceLogs",
+    "resourceMetrics",
+    "resource_logs",
+    "resource_metrics",
+];
+
+fn is_otlp_request(members: &[(Cow<'_, str>, &RawValue)]) -> bool {
+    members.iter().any(|(k, v)| {
+        OTLP_KEYS.contains(&k.as_ref())
+            || (k == "result" && object_members(v.get()).is_ok_and(|inner| is_otlp_request(&inner)))
+    })
+}
+
+fn describe(members: &[(Cow<'_, str>, &RawValue)]) -> String {
+    let keys: Vec<&str> = members.iter().take(6).map(|(k, _)| k.as_ref()).collect();
+    if keys.is_empty() {
+        "an empty JSON object".to_string()
+    } else {
+        format!("a JSON object with keys {}", keys.join(", "))
+    }
+}
+
+/// Whether the text holds several JSON values, one per line.
+fn is_json_lines(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    let Some(first_end) = trimmed.find('\n') else {
+        return false;
+    };
+    let first = &trimmed[..first_end];
+    !trimmed[first_end..].trim().is_empty()
+        && serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
+}
+
+/// What detection found: the format, and the parsed top level for whole documents.
+pub(crate) enum Detected<'a> {
+    /// A whole JSON document.
+    Document(Format, Document<'a>),
+    /// JSON Lines; the importer reads line by line.
+    Lines(Format),
+}
+
+/// Detects the format of `text`.
+pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
+    let start = text.len() - text.trim_start().len();
+    match text[start..].chars().next() {
+        Some('{') | Some('[') => {}
+        Some(_) => {
+            let head: String = text[start..].chars().take(24).collect();
+            return Err(ImportError::UnknownFormat {
+                found: format!("not JSON (starts with {head:?})"),
+            });
+        }
+        None => return Err(ImportError::Empty),
+    }
+    if is_json_lines(text) {
+        let first = text.trim_start().lines().next().unwrap_or("");
+        let members = object_members(first).unwrap_or_default();
+        return if is_otlp_request(&members) {
+            Ok(Detected::Lines(Format::OtlpJsonLines))
+        } else {
+            Err(ImportError::UnknownFormat {
+                found: format!("JSON Lines whose first line is {}", describe(&members)),
+            })
+        };
+    }
+    let doc = parse_document(text)?;
+    let otlp = match &doc {
+        Document::Object(members) => is_otlp_request(members),
+        Document::Array(items) => items
+            .first()
+            .is_some_and(|first| object_members(first.get()).is_ok_and(|m| is_otlp_request(&m))),
+    };
+    if otlp {
+        return Ok(Detected::Document(Format::OtlpJson, doc));
+    }
+    let found = match &doc {
+        Document::Object(members) => describe(members),
+        Document::Array(items) => match items.first() {
+            None => "an empty JSON array".to_string(),
+            Some(first) => match object_members(first.get()) {
+                Ok(m) => format!(
+                    "a JSON array of {}",
+                    describe(&m).replace("a JSON object", "objects")
+                ),
+                Err(_) => "a JSON array of non-objects".to_string(),
+            },
+        },
+    };
+    Err(ImportError::UnknownFormat { found })
+}
+
+fn parse_document(text: &str) -> Result<Document<'_>, ImportError> {
+    let start = text.len() - text.trim_start().len();
+    if text[start..].starts_with('[') {
+        serde_json::from_str::<Vec<&RawValue>>(text)
+            .map(Document::Array)
+            .map_err(|e| json_error_at(text, 0, &e))
+    } else {
+        object_members(text)
+            .map(Document::Object)
+            .map_err(|e| json_error_at(text, 0, &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format_of(text: &str) -> Result<Format, ImportError> {
+        detect(text).map(|d| match d {
+            Detected::Document(f, _) | Detected::Lines(f) => f,
+        })
+    }
+
+    #[test]
+    fn otlp_shapes_are_recognized() {
+        assert_eq!(format_of(r#"{"resourceSpans":[]}"#), Ok(Format::OtlpJson));
+        assert_eq!(format_of(r#"[{"resourceSpans":[]}]"#), Ok(Format::OtlpJson));
+        assert_eq!(
+            format_of(r#"{"result":{"resourceSpans":[]}}"#),
+            Ok(Format::OtlpJson)
+        );
+        assert_eq!(format_of("{\"batches\":[]}\n"), Ok(Format::OtlpJson));
+        assert_eq!(
+            format_of("{\"resourceLogs\":[]}\n{\"resourceSpans\":[]}\n"),
+            Ok(Format::OtlpJsonLines)
+        );
+        assert_eq!(
+            format_of("{\n\"resourceSpans\": []\n}\n"),
+            Ok(Format::OtlpJson)
+        );
+    }
+
+    #[test]
+    fn other_content_is_named_in_the_error() {
+        let err = format_of(r#"{"traceEvents":[]}"#).unwrap_err();
+        assert!(err.to_string().contains("keys traceEvents"), "{err}");
+        assert!(err.to_string().contains("OTLP/JSON"), "{err}");
+        let err = format_of("hello world").unwrap_err();
+        assert!(err.to_string().contains("not JSON"), "{err}");
+    }
+
+    #[test]
+    fn truncated_json_reports_line_and_column() {
+        let err = format_of("{\n  \"resourceSpans\": [\n    {\"resource\": {}").unwrap_err();
+        let ImportError::Json { line, .. } = err else {
+            panic!("expected a JSON error, got {err}");
+        };
+        assert_eq!(line, 3);
+    }
+}

@@ -1,0 +1,129 @@
+//! Trace and span identifiers, and their parsing from the encodings real files use:
+//! hex in either case (optionally `0x`-prefixed) and base64 (the protobuf JSON mapping).
+
+use base64::Engine;
+use std::fmt;
+
+/// A 128-bit trace id. 64-bit ids (Zipkin, Jaeger) are zero-extended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TraceId(pub u128);
+
+/// A 64-bit span id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SpanId(pub u64);
+
+impl fmt::Display for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
+impl fmt::Display for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// Why an id string could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("'{text}' is not a {bits}-bit id in hex or base64")]
+pub struct BadId {
+    /// The text as found (shortened when long).
+    pub text: String,
+    /// The expected width.
+    pub bits: u32,
+}
+
+fn bad(text: &str, bits: u32) -> BadId {
+    let text: String = text.chars().take(48).collect();
+    BadId { text, bits }
+}
+
+/// Parses an id of at most `bytes` bytes. Returns `Ok(None)` for an empty or all-zero id, which
+/// the spec calls invalid and which real files still carry.
+fn parse_id(text: &str, bytes: usize) -> Result<Option<u128>, BadId> {
+    let bits = (bytes * 8) as u32;
+    let t = text.trim();
+    let t = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let value = if t.len() <= bytes * 2 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        u128::from_str_radix(t, 16).map_err(|_| bad(text, bits))?
+    } else {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(t)
+            .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(t))
+            .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(t))
+            .map_err(|_| bad(text, bits))?;
+        if decoded.is_empty() || decoded.len() > bytes {
+            return Err(bad(text, bits));
+        }
+        decoded
+            .iter()
+            .fold(0u128, |acc, &b| (acc << 8) | u128::from(b))
+    };
+    Ok((value != 0).then_some(value))
+}
+
+impl TraceId {
+    /// Parses a trace id; `Ok(None)` when empty or all zeros.
+    pub fn parse(text: &str) -> Result<Option<TraceId>, BadId> {
+        Ok(parse_id(text, 16)?.map(TraceId))
+    }
+}
+
+impl SpanId {
+    /// Parses a span id; `Ok(None)` when empty or all zeros.
+    pub fn parse(text: &str) -> Result<Option<SpanId>, BadId> {
+        Ok(parse_id(text, 8)?.map(|v| SpanId(v as u64)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_ids_in_either_case_and_with_prefix() {
+        let a = TraceId::parse("5B8EFFF798038103D269B633813FC60C").unwrap();
+        let b = TraceId::parse("5b8efff798038103d269b633813fc60c").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.unwrap().to_string(), "5b8efff798038103d269b633813fc60c");
+        assert_eq!(
+            SpanId::parse("0xeee19b7ec3c1b174").unwrap(),
+            Some(SpanId(0xeee19b7ec3c1b174))
+        );
+    }
+
+    #[test]
+    fn base64_ids_decode_to_the_same_value_as_hex() {
+        // 0x0102030405060708 in base64 is AQIDBAUGBwg=
+        assert_eq!(
+            SpanId::parse("AQIDBAUGBwg=").unwrap(),
+            Some(SpanId(0x0102030405060708))
+        );
+        assert_eq!(
+            TraceId::parse("AAAAAAAAAAAAAAAAAAAAAQ==").unwrap(),
+            Some(TraceId(1))
+        );
+    }
+
+    #[test]
+    fn empty_and_zero_ids_are_absent() {
+        assert_eq!(TraceId::parse("").unwrap(), None);
+        assert_eq!(SpanId::parse("0000000000000000").unwrap(), None);
+    }
+
+    #[test]
+    fn garbage_is_rejected() {
+        assert!(SpanId::parse("not an id!").is_err());
+        assert!(
+            SpanId::parse("AQIDBAUGBwgJCgsM").is_err(),
+            "12 bytes is too wide"
+        );
+    }
+}

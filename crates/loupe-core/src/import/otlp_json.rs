@@ -1,0 +1,407 @@
+//! OTLP/JSON traces: one export request, an array of them, the `{"result": …}` and
+//! `{"batches": …}` wrappers, legacy `instrumentationLibrarySpans`, snake_case keys, and JSON
+//! Lines with one request per line (other signals' lines are skipped and counted).
+//!
+//! Each span is parsed on its own from its raw slice, so a bad span is reported with its
+//! position and skipped while the rest of the file loads.
+
+use super::Context;
+use super::anyvalue::{AnyValue, Code, KeyValue, NanosField};
+use crate::builder::SpanDraft;
+use crate::diagnostics::DiagnosticKind;
+use crate::error::{ImportError, json_error_at, line_col};
+use crate::format::{Document, object_members, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::LlmProbe;
+use crate::model::{AttrValue, OtelKind, RawRef, Rows, StatusCode};
+use crate::strings::StrId;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+#[derive(Deserialize)]
+struct ResourceSpans<'a> {
+    #[serde(borrow, default)]
+    resource: Option<Resource<'a>>,
+    #[serde(
+        borrow,
+        default,
+        rename = "scopeSpans",
+        alias = "scope_spans",
+        alias = "instrumentationLibrarySpans",
+        alias = "instrumentation_library_spans"
+    )]
+    scope_spans: Option<Vec<ScopeSpans<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Resource<'a> {
+    #[serde(borrow, default)]
+    attributes: Option<Vec<KeyValue<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct ScopeSpans<'a> {
+    #[serde(
+        borrow,
+        default,
+        alias = "instrumentationLibrary",
+        alias = "instrumentation_library"
+    )]
+    scope: Option<Scope<'a>>,
+    #[serde(borrow, default)]
+    spans: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct Scope<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Span<'a> {
+    #[serde(borrow, default, rename = "traceId", alias = "trace_id")]
+    trace_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "spanId", alias = "span_id")]
+    span_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "parentSpanId", alias = "parent_span_id")]
+    parent_span_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kind: Option<Code<'a>>,
+    #[serde(default, rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
+    start: Option<NanosField>,
+    #[serde(default, rename = "endTimeUnixNano", alias = "end_time_unix_nano")]
+    end: Option<NanosField>,
+    #[serde(borrow, default)]
+    attributes: Option<Vec<KeyValue<'a>>>,
+    #[serde(borrow, default)]
+    events: Option<Vec<Event<'a>>>,
+    #[serde(borrow, default)]
+    links: Option<Vec<Link<'a>>>,
+    #[serde(borrow, default)]
+    status: Option<Status<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(default, rename = "timeUnixNano", alias = "time_unix_nano")]
+    time: Option<NanosField>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Option<Vec<KeyValue<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Link<'a> {
+    #[serde(borrow, default, rename = "traceId", alias = "trace_id")]
+    trace_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "spanId", alias = "span_id")]
+    span_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Option<Vec<KeyValue<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Status<'a> {
+    #[serde(borrow, default)]
+    code: Option<Code<'a>>,
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+}
+
+/// Counts of skipped other-signal lines.
+#[derive(Default)]
+struct OtherSignals {
+    metrics: usize,
+    logs: usize,
+}
+
+/// Imports a whole OTLP/JSON document.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let mut other = OtherSignals::default();
+    match doc {
+        Document::Object(members) => import_request(ctx, &members, &mut other)?,
+        Document::Array(items) => {
+            for item in items {
+                let base = offset_in(ctx.text, item.get());
+                let members =
+                    object_members(item.get()).map_err(|e| json_error_at(ctx.text, base, &e))?;
+                import_request(ctx, &members, &mut other)?;
+            }
+        }
+    }
+    report_other_signals(ctx, &other, "requests");
+    Ok(())
+}
+
+/// Imports OTLP/JSON Lines: each line is one export request. A bad line is reported and
+/// skipped.
+pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
+    let text = ctx.text;
+    let mut other = OtherSignals::default();
+    let mut offset = 0usize;
+    for (n, line) in text.split('\n').enumerate() {
+        let base = offset;
+        offset += line.len() + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match object_members(line) {
+            Ok(members) => import_request(ctx, &members, &mut other)?,
+            Err(e) => {
+                let err = json_error_at(text, base, &e);
+                ctx.diags
+                    .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
+                        format!("line {} skipped: {err}", n + 1)
+                    });
+            }
+        }
+    }
+    report_other_signals(ctx, &other, "lines");
+    Ok(())
+}
+
+fn report_other_signals(ctx: &mut Context, other: &OtherSignals, unit: &str) {
+    if other.metrics + other.logs > 0 {
+        let (m, l) = (other.metrics, other.logs);
+        ctx.diags
+            .report(Some(ctx.source), DiagnosticKind::OtherSignal, || {
+                format!("skipped {m} {unit} of metrics and {l} of logs (Loupe reads traces)")
+            });
+    }
+}
+
+/// Imports one export request given as its members.
+fn import_request(
+    ctx: &mut Context,
+    members: &[(Cow<str>, &RawValue)],
+    other: &mut OtherSignals,
+) -> Result<(), ImportError> {
+    for (key, value) in members {
+        match key.as_ref() {
+            "resourceSpans" | "resource_spans" | "batches" => {
+                let base = offset_in(ctx.text, value.get());
+                let list: Option<Vec<ResourceSpans>> = serde_json::from_str(value.get())
+                    .map_err(|e| json_error_at(ctx.text, base, &e))?;
+                for rs in list.unwrap_or_default() {
+                    import_resource_spans(ctx, rs);
+                }
+            }
+            "result" => {
+                let base = offset_in(ctx.text, value.get());
+                let inner =
+                    object_members(value.get()).map_err(|e| json_error_at(ctx.text, base, &e))?;
+                import_request(ctx, &inner, other)?;
+            }
+            "resourceMetrics" | "resource_metrics" => other.metrics += 1,
+            "resourceLogs" | "resource_logs" => other.logs += 1,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn import_resource_spans(ctx: &mut Context, rs: ResourceSpans) {
+    let attrs_start = ctx.builder.attr_len();
+    let mut service = StrId::EMPTY;
+    for kv in rs.resource.and_then(|r| r.attributes).unwrap_or_default() {
+        let (key, value) = push_attr(ctx, &kv, None);
+        if let ("service.name", AttrValue::Str(s)) = (key, value) {
+            service = s;
+        }
+    }
+    let resource = ctx.builder.push_resource(Rows {
+        start: attrs_start,
+        end: ctx.builder.attr_len(),
+    });
+    for ss in rs.scope_spans.unwrap_or_default() {
+        let scope = ss
+            .scope
+            .and_then(|s| s.name)
+            .map_or(StrId::EMPTY, |n| ctx.builder.intern(&n));
+        for raw in ss.spans.unwrap_or_default() {
+            import_span(ctx, raw, resource, service, scope);
+        }
+    }
+}
+
+/// Converts and appends one attribute; returns its key text and value.
+fn push_attr<'k>(
+    ctx: &mut Context,
+    kv: &'k KeyValue,
+    probe: Option<&mut LlmProbe>,
+) -> (&'k str, AttrValue) {
+    let value =
+        match &kv.value {
+            None | Some(AnyValue::Empty) => AttrValue::Empty,
+            Some(AnyValue::Str(s)) => AttrValue::Str(ctx.builder.intern(s)),
+            Some(AnyValue::Bool(b)) => AttrValue::Bool(*b),
+            Some(AnyValue::Int(i)) => AttrValue::Int(*i),
+            Some(AnyValue::Double(x)) => AttrValue::Float(*x),
+            Some(AnyValue::Bytes(b)) => AttrValue::Bytes(ctx.builder.intern(b)),
+            Some(v @ (AnyValue::Array(_) | AnyValue::KvList(_))) => {
+                let mut json = String::new();
+                v.write_plain_json(&mut json);
+                AttrValue::Json(ctx.builder.intern(&json))
+            }
+            Some(AnyValue::Unknown(tag, raw)) => {
+                let key = kv.key.to_string();
+                let tag = tag.to_string();
+                ctx.diags.report(Some(ctx.source), DiagnosticKind::UnknownValueType, || {
+                format!("attribute '{key}' has a value of unknown type '{tag}'; read as plain JSON")
+            });
+                match serde_json::from_str::<Cow<str>>(raw.get()) {
+                    Ok(s) => AttrValue::Str(ctx.builder.intern(&s)),
+                    Err(_) => AttrValue::Json(ctx.builder.intern(raw.get())),
+                }
+            }
+        };
+    let key = ctx.builder.intern(&kv.key);
+    ctx.builder.push_attr(key, value, probe);
+    (&kv.key, value)
+}
+
+fn push_attrs(ctx: &mut Context, kvs: &[KeyValue], mut probe: Option<&mut LlmProbe>) -> Rows {
+    let start = ctx.builder.attr_len();
+    for kv in kvs {
+        push_attr(ctx, kv, probe.as_deref_mut());
+    }
+    Rows {
+        start,
+        end: ctx.builder.attr_len(),
+    }
+}
+
+/// Where a span stands, for messages: line and column of its first byte.
+fn span_location(ctx: &Context, raw: &RawValue) -> String {
+    let (line, column) = line_col(ctx.text, offset_in(ctx.text, raw.get()));
+    format!("line {line}, column {column}")
+}
+
+fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId, scope: StrId) {
+    let base = offset_in(ctx.text, raw.get());
+    let span: Span = match serde_json::from_str(raw.get()) {
+        Ok(s) => s,
+        Err(e) => {
+            let err = json_error_at(ctx.text, base, &e);
+            ctx.diags
+                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+                    format!("span skipped at {err}")
+                });
+            return;
+        }
+    };
+    let name = span.name.as_deref().unwrap_or("");
+    let fail = |ctx: &mut Context, what: String| {
+        let at = span_location(ctx, raw);
+        ctx.diags
+            .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+                format!("span '{name}' skipped at {at}: {what}")
+            });
+    };
+    let (trace_id, span_id) = match (&span.trace_id, &span.span_id) {
+        (None, _) => return fail(ctx, "it has no traceId".into()),
+        (_, None) => return fail(ctx, "it has no spanId".into()),
+        (Some(t), Some(s)) => match (TraceId::parse(t), SpanId::parse(s)) {
+            (Err(e), _) => return fail(ctx, format!("traceId {e}")),
+            (_, Err(e)) => return fail(ctx, format!("spanId {e}")),
+            (Ok(t), Ok(s)) => (t, s),
+        },
+    };
+    let parent_id = match span.parent_span_id.as_deref().map(SpanId::parse) {
+        None => None,
+        Some(Ok(p)) => p,
+        Some(Err(e)) => return fail(ctx, format!("parentSpanId {e}")),
+    };
+    let otel_kind = match &span.kind {
+        None => OtelKind::Unspecified,
+        Some(Code::Num(n)) => match OtelKind::from_code(*n) {
+            Some(k) => k,
+            None => return fail(ctx, format!("kind {n} is not a span kind (0 to 5)")),
+        },
+        Some(Code::Name(n)) => match OtelKind::from_name(n) {
+            Some(k) => k,
+            None => return fail(ctx, format!("kind {n:?} is not a span kind")),
+        },
+    };
+    let status = match span.status.as_ref().and_then(|s| s.code.as_ref()) {
+        None => StatusCode::Unset,
+        Some(Code::Num(n)) => match StatusCode::from_code(*n) {
+            Some(s) => s,
+            None => return fail(ctx, format!("status code {n} is not 0, 1 or 2")),
+        },
+        Some(Code::Name(n)) => match StatusCode::from_name(n) {
+            Some(s) => s,
+            None => return fail(ctx, format!("status code {n:?} is not a status")),
+        },
+    };
+    let status_message = span
+        .status
+        .as_ref()
+        .and_then(|s| s.message.as_deref())
+        .map_or(StrId::EMPTY, |m| ctx.builder.intern(m));
+
+    let mut probe = LlmProbe::default();
+    let attrs = push_attrs(
+        ctx,
+        span.attributes.as_deref().unwrap_or(&[]),
+        Some(&mut probe),
+    );
+    let events_start = ctx.builder.event_len();
+    for ev in span.events.as_deref().unwrap_or(&[]) {
+        let ev_attrs = push_attrs(ctx, ev.attributes.as_deref().unwrap_or(&[]), None);
+        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
+        ctx.builder
+            .push_event(ev.time.map(|t| t.0), ev_name, ev_attrs);
+    }
+    let events = Rows {
+        start: events_start,
+        end: ctx.builder.event_len(),
+    };
+    let links_start = ctx.builder.link_len();
+    for link in span.links.as_deref().unwrap_or(&[]) {
+        let l_attrs = push_attrs(ctx, link.attributes.as_deref().unwrap_or(&[]), None);
+        let lt = link
+            .trace_id
+            .as_deref()
+            .and_then(|t| TraceId::parse(t).ok().flatten());
+        let ls = link
+            .span_id
+            .as_deref()
+            .and_then(|s| SpanId::parse(s).ok().flatten());
+        ctx.builder.push_link(lt, ls, l_attrs);
+    }
+    let links = Rows {
+        start: links_start,
+        end: ctx.builder.link_len(),
+    };
+    let name = ctx.builder.intern(name);
+    let draft = SpanDraft {
+        trace_id,
+        span_id,
+        parent_id,
+        name,
+        service,
+        scope,
+        resource,
+        otel_kind,
+        status,
+        status_message,
+        start: span.start.map(|t| t.0),
+        end: span.end.map(|t| t.0),
+        attrs,
+        events,
+        links,
+        raw: RawRef {
+            source: ctx.source,
+            start: base as u32,
+            end: (base + raw.get().len()) as u32,
+        },
+        facts: probe.finish(),
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}

@@ -1,0 +1,42 @@
+//! Loupe's engine.
+//!
+//! The pipeline: bytes → gzip detected by magic bytes → format detected from content → one
+//! importer per format → one normalized, columnar model → span trees → analyses.
+//!
+//! ```
+//! let otlp = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+//!   {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+//!    "name":"chat gpt-4o","startTimeUnixNano":"1","endTimeUnixNano":"11",
+//!    "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+//!                  {"key":"gen_ai.usage.input_tokens","value":{"intValue":"12"}}]}]}]}]}"#;
+//! let set = loupe_core::import(otlp, "trace.json").unwrap();
+//! let totals = set.totals();
+//! assert_eq!((totals.traces, totals.spans, totals.llm_calls, totals.input_tokens), (1, 1, 1, 12));
+//! ```
+//!
+//! The crate knows nothing of any UI: the app and the CLI call it.
+
+mod builder;
+mod diagnostics;
+mod error;
+mod format;
+pub mod generate;
+mod ids;
+mod import;
+mod input;
+mod llm;
+mod model;
+mod set;
+mod strings;
+mod tree;
+
+pub use builder::{FileReport, TraceSetBuilder, import};
+pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
+pub use error::{ImportError, SUPPORTED_FORMATS, line_col};
+pub use format::Format;
+pub use ids::{BadId, SpanId, TraceId};
+pub use input::is_gzip;
+pub use llm::Usage;
+pub use model::{Nanos, OtelKind, SpanFlags, SpanKind, StatusCode};
+pub use set::{EventRef, LinkRef, Source, SpanView, Totals, Trace, TraceSet, ValueRef};
+pub use strings::StrId;

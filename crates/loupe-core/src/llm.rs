@@ -1,0 +1,230 @@
+//! Reading LLM facts (kind, model, token usage, recorded cost) from span attributes, across the
+//! OpenTelemetry GenAI and OpenInference conventions.
+//!
+//! Precedence for the kind: `openinference.span.kind`, then `gen_ai.operation.name`.
+//! Model: `gen_ai.response.model`, then `gen_ai.request.model`, then `llm.model_name`.
+//! Tokens: `gen_ai.usage.input_tokens`/`output_tokens`, then the deprecated
+//! `gen_ai.usage.prompt_tokens`/`completion_tokens`, then `llm.token_count.prompt`/`completion`.
+//! Both conventions count cached input tokens inside the input total.
+
+use crate::model::{AttrValue, SpanKind};
+use crate::strings::{Interner, StrId};
+
+/// Token usage and recorded cost of one span, as the file reported them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Usage {
+    /// Input (prompt) tokens, cached ones included.
+    pub input: Option<u64>,
+    /// Output (completion) tokens, reasoning ones included.
+    pub output: Option<u64>,
+    /// Cached input tokens read (a part of `input`).
+    pub cache_read: Option<u64>,
+    /// Cost in US dollars recorded by the file.
+    pub cost_usd: Option<f64>,
+}
+
+impl Usage {
+    /// Whether any token count is present.
+    pub fn has_tokens(&self) -> bool {
+        self.input.is_some() || self.output.is_some()
+    }
+}
+
+/// Collects the LLM-related attributes of one span, then resolves precedence.
+#[derive(Default)]
+pub(crate) struct LlmProbe {
+    kind_openinference: Option<SpanKind>,
+    kind_genai: Option<SpanKind>,
+    model_response: Option<StrId>,
+    model_request: Option<StrId>,
+    model_openinference: Option<StrId>,
+    input: [Option<u64>; 3],
+    output: [Option<u64>; 3],
+    cache_read: [Option<u64>; 2],
+    cost: Option<f64>,
+}
+
+/// What the probe concluded for a span.
+pub(crate) struct LlmFacts {
+    pub kind: SpanKind,
+    pub model: StrId,
+    pub usage: Usage,
+}
+
+fn as_u64(value: AttrValue, strings: &Interner) -> Option<u64> {
+    match value {
+        AttrValue::Int(i) => u64::try_from(i).ok(),
+        AttrValue::Float(f) if f >= 0.0 && f.fract() == 0.0 && f < 1e18 => Some(f as u64),
+        AttrValue::Str(s) => strings.resolve(s).trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_f64(value: AttrValue, strings: &Interner) -> Option<f64> {
+    match value {
+        AttrValue::Int(i) => Some(i as f64),
+        AttrValue::Float(f) if f.is_finite() => Some(f),
+        AttrValue::Str(s) => strings.resolve(s).trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_str(value: AttrValue) -> Option<StrId> {
+    match value {
+        AttrValue::Str(s) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// The kind named by an `openinference.span.kind` value.
+pub fn kind_from_openinference(value: &str) -> Option<SpanKind> {
+    Some(match value.trim().to_ascii_uppercase().as_str() {
+        "LLM" => SpanKind::Llm,
+        "EMBEDDING" => SpanKind::Embedding,
+        "RETRIEVER" => SpanKind::Retriever,
+        "RERANKER" => SpanKind::Reranker,
+        "TOOL" => SpanKind::Tool,
+        "AGENT" => SpanKind::Agent,
+        "CHAIN" | "PROMPT" => SpanKind::Chain,
+        "GUARDRAIL" => SpanKind::Guardrail,
+        "EVALUATOR" => SpanKind::Evaluator,
+        "UNKNOWN" => SpanKind::Other,
+        _ => return None,
+    })
+}
+
+/// The kind named by a `gen_ai.operation.name` value.
+pub fn kind_from_genai_operation(value: &str) -> Option<SpanKind> {
+    Some(match value.trim() {
+        "chat" | "text_completion" | "generate_content" | "completion" | "generate" => {
+            SpanKind::Llm
+        }
+        "embeddings" | "embedding" => SpanKind::Embedding,
+        "retrieval" => SpanKind::Retriever,
+        "execute_tool" => SpanKind::Tool,
+        "invoke_agent" | "create_agent" => SpanKind::Agent,
+        "invoke_workflow" => SpanKind::Chain,
+        _ => return None,
+    })
+}
+
+impl LlmProbe {
+    /// Looks at one attribute.
+    pub fn observe(&mut self, key: &str, value: AttrValue, strings: &Interner) {
+        match key {
+            "openinference.span.kind" => {
+                if let AttrValue::Str(s) = value {
+                    self.kind_openinference = kind_from_openinference(strings.resolve(s));
+                }
+            }
+            "gen_ai.operation.name" => {
+                if let AttrValue::Str(s) = value {
+                    self.kind_genai = kind_from_genai_operation(strings.resolve(s));
+                }
+            }
+            "gen_ai.response.model" => self.model_response = as_str(value),
+            "gen_ai.request.model" => self.model_request = as_str(value),
+            "llm.model_name" => self.model_openinference = as_str(value),
+            "gen_ai.usage.input_tokens" => self.input[0] = as_u64(value, strings),
+            "gen_ai.usage.prompt_tokens" => self.input[1] = as_u64(value, strings),
+            "llm.token_count.prompt" => self.input[2] = as_u64(value, strings),
+            "gen_ai.usage.output_tokens" => self.output[0] = as_u64(value, strings),
+            "gen_ai.usage.completion_tokens" => self.output[1] = as_u64(value, strings),
+            "llm.token_count.completion" => self.output[2] = as_u64(value, strings),
+            "gen_ai.usage.cache_read.input_tokens" => self.cache_read[0] = as_u64(value, strings),
+            "llm.token_count.prompt_details.cache_read" => {
+                self.cache_read[1] = as_u64(value, strings)
+            }
+            "llm.cost.total" | "gen_ai.usage.cost" => self.cost = as_f64(value, strings),
+            _ => {}
+        }
+    }
+
+    /// Resolves precedence into the span's facts.
+    pub fn finish(self) -> LlmFacts {
+        let first = |xs: &[Option<u64>]| xs.iter().find_map(|x| *x);
+        LlmFacts {
+            kind: self
+                .kind_openinference
+                .or(self.kind_genai)
+                .unwrap_or_default(),
+            model: self
+                .model_response
+                .or(self.model_request)
+                .or(self.model_openinference)
+                .unwrap_or_default(),
+            usage: Usage {
+                input: first(&self.input),
+                output: first(&self.output),
+                cache_read: first(&self.cache_read),
+                cost_usd: self.cost,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(pairs: &[(&str, AttrValue)], strings: &Interner) -> LlmFacts {
+        let mut p = LlmProbe::default();
+        for (k, v) in pairs {
+            p.observe(k, *v, strings);
+        }
+        p.finish()
+    }
+
+    #[test]
+    fn openinference_kind_wins_over_genai_operation() {
+        let mut s = Interner::default();
+        let tool = AttrValue::Str(s.intern("TOOL"));
+        let chat = AttrValue::Str(s.intern("chat"));
+        let f = probe(
+            &[
+                ("gen_ai.operation.name", chat),
+                ("openinference.span.kind", tool),
+            ],
+            &s,
+        );
+        assert_eq!(f.kind, SpanKind::Tool);
+        assert_eq!(
+            probe(&[("gen_ai.operation.name", chat)], &s).kind,
+            SpanKind::Llm
+        );
+    }
+
+    #[test]
+    fn response_model_and_current_token_names_take_precedence() {
+        let mut s = Interner::default();
+        let req = AttrValue::Str(s.intern("gpt-4o"));
+        let resp = AttrValue::Str(s.intern("gpt-4o-2024-08-06"));
+        let f = probe(
+            &[
+                ("gen_ai.request.model", req),
+                ("gen_ai.response.model", resp),
+                ("gen_ai.usage.prompt_tokens", AttrValue::Int(5)),
+                ("gen_ai.usage.input_tokens", AttrValue::Int(7)),
+                ("llm.token_count.completion", AttrValue::Str(s.intern("12"))),
+            ],
+            &s,
+        );
+        assert_eq!(s.resolve(f.model), "gpt-4o-2024-08-06");
+        assert_eq!(f.usage.input, Some(7));
+        assert_eq!(f.usage.output, Some(12));
+    }
+
+    #[test]
+    fn negative_or_fractional_counts_are_ignored() {
+        let s = Interner::default();
+        let f = probe(
+            &[
+                ("gen_ai.usage.input_tokens", AttrValue::Int(-3)),
+                ("gen_ai.usage.output_tokens", AttrValue::Float(1.5)),
+            ],
+            &s,
+        );
+        assert_eq!(f.usage.input, None);
+        assert_eq!(f.usage.output, None);
+    }
+}

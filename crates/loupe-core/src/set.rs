@@ -1,0 +1,632 @@
+//! The loaded, normalized data: spans in columns, side tables for attributes, events and links,
+//! traces with their trees, and the sources they came from.
+//!
+//! Spans are stored trace by trace, each trace in depth-first (pre-)order with children sorted by
+//! start time. A span's subtree is therefore the index range `i..subtree_end(i)`, which makes
+//! collapsing, self time and roll-ups single passes without recursion.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::format::Format;
+use crate::ids::{SpanId, TraceId};
+use crate::llm::Usage;
+use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, SpanFlags, SpanKind, StatusCode};
+use crate::strings::{Interner, StrId};
+
+/// Marks "no span" in index columns.
+pub const NO_SPAN: u32 = u32::MAX;
+
+/// The span columns. Every vector has one entry per span.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SpanColumns {
+    pub trace_id: Vec<TraceId>,
+    pub span_id: Vec<SpanId>,
+    pub parent_id: Vec<Option<SpanId>>,
+    pub name: Vec<StrId>,
+    pub service: Vec<StrId>,
+    pub scope: Vec<StrId>,
+    pub resource: Vec<u32>,
+    pub otel_kind: Vec<OtelKind>,
+    pub kind: Vec<SpanKind>,
+    pub status: Vec<StatusCode>,
+    pub status_message: Vec<StrId>,
+    pub start: Vec<Nanos>,
+    pub end: Vec<Nanos>,
+    pub attrs: Vec<Rows>,
+    pub events: Vec<Rows>,
+    pub links: Vec<Rows>,
+    pub raw: Vec<RawRef>,
+    pub flags: Vec<SpanFlags>,
+    pub model: Vec<StrId>,
+    /// Index into `usages`, or `NO_SPAN` when the span reports no usage.
+    pub usage: Vec<u32>,
+}
+
+/// Applies `$op` to every column of a [`SpanColumns`], building a new one.
+macro_rules! map_columns {
+    ($src:expr, |$col:ident| $op:expr) => {
+        SpanColumns {
+            trace_id: {
+                let $col = &$src.trace_id;
+                $op
+            },
+            span_id: {
+                let $col = &$src.span_id;
+                $op
+            },
+            parent_id: {
+                let $col = &$src.parent_id;
+                $op
+            },
+            name: {
+                let $col = &$src.name;
+                $op
+            },
+            service: {
+                let $col = &$src.service;
+                $op
+            },
+            scope: {
+                let $col = &$src.scope;
+                $op
+            },
+            resource: {
+                let $col = &$src.resource;
+                $op
+            },
+            otel_kind: {
+                let $col = &$src.otel_kind;
+                $op
+            },
+            kind: {
+                let $col = &$src.kind;
+                $op
+            },
+            status: {
+                let $col = &$src.status;
+                $op
+            },
+            status_message: {
+                let $col = &$src.status_message;
+                $op
+            },
+            start: {
+                let $col = &$src.start;
+                $op
+            },
+            end: {
+                let $col = &$src.end;
+                $op
+            },
+            attrs: {
+                let $col = &$src.attrs;
+                $op
+            },
+            events: {
+                let $col = &$src.events;
+                $op
+            },
+            links: {
+                let $col = &$src.links;
+                $op
+            },
+            raw: {
+                let $col = &$src.raw;
+                $op
+            },
+            flags: {
+                let $col = &$src.flags;
+                $op
+            },
+            model: {
+                let $col = &$src.model;
+                $op
+            },
+            usage: {
+                let $col = &$src.usage;
+                $op
+            },
+        }
+    };
+}
+
+fn gather<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {
+    order.iter().map(|&i| column[i as usize]).collect()
+}
+
+impl SpanColumns {
+    /// The columns reordered so that row `k` is old row `order[k]`.
+    pub(crate) fn permuted(&self, order: &[u32]) -> SpanColumns {
+        map_columns!(self, |c| gather(c, order))
+    }
+
+    /// Drops rows from `len` on.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        *self = map_columns!(self, |c| c[..len.min(c.len())].to_vec());
+    }
+}
+
+/// Key-value rows shared by spans, events, links and resources.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AttrTable {
+    pub key: Vec<StrId>,
+    pub value: Vec<AttrValue>,
+}
+
+/// Span events (exceptions, log lines, streaming tokens).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EventTable {
+    pub time: Vec<Option<Nanos>>,
+    pub name: Vec<StrId>,
+    pub attrs: Vec<Rows>,
+}
+
+/// Span links.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LinkTable {
+    pub trace_id: Vec<Option<TraceId>>,
+    pub span_id: Vec<Option<SpanId>>,
+    pub attrs: Vec<Rows>,
+}
+
+/// A loaded file: its name, detected format, and text (kept so a span's raw JSON can be shown).
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The name the file was given.
+    pub name: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// The decompressed text.
+    pub text: Box<str>,
+}
+
+/// One trace: a contiguous range of spans and figures rolled up over it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// The trace id.
+    pub id: TraceId,
+    /// Its spans, in depth-first order.
+    pub spans: Rows,
+    /// Number of root spans (more than one when spans are orphaned or the trace is partial).
+    pub root_count: u32,
+    /// Earliest start over spans with timestamps.
+    pub start: Nanos,
+    /// Latest end over spans with timestamps.
+    pub end: Nanos,
+    /// Spans whose status is error.
+    pub error_count: u32,
+    /// Spans whose kind is an LLM call.
+    pub llm_calls: u32,
+    /// Input tokens, summed over LLM calls without double counting (see [`TraceSet::counts_usage`]).
+    pub input_tokens: u64,
+    /// Output tokens, summed likewise.
+    pub output_tokens: u64,
+    /// Cost recorded in the file, summed likewise; `None` when nothing records a cost.
+    pub cost_usd: Option<f64>,
+}
+
+impl Trace {
+    /// The first root span.
+    pub fn root(&self) -> u32 {
+        self.spans.start
+    }
+
+    /// Wall-clock duration.
+    pub fn duration(&self) -> Nanos {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Number of spans.
+    pub fn span_count(&self) -> u32 {
+        self.spans.end - self.spans.start
+    }
+}
+
+/// Figures over a whole set, as the CLI's summary and the page's header show them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Totals {
+    /// Traces.
+    pub traces: u64,
+    /// Spans.
+    pub spans: u64,
+    /// Spans whose status is error.
+    pub errors: u64,
+    /// Spans whose kind is an LLM call.
+    pub llm_calls: u64,
+    /// Input tokens (cached included), without double counting.
+    pub input_tokens: u64,
+    /// Output tokens, without double counting.
+    pub output_tokens: u64,
+    /// Recorded cost, or `None` where nothing records one.
+    pub cost_usd: Option<f64>,
+}
+
+impl Totals {
+    /// Adds another set's figures.
+    pub fn add(&mut self, other: &Totals) {
+        self.traces += other.traces;
+        self.spans += other.spans;
+        self.errors += other.errors;
+        self.llm_calls += other.llm_calls;
+        self.input_tokens += other.input_tokens;
+        self.output_tokens += other.output_tokens;
+        self.cost_usd = add_cost(self.cost_usd, other.cost_usd);
+    }
+}
+
+/// Sums two optional costs: `None` only when both are.
+pub(crate) fn add_cost(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+    }
+}
+
+/// Everything loaded: the result of one or more imports.
+#[derive(Clone, Debug, Default)]
+pub struct TraceSet {
+    pub(crate) strings: Interner,
+    pub(crate) spans: SpanColumns,
+    pub(crate) usages: Vec<Usage>,
+    pub(crate) parent: Vec<u32>,
+    pub(crate) depth: Vec<u32>,
+    pub(crate) subtree_end: Vec<u32>,
+    pub(crate) self_time: Vec<Nanos>,
+    pub(crate) trace_of: Vec<u32>,
+    pub(crate) counts_usage: Vec<bool>,
+    pub(crate) attrs: AttrTable,
+    pub(crate) events: EventTable,
+    pub(crate) links: LinkTable,
+    pub(crate) resources: Vec<Rows>,
+    pub(crate) traces: Vec<Trace>,
+    pub(crate) sources: Vec<Source>,
+    pub(crate) diagnostics: Diagnostics,
+}
+
+impl TraceSet {
+    /// The traces, ordered by start time.
+    pub fn traces(&self) -> &[Trace] {
+        &self.traces
+    }
+
+    /// Number of spans.
+    pub fn span_count(&self) -> usize {
+        self.spans.name.len()
+    }
+
+    /// A view of span `index`.
+    ///
+    /// # Panics
+    /// When `index` is out of range; indices come from [`Trace::spans`] and tree accessors.
+    pub fn span(&self, index: u32) -> SpanView<'_> {
+        assert!(
+            (index as usize) < self.span_count(),
+            "span index out of range"
+        );
+        SpanView { set: self, index }
+    }
+
+    /// The text of an interned string.
+    pub fn str(&self, id: StrId) -> &str {
+        self.strings.resolve(id)
+    }
+
+    /// The loaded sources.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Problems found while importing and building trees.
+    pub fn diagnostics(&self) -> &Diagnostics {
+        &self.diagnostics
+    }
+
+    /// The kept diagnostics.
+    pub fn diagnostic_list(&self) -> &[Diagnostic] {
+        self.diagnostics.kept()
+    }
+
+    /// Whether span `index`'s usage is counted in totals: it is an LLM call that reports usage
+    /// and no LLM call below it does (a span above its children repeats their totals).
+    pub fn counts_usage(&self, index: u32) -> bool {
+        self.counts_usage[index as usize]
+    }
+
+    /// Figures over everything loaded.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals {
+            traces: self.traces.len() as u64,
+            spans: self.span_count() as u64,
+            ..Totals::default()
+        };
+        for tr in &self.traces {
+            t.errors += u64::from(tr.error_count);
+            t.llm_calls += u64::from(tr.llm_calls);
+            t.input_tokens += tr.input_tokens;
+            t.output_tokens += tr.output_tokens;
+            t.cost_usd = add_cost(t.cost_usd, tr.cost_usd);
+        }
+        t
+    }
+
+    /// Index of the trace with `id`, if loaded.
+    pub fn trace_index(&self, id: TraceId) -> Option<usize> {
+        self.traces.iter().position(|t| t.id == id)
+    }
+}
+
+/// A read-only view of one span.
+#[derive(Clone, Copy)]
+pub struct SpanView<'a> {
+    set: &'a TraceSet,
+    index: u32,
+}
+
+/// An attribute as shown: key and value, with strings resolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    /// A string.
+    Str(&'a str),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// Bytes, base64.
+    Bytes(&'a str),
+    /// An array or map as JSON text.
+    Json(&'a str),
+    /// No value.
+    Empty,
+}
+
+impl std::fmt::Display for ValueRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueRef::Str(s) | ValueRef::Bytes(s) | ValueRef::Json(s) => f.write_str(s),
+            ValueRef::Int(i) => write!(f, "{i}"),
+            ValueRef::Float(x) => write!(f, "{x}"),
+            ValueRef::Bool(b) => write!(f, "{b}"),
+            ValueRef::Empty => Ok(()),
+        }
+    }
+}
+
+/// A span event as shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRef<'a> {
+    /// When, if the file says.
+    pub time: Option<Nanos>,
+    /// The event name (`exception` for recorded exceptions).
+    pub name: &'a str,
+    /// Its attributes.
+    pub attributes: Vec<(&'a str, ValueRef<'a>)>,
+}
+
+/// A span link as shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRef<'a> {
+    /// Linked trace.
+    pub trace_id: Option<TraceId>,
+    /// Linked span.
+    pub span_id: Option<SpanId>,
+    /// Its attributes.
+    pub attributes: Vec<(&'a str, ValueRef<'a>)>,
+}
+
+impl<'a> SpanView<'a> {
+    fn i(&self) -> usize {
+        self.index as usize
+    }
+
+    fn cols(&self) -> &'a SpanColumns {
+        &self.set.spans
+    }
+
+    fn attr_rows(&self, rows: Rows) -> Vec<(&'a str, ValueRef<'a>)> {
+        let a = &self.set.attrs;
+        rows.range()
+            .map(|r| (self.set.str(a.key[r]), self.value(a.value[r])))
+            .collect()
+    }
+
+    fn value(&self, v: AttrValue) -> ValueRef<'a> {
+        let s = |id| self.set.str(id);
+        match v {
+            AttrValue::Str(id) => ValueRef::Str(s(id)),
+            AttrValue::Int(i) => ValueRef::Int(i),
+            AttrValue::Float(f) => ValueRef::Float(f),
+            AttrValue::Bool(b) => ValueRef::Bool(b),
+            AttrValue::Bytes(id) => ValueRef::Bytes(s(id)),
+            AttrValue::Json(id) => ValueRef::Json(s(id)),
+            AttrValue::Empty => ValueRef::Empty,
+        }
+    }
+
+    /// The span's index in the set.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+    /// Index of its trace in [`TraceSet::traces`].
+    pub fn trace(&self) -> u32 {
+        self.set.trace_of[self.i()]
+    }
+    /// The trace id.
+    pub fn trace_id(&self) -> TraceId {
+        self.cols().trace_id[self.i()]
+    }
+    /// The span id.
+    pub fn span_id(&self) -> SpanId {
+        self.cols().span_id[self.i()]
+    }
+    /// The parent id as the file gave it (it may name a span that is not loaded).
+    pub fn parent_id(&self) -> Option<SpanId> {
+        self.cols().parent_id[self.i()]
+    }
+    /// The parent's index, or `None` for roots.
+    pub fn parent(&self) -> Option<u32> {
+        let p = self.set.parent[self.i()];
+        (p != NO_SPAN).then_some(p)
+    }
+    /// Depth in the tree (roots are 0).
+    pub fn depth(&self) -> u32 {
+        self.set.depth[self.i()]
+    }
+    /// One past the last span of this span's subtree.
+    pub fn subtree_end(&self) -> u32 {
+        self.set.subtree_end[self.i()]
+    }
+    /// Whether the span has children.
+    pub fn has_children(&self) -> bool {
+        self.subtree_end() > self.index + 1
+    }
+    /// The span name.
+    pub fn name(&self) -> &'a str {
+        self.set.str(self.cols().name[self.i()])
+    }
+    /// The service (from the resource's `service.name`), or "".
+    pub fn service(&self) -> &'a str {
+        self.set.str(self.cols().service[self.i()])
+    }
+    /// The instrumentation scope name, or "".
+    pub fn scope(&self) -> &'a str {
+        self.set.str(self.cols().scope[self.i()])
+    }
+    /// The OpenTelemetry kind.
+    pub fn otel_kind(&self) -> OtelKind {
+        self.cols().otel_kind[self.i()]
+    }
+    /// The normalized LLM kind.
+    pub fn kind(&self) -> SpanKind {
+        self.cols().kind[self.i()]
+    }
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.cols().status[self.i()]
+    }
+    /// Whether the status is error.
+    pub fn is_error(&self) -> bool {
+        self.status() == StatusCode::Error
+    }
+    /// The status message, or "".
+    pub fn status_message(&self) -> &'a str {
+        self.set.str(self.cols().status_message[self.i()])
+    }
+    /// Start time.
+    pub fn start(&self) -> Nanos {
+        self.cols().start[self.i()]
+    }
+    /// End time.
+    pub fn end(&self) -> Nanos {
+        self.cols().end[self.i()]
+    }
+    /// Duration (never negative).
+    pub fn duration(&self) -> Nanos {
+        self.end().saturating_sub(self.start()).max(0)
+    }
+    /// Time not covered by any child.
+    pub fn self_time(&self) -> Nanos {
+        self.set.self_time[self.i()]
+    }
+    /// Share of the trace's duration this span covers, from 0 to 1.
+    pub fn share_of_trace(&self) -> f64 {
+        let total = self.set.traces[self.trace() as usize].duration();
+        if total <= 0 {
+            return 0.0;
+        }
+        self.duration() as f64 / total as f64
+    }
+    /// Tree and id problems.
+    pub fn flags(&self) -> SpanFlags {
+        self.cols().flags[self.i()]
+    }
+    /// The model name, or "".
+    pub fn model(&self) -> &'a str {
+        self.set.str(self.cols().model[self.i()])
+    }
+    /// Token usage and recorded cost, if the span reports any.
+    pub fn usage(&self) -> Option<Usage> {
+        let u = self.cols().usage[self.i()];
+        (u != NO_SPAN).then(|| self.set.usages[u as usize])
+    }
+    /// Attributes, in file order.
+    pub fn attributes(&self) -> Vec<(&'a str, ValueRef<'a>)> {
+        self.attr_rows(self.cols().attrs[self.i()])
+    }
+    /// Attributes of the span's resource.
+    pub fn resource_attributes(&self) -> Vec<(&'a str, ValueRef<'a>)> {
+        let r = self.cols().resource[self.i()];
+        self.set
+            .resources
+            .get(r as usize)
+            .map_or_else(Vec::new, |rows| self.attr_rows(*rows))
+    }
+    /// Events, in file order.
+    pub fn events(&self) -> Vec<EventRef<'a>> {
+        let e = &self.set.events;
+        self.cols().events[self.i()]
+            .range()
+            .map(|r| EventRef {
+                time: e.time[r],
+                name: self.set.str(e.name[r]),
+                attributes: self.attr_rows(e.attrs[r]),
+            })
+            .collect()
+    }
+    /// Links.
+    pub fn links(&self) -> Vec<LinkRef<'a>> {
+        let l = &self.set.links;
+        self.cols().links[self.i()]
+            .range()
+            .map(|r| LinkRef {
+                trace_id: l.trace_id[r],
+                span_id: l.span_id[r],
+                attributes: self.attr_rows(l.attrs[r]),
+            })
+            .collect()
+    }
+    /// The span's JSON exactly as it stands in its file.
+    pub fn raw_json(&self) -> &'a str {
+        let raw = self.cols().raw[self.i()];
+        self.set
+            .sources
+            .get(raw.source as usize)
+            .and_then(|s| s.text.get(raw.start as usize..raw.end as usize))
+            .unwrap_or("")
+    }
+    /// Name of the file the span came from.
+    pub fn source_name(&self) -> &'a str {
+        let raw = self.cols().raw[self.i()];
+        self.set
+            .sources
+            .get(raw.source as usize)
+            .map_or("", |s| s.name.as_str())
+    }
+    /// The indices of this span's children, in start order.
+    pub fn children(&self) -> Children<'a> {
+        Children {
+            set: self.set,
+            next: self.index + 1,
+            end: self.subtree_end(),
+        }
+    }
+}
+
+/// Iterator over a span's children.
+pub struct Children<'a> {
+    set: &'a TraceSet,
+    next: u32,
+    end: u32,
+}
+
+impl Iterator for Children<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        if self.next >= self.end {
+            return None;
+        }
+        let c = self.next;
+        self.next = self.set.subtree_end[c as usize];
+        Some(c)
+    }
+}

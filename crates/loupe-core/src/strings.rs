@@ -1,0 +1,85 @@
+//! String interning: every repeated string (names, keys, services, values) is stored once and
+//! referred to by a 4-byte [`StrId`].
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use std::hash::{Hash, Hasher};
+
+/// Index of an interned string in an [`Interner`]. `StrId::EMPTY` is the empty string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct StrId(pub u32);
+
+impl StrId {
+    /// The empty string, present in every interner.
+    pub const EMPTY: StrId = StrId(0);
+
+    /// Whether this is the empty string.
+    pub fn is_empty(self) -> bool {
+        self == Self::EMPTY
+    }
+}
+
+/// A deduplicating string table. Each distinct string is stored once; lookups hash the text and
+/// compare against the stored copy, so keys are not duplicated in the hash table.
+#[derive(Clone, Debug)]
+pub struct Interner {
+    strings: Vec<Box<str>>,
+    table: HashTable<u32>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        let mut interner = Interner {
+            strings: Vec::new(),
+            table: HashTable::new(),
+        };
+        interner.intern("");
+        interner
+    }
+}
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl Interner {
+    /// Returns the id of `s`, adding it if it is new.
+    pub fn intern(&mut self, s: &str) -> StrId {
+        let hash = hash_str(s);
+        let strings = &self.strings;
+        if let Some(&id) = self.table.find(hash, |&id| &*strings[id as usize] == s) {
+            return StrId(id);
+        }
+        let id = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+        self.strings.push(s.into());
+        let strings = &self.strings;
+        self.table
+            .insert_unique(hash, id, |&id| hash_str(&strings[id as usize]));
+        StrId(id)
+    }
+
+    /// The text of `id`. An id from another interner resolves to the empty string.
+    pub fn resolve(&self, id: StrId) -> &str {
+        self.strings.get(id.0 as usize).map_or("", |s| s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_deduplicates_and_resolves() {
+        let mut i = Interner::default();
+        let a = i.intern("alpha");
+        let b = i.intern("beta");
+        assert_ne!(a, b);
+        assert_eq!(i.intern("alpha"), a);
+        assert_eq!(i.resolve(a), "alpha");
+        assert_eq!(i.resolve(StrId::EMPTY), "");
+        assert_eq!(i.intern(""), StrId::EMPTY);
+        assert_eq!(i.resolve(b), "beta");
+    }
+}

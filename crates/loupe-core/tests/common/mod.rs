@@ -1,0 +1,76 @@
+//! Shared helpers for the engine's integration tests.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use loupe_core::TraceSet;
+use std::path::PathBuf;
+
+/// The fixture corpus: `$LOUPE_FIXTURES`, or `../shared/fixtures` beside the repository.
+pub fn fixtures_dir() -> PathBuf {
+    std::env::var_os("LOUPE_FIXTURES").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
+        PathBuf::from,
+    )
+}
+
+/// Reads a fixture by its path under the corpus.
+pub fn fixture(path: &str) -> Vec<u8> {
+    let p = fixtures_dir().join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", p.display()))
+}
+
+/// All fixture files of one format folder, sorted.
+pub fn fixtures_of(format: &str) -> Vec<String> {
+    let dir = fixtures_dir().join(format);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| format!("{format}/{}", e.file_name().to_string_lossy()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Asserts the tree invariants: every span has exactly one place, parents precede children,
+/// subtrees nest, and depth follows the parent. Parents preceding children rules out cycles.
+pub fn assert_tree_invariants(set: &TraceSet) {
+    let n = set.span_count() as u32;
+    let mut seen = vec![0u32; n as usize];
+    for (t, trace) in set.traces().iter().enumerate() {
+        let mut roots = 0;
+        for i in trace.spans.start..trace.spans.end {
+            let s = set.span(i);
+            assert_eq!(s.trace() as usize, t);
+            match s.parent() {
+                None => {
+                    roots += 1;
+                    assert_eq!(s.depth(), 0);
+                }
+                Some(p) => {
+                    assert!(p < i, "parent precedes child");
+                    assert!(
+                        set.span(p).subtree_end() >= s.subtree_end(),
+                        "subtrees nest"
+                    );
+                    assert_eq!(set.span(p).depth() + 1, s.depth());
+                    assert!(trace.spans.start <= p, "parent is in the same trace");
+                }
+            }
+        }
+        assert_eq!(roots, trace.root_count);
+        // Walking the tree from the roots reaches each span once.
+        let mut stack: Vec<u32> = Vec::new();
+        let mut r = trace.spans.start;
+        while r < trace.spans.end {
+            stack.push(r);
+            r = set.span(r).subtree_end();
+        }
+        while let Some(x) = stack.pop() {
+            seen[x as usize] += 1;
+            stack.extend(set.span(x).children());
+        }
+    }
+    assert!(
+        seen.iter().all(|&c| c == 1),
+        "each span has exactly one place"
+    );
+}
