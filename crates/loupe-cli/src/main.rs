@@ -1,1 +1,39 @@
-fn main() {}
+//! `loupe`: trace file summaries and a generator of realistic agent traces, on Loupe's engine.
+
+mod args;
+mod generate;
+mod summary;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+loupe: summaries of LLM trace files, offline.
+
+Usage:
+  loupe summary [--json] FILE...
+      Traces, spans, errors, LLM calls, tokens and recorded cost per file and in total.
+      Exits 1 when any file fails to import (the others are still summarized).
+  loupe gen --spans N --traces M --out FILE [--seed S]
+      Writes realistic OTLP/JSON agent traces with GenAI attributes.
+  loupe help
+";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let result = match argv.first().map(String::as_str) {
+        Some("summary") => summary::run(&argv[1..]),
+        Some("gen") => generate::run(&argv[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command '{other}'")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("loupe: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -348,6 +348,34 @@ impl TraceSet {
         t
     }
 
+    /// Figures per source file, in source order. A trace counts for every file that holds
+    /// one of its spans; usage counts where the counted span came from.
+    pub fn totals_by_source(&self) -> Vec<Totals> {
+        let mut out = vec![Totals::default(); self.sources.len()];
+        let mut last_trace: Vec<Option<u32>> = vec![None; self.sources.len()];
+        for i in 0..self.span_count() {
+            let Some(t) = out.get_mut(self.spans.raw[i].source as usize) else {
+                continue;
+            };
+            let seen = &mut last_trace[self.spans.raw[i].source as usize];
+            if *seen != Some(self.trace_of[i]) {
+                // Spans of a trace are contiguous, so a change of trace is a new trace here.
+                *seen = Some(self.trace_of[i]);
+                t.traces += 1;
+            }
+            t.spans += 1;
+            t.errors += u64::from(self.spans.status[i] == StatusCode::Error);
+            t.llm_calls += u64::from(self.spans.kind[i] == SpanKind::Llm);
+            if self.counts_usage[i] {
+                let u = self.usages[self.spans.usage[i] as usize];
+                t.input_tokens += u.input.unwrap_or(0);
+                t.output_tokens += u.output.unwrap_or(0);
+                t.cost_usd = add_cost(t.cost_usd, u.cost_usd);
+            }
+        }
+        out
+    }
+
     /// Index of the trace with `id`, if loaded.
     pub fn trace_index(&self, id: TraceId) -> Option<usize> {
         self.traces.iter().position(|t| t.id == id)

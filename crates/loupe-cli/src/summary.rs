@@ -1,0 +1,184 @@
+//! `loupe summary`: figures per file and in total, as a table or as JSON.
+//!
+//! The JSON schema is stable: later versions add keys and never rename them.
+
+use crate::args;
+use loupe_core::{Totals, TraceSetBuilder};
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// Figures as the JSON output names them.
+#[derive(Serialize)]
+struct Figures {
+    traces: u64,
+    spans: u64,
+    errors: u64,
+    llm_calls: u64,
+    input_tokens: u64,
+    output_tokens: u64,
+    cost_usd: Option<f64>,
+}
+
+impl From<&Totals> for Figures {
+    fn from(t: &Totals) -> Self {
+        Figures {
+            traces: t.traces,
+            spans: t.spans,
+            errors: t.errors,
+            llm_calls: t.llm_calls,
+            input_tokens: t.input_tokens,
+            output_tokens: t.output_tokens,
+            cost_usd: t.cost_usd,
+        }
+    }
+}
+
+/// One file's entry.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FileEntry {
+    Loaded {
+        path: String,
+        format: &'static str,
+        #[serde(flatten)]
+        figures: Figures,
+        warnings: Vec<String>,
+    },
+    Failed {
+        path: String,
+        error: String,
+    },
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: Vec<FileEntry>,
+    totals: Figures,
+}
+
+/// Runs `loupe summary`.
+pub fn run(argv: &[String]) -> Result<ExitCode, String> {
+    let a = args::parse(argv, &["--json"], &[])?;
+    if a.positional.is_empty() {
+        return Err("summary needs at least one FILE".into());
+    }
+    let mut builder = TraceSetBuilder::new();
+    // Each path's outcome: the source index it loaded as, or its error.
+    let mut outcomes: Vec<(String, Result<(u32, &'static str), String>)> = Vec::new();
+    for path in &a.positional {
+        let outcome = std::fs::read(path)
+            .map_err(|e| format!("cannot read the file: {e}"))
+            .and_then(|bytes| {
+                builder
+                    .add_file(path, &bytes)
+                    .map(|r| (r.source, r.format.label()))
+                    .map_err(|e| e.to_string())
+            });
+        outcomes.push((path.clone(), outcome));
+    }
+    let set = builder.finish();
+    let per_source = set.totals_by_source();
+    let files: Vec<FileEntry> = outcomes
+        .into_iter()
+        .map(|(path, outcome)| match outcome {
+            Ok((source, format)) => FileEntry::Loaded {
+                path,
+                format,
+                figures: Figures::from(&per_source[source as usize]),
+                warnings: set.diagnostics().lines(Some(source)),
+            },
+            Err(error) => FileEntry::Failed { path, error },
+        })
+        .collect();
+    let failed = files.iter().any(|f| matches!(f, FileEntry::Failed { .. }));
+    let summary = Summary {
+        files,
+        totals: Figures::from(&set.totals()),
+    };
+    if a.flag("--json") {
+        let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+        println!("{json}");
+    } else {
+        print!("{}", table(&summary));
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cost(c: Option<f64>) -> String {
+    c.map_or_else(|| "-".to_string(), |c| format!("${c:.4}"))
+}
+
+fn row(name: &str, format: &str, f: &Figures) -> [String; 9] {
+    [
+        name.to_string(),
+        format.to_string(),
+        f.traces.to_string(),
+        f.spans.to_string(),
+        f.errors.to_string(),
+        f.llm_calls.to_string(),
+        f.input_tokens.to_string(),
+        f.output_tokens.to_string(),
+        cost(f.cost_usd),
+    ]
+}
+
+/// The summary as an aligned text table, with warnings and errors under their file.
+fn table(s: &Summary) -> String {
+    let header = [
+        "FILE", "FORMAT", "TRACES", "SPANS", "ERRORS", "LLM", "IN_TOK", "OUT_TOK", "COST",
+    ]
+    .map(String::from);
+    let mut rows: Vec<([String; 9], Vec<String>)> = vec![(header, vec![])];
+    for f in &s.files {
+        match f {
+            FileEntry::Loaded {
+                path,
+                format,
+                figures,
+                warnings,
+            } => rows.push((
+                row(path, format, figures),
+                warnings.iter().map(|w| format!("  warning: {w}")).collect(),
+            )),
+            FileEntry::Failed { path, error } => {
+                let mut r = row(path, "-", &Figures::from(&Totals::default()));
+                for cell in &mut r[2..] {
+                    *cell = "-".into();
+                }
+                rows.push((r, vec![format!("  error: {error}")]));
+            }
+        }
+    }
+    rows.push((row("TOTAL", "", &s.totals), vec![]));
+    let mut widths = [0usize; 9];
+    for (r, _) in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for (r, notes) in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if i < 2 {
+                    format!("{cell:<w$}", w = widths[i])
+                } else {
+                    format!("{cell:>w$}", w = widths[i])
+                }
+            })
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+        for n in notes {
+            out.push_str(n);
+            out.push('\n');
+        }
+    }
+    out
+}

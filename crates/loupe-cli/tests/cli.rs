@@ -1,0 +1,145 @@
+//! The CLI run as a user runs it, on real fixture files.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    std::env::var_os("LOUPE_FIXTURES").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
+        PathBuf::from,
+    )
+}
+
+fn loupe(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run loupe: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn summary_json_has_the_documented_schema_and_figures() {
+    let f =
+        fixtures().join("otlp-jsonl/otel-tui-collector-fileexporter-demo-mixed-signals.jsonl.gz");
+    let g = fixtures().join("otlp-json/langwatch-claude-code-genai-all-zero-ids.json");
+    let (code, out, _) = loupe(&[
+        "summary",
+        "--json",
+        f.to_str().unwrap(),
+        g.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let v = json(&out);
+    let first = &v["files"][0];
+    assert_eq!(first["format"], "otlp-jsonl");
+    assert_eq!(
+        (&first["traces"], &first["spans"], &first["errors"]),
+        (&json("141"), &json("547"), &json("107"))
+    );
+    assert!(first["warnings"].as_array().is_some_and(|w| !w.is_empty()));
+    let second = &v["files"][1];
+    assert_eq!(
+        (
+            &second["llm_calls"],
+            &second["input_tokens"],
+            &second["output_tokens"]
+        ),
+        (&json("1"), &json("187"), &json("53"))
+    );
+    assert_eq!(second["cost_usd"], serde_json::Value::Null);
+    let totals = &v["totals"];
+    for key in [
+        "traces",
+        "spans",
+        "errors",
+        "llm_calls",
+        "input_tokens",
+        "output_tokens",
+        "cost_usd",
+    ] {
+        assert!(totals.get(key).is_some(), "totals.{key}");
+    }
+    assert_eq!(
+        (&totals["spans"], &totals["llm_calls"]),
+        (&json("548"), &json("1"))
+    );
+}
+
+#[test]
+fn a_failed_file_is_listed_with_its_error_and_the_exit_status_is_one() {
+    let good = fixtures().join("otlp-json/otel-proto-example-trace.json");
+    let bad = fixtures().join("zipkin/zipkin-lens-yelp.json");
+    let (code, out, _) = loupe(&[
+        "summary",
+        "--json",
+        bad.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert!(
+        v["files"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Loupe reads"))
+    );
+    assert_eq!(v["files"][1]["spans"], 1);
+    assert_eq!(v["totals"]["spans"], 1);
+}
+
+#[test]
+fn the_table_shows_files_warnings_and_totals() {
+    let f = fixtures().join("otlp-json/otel-proto-example-trace.json");
+    let (code, out, _) = loupe(&["summary", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("FILE"), "{out}");
+    assert!(
+        out.contains("warning:") && out.contains("not loaded"),
+        "{out}"
+    );
+    assert!(
+        out.lines().last().is_some_and(|l| l.starts_with("TOTAL")),
+        "{out}"
+    );
+}
+
+#[test]
+fn generated_traces_read_back_with_the_requested_counts() {
+    let dir = std::env::temp_dir().join(format!("loupe-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_file = dir.join("gen.json");
+    let (code, _, err) = loupe(&[
+        "gen",
+        "--spans",
+        "2000",
+        "--traces",
+        "20",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = loupe(&["summary", "--json", out_file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let v = json(&out);
+    assert_eq!(
+        (&v["totals"]["traces"], &v["totals"]["spans"]),
+        (&json("20"), &json("2000"))
+    );
+    assert!(v["totals"]["input_tokens"].as_u64().is_some_and(|n| n > 0));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    assert_eq!(loupe(&["summary"]).0, 2);
+    assert_eq!(loupe(&["frobnicate"]).0, 2);
+    assert_eq!(loupe(&["gen", "--spans", "x", "--out", "/tmp/x"]).0, 2);
+}
