@@ -16,6 +16,7 @@
 //!
 //! The crate knows nothing of any UI: the app and the CLI call it.
 
+pub mod browse;
 mod builder;
 mod diagnostics;
 mod error;

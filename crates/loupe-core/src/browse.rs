@@ -1,0 +1,141 @@
+//! Pure queries behind the trace list and the tree: sorting and filtering traces, and the rows
+//! of a tree with some spans collapsed.
+
+use crate::set::TraceSet;
+use std::collections::HashSet;
+
+/// A column of the trace list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum TraceColumn {
+    /// Root span name.
+    Name,
+    /// Service of the root span.
+    Service,
+    /// Start time.
+    #[default]
+    Start,
+    /// Duration.
+    Duration,
+    /// Span count.
+    Spans,
+    /// Error count.
+    Errors,
+    /// LLM call count.
+    LlmCalls,
+    /// Input plus output tokens.
+    Tokens,
+}
+
+/// How the trace list is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct TraceSort {
+    /// The column.
+    pub column: TraceColumn,
+    /// Largest first.
+    pub descending: bool,
+}
+
+/// Indices of the traces whose spans' names contain `filter` (case-insensitive; empty keeps
+/// all), ordered by `sort`. Ties keep start order.
+pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
+    let needle = filter.trim().to_lowercase();
+    let mut rows: Vec<u32> = (0..set.traces().len() as u32)
+        .filter(|&t| needle.is_empty() || trace_matches(set, t, &needle))
+        .collect();
+    let traces = set.traces();
+    let root_of = |t: u32| set.span(traces[t as usize].root());
+    match sort.column {
+        TraceColumn::Name => rows.sort_by_cached_key(|&t| root_of(t).name().to_lowercase()),
+        TraceColumn::Service => {
+            rows.sort_by_cached_key(|&t| root_of(t).service().to_lowercase())
+        }
+        TraceColumn::Start => rows.sort_by_key(|&t| traces[t as usize].start),
+        TraceColumn::Duration => rows.sort_by_key(|&t| traces[t as usize].duration()),
+        TraceColumn::Spans => rows.sort_by_key(|&t| traces[t as usize].span_count()),
+        TraceColumn::Errors => rows.sort_by_key(|&t| traces[t as usize].error_count),
+        TraceColumn::LlmCalls => rows.sort_by_key(|&t| traces[t as usize].llm_calls),
+        TraceColumn::Tokens => rows.sort_by_key(|&t| {
+            let tr = &traces[t as usize];
+            tr.input_tokens + tr.output_tokens
+        }),
+    }
+    if sort.descending {
+        rows.reverse();
+    }
+    rows
+}
+
+fn trace_matches(set: &TraceSet, t: u32, needle: &str) -> bool {
+    let r = set.traces()[t as usize].spans;
+    (r.start..r.end).any(|i| {
+        let s = set.span(i);
+        s.name().to_lowercase().contains(needle) || s.service().to_lowercase().contains(needle)
+    })
+}
+
+/// The spans of trace `t` shown as rows when the spans in `collapsed` hide their subtrees.
+pub fn tree_rows(set: &TraceSet, t: u32, collapsed: &HashSet<u32>) -> Vec<u32> {
+    let r = set.traces()[t as usize].spans;
+    let mut rows = Vec::with_capacity(r.len());
+    let mut i = r.start;
+    while i < r.end {
+        rows.push(i);
+        i = if collapsed.contains(&i) {
+            set.span(i).subtree_end()
+        } else {
+            i + 1
+        };
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{GenOptions, otlp_json};
+
+    fn sample() -> TraceSet {
+        let text = otlp_json(&GenOptions {
+            spans: 120,
+            traces: 6,
+            ..GenOptions::default()
+        });
+        crate::import(text.as_bytes(), "gen.json").unwrap()
+    }
+
+    #[test]
+    fn sorting_by_each_column_orders_the_rows() {
+        let set = sample();
+        let rows = trace_rows(&set, "", TraceSort::default());
+        assert_eq!(rows, (0..6).collect::<Vec<_>>(), "start order by default");
+        let by_duration = trace_rows(
+            &set,
+            "",
+            TraceSort {
+                column: TraceColumn::Duration,
+                descending: true,
+            },
+        );
+        let d: Vec<i64> = by_duration
+            .iter()
+            .map(|&t| set.traces()[t as usize].duration())
+            .collect();
+        assert!(d.windows(2).all(|w| w[0] >= w[1]), "{d:?}");
+    }
+
+    #[test]
+    fn the_filter_matches_any_span_name() {
+        let set = sample();
+        assert_eq!(trace_rows(&set, "RETRIEVAL", TraceSort::default()).len(), 6);
+        assert!(trace_rows(&set, "no such span", TraceSort::default()).is_empty());
+    }
+
+    #[test]
+    fn collapsing_hides_a_subtree() {
+        let set = sample();
+        let all = tree_rows(&set, 0, &HashSet::new());
+        assert_eq!(all.len(), set.traces()[0].span_count() as usize);
+        let root = set.traces()[0].root();
+        assert_eq!(tree_rows(&set, 0, &HashSet::from([root])), vec![root]);
+    }
+}

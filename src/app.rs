@@ -1,0 +1,144 @@
+//! The page: header with figures and actions, a drop zone over the whole window, the file
+//! list, and the trace list or the open trace.
+
+use crate::components::figures::Figures;
+use crate::components::file_list::FileList;
+use crate::components::progress::ProgressBar;
+use crate::components::trace_list::TraceList;
+use crate::components::trace_view::TraceView;
+use crate::state::{AppState, Input};
+use leptos::html::Input as InputElement;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+/// Name under which the built-in demo loads.
+pub const DEMO_NAME: &str = "demo-agent-run.json";
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<Input> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(Input::File)
+        .collect()
+}
+
+/// Whether an event happened in a text field (where paste and keys belong to the field).
+fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"))
+}
+
+/// Window-wide drag and drop and paste. Returns whether a drag is over the window.
+fn window_inputs(state: AppState) -> RwSignal<bool> {
+    let dragging = RwSignal::new(false);
+    let over = window_event_listener(leptos::ev::dragover, move |ev| {
+        ev.prevent_default();
+        dragging.set(true);
+    });
+    let leave = window_event_listener(leptos::ev::dragleave, move |ev| {
+        // Leaving to outside the window reports no related target.
+        if ev.related_target().is_none() {
+            dragging.set(false);
+        }
+    });
+    let drop = window_event_listener(leptos::ev::drop, move |ev| {
+        ev.prevent_default();
+        dragging.set(false);
+        let inputs = files_of(ev.data_transfer().and_then(|dt| dt.files()));
+        spawn_local(state.load(inputs));
+    });
+    let paste = window_event_listener(leptos::ev::paste, move |ev| {
+        if in_text_field(ev.target()) {
+            return;
+        }
+        let Some(dt) = ev.clipboard_data() else { return };
+        let files = files_of(dt.files());
+        let inputs = if !files.is_empty() {
+            files
+        } else {
+            match dt.get_data("text") {
+                Ok(text) if !text.trim().is_empty() => vec![Input::Text("pasted.json".into(), text)],
+                _ => return,
+            }
+        };
+        ev.prevent_default();
+        spawn_local(state.load(inputs));
+    });
+    on_cleanup(move || {
+        over.remove();
+        leave.remove();
+        drop.remove();
+        paste.remove();
+    });
+    dragging
+}
+
+/// The empty page: what Loupe is and how to start.
+#[component]
+fn Welcome(open_picker: Callback<()>, open_demo: Callback<()>) -> impl IntoView {
+    view! {
+        <section class="welcome">
+            <h2>"Drop trace files anywhere on this page"</h2>
+            <p>"OTLP/JSON, OTLP JSON Lines, gzipped or not — several at once. Or paste JSON."</p>
+            <p class="actions">
+                <button class="primary" on:click=move |_| open_picker.run(())>"Open files…"</button>
+                <button data-testid="open-demo" on:click=move |_| open_demo.run(())>"Open the demo trace"</button>
+            </p>
+            <p class="privacy">"Everything stays in this tab: Loupe makes no network requests, and the page's security policy forbids them."</p>
+        </section>
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    let dragging = window_inputs(state);
+    let picker = NodeRef::<InputElement>::new();
+    let open_picker = Callback::new(move |()| {
+        if let Some(input) = picker.get() {
+            input.click();
+        }
+    });
+    let open_demo = Callback::new(move |()| {
+        spawn_local(state.load(vec![Input::Text(DEMO_NAME.into(), loupe_core::generate::demo())]));
+    });
+    let on_pick = move |_| {
+        let Some(input) = picker.get() else { return };
+        let inputs = files_of(input.files());
+        input.set_value("");
+        spawn_local(state.load(inputs));
+    };
+    let has_data = move || state.data.with(Option::is_some) || state.files.with(|f| !f.is_empty());
+
+    view! {
+        <header class="top">
+            <h1 class="logo">"Loupe"</h1>
+            <Figures />
+            <div class="top-actions">
+                <input type="file" multiple accept=".json,.jsonl,.gz,.txt,application/json"
+                    class="hidden" node_ref=picker on:change=on_pick data-testid="file-input" />
+                <button on:click=move |_| open_picker.run(())>"Open files…"</button>
+                <button data-testid="demo-button" on:click=move |_| open_demo.run(())>"Demo"</button>
+                <Show when=has_data>
+                    <button on:click=move |_| state.clear()>"Clear"</button>
+                </Show>
+            </div>
+        </header>
+        <ProgressBar />
+        <main>
+            <FileList />
+            {move || match (has_data(), state.trace.get()) {
+                (false, _) => view! { <Welcome open_picker open_demo /> }.into_any(),
+                (true, None) => view! { <TraceList /> }.into_any(),
+                (true, Some(t)) => view! { <TraceView trace=t /> }.into_any(),
+            }}
+        </main>
+        <Show when=move || dragging.get()>
+            <div class="drop-overlay"><div>"Drop to load — nothing leaves this machine"</div></div>
+        </Show>
+    }
+}

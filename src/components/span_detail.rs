@@ -1,0 +1,182 @@
+//! The selected span: name, kind, timing, status and exceptions, attributes, events, links and
+//! the raw JSON it came from.
+
+use crate::format;
+use crate::state::AppState;
+use leptos::prelude::*;
+use loupe_core::{SpanFlags, SpanView, ValueRef};
+
+fn value_text(v: &ValueRef) -> String {
+    match v {
+        ValueRef::Json(s) => format::pretty_json(s),
+        other => other.to_string(),
+    }
+}
+
+fn attr_table(rows: Vec<(&str, ValueRef)>, testid: &'static str) -> impl IntoView + use<> {
+    let rows: Vec<(String, String)> = rows
+        .iter()
+        .map(|(k, v)| (k.to_string(), value_text(v)))
+        .collect();
+    view! {
+        <table class="attrs" data-testid=testid>
+            <tbody>
+                {rows.into_iter().map(|(k, v)| view! {
+                    <tr><th>{k}</th><td><pre>{v}</pre></td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
+    let mut facts: Vec<(&'static str, String)> = vec![
+        ("Kind", format!("{} ({})", s.kind().label(), s.otel_kind().label())),
+        ("Service", s.service().to_string()),
+        ("Status", {
+            let m = s.status_message();
+            if m.is_empty() {
+                s.status().label().to_string()
+            } else {
+                format!("{}: {m}", s.status().label())
+            }
+        }),
+        ("Start", format!("{} (+{})", format::timestamp(s.start()), format::duration(s.start() - trace_start))),
+        ("Duration", format::duration(s.duration())),
+        ("Self time", format::duration(s.self_time())),
+        ("Share of trace", format!("{:.1}%", s.share_of_trace() * 100.0)),
+    ];
+    if !s.model().is_empty() {
+        facts.push(("Model", s.model().to_string()));
+    }
+    if let Some(u) = s.usage() {
+        let tok = |t: Option<u64>| t.map_or("—".to_string(), format::count);
+        facts.push(("Input tokens", tok(u.input)));
+        facts.push(("Output tokens", tok(u.output)));
+        if u.cache_read.is_some() {
+            facts.push(("Cached input", tok(u.cache_read)));
+        }
+        if u.cost_usd.is_some() {
+            facts.push(("Recorded cost", format::cost(u.cost_usd)));
+        }
+    }
+    facts.push(("Span id", s.span_id().to_string()));
+    if let Some(p) = s.parent_id() {
+        facts.push(("Parent id", p.to_string()));
+    }
+    facts.push(("Trace id", s.trace_id().to_string()));
+    facts.push(("File", s.source_name().to_string()));
+    let flags = s.flags();
+    for (flag, text) in [
+        (SpanFlags::ORPHAN, "its parent is not in the loaded files; shown as a root"),
+        (SpanFlags::CYCLE_BROKEN, "its parent link closed a cycle and was cut"),
+        (SpanFlags::DUPLICATE_ID, "another span of this trace has the same id"),
+        (SpanFlags::NO_TIMESTAMPS, "the file gives no start or end time"),
+        (SpanFlags::SYNTHETIC_ID, "its id was empty or zero; Loupe assigned one"),
+    ] {
+        if flags.has(flag) {
+            facts.push(("Note", text.to_string()));
+        }
+    }
+    let events = s.events();
+    let exceptions: Vec<(String, String, String)> = events
+        .iter()
+        .filter(|e| e.name == "exception")
+        .map(|e| {
+            let get = |k: &str| {
+                e.attributes
+                    .iter()
+                    .find(|(key, _)| *key == k)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            };
+            (get("exception.type"), get("exception.message"), get("exception.stacktrace"))
+        })
+        .collect();
+    let event_rows: Vec<(String, String, Vec<(String, String)>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e.time.map_or("—".into(), |t| format!("+{}", format::duration(t - trace_start))),
+                e.name.to_string(),
+                e.attributes.iter().map(|(k, v)| (k.to_string(), value_text(v))).collect(),
+            )
+        })
+        .collect();
+    let links: Vec<String> = s
+        .links()
+        .iter()
+        .map(|l| {
+            format!(
+                "trace {} span {}",
+                l.trace_id.map_or("—".into(), |t| t.to_string()),
+                l.span_id.map_or("—".into(), |x| x.to_string())
+            )
+        })
+        .collect();
+    let attributes = s.attributes();
+    let resource = s.resource_attributes();
+    let raw = format::pretty_json(s.raw_json());
+    view! {
+        <h2 class="detail-title">{s.name().to_string()}</h2>
+        <dl class="facts">
+            {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+        </dl>
+        {exceptions.into_iter().map(|(ty, msg, stack)| view! {
+            <div class="exception" data-testid="span-exception">
+                <strong>{ty}</strong>" "{msg}
+                {(!stack.is_empty()).then(|| view! { <pre>{stack}</pre> })}
+            </div>
+        }).collect_view()}
+        <h3>{format!("Attributes ({})", attributes.len())}</h3>
+        {attr_table(attributes, "span-attributes")}
+        {(!event_rows.is_empty()).then(|| view! {
+            <h3>{format!("Events ({})", event_rows.len())}</h3>
+            <ul class="events">
+                {event_rows.into_iter().map(|(time, name, attrs)| view! {
+                    <li>
+                        <span class="muted">{time}</span>" "<strong>{name}</strong>
+                        {(!attrs.is_empty()).then(|| view! {
+                            <table class="attrs"><tbody>
+                                {attrs.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td><pre>{v}</pre></td></tr> }).collect_view()}
+                            </tbody></table>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        {(!links.is_empty()).then(|| view! {
+            <h3>"Links"</h3>
+            <ul>{links.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+        })}
+        {(!resource.is_empty()).then(|| view! {
+            <h3>"Resource"</h3>
+            {attr_table(resource, "span-resource")}
+        })}
+        <details class="raw">
+            <summary>"Raw span JSON"</summary>
+            <pre data-testid="span-raw">{raw}</pre>
+        </details>
+    }
+}
+
+/// The detail panel for the selected span.
+#[component]
+pub fn SpanDetail() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <aside class="detail" data-testid="span-detail" aria-label="Span detail">
+            {move || {
+                let i = state.span.get();
+                state.data.with(|d| match (d.as_ref(), i) {
+                    (Some(set), Some(i)) if (i as usize) < set.span_count() => {
+                        let s = set.span(i);
+                        let start = set.traces()[s.trace() as usize].start;
+                        detail(s, start).into_any()
+                    }
+                    _ => view! { <p class="muted">"Select a span to see its attributes, events and raw JSON."</p> }.into_any(),
+                })
+            }}
+        </aside>
+    }
+}

@@ -1,0 +1,216 @@
+//! One trace: a collapsible span tree beside a waterfall of timing bars, with keyboard
+//! navigation (up/down to move, left/right to collapse/expand, Enter to select).
+
+use super::span_detail::SpanDetail;
+use super::virtual_list::VirtualList;
+use crate::format;
+use crate::state::AppState;
+use leptos::prelude::*;
+use loupe_core::browse::tree_rows;
+use loupe_core::{SpanFlags, TraceSet};
+use std::collections::HashSet;
+
+const ROW_HEIGHT: f64 = 26.0;
+const INDENT_PX: usize = 14;
+/// Ticks on the time axis.
+const TICKS: usize = 5;
+
+/// Where a span's bar sits in the waterfall, as percentages of the trace.
+fn bar_geometry(set: &TraceSet, t: u32, i: u32) -> (f64, f64) {
+    let tr = &set.traces()[t as usize];
+    let total = tr.duration().max(1) as f64;
+    let s = set.span(i);
+    let left = (s.start() - tr.start) as f64 / total * 100.0;
+    let width = s.duration() as f64 / total * 100.0;
+    (left.clamp(0.0, 100.0), width.clamp(0.0, 100.0 - left.clamp(0.0, 100.0)))
+}
+
+/// The trace view for the open trace.
+#[component]
+pub fn TraceView(
+    /// Index of the trace to show.
+    trace: u32,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let collapsed = RwSignal::new(HashSet::<u32>::new());
+    let cursor = RwSignal::new(Some(0usize));
+    let rows = Memo::new(move |_| {
+        collapsed.with(|c| {
+            state
+                .data
+                .with(|d| d.as_ref().map(|set| tree_rows(set, trace, c)).unwrap_or_default())
+        })
+    });
+    let toggle = move |i: u32| {
+        collapsed.update(|c| {
+            if !c.remove(&i) {
+                c.insert(i);
+            }
+        })
+    };
+
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let n = rows.with(Vec::len);
+        if n == 0 {
+            return;
+        }
+        let pos = cursor.get_untracked().unwrap_or(0).min(n - 1);
+        let span_at = |p: usize| rows.with_untracked(|r| r[p]);
+        let info = |i: u32| {
+            state.data.with_untracked(|d| {
+                d.as_ref().map(|set| {
+                    let s = set.span(i);
+                    (s.has_children(), s.parent())
+                })
+            })
+        };
+        let handled = match ev.key().as_str() {
+            "ArrowDown" => {
+                cursor.set(Some((pos + 1).min(n - 1)));
+                true
+            }
+            "ArrowUp" => {
+                cursor.set(Some(pos.saturating_sub(1)));
+                true
+            }
+            "ArrowLeft" => {
+                let i = span_at(pos);
+                match info(i) {
+                    Some((true, _)) if !collapsed.with_untracked(|c| c.contains(&i)) => toggle(i),
+                    Some((_, Some(parent))) => {
+                        if let Some(p) = rows.with_untracked(|r| r.iter().position(|&x| x == parent)) {
+                            cursor.set(Some(p));
+                        }
+                    }
+                    _ => {}
+                }
+                true
+            }
+            "ArrowRight" => {
+                let i = span_at(pos);
+                if collapsed.with_untracked(|c| c.contains(&i)) {
+                    toggle(i);
+                } else if matches!(info(i), Some((true, _))) {
+                    cursor.set(Some((pos + 1).min(n - 1)));
+                }
+                true
+            }
+            "Enter" => {
+                state.span.set(Some(span_at(pos)));
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    };
+
+    let row = move |i: u32, pos: usize| {
+        state.data.with_untracked(|d| {
+            let set = d.as_ref()?;
+            let s = set.span(i);
+            let depth = s.depth() as usize;
+            let has_children = s.has_children();
+            let kind = s.kind().label();
+            let (left, width) = bar_geometry(set, trace, i);
+            let flags = s.flags();
+            let problem = [
+                (SpanFlags::ORPHAN, "parent not loaded"),
+                (SpanFlags::CYCLE_BROKEN, "cycle cut here"),
+                (SpanFlags::DUPLICATE_ID, "duplicate span id"),
+                (SpanFlags::NO_TIMESTAMPS, "no timestamps"),
+            ]
+            .iter()
+            .filter(|(f, _)| flags.has(*f))
+            .map(|(_, t)| *t)
+            .collect::<Vec<_>>()
+            .join(", ");
+            let label_left = left + width > 70.0;
+            let name = s.name().to_string();
+            let title = name.clone();
+            let is_error = s.is_error();
+            let dur = format::duration(s.duration());
+            Some(view! {
+                <div class="span-row" data-testid="span-row"
+                    class:selected=move || state.span.get() == Some(i)
+                    class:cursor=move || cursor.get() == Some(pos)
+                    class:error=is_error
+                    on:click=move |_| { cursor.set(Some(pos)); state.span.set(Some(i)); }>
+                    <div class="tree-cell" style:padding-left=format!("{}px", depth * INDENT_PX + 4)>
+                        {if has_children {
+                            view! {
+                                <button class="toggle" aria-label="collapse or expand"
+                                    on:click=move |ev| { ev.stop_propagation(); toggle(i); }>
+                                    {move || if collapsed.with(|c| c.contains(&i)) { "▸" } else { "▾" }}
+                                </button>
+                            }.into_any()
+                        } else {
+                            view! { <span class="toggle-space"></span> }.into_any()
+                        }}
+                        <span class=format!("kind-badge kind-{kind}")>{kind}</span>
+                        <span class="span-name" title=title>{name}</span>
+                        {is_error.then(|| view! { <span class="error-mark" title="status: error">"✖"</span> })}
+                        {(!problem.is_empty()).then(|| view! { <span class="problem-mark" title=problem>"⚠"</span> })}
+                    </div>
+                    <div class="bar-cell">
+                        <div class=format!("bar kind-{kind}") class:bar-error=is_error
+                            style:left=format!("{left}%") style:width=format!("max({width}%, 1px)")></div>
+                        <span class="bar-label" class:label-left=label_left
+                            style:left=if label_left { format!("calc({left}% - 4px)") } else { format!("calc({}% + 4px)", left + width) }>
+                            {dur}
+                        </span>
+                    </div>
+                </div>
+            })
+        })
+    };
+
+    let header = move || {
+        state.data.with(|d| {
+            let set = d.as_ref()?;
+            let tr = set.traces().get(trace as usize)?;
+            let root = set.span(tr.root());
+            let ticks = (0..=TICKS)
+                .map(|k| {
+                    let pct = k as f64 * 100.0 / TICKS as f64;
+                    let label = format::duration(tr.duration() * k as i64 / TICKS as i64);
+                    view! { <span class="tick" style:left=format!("{pct}%")>{label}</span> }
+                })
+                .collect_view();
+            Some(view! {
+                <div class="trace-head">
+                    <h2>{root.name().to_string()}</h2>
+                    <span class="muted">
+                        {format!("{} · {} · {} spans · {} errors · trace {}",
+                            format::timestamp(tr.start), format::duration(tr.duration()),
+                            format::count(u64::from(tr.span_count())), tr.error_count, tr.id)}
+                    </span>
+                </div>
+                <div class="wf-head">
+                    <div class="tree-cell">"Span"</div>
+                    <div class="bar-cell axis">{ticks}</div>
+                </div>
+            })
+        })
+    };
+
+    view! {
+        <div class="trace-view">
+            <section class="tree" aria-label="Span tree and waterfall">
+                <div class="toolbar">
+                    <button class="link" data-testid="back-to-traces"
+                        on:click=move |_| { state.trace.set(None); state.span.set(None); }>"← All traces"</button>
+                    <button class="link" on:click=move |_| collapsed.set(HashSet::new())>"Expand all"</button>
+                    <span class="muted">"↑↓ move · ←→ collapse/expand · Enter select"</span>
+                </div>
+                {header}
+                <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
+                    <VirtualList items=rows row_height=ROW_HEIGHT row=row class="waterfall" testid="waterfall"
+                        cursor=Signal::derive(move || cursor.get()) />
+                </div>
+            </section>
+            <SpanDetail />
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! Loupe's web app: a Leptos (CSR) page over the `loupe-core` engine. Components are thin
+//! views; every computation is a pure engine function.
+
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod state;
+
+pub use app::App;
