@@ -15,8 +15,13 @@ if not staging:
     sys.exit("externalize_loader: TRUNK_STAGING_DIR is not set (run by trunk as a hook)")
 index = os.path.join(staging, "index.html")
 html = open(index, encoding="utf-8").read()
-pattern = re.compile(r'<script type="module"([^>]*)>(.*?)</script>', re.S)
-found = [m for m in pattern.finditer(html) if "src=" not in m.group(1)]
+# Release builds minify the HTML, so attributes may be unquoted.
+pattern = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
+found = [
+    m
+    for m in pattern.finditer(html)
+    if "src=" not in m.group(1) and re.search(r"type=[\"']?module", m.group(1))
+]
 if not found:
     sys.exit("externalize_loader: no inline module script found in index.html")
 for m in reversed(found):

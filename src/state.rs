@@ -82,6 +82,8 @@ pub struct AppState {
     pub trace: RwSignal<Option<u32>>,
     /// The selected span.
     pub span: RwSignal<Option<u32>>,
+    /// How long the last load took, in milliseconds, from the first byte read to the trees.
+    pub last_load_ms: RwSignal<Option<f64>>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
             progress: RwSignal::new(None),
             trace: RwSignal::new(None),
             span: RwSignal::new(None),
+            last_load_ms: RwSignal::new(None),
         }
     }
 
@@ -102,6 +105,7 @@ impl AppState {
         self.files.set(Vec::new());
         self.trace.set(None);
         self.span.set(None);
+        self.last_load_ms.set(None);
     }
 
     /// Loads `inputs` beside what is already loaded, one file at a time, letting the page
@@ -110,6 +114,7 @@ impl AppState {
         if inputs.is_empty() || self.progress.get_untracked().is_some() {
             return;
         }
+        let started = js_sys::Date::now();
         let total = inputs.len() + 1;
         let mut builder = TraceSetBuilder::new();
         if let Some(current) = self.data.get_untracked() {
@@ -159,6 +164,7 @@ impl AppState {
         self.span.set(None);
         self.trace.set(single);
         self.data.set(Some(Arc::new(set)));
+        self.last_load_ms.set(Some(js_sys::Date::now() - started));
         self.progress.set(None);
     }
 }

@@ -43,7 +43,14 @@ pub fn FileList() -> impl IntoView {
     view! {
         <Show when=move || state.files.with(|f| !f.is_empty())>
             <section class="files" aria-label="Loaded files">
-                <ul>{move || state.files.get().into_iter().map(file_row).collect_view()}</ul>
+                <ul>
+                    {move || state.files.get().into_iter().map(file_row).collect_view()}
+                    {move || state.last_load_ms.get().map(|ms| view! {
+                        <li class="load-time muted" data-testid="load-time" data-ms=format!("{ms:.0}")>
+                            {format!("loaded in {}", format::duration((ms * 1e6) as i64))}
+                        </li>
+                    })}
+                </ul>
             </section>
         </Show>
     }
