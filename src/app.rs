@@ -53,13 +53,17 @@ fn window_inputs(state: AppState) -> RwSignal<bool> {
         if in_text_field(ev.target()) {
             return;
         }
-        let Some(dt) = ev.clipboard_data() else { return };
+        let Some(dt) = ev.clipboard_data() else {
+            return;
+        };
         let files = files_of(dt.files());
         let inputs = if !files.is_empty() {
             files
         } else {
             match dt.get_data("text") {
-                Ok(text) if !text.trim().is_empty() => vec![Input::Text("pasted.json".into(), text)],
+                Ok(text) if !text.trim().is_empty() => {
+                    vec![Input::Text("pasted.json".into(), text)]
+                }
                 _ => return,
             }
         };
@@ -104,7 +108,10 @@ pub fn App() -> impl IntoView {
         }
     });
     let open_demo = Callback::new(move |()| {
-        spawn_local(state.load(vec![Input::Text(DEMO_NAME.into(), loupe_core::generate::demo())]));
+        spawn_local(state.load(vec![Input::Text(
+            DEMO_NAME.into(),
+            loupe_core::generate::demo(),
+        )]));
     });
     let on_pick = move |_| {
         let Some(input) = picker.get() else { return };

@@ -36,7 +36,7 @@ pub fn count(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -179,7 +179,10 @@ mod tests {
     #[test]
     fn timestamps_are_utc() {
         assert_eq!(timestamp(0), "1970-01-01 00:00:00.000");
-        assert_eq!(timestamp(1_544_712_660_123_000_000), "2018-12-13 14:51:00.123");
+        assert_eq!(
+            timestamp(1_544_712_660_123_000_000),
+            "2018-12-13 14:51:00.123"
+        );
     }
 
     #[test]

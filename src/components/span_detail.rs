@@ -13,11 +13,14 @@ fn value_text(v: &ValueRef) -> String {
     }
 }
 
-fn attr_table(rows: Vec<(&str, ValueRef)>, testid: &'static str) -> impl IntoView + use<> {
-    let rows: Vec<(String, String)> = rows
-        .iter()
+/// Attributes as display text: key, and value (JSON pretty-printed).
+fn attr_text(rows: &[(&str, ValueRef)]) -> Vec<(String, String)> {
+    rows.iter()
         .map(|(k, v)| (k.to_string(), value_text(v)))
-        .collect();
+        .collect()
+}
+
+fn attr_table(rows: Vec<(String, String)>, testid: &'static str) -> impl IntoView + use<> {
     view! {
         <table class="attrs" data-testid=testid>
             <tbody>
@@ -29,9 +32,19 @@ fn attr_table(rows: Vec<(&str, ValueRef)>, testid: &'static str) -> impl IntoVie
     }
 }
 
+/// An event as shown: when (relative to the trace), its name, and its attributes.
+struct EventRow {
+    time: String,
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
 fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
     let mut facts: Vec<(&'static str, String)> = vec![
-        ("Kind", format!("{} ({})", s.kind().label(), s.otel_kind().label())),
+        (
+            "Kind",
+            format!("{} ({})", s.kind().label(), s.otel_kind().label()),
+        ),
         ("Service", s.service().to_string()),
         ("Status", {
             let m = s.status_message();
@@ -41,10 +54,20 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
                 format!("{}: {m}", s.status().label())
             }
         }),
-        ("Start", format!("{} (+{})", format::timestamp(s.start()), format::duration(s.start() - trace_start))),
+        (
+            "Start",
+            format!(
+                "{} (+{})",
+                format::timestamp(s.start()),
+                format::duration(s.start() - trace_start)
+            ),
+        ),
         ("Duration", format::duration(s.duration())),
         ("Self time", format::duration(s.self_time())),
-        ("Share of trace", format!("{:.1}%", s.share_of_trace() * 100.0)),
+        (
+            "Share of trace",
+            format!("{:.1}%", s.share_of_trace() * 100.0),
+        ),
     ];
     if !s.model().is_empty() {
         facts.push(("Model", s.model().to_string()));
@@ -68,11 +91,26 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
     facts.push(("File", s.source_name().to_string()));
     let flags = s.flags();
     for (flag, text) in [
-        (SpanFlags::ORPHAN, "its parent is not in the loaded files; shown as a root"),
-        (SpanFlags::CYCLE_BROKEN, "its parent link closed a cycle and was cut"),
-        (SpanFlags::DUPLICATE_ID, "another span of this trace has the same id"),
-        (SpanFlags::NO_TIMESTAMPS, "the file gives no start or end time"),
-        (SpanFlags::SYNTHETIC_ID, "its id was empty or zero; Loupe assigned one"),
+        (
+            SpanFlags::ORPHAN,
+            "its parent is not in the loaded files; shown as a root",
+        ),
+        (
+            SpanFlags::CYCLE_BROKEN,
+            "its parent link closed a cycle and was cut",
+        ),
+        (
+            SpanFlags::DUPLICATE_ID,
+            "another span of this trace has the same id",
+        ),
+        (
+            SpanFlags::NO_TIMESTAMPS,
+            "the file gives no start or end time",
+        ),
+        (
+            SpanFlags::SYNTHETIC_ID,
+            "its id was empty or zero; Loupe assigned one",
+        ),
     ] {
         if flags.has(flag) {
             facts.push(("Note", text.to_string()));
@@ -90,17 +128,21 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
                     .map(|(_, v)| v.to_string())
                     .unwrap_or_default()
             };
-            (get("exception.type"), get("exception.message"), get("exception.stacktrace"))
+            (
+                get("exception.type"),
+                get("exception.message"),
+                get("exception.stacktrace"),
+            )
         })
         .collect();
-    let event_rows: Vec<(String, String, Vec<(String, String)>)> = events
+    let event_rows: Vec<EventRow> = events
         .iter()
-        .map(|e| {
-            (
-                e.time.map_or("—".into(), |t| format!("+{}", format::duration(t - trace_start))),
-                e.name.to_string(),
-                e.attributes.iter().map(|(k, v)| (k.to_string(), value_text(v))).collect(),
-            )
+        .map(|e| EventRow {
+            time: e.time.map_or("—".into(), |t| {
+                format!("+{}", format::duration(t - trace_start))
+            }),
+            name: e.name.to_string(),
+            attrs: attr_text(&e.attributes),
         })
         .collect();
     let links: Vec<String> = s
@@ -114,8 +156,8 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
             )
         })
         .collect();
-    let attributes = s.attributes();
-    let resource = s.resource_attributes();
+    let attributes = attr_text(&s.attributes());
+    let resource = attr_text(&s.resource_attributes());
     let raw = format::pretty_json(s.raw_json());
     view! {
         <h2 class="detail-title">{s.name().to_string()}</h2>
@@ -133,14 +175,10 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
         {(!event_rows.is_empty()).then(|| view! {
             <h3>{format!("Events ({})", event_rows.len())}</h3>
             <ul class="events">
-                {event_rows.into_iter().map(|(time, name, attrs)| view! {
+                {event_rows.into_iter().map(|e| view! {
                     <li>
-                        <span class="muted">{time}</span>" "<strong>{name}</strong>
-                        {(!attrs.is_empty()).then(|| view! {
-                            <table class="attrs"><tbody>
-                                {attrs.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td><pre>{v}</pre></td></tr> }).collect_view()}
-                            </tbody></table>
-                        })}
+                        <span class="muted">{e.time}</span>" "<strong>{e.name}</strong>
+                        {(!e.attrs.is_empty()).then(|| attr_table(e.attrs, "event-attributes"))}
                     </li>
                 }).collect_view()}
             </ul>

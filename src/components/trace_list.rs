@@ -21,7 +21,12 @@ const COLUMNS: [(TraceColumn, &str, &str); 8] = [
 
 /// A sortable column header.
 #[component]
-fn Header(sort: RwSignal<TraceSort>, column: TraceColumn, label: &'static str, class: &'static str) -> impl IntoView {
+fn Header(
+    sort: RwSignal<TraceSort>,
+    column: TraceColumn,
+    label: &'static str,
+    class: &'static str,
+) -> impl IntoView {
     let arrow = move || {
         let s = sort.get();
         match (s.column == column, s.descending) {
@@ -58,9 +63,11 @@ pub fn TraceList() -> impl IntoView {
     let rows = Memo::new(move |_| {
         let f = filter.get();
         let s = sort.get();
-        state
-            .data
-            .with(|d| d.as_ref().map(|set| trace_rows(set, &f, s)).unwrap_or_default())
+        state.data.with(|d| {
+            d.as_ref()
+                .map(|set| trace_rows(set, &f, s))
+                .unwrap_or_default()
+        })
     });
     let row = move |t: u32, _pos: usize| {
         state.data.with_untracked(|d| {

@@ -22,7 +22,10 @@ fn bar_geometry(set: &TraceSet, t: u32, i: u32) -> (f64, f64) {
     let s = set.span(i);
     let left = (s.start() - tr.start) as f64 / total * 100.0;
     let width = s.duration() as f64 / total * 100.0;
-    (left.clamp(0.0, 100.0), width.clamp(0.0, 100.0 - left.clamp(0.0, 100.0)))
+    (
+        left.clamp(0.0, 100.0),
+        width.clamp(0.0, 100.0 - left.clamp(0.0, 100.0)),
+    )
 }
 
 /// The trace view for the open trace.
@@ -36,9 +39,11 @@ pub fn TraceView(
     let cursor = RwSignal::new(Some(0usize));
     let rows = Memo::new(move |_| {
         collapsed.with(|c| {
-            state
-                .data
-                .with(|d| d.as_ref().map(|set| tree_rows(set, trace, c)).unwrap_or_default())
+            state.data.with(|d| {
+                d.as_ref()
+                    .map(|set| tree_rows(set, trace, c))
+                    .unwrap_or_default()
+            })
         })
     });
     let toggle = move |i: u32| {
@@ -78,7 +83,9 @@ pub fn TraceView(
                 match info(i) {
                     Some((true, _)) if !collapsed.with_untracked(|c| c.contains(&i)) => toggle(i),
                     Some((_, Some(parent))) => {
-                        if let Some(p) = rows.with_untracked(|r| r.iter().position(|&x| x == parent)) {
+                        if let Some(p) =
+                            rows.with_untracked(|r| r.iter().position(|&x| x == parent))
+                        {
                             cursor.set(Some(p));
                         }
                     }

@@ -3,7 +3,7 @@
 //! The JSON schema is stable: later versions add keys and never rename them.
 
 use crate::args;
-use loupe_core::{Totals, TraceSetBuilder};
+use loupe_core::{FileReport, Totals, TraceSetBuilder};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -64,16 +64,11 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     }
     let mut builder = TraceSetBuilder::new();
     // Each path's outcome: the source index it loaded as, or its error.
-    let mut outcomes: Vec<(String, Result<(u32, &'static str), String>)> = Vec::new();
+    let mut outcomes: Vec<(String, Result<FileReport, String>)> = Vec::new();
     for path in &a.positional {
         let outcome = std::fs::read(path)
             .map_err(|e| format!("cannot read the file: {e}"))
-            .and_then(|bytes| {
-                builder
-                    .add_file(path, &bytes)
-                    .map(|r| (r.source, r.format.label()))
-                    .map_err(|e| e.to_string())
-            });
+            .and_then(|bytes| builder.add_file(path, &bytes).map_err(|e| e.to_string()));
         outcomes.push((path.clone(), outcome));
     }
     let set = builder.finish();
@@ -81,11 +76,11 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let files: Vec<FileEntry> = outcomes
         .into_iter()
         .map(|(path, outcome)| match outcome {
-            Ok((source, format)) => FileEntry::Loaded {
+            Ok(report) => FileEntry::Loaded {
                 path,
-                format,
-                figures: Figures::from(&per_source[source as usize]),
-                warnings: set.diagnostics().lines(Some(source)),
+                format: report.format.label(),
+                figures: Figures::from(&per_source[report.source as usize]),
+                warnings: set.diagnostics().lines(Some(report.source)),
             },
             Err(error) => FileEntry::Failed { path, error },
         })

@@ -46,9 +46,7 @@ pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
     let root_of = |t: u32| set.span(traces[t as usize].root());
     match sort.column {
         TraceColumn::Name => rows.sort_by_cached_key(|&t| root_of(t).name().to_lowercase()),
-        TraceColumn::Service => {
-            rows.sort_by_cached_key(|&t| root_of(t).service().to_lowercase())
-        }
+        TraceColumn::Service => rows.sort_by_cached_key(|&t| root_of(t).service().to_lowercase()),
         TraceColumn::Start => rows.sort_by_key(|&t| traces[t as usize].start),
         TraceColumn::Duration => rows.sort_by_key(|&t| traces[t as usize].duration()),
         TraceColumn::Spans => rows.sort_by_key(|&t| traces[t as usize].span_count()),

@@ -1,0 +1,114 @@
+// The main flow in real Chromium against the built page: drop files, read the figures, open a
+// trace and a span, see a broken file's error beside a good file, use the keyboard, and check
+// that the page contacts nothing but its own origin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  serve, launch, openPage, dropFiles, figure, settled, fixture, ensureOutputDir,
+} from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve('/');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const num = (s) => Number(s.replace(/[^0-9]/g, ''));
+
+test('dropping a fixture shows its counts in the figures', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [fixture('otlp-jsonl/otel-tui-collector-fileexporter-demo-mixed-signals.jsonl.gz')]);
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]').textContent === '547');
+  await settled(page);
+  assert.equal(num(await figure(page, 'trace-count')), 141);
+  assert.equal(num(await figure(page, 'error-count')), 107);
+  assert.equal(num(await figure(page, 'llm-call-count')), 0);
+  assert.equal(await figure(page, 'total-cost'), '—');
+  assert.ok((await page.$$('[data-testid="trace-row"]')).length > 10, 'trace rows are listed');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a trace opens in the waterfall and a span shows its attributes', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [fixture('otlp-json/tempo-base64-ids-enum-strings-errors.json')]);
+  // A single trace opens straight into its waterfall.
+  await page.waitForSelector('[data-testid="waterfall"] [data-testid="span-row"]');
+  const rows = await page.$$('[data-testid="span-row"]');
+  assert.equal(rows.length, 15);
+  await rows[1].click();
+  const attrs = await page.textContent('[data-testid="span-attributes"]');
+  assert.match(attrs, /http\.method|http\.url|net\./);
+  const title = await page.textContent('.detail-title');
+  assert.ok(title.length > 0);
+  // Back to the list, where the trace is one row.
+  await page.click('[data-testid="back-to-traces"]');
+  assert.equal((await page.$$('[data-testid="trace-row"]')).length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a broken file shows its error while a good file dropped with it loads', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-e2e-'));
+  const truncated = path.join(dir, 'truncated.json');
+  const good = fs.readFileSync(fixture('otlp-json/otel-proto-example-trace.json'), 'utf8');
+  fs.writeFileSync(truncated, good.slice(0, good.length - 40));
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [truncated, fixture('zipkin/zipkin-lens-yelp.json'), fixture('otlp-json/tempo-base64-ids-enum-strings-errors.json')]);
+  await page.waitForSelector('[data-testid="file-error"]');
+  await settled(page);
+  const failures = await page.$$eval('[data-testid="file-error"]', (els) => els.map((e) => e.textContent));
+  assert.equal(failures.length, 2);
+  assert.match(failures[0], /truncated\.json.*line \d+, column \d+/s);
+  assert.match(failures[1], /zipkin-lens-yelp\.json.*not a trace format Loupe reads/s);
+  assert.equal(num(await figure(page, 'span-count')), 15, 'the good file loaded');
+  assert.equal((await page.$$('[data-testid="file-ok"]')).length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the demo opens one click away and the keyboard walks the tree', async () => {
+  const { page, errors, requests } = await openPage(browser, server.url);
+  await page.click('[data-testid="open-demo"]');
+  await page.waitForSelector('[data-testid="span-row"]');
+  await settled(page);
+  assert.equal(num(await figure(page, 'span-count')), 16);
+  assert.equal(num(await figure(page, 'error-count')), 1);
+  assert.ok(num(await figure(page, 'llm-call-count')) >= 3);
+  assert.ok(num(await figure(page, 'input-tokens')) > 0);
+  assert.ok(num(await figure(page, 'output-tokens')) > 0);
+  const failedTool = await page.$('[data-testid="span-row"].error');
+  assert.ok(failedTool, 'the failed tool call is marked');
+
+  await page.focus('.waterfall-wrap');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('.detail-title'), /retrieval/);
+  // Left collapses the retriever's subtree; right opens it again.
+  const before = (await page.$$('[data-testid="span-row"]')).length;
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await page.$$('[data-testid="span-row"]')).length, before - 1);
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await page.$$('[data-testid="span-row"]')).length, before);
+
+  // Select the failed tool call: its exception is shown.
+  await failedTool.click();
+  assert.match(await page.textContent('[data-testid="span-exception"]'), /ToolError/);
+
+  await page.screenshot({ path: path.join(ensureOutputDir(), 'trace-view.png') });
+  const origin = new URL(server.url).origin;
+  const foreign = requests.filter((r) => !r.url.startsWith(origin) || r.method !== 'GET');
+  assert.deepEqual(foreign, [], 'only GETs of the page\'s own assets');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

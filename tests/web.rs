@@ -1,0 +1,125 @@
+//! Wasm tests in headless Chromium (wasm-bindgen-test): the engine's tree builder compiled to
+//! wasm32, and the app's components mounted into a real DOM.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use loupe::components::figures::Figures;
+use loupe::state::AppState;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TEMPO: &[u8] =
+    include_bytes!("../../shared/fixtures/otlp-json/tempo-base64-ids-enum-strings-errors.json");
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+fn text_of(testid: &str) -> String {
+    document()
+        .query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Waits (yielding to the browser) until `f` holds, up to about five seconds.
+async fn eventually(f: impl Fn() -> bool) -> bool {
+    for _ in 0..300 {
+        if f() {
+            return true;
+        }
+        loupe::state::next_paint().await;
+    }
+    f()
+}
+
+#[wasm_bindgen_test]
+fn tree_builder_runs_in_wasm() {
+    let set = loupe_core::import(TEMPO, "tempo.json").expect("the fixture imports");
+    let t = set.totals();
+    assert_eq!((t.traces, t.spans, t.errors), (1, 15, 3));
+    assert_eq!(set.traces()[0].root_count, 1);
+    for i in 0..set.span_count() as u32 {
+        let s = set.span(i);
+        if let Some(p) = s.parent() {
+            assert!(p < i);
+            assert_eq!(set.span(p).depth() + 1, s.depth());
+        }
+    }
+    // A 20,000-level chain builds without recursion in wasm's small stack.
+    let spans: Vec<String> = (1..=20_000u64)
+        .map(|i| {
+            let parent = if i == 1 { String::new() } else { format!("{:016x}", i - 1) };
+            format!(
+                r#"{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"{i:016x}","parentSpanId":"{parent}","name":"n","startTimeUnixNano":"{i}","endTimeUnixNano":"40000"}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    );
+    let deep = loupe_core::import(text.as_bytes(), "deep.json").expect("deep trace imports");
+    assert_eq!(deep.span(19_999).depth(), 19_999);
+}
+
+#[wasm_bindgen_test]
+async fn figures_show_the_loaded_totals() {
+    let state = AppState::new();
+    let set = loupe_core::import(TEMPO, "tempo.json").expect("the fixture imports");
+    state.data.set(Some(Arc::new(set)));
+    let host = document().create_element("div").expect("a div");
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&host)
+        .expect("appended");
+    let _mounted = leptos::mount::mount_to(host.unchecked_into(), move || {
+        provide_context(state);
+        view! { <Figures /> }
+    });
+    assert!(eventually(|| text_of("span-count") == "15").await);
+    assert_eq!(text_of("trace-count"), "1");
+    assert_eq!(text_of("error-count"), "3");
+    assert_eq!(text_of("total-cost"), "—");
+}
+
+#[wasm_bindgen_test]
+async fn the_app_opens_the_demo_trace() {
+    let host = document().create_element("div").expect("a div");
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&host)
+        .expect("appended");
+    let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), loupe::App);
+    let button: web_sys::HtmlElement = host
+        .query_selector("[data-testid=\"demo-button\"]")
+        .ok()
+        .flatten()
+        .expect("the demo button")
+        .unchecked_into();
+    button.click();
+    assert!(
+        eventually(|| text_of("span-count") == "16").await,
+        "demo loaded"
+    );
+    assert_eq!(text_of("error-count"), "1");
+    // One trace opens straight into the waterfall.
+    assert!(
+        eventually(|| {
+            host.query_selector("[data-testid=\"span-row\"]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await
+    );
+}
