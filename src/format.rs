@@ -44,6 +44,12 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A count and a noun, pluralized: "1 error", "2 errors".
+pub fn plural(n: u64, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", count(n))
+}
+
 /// A cost in US dollars, or a dash when the data records none.
 pub fn cost(usd: Option<f64>) -> String {
     match usd {
@@ -174,6 +180,8 @@ mod tests {
         assert_eq!(cost(Some(0.00123)), "$0.0012");
         assert_eq!(cost(Some(12.5)), "$12.50");
         assert_eq!(bytes(2048), "2.0 KB");
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(1200, "span"), "1,200 spans");
     }
 
     #[test]

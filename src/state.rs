@@ -117,10 +117,16 @@ impl AppState {
         let started = js_sys::Date::now();
         let total = inputs.len() + 1;
         let mut builder = TraceSetBuilder::new();
-        if let Some(current) = self.data.get_untracked() {
-            for source in current.sources() {
+        // What is loaded is read again beside the new files. Taking it out of the signal first
+        // lets its text move into the builder instead of being copied.
+        if let Some(current) = self.data.try_update(Option::take).flatten() {
+            let sources = Arc::try_unwrap(current)
+                .map(TraceSet::into_sources)
+                .unwrap_or_else(|shared| shared.sources().to_vec());
+            for source in sources {
                 // These loaded before, so they load again.
-                let _ = builder.add_file(&source.name, source.text.as_bytes());
+                let _ =
+                    builder.add_file_owned(&source.name, source.text.into_string().into_bytes());
             }
         }
         let mut statuses = Vec::new();
@@ -134,15 +140,16 @@ impl AppState {
             next_paint().await;
             let (bytes, outcome) = match input.bytes().await {
                 Ok(bytes) => {
+                    let size = bytes.len();
                     let outcome = builder
-                        .add_file(&name, &bytes)
+                        .add_file_owned(&name, bytes)
                         .map(|r| Loaded {
                             format: r.format.label(),
                             spans: r.spans,
                             warnings: r.warnings,
                         })
                         .map_err(|e| e.to_string());
-                    (bytes.len(), outcome)
+                    (size, outcome)
                 }
                 Err(e) => (0, Err(e)),
             };

@@ -17,7 +17,7 @@ fn file_row(f: FileStatus) -> impl IntoView {
                     </span>
                     {(warnings > 0).then(|| view! {
                         <details class="file-warnings">
-                            <summary>{format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" })}</summary>
+                            <summary>{format::plural(warnings as u64, "warning")}</summary>
                             <ul>{loaded.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                         </details>
                     })}

@@ -189,9 +189,9 @@ pub fn TraceView(
                 <div class="trace-head">
                     <h2>{root.name().to_string()}</h2>
                     <span class="muted">
-                        {format!("{} · {} · {} spans · {} errors · trace {}",
+                        {format!("{} · {} · {} spans · {} · trace {}",
                             format::timestamp(tr.start), format::duration(tr.duration()),
-                            format::count(u64::from(tr.span_count())), tr.error_count, tr.id)}
+                            format::count(u64::from(tr.span_count())), format::plural(u64::from(tr.error_count), "error"), tr.id)}
                     </span>
                 </div>
                 <div class="wf-head">

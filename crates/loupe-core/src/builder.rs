@@ -84,7 +84,19 @@ impl TraceSetBuilder {
 
     /// Imports one file. On error nothing of the file is kept, and other files are unaffected.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileReport, ImportError> {
-        let text = input::to_text(bytes)?;
+        self.add_text(name, input::to_text(bytes)?)
+    }
+
+    /// Like [`TraceSetBuilder::add_file`], but takes the bytes, so plain text is not copied.
+    pub fn add_file_owned(
+        &mut self,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<FileReport, ImportError> {
+        self.add_text(name, input::into_text_owned(bytes)?)
+    }
+
+    fn add_text(&mut self, name: &str, text: String) -> Result<FileReport, ImportError> {
         let source = u32::try_from(self.sources.len()).map_err(|_| ImportError::TooLarge)?;
         let mark = self.mark();
         let mut diags = Diagnostics::default();

@@ -13,15 +13,31 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
 
 /// Decompresses gzip (including concatenated members) when present and returns UTF-8 text.
 pub fn to_text(bytes: &[u8]) -> Result<String, ImportError> {
-    let raw = if is_gzip(bytes) {
-        let mut out = Vec::with_capacity(bytes.len().saturating_mul(8));
-        flate2::read::MultiGzDecoder::new(bytes)
-            .read_to_end(&mut out)
-            .map_err(|e| ImportError::Gzip(e.to_string()))?;
-        out
+    if is_gzip(bytes) {
+        gunzip_text(bytes)
     } else {
-        bytes.to_vec()
-    };
+        into_text(bytes.to_vec())
+    }
+}
+
+/// Like [`to_text`], but takes the bytes, so plain text is not copied.
+pub fn into_text_owned(bytes: Vec<u8>) -> Result<String, ImportError> {
+    if is_gzip(&bytes) {
+        gunzip_text(&bytes)
+    } else {
+        into_text(bytes)
+    }
+}
+
+fn gunzip_text(bytes: &[u8]) -> Result<String, ImportError> {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8));
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .map_err(|e| ImportError::Gzip(e.to_string()))?;
+    into_text(out)
+}
+
+fn into_text(raw: Vec<u8>) -> Result<String, ImportError> {
     if u32::try_from(raw.len()).is_err() {
         return Err(ImportError::TooLarge);
     }
@@ -64,5 +80,6 @@ mod tests {
         );
         assert_eq!(to_text(b"  \n"), Err(ImportError::Empty));
         assert_eq!(to_text("\u{feff}{}".as_bytes()).unwrap(), "{}");
+        assert_eq!(into_text_owned(b"{}".to_vec()).unwrap(), "{}");
     }
 }

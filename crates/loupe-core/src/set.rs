@@ -315,6 +315,11 @@ impl TraceSet {
         &self.sources
     }
 
+    /// Gives up everything but the loaded sources, to load them again with more files.
+    pub fn into_sources(self) -> Vec<Source> {
+        self.sources
+    }
+
     /// Problems found while importing and building trees.
     pub fn diagnostics(&self) -> &Diagnostics {
         &self.diagnostics

@@ -1,0 +1,46 @@
+//! Import throughput: generated OTLP/JSON agent traces, parsed and built into trees natively.
+//! Run with `cargo bench -p loupe-core`; prints the median of several runs per phase.
+
+use loupe_core::TraceSetBuilder;
+use loupe_core::generate::{GenOptions, otlp_json};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn main() {
+    for spans in [10_000usize, 100_000, 1_000_000] {
+        let text = otlp_json(&GenOptions {
+            spans,
+            traces: (spans / 1000).max(1),
+            ..GenOptions::default()
+        });
+        let mb = text.len() as f64 / 1e6;
+        let (mut parse, mut trees) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            let t0 = Instant::now();
+            let mut b = TraceSetBuilder::new();
+            let report = b.add_file("bench.json", text.as_bytes());
+            let t1 = Instant::now();
+            let set = b.finish();
+            let t2 = Instant::now();
+            assert!(report.is_ok_and(|r| r.spans == spans));
+            assert_eq!(set.span_count(), spans);
+            parse.push(t1 - t0);
+            trees.push(t2 - t1);
+        }
+        let (p, t) = (median(parse), median(trees));
+        let total = p + t;
+        println!(
+            "{spans:>9} spans, {mb:7.1} MB: parse {:7.1} ms, trees {:6.1} ms, total {:7.1} ms = {:5.0} MB/s",
+            p.as_secs_f64() * 1e3,
+            t.as_secs_f64() * 1e3,
+            total.as_secs_f64() * 1e3,
+            mb / total.as_secs_f64()
+        );
+    }
+}
