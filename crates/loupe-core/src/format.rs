@@ -2,8 +2,8 @@
 //! JSON decides.
 
 use crate::error::{ImportError, json_error_at};
+use crate::text::Text;
 use serde_json::value::RawValue;
-use std::borrow::Cow;
 
 /// The formats Loupe reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,7 +27,7 @@ impl Format {
 /// The top level of a JSON document, with its members left unparsed.
 pub(crate) enum Document<'a> {
     /// An object: its members in file order.
-    Object(Vec<(Cow<'a, str>, &'a RawValue)>),
+    Object(Vec<(Text<'a>, &'a RawValue)>),
     /// An array: its elements.
     Array(Vec<&'a RawValue>),
 }
@@ -35,17 +35,17 @@ pub(crate) enum Document<'a> {
 /// Parses the members of an object given as raw JSON.
 pub(crate) fn object_members<'a>(
     raw: &'a str,
-) -> Result<Vec<(Cow<'a, str>, &'a RawValue)>, serde_json::Error> {
+) -> Result<Vec<(Text<'a>, &'a RawValue)>, serde_json::Error> {
     use serde::de::{Deserializer as _, MapAccess, Visitor};
     struct Members;
     impl<'de> Visitor<'de> for Members {
-        type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
+        type Value = Vec<(Text<'de>, &'de RawValue)>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a JSON object")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
-            while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+            while let Some(k) = map.next_key::<Text<'de>>()? {
                 out.push((k, map.next_value::<&'de RawValue>()?));
             }
             Ok(out)
@@ -73,14 +73,15 @@ const OTLP_KEYS: [&str; 7] = [
     "resource_metrics",
 ];
 
-fn is_otlp_request(members: &[(Cow<'_, str>, &RawValue)]) -> bool {
+fn is_otlp_request(members: &[(Text<'_>, &RawValue)]) -> bool {
     members.iter().any(|(k, v)| {
         OTLP_KEYS.contains(&k.as_ref())
-            || (k == "result" && object_members(v.get()).is_ok_and(|inner| is_otlp_request(&inner)))
+            || (&**k == "result"
+                && object_members(v.get()).is_ok_and(|inner| is_otlp_request(&inner)))
     })
 }
 
-fn describe(members: &[(Cow<'_, str>, &RawValue)]) -> String {
+fn describe(members: &[(Text<'_>, &RawValue)]) -> String {
     let keys: Vec<&str> = members.iter().take(6).map(|(k, _)| k.as_ref()).collect();
     if keys.is_empty() {
         "an empty JSON object".to_string()

@@ -29,6 +29,7 @@ mod llm;
 mod model;
 mod set;
 mod strings;
+mod text;
 mod tree;
 
 pub use builder::{FileReport, TraceSetBuilder, import};

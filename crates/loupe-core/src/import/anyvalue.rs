@@ -2,10 +2,10 @@
 //! numbers (or protobufjs `{high, low}` objects), doubles with `"NaN"`/`"Infinity"`, enums as
 //! numbers or names, and the `AnyValue` attribute union.
 
+use crate::text::Text;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use std::borrow::Cow;
 use std::fmt;
 
 /// Nanoseconds given as a string, a number, or `{high, low}`. Never read through `f64`.
@@ -41,7 +41,7 @@ impl<'de> Deserialize<'de> for NanosField {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NanosField, A::Error> {
                 let (mut high, mut low) = (None, None);
-                while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+                while let Some(k) = map.next_key::<Text<'de>>()? {
                     match k.as_ref() {
                         "high" => high = Some(map.next_value::<i64>()?),
                         "low" => low = Some(map.next_value::<i64>()?),
@@ -136,7 +136,7 @@ pub(crate) enum Code<'a> {
     /// The enum number.
     Num(i64),
     /// The enum name.
-    Name(Cow<'a, str>),
+    Name(Text<'a>),
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Code<'a> {
@@ -154,10 +154,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Code<'a> {
                 Ok(Code::Num(v))
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Code<'de>, E> {
-                Ok(Code::Name(Cow::Borrowed(v)))
+                Ok(Code::Name(Text(std::borrow::Cow::Borrowed(v))))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Code<'de>, E> {
-                Ok(Code::Name(Cow::Owned(v.to_string())))
+                Ok(Code::Name(Text(std::borrow::Cow::Owned(v.to_string()))))
             }
         }
         d.deserialize_any(V)
@@ -168,7 +168,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Code<'a> {
 #[derive(Deserialize, Debug)]
 pub(crate) struct KeyValue<'a> {
     #[serde(borrow)]
-    pub key: Cow<'a, str>,
+    pub key: Text<'a>,
     #[serde(borrow, default)]
     pub value: Option<AnyValue<'a>>,
 }
@@ -190,15 +190,15 @@ struct KvList<'a> {
 /// The OTLP `AnyValue` union.
 #[derive(Debug)]
 pub(crate) enum AnyValue<'a> {
-    Str(Cow<'a, str>),
+    Str(Text<'a>),
     Bool(bool),
     Int(i64),
     Double(f64),
-    Bytes(Cow<'a, str>),
+    Bytes(Text<'a>),
     Array(Vec<AnyValue<'a>>),
     KvList(Vec<KeyValue<'a>>),
     /// A value under a key the spec does not define (kept raw, read leniently).
-    Unknown(Cow<'a, str>, &'a RawValue),
+    Unknown(Text<'a>, &'a RawValue),
     Empty,
 }
 
@@ -212,7 +212,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for AnyValue<'a> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyValue<'de>, A::Error> {
                 let mut out = AnyValue::Empty;
-                while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+                while let Some(k) = map.next_key::<Text<'de>>()? {
                     out = match k.as_ref() {
                         "stringValue" | "string_value" => AnyValue::Str(map.next_value()?),
                         "boolValue" | "bool_value" => AnyValue::Bool(map.next_value()?),

@@ -15,9 +15,9 @@ use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
 use crate::model::{AttrValue, OtelKind, RawRef, Rows, StatusCode};
 use crate::strings::StrId;
+use crate::text::Text;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::borrow::Cow;
 
 #[derive(Deserialize)]
 struct ResourceSpans<'a> {
@@ -56,19 +56,19 @@ struct ScopeSpans<'a> {
 #[derive(Deserialize)]
 struct Scope<'a> {
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
+    name: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
 struct Span<'a> {
     #[serde(borrow, default, rename = "traceId", alias = "trace_id")]
-    trace_id: Option<Cow<'a, str>>,
+    trace_id: Option<Text<'a>>,
     #[serde(borrow, default, rename = "spanId", alias = "span_id")]
-    span_id: Option<Cow<'a, str>>,
+    span_id: Option<Text<'a>>,
     #[serde(borrow, default, rename = "parentSpanId", alias = "parent_span_id")]
-    parent_span_id: Option<Cow<'a, str>>,
+    parent_span_id: Option<Text<'a>>,
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
+    name: Option<Text<'a>>,
     #[serde(borrow, default)]
     kind: Option<Code<'a>>,
     #[serde(default, rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
@@ -90,7 +90,7 @@ struct Event<'a> {
     #[serde(default, rename = "timeUnixNano", alias = "time_unix_nano")]
     time: Option<NanosField>,
     #[serde(borrow, default)]
-    name: Option<Cow<'a, str>>,
+    name: Option<Text<'a>>,
     #[serde(borrow, default)]
     attributes: Option<Vec<KeyValue<'a>>>,
 }
@@ -98,9 +98,9 @@ struct Event<'a> {
 #[derive(Deserialize)]
 struct Link<'a> {
     #[serde(borrow, default, rename = "traceId", alias = "trace_id")]
-    trace_id: Option<Cow<'a, str>>,
+    trace_id: Option<Text<'a>>,
     #[serde(borrow, default, rename = "spanId", alias = "span_id")]
-    span_id: Option<Cow<'a, str>>,
+    span_id: Option<Text<'a>>,
     #[serde(borrow, default)]
     attributes: Option<Vec<KeyValue<'a>>>,
 }
@@ -110,7 +110,7 @@ struct Status<'a> {
     #[serde(borrow, default)]
     code: Option<Code<'a>>,
     #[serde(borrow, default)]
-    message: Option<Cow<'a, str>>,
+    message: Option<Text<'a>>,
 }
 
 /// Counts of skipped other-signal lines.
@@ -178,7 +178,7 @@ fn report_other_signals(ctx: &mut Context, other: &OtherSignals, unit: &str) {
 /// Imports one export request given as its members.
 fn import_request(
     ctx: &mut Context,
-    members: &[(Cow<str>, &RawValue)],
+    members: &[(Text, &RawValue)],
     other: &mut OtherSignals,
 ) -> Result<(), ImportError> {
     for (key, value) in members {
@@ -254,7 +254,7 @@ fn push_attr<'k>(
                 ctx.diags.report(Some(ctx.source), DiagnosticKind::UnknownValueType, || {
                 format!("attribute '{key}' has a value of unknown type '{tag}'; read as plain JSON")
             });
-                match serde_json::from_str::<Cow<str>>(raw.get()) {
+                match serde_json::from_str::<Text>(raw.get()) {
                     Ok(s) => AttrValue::Str(ctx.builder.intern(&s)),
                     Err(_) => AttrValue::Json(ctx.builder.intern(raw.get())),
                 }
@@ -325,7 +325,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId,
         },
         Some(Code::Name(n)) => match OtelKind::from_name(n) {
             Some(k) => k,
-            None => return fail(ctx, format!("kind {n:?} is not a span kind")),
+            None => return fail(ctx, format!("kind {:?} is not a span kind", &**n)),
         },
     };
     let status = match span.status.as_ref().and_then(|s| s.code.as_ref()) {
@@ -336,7 +336,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId,
         },
         Some(Code::Name(n)) => match StatusCode::from_name(n) {
             Some(s) => s,
-            None => return fail(ctx, format!("status code {n:?} is not a status")),
+            None => return fail(ctx, format!("status code {:?} is not a status", &**n)),
         },
     };
     let status_message = span
