@@ -25,7 +25,7 @@ console.log('|---:|---:|---:|---:|---:|');
 for (const spans of sizes) {
   const traces = Math.max(1, Math.round(spans / 1000));
   const file = path.join(dir, `agents-${spans}.json`);
-  execFileSync(loupe, ['gen', '--spans', String(spans), '--traces', String(traces), '--out', file]);
+  execFileSync(loupe, ['gen', '--spans', String(spans), '--traces', String(traces), '--out', file], { stdio: 'ignore' });
   const loads = [];
   const walls = [];
   for (let r = 0; r < runs; r++) {
