@@ -20,9 +20,20 @@ fn document() -> web_sys::Document {
         .expect("a document")
 }
 
-fn text_of(testid: &str) -> String {
+/// A fresh element in the page to mount a component into.
+fn host() -> web_sys::Element {
+    let host = document().create_element("div").expect("a div");
     document()
-        .query_selector(&format!("[data-testid=\"{testid}\"]"))
+        .body()
+        .expect("a body")
+        .append_child(&host)
+        .expect("appended");
+    host
+}
+
+/// The text of the element with `testid` inside `host`.
+fn text_of(host: &web_sys::Element, testid: &str) -> String {
+    host.query_selector(&format!("[data-testid=\"{testid}\"]"))
         .ok()
         .flatten()
         .and_then(|e| e.text_content())
@@ -75,30 +86,20 @@ async fn figures_show_the_loaded_totals() {
     let state = AppState::new();
     let set = loupe_core::import(TEMPO, "tempo.json").expect("the fixture imports");
     state.data.set(Some(Arc::new(set)));
-    let host = document().create_element("div").expect("a div");
-    document()
-        .body()
-        .expect("a body")
-        .append_child(&host)
-        .expect("appended");
-    let _mounted = leptos::mount::mount_to(host.unchecked_into(), move || {
+    let host = host();
+    let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         provide_context(state);
         view! { <Figures /> }
     });
-    assert!(eventually(|| text_of("span-count") == "15").await);
-    assert_eq!(text_of("trace-count"), "1");
-    assert_eq!(text_of("error-count"), "3");
-    assert_eq!(text_of("total-cost"), "—");
+    assert!(eventually(|| text_of(&host, "span-count") == "15").await);
+    assert_eq!(text_of(&host, "trace-count"), "1");
+    assert_eq!(text_of(&host, "error-count"), "3");
+    assert_eq!(text_of(&host, "total-cost"), "—");
 }
 
 #[wasm_bindgen_test]
 async fn the_app_opens_the_demo_trace() {
-    let host = document().create_element("div").expect("a div");
-    document()
-        .body()
-        .expect("a body")
-        .append_child(&host)
-        .expect("appended");
+    let host = host();
     let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), loupe::App);
     let button: web_sys::HtmlElement = host
         .query_selector("[data-testid=\"demo-button\"]")
@@ -108,10 +109,10 @@ async fn the_app_opens_the_demo_trace() {
         .unchecked_into();
     button.click();
     assert!(
-        eventually(|| text_of("span-count") == "16").await,
+        eventually(|| text_of(&host, "span-count") == "16").await,
         "demo loaded"
     );
-    assert_eq!(text_of("error-count"), "1");
+    assert_eq!(text_of(&host, "error-count"), "1");
     // One trace opens straight into the waterfall.
     assert!(
         eventually(|| {
