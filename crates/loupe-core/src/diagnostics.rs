@@ -105,11 +105,6 @@ impl Diagnostics {
         &self.kept
     }
 
-    /// Whether nothing was reported.
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
-    }
-
     /// Readable lines: each kept message, then "and N more …" where messages were dropped.
     pub fn lines(&self, source: Option<u32>) -> Vec<String> {
         let mut lines: Vec<String> = self

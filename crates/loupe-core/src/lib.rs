@@ -34,10 +34,9 @@ mod tree;
 
 pub use builder::{FileReport, TraceSetBuilder, import};
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
-pub use error::{ImportError, SUPPORTED_FORMATS, line_col};
+pub use error::{ImportError, SUPPORTED_FORMATS};
 pub use format::Format;
 pub use ids::{BadId, SpanId, TraceId};
-pub use input::is_gzip;
 pub use llm::Usage;
 pub use model::{Nanos, OtelKind, SpanFlags, SpanKind, StatusCode};
 pub use set::{EventRef, LinkRef, Source, SpanView, Totals, Trace, TraceSet, ValueRef};

@@ -94,20 +94,6 @@ pub enum SpanKind {
 }
 
 impl SpanKind {
-    /// All kinds, in display order.
-    pub const ALL: [SpanKind; 10] = [
-        SpanKind::Llm,
-        SpanKind::Embedding,
-        SpanKind::Retriever,
-        SpanKind::Reranker,
-        SpanKind::Tool,
-        SpanKind::Agent,
-        SpanKind::Chain,
-        SpanKind::Guardrail,
-        SpanKind::Evaluator,
-        SpanKind::Other,
-    ];
-
     /// A short lowercase label, also used as a CSS class suffix.
     pub fn label(self) -> &'static str {
         match self {

@@ -240,19 +240,6 @@ pub struct Totals {
     pub cost_usd: Option<f64>,
 }
 
-impl Totals {
-    /// Adds another set's figures.
-    pub fn add(&mut self, other: &Totals) {
-        self.traces += other.traces;
-        self.spans += other.spans;
-        self.errors += other.errors;
-        self.llm_calls += other.llm_calls;
-        self.input_tokens += other.input_tokens;
-        self.output_tokens += other.output_tokens;
-        self.cost_usd = add_cost(self.cost_usd, other.cost_usd);
-    }
-}
-
 /// Sums two optional costs: `None` only when both are.
 pub(crate) fn add_cost(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
@@ -379,11 +366,6 @@ impl TraceSet {
             }
         }
         out
-    }
-
-    /// Index of the trace with `id`, if loaded.
-    pub fn trace_index(&self, id: TraceId) -> Option<usize> {
-        self.traces.iter().position(|t| t.id == id)
     }
 }
 
