@@ -16,6 +16,8 @@ use crate::tree;
 pub(crate) struct SpanDraft {
     pub trace_id: Option<TraceId>,
     pub span_id: Option<SpanId>,
+    /// The id's own text when it was opaque; else empty.
+    pub id_text: StrId,
     pub parent_id: Option<SpanId>,
     pub name: StrId,
     pub service: StrId,
@@ -275,6 +277,7 @@ impl TraceSetBuilder {
         let c = &mut self.spans;
         c.trace_id.push(trace_id);
         c.span_id.push(span_id);
+        c.id_text.push(d.id_text);
         c.parent_id.push(d.parent_id);
         c.name.push(d.name);
         c.service.push(d.service);

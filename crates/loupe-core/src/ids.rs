@@ -69,10 +69,29 @@ fn parse_id(text: &str, bytes: usize) -> Result<Option<u128>, BadId> {
     Ok((value != 0).then_some(value))
 }
 
+/// FNV-1a over `text`, seeded: a stable hash for ids that are not hex or base64.
+fn fnv1a(text: &str, seed: u64) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325 ^ seed, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 impl TraceId {
     /// Parses a trace id; `Ok(None)` when empty or all zeros.
     pub fn parse(text: &str) -> Result<Option<TraceId>, BadId> {
         Ok(parse_id(text, 16)?.map(TraceId))
+    }
+
+    /// Parses a trace id, or, for an opaque id (`trace-123`, a UUID with dashes), derives a
+    /// stable one from its text. The flag says whether the id was opaque.
+    pub fn parse_or_derive(text: &str) -> (Option<TraceId>, bool) {
+        match Self::parse(text) {
+            Ok(id) => (id, false),
+            Err(_) => {
+                let id = (u128::from(fnv1a(text, 1)) << 64) | u128::from(fnv1a(text, 2));
+                (Some(TraceId(id.max(1))), true)
+            }
+        }
     }
 }
 
@@ -80,6 +99,15 @@ impl SpanId {
     /// Parses a span id; `Ok(None)` when empty or all zeros.
     pub fn parse(text: &str) -> Result<Option<SpanId>, BadId> {
         Ok(parse_id(text, 8)?.map(|v| SpanId(v as u64)))
+    }
+
+    /// Parses a span id, or derives a stable one from an opaque id's text (see
+    /// [`TraceId::parse_or_derive`]).
+    pub fn parse_or_derive(text: &str) -> (Option<SpanId>, bool) {
+        match Self::parse(text) {
+            Ok(id) => (id, false),
+            Err(_) => (Some(SpanId(fnv1a(text, 3).max(1))), true),
+        }
     }
 }
 
@@ -116,6 +144,19 @@ mod tests {
     fn empty_and_zero_ids_are_absent() {
         assert_eq!(TraceId::parse("").unwrap(), None);
         assert_eq!(SpanId::parse("0000000000000000").unwrap(), None);
+    }
+
+    #[test]
+    fn opaque_ids_derive_stable_distinct_values() {
+        let (a, opaque) = SpanId::parse_or_derive("span-1");
+        assert!(opaque);
+        assert_eq!(a, SpanId::parse_or_derive("span-1").0);
+        assert_ne!(a, SpanId::parse_or_derive("span-2").0);
+        assert_eq!(
+            SpanId::parse_or_derive("00f067aa0ba902b7"),
+            (Some(SpanId(0x00f067aa0ba902b7)), false)
+        );
+        assert!(TraceId::parse_or_derive("trace-123").1);
     }
 
     #[test]

@@ -15,133 +15,81 @@ use crate::strings::{Interner, StrId};
 /// Marks "no span" in index columns.
 pub const NO_SPAN: u32 = u32::MAX;
 
-/// The span columns. Every vector has one entry per span.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct SpanColumns {
-    pub trace_id: Vec<TraceId>,
-    pub span_id: Vec<SpanId>,
-    pub parent_id: Vec<Option<SpanId>>,
-    pub name: Vec<StrId>,
-    pub service: Vec<StrId>,
-    pub scope: Vec<StrId>,
-    pub resource: Vec<u32>,
-    pub otel_kind: Vec<OtelKind>,
-    pub kind: Vec<SpanKind>,
-    pub status: Vec<StatusCode>,
-    pub status_message: Vec<StrId>,
-    pub start: Vec<Nanos>,
-    pub end: Vec<Nanos>,
-    pub attrs: Vec<Rows>,
-    pub events: Vec<Rows>,
-    pub links: Vec<Rows>,
-    pub raw: Vec<RawRef>,
-    pub flags: Vec<SpanFlags>,
-    pub model: Vec<StrId>,
-    /// Index into `usages`, or `NO_SPAN` when the span reports no usage.
-    pub usage: Vec<u32>,
+/// An operation applied alike to every span column.
+trait ColumnOp {
+    fn apply<T: Copy>(&self, column: &[T]) -> Vec<T>;
 }
 
-/// Applies `$op` to every column of a [`SpanColumns`], building a new one.
-macro_rules! map_columns {
-    ($src:expr, |$col:ident| $op:expr) => {
-        SpanColumns {
-            trace_id: {
-                let $col = &$src.trace_id;
-                $op
-            },
-            span_id: {
-                let $col = &$src.span_id;
-                $op
-            },
-            parent_id: {
-                let $col = &$src.parent_id;
-                $op
-            },
-            name: {
-                let $col = &$src.name;
-                $op
-            },
-            service: {
-                let $col = &$src.service;
-                $op
-            },
-            scope: {
-                let $col = &$src.scope;
-                $op
-            },
-            resource: {
-                let $col = &$src.resource;
-                $op
-            },
-            otel_kind: {
-                let $col = &$src.otel_kind;
-                $op
-            },
-            kind: {
-                let $col = &$src.kind;
-                $op
-            },
-            status: {
-                let $col = &$src.status;
-                $op
-            },
-            status_message: {
-                let $col = &$src.status_message;
-                $op
-            },
-            start: {
-                let $col = &$src.start;
-                $op
-            },
-            end: {
-                let $col = &$src.end;
-                $op
-            },
-            attrs: {
-                let $col = &$src.attrs;
-                $op
-            },
-            events: {
-                let $col = &$src.events;
-                $op
-            },
-            links: {
-                let $col = &$src.links;
-                $op
-            },
-            raw: {
-                let $col = &$src.raw;
-                $op
-            },
-            flags: {
-                let $col = &$src.flags;
-                $op
-            },
-            model: {
-                let $col = &$src.model;
-                $op
-            },
-            usage: {
-                let $col = &$src.usage;
-                $op
-            },
+/// Reorders a column so that row `k` is old row `order[k]`.
+struct Gather<'o>(&'o [u32]);
+
+impl ColumnOp for Gather<'_> {
+    fn apply<T: Copy>(&self, column: &[T]) -> Vec<T> {
+        self.0.iter().map(|&i| column[i as usize]).collect()
+    }
+}
+
+/// Keeps the first rows of a column.
+struct Truncate(usize);
+
+impl ColumnOp for Truncate {
+    fn apply<T: Copy>(&self, column: &[T]) -> Vec<T> {
+        column[..self.0.min(column.len())].to_vec()
+    }
+}
+
+/// Declares the span columns and a way to apply a [`ColumnOp`] to all of them.
+macro_rules! span_columns {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty,)*) => {
+        /// The span columns. Every vector has one entry per span.
+        #[derive(Clone, Debug, Default)]
+        pub(crate) struct SpanColumns {
+            $($(#[$doc])* pub $field: Vec<$ty>,)*
+        }
+
+        impl SpanColumns {
+            fn map(&self, op: &impl ColumnOp) -> SpanColumns {
+                SpanColumns { $($field: op.apply(&self.$field),)* }
+            }
         }
     };
 }
 
-fn gather<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {
-    order.iter().map(|&i| column[i as usize]).collect()
+span_columns! {
+    trace_id: TraceId,
+    span_id: SpanId,
+    /// The id as the file wrote it, where it was opaque (not hex or base64); else empty.
+    id_text: StrId,
+    parent_id: Option<SpanId>,
+    name: StrId,
+    service: StrId,
+    scope: StrId,
+    resource: u32,
+    otel_kind: OtelKind,
+    kind: SpanKind,
+    status: StatusCode,
+    status_message: StrId,
+    start: Nanos,
+    end: Nanos,
+    attrs: Rows,
+    events: Rows,
+    links: Rows,
+    raw: RawRef,
+    flags: SpanFlags,
+    model: StrId,
+    /// Index into `usages`, or `NO_SPAN` when the span reports no usage.
+    usage: u32,
 }
 
 impl SpanColumns {
     /// The columns reordered so that row `k` is old row `order[k]`.
     pub(crate) fn permuted(&self, order: &[u32]) -> SpanColumns {
-        map_columns!(self, |c| gather(c, order))
+        self.map(&Gather(order))
     }
 
     /// Drops rows from `len` on.
     pub(crate) fn truncate(&mut self, len: usize) {
-        *self = map_columns!(self, |c| c[..len.min(c.len())].to_vec());
+        *self = self.map(&Truncate(len));
     }
 }
 
@@ -473,6 +421,13 @@ impl<'a> SpanView<'a> {
     /// The span id.
     pub fn span_id(&self) -> SpanId {
         self.cols().span_id[self.i()]
+    }
+    /// The span id as shown: the file's own text for opaque ids, else hex.
+    pub fn span_id_text(&self) -> String {
+        match self.cols().id_text[self.i()] {
+            StrId::EMPTY => self.span_id().to_string(),
+            text => self.set.str(text).to_string(),
+        }
     }
     /// The parent id as the file gave it (it may name a span that is not loaded).
     pub fn parent_id(&self) -> Option<SpanId> {

@@ -383,6 +383,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId,
     let draft = SpanDraft {
         trace_id,
         span_id,
+        id_text: StrId::EMPTY,
         parent_id,
         name,
         service,
