@@ -83,7 +83,7 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
             facts.push(("Recorded cost", format::cost(u.cost_usd)));
         }
     }
-    facts.push(("Span id", s.span_id().to_string()));
+    facts.push(("Span id", s.span_id_text()));
     if let Some(p) = s.parent_id() {
         facts.push(("Parent id", p.to_string()));
     }

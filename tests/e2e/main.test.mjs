@@ -39,6 +39,20 @@ test('dropping a fixture shows its counts in the figures', async () => {
   await page.close();
 });
 
+test('a Jaeger trace with GenAI tags shows its LLM figures', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [fixture('jaeger/jaeger-ui-genai-agent-trace.json')]);
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]').textContent === '57');
+  await settled(page);
+  assert.equal(num(await figure(page, 'error-count')), 1);
+  assert.equal(num(await figure(page, 'llm-call-count')), 5);
+  assert.equal(num(await figure(page, 'input-tokens')), 8280);
+  assert.equal(num(await figure(page, 'output-tokens')), 1180);
+  assert.equal((await page.$$('[data-testid="waterfall"]')).length, 1, 'one trace opens in its waterfall');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a trace opens in the waterfall and a span shows its attributes', async () => {
   const { page, errors } = await openPage(browser, server.url);
   await dropFiles(page, [fixture('otlp-json/tempo-base64-ids-enum-strings-errors.json')]);

@@ -113,6 +113,9 @@ impl TraceSetBuilder {
             diags: &mut diags,
         };
         let result = match detected {
+            Detected::Document(Format::Jaeger, doc) => {
+                importers::jaeger::import_document(&mut ctx, doc)
+            }
             Detected::Document(_, doc) => importers::otlp_json::import_document(&mut ctx, doc),
             Detected::Lines(_) => importers::otlp_json::import_lines(&mut ctx),
         };

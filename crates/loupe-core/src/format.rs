@@ -12,6 +12,8 @@ pub enum Format {
     OtlpJson,
     /// OTLP/JSON Lines: one export request per line, as the Collector's file exporter writes.
     OtlpJsonLines,
+    /// Jaeger JSON: the query API's `{"data": […]}`, trace objects, span arrays, proto-JSON.
+    Jaeger,
 }
 
 impl Format {
@@ -20,6 +22,7 @@ impl Format {
         match self {
             Format::OtlpJson => "otlp-json",
             Format::OtlpJsonLines => "otlp-jsonl",
+            Format::Jaeger => "jaeger",
         }
     }
 }
@@ -81,6 +84,32 @@ fn is_otlp_request(members: &[(Text<'_>, &RawValue)]) -> bool {
     })
 }
 
+fn has(members: &[(Text<'_>, &RawValue)], key: &str) -> bool {
+    members.iter().any(|(k, _)| &**k == key)
+}
+
+/// A Jaeger trace object (`traceID`, `spans`, `processes`) or a Jaeger span
+/// (`operationName` with `spanID` or `spanId`).
+fn is_jaeger_trace_or_span(members: &[(Text<'_>, &RawValue)]) -> bool {
+    (has(members, "spans") && (has(members, "traceID") || has(members, "processes")))
+        || (has(members, "operationName") && (has(members, "spanID") || has(members, "spanId")))
+}
+
+/// Whether an object is a Jaeger document: the API envelope, a trace, or `{"spans": […]}` of
+/// Jaeger spans.
+fn is_jaeger_document(members: &[(Text<'_>, &RawValue)]) -> bool {
+    let first_is_jaeger = |key: &str| {
+        members
+            .iter()
+            .find(|(k, _)| &**k == key)
+            .and_then(|(_, v)| serde_json::from_str::<Vec<&RawValue>>(v.get()).ok())
+            .and_then(|items| items.first().copied())
+            .and_then(|first| object_members(first.get()).ok())
+            .is_some_and(|m| is_jaeger_trace_or_span(&m))
+    };
+    is_jaeger_trace_or_span(members) || first_is_jaeger("data") || first_is_jaeger("spans")
+}
+
 fn describe(members: &[(Text<'_>, &RawValue)]) -> String {
     let keys: Vec<&str> = members.iter().take(6).map(|(k, _)| k.as_ref()).collect();
     if keys.is_empty() {
@@ -134,14 +163,20 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         };
     }
     let doc = parse_document(text)?;
-    let otlp = match &doc {
-        Document::Object(members) => is_otlp_request(members),
-        Document::Array(items) => items
-            .first()
-            .is_some_and(|first| object_members(first.get()).is_ok_and(|m| is_otlp_request(&m))),
+    let first_members = match &doc {
+        Document::Object(_) => None,
+        Document::Array(items) => items.first().and_then(|f| object_members(f.get()).ok()),
     };
-    if otlp {
-        return Ok(Detected::Document(Format::OtlpJson, doc));
+    let format = match (&doc, &first_members) {
+        (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_otlp_request(m) => {
+            Some(Format::OtlpJson)
+        }
+        (Document::Object(m), _) if is_jaeger_document(m) => Some(Format::Jaeger),
+        (Document::Array(_), Some(m)) if is_jaeger_trace_or_span(m) => Some(Format::Jaeger),
+        _ => None,
+    };
+    if let Some(format) = format {
+        return Ok(Detected::Document(format, doc));
     }
     let found = match &doc {
         Document::Object(members) => describe(members),
@@ -203,6 +238,14 @@ mod tests {
 
     #[test]
     fn other_content_is_named_in_the_error() {
+        assert_eq!(
+            format_of(r#"{"data":[{"traceID":"1","spans":[],"processes":{}}]}"#),
+            Ok(Format::Jaeger)
+        );
+        assert_eq!(
+            format_of(r#"[{"traceID":"1","spanID":"2","operationName":"x"}]"#),
+            Ok(Format::Jaeger)
+        );
         let err = format_of(r#"{"traceEvents":[]}"#).unwrap_err();
         assert!(err.to_string().contains("keys traceEvents"), "{err}");
         assert!(err.to_string().contains("OTLP/JSON"), "{err}");

@@ -30,6 +30,7 @@ mod model;
 mod set;
 mod strings;
 mod text;
+mod timefmt;
 mod tree;
 
 pub use builder::{FileReport, TraceSetBuilder, import};

@@ -1,0 +1,509 @@
+//! Jaeger JSON: the query API envelope `{"data": [trace…]}`, bare trace objects
+//! `{traceID, spans, processes}`, arrays of spans with embedded processes (jaeger-anonymizer),
+//! and the proto-JSON model (`{"spans": […]}` with base64 ids, RFC 3339 start times,
+//! `"22938000ns"` durations and `vType`/`vStr` tags). Times are microseconds unless a string
+//! says otherwise; int64 tags beyond 2^53 stay exact.
+
+use super::Context;
+use super::anyvalue::{LooseF64, LooseI64};
+use crate::builder::SpanDraft;
+use crate::diagnostics::DiagnosticKind;
+use crate::error::{ImportError, json_error_at, line_col};
+use crate::format::{Document, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::LlmProbe;
+use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use crate::timefmt::{parse_duration, parse_rfc3339};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+#[derive(Deserialize)]
+struct TraceObj<'a> {
+    #[serde(borrow, default)]
+    spans: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    processes: Option<BTreeMap<Text<'a>, Process<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Process<'a> {
+    #[serde(borrow, default, rename = "serviceName")]
+    service_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<Tag<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Span<'a> {
+    #[serde(borrow, default, rename = "traceID", alias = "traceId")]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "spanID", alias = "spanId")]
+    span_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "parentSpanID", alias = "parentSpanId")]
+    parent_span_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "operationName")]
+    operation_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    references: Option<Vec<Reference<'a>>>,
+    #[serde(default, rename = "startTime")]
+    start_time: Option<Time>,
+    #[serde(default)]
+    duration: Option<Duration>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<Tag<'a>>>,
+    #[serde(borrow, default)]
+    logs: Option<Vec<Log<'a>>>,
+    #[serde(borrow, default, rename = "processID")]
+    process_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    process: Option<Process<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Reference<'a> {
+    #[serde(borrow, default, rename = "refType")]
+    ref_type: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "traceID", alias = "traceId")]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "spanID", alias = "spanId")]
+    span_id: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Log<'a> {
+    #[serde(default)]
+    timestamp: Option<Time>,
+    #[serde(borrow, default)]
+    fields: Option<Vec<Tag<'a>>>,
+}
+
+/// A tag in either encoding: `{key, type, value}` (UI JSON) or `{key, vType, vStr…}` (proto).
+#[derive(Deserialize)]
+struct Tag<'a> {
+    #[serde(borrow)]
+    key: Text<'a>,
+    #[serde(borrow, default, rename = "type", alias = "vType")]
+    ty: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    value: Option<Scalar<'a>>,
+    #[serde(borrow, default, rename = "vStr")]
+    v_str: Option<Text<'a>>,
+    #[serde(default, rename = "vInt64")]
+    v_int64: Option<LooseI64>,
+    #[serde(default, rename = "vBool")]
+    v_bool: Option<bool>,
+    #[serde(default, rename = "vFloat64")]
+    v_float64: Option<LooseF64>,
+    #[serde(borrow, default, rename = "vBinary")]
+    v_binary: Option<Text<'a>>,
+}
+
+/// A JSON scalar as a tag value.
+enum Scalar<'a> {
+    Str(Text<'a>),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar<'de>, E> {
+                Ok(i64::try_from(v).map_or(Scalar::Float(v as f64), Scalar::Int))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Text(v.into())))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Text(v.to_string().into())))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A start time: microseconds since the epoch, or an RFC 3339 string.
+struct Time(Nanos);
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Time;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("microseconds since the epoch or an RFC 3339 time")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Time, E> {
+                i64::try_from(v)
+                    .ok()
+                    .and_then(|us| us.checked_mul(1000))
+                    .map(Time)
+                    .ok_or_else(|| E::custom(format!("time {v} is out of range")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Time, E> {
+                v.checked_mul(1000)
+                    .map(Time)
+                    .ok_or_else(|| E::custom(format!("time {v} is out of range")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Time, E> {
+                parse_rfc3339(v)
+                    .map(Time)
+                    .ok_or_else(|| E::custom(format!("{v:?} is not an RFC 3339 time")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A duration: microseconds, or a Go duration string such as `"22938000ns"`.
+struct Duration(Nanos);
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("microseconds or a duration such as \"22938000ns\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
+                self.visit_i64(i64::try_from(v).map_err(|_| E::custom("duration out of range"))?)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
+                v.checked_mul(1000)
+                    .map(Duration)
+                    .ok_or_else(|| E::custom(format!("duration {v} is out of range")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
+                parse_duration(v)
+                    .map(Duration)
+                    .ok_or_else(|| E::custom(format!("{v:?} is not a duration")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Imports a Jaeger document.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    match doc {
+        Document::Array(items) => {
+            // An array of spans (each with its process), or of trace objects.
+            for item in items {
+                if has_key(item, "spans") {
+                    import_trace_obj(ctx, item)?;
+                } else {
+                    import_span(ctx, item, &HashMap::new());
+                }
+            }
+        }
+        Document::Object(members) => {
+            if let Some((_, data)) = members.iter().find(|(k, _)| &**k == "data") {
+                let traces: Option<Vec<&RawValue>> = parse_at(ctx, data)?;
+                for t in traces.unwrap_or_default() {
+                    import_trace_obj(ctx, t)?;
+                }
+            } else if let Some((_, spans)) = members.iter().find(|(k, _)| &**k == "spans") {
+                let processes = match members.iter().find(|(k, _)| &**k == "processes") {
+                    Some((_, p)) => parse_at(ctx, p)?,
+                    None => BTreeMap::new(),
+                };
+                let spans: Vec<&RawValue> = parse_at(ctx, spans)?;
+                import_spans(ctx, &spans, &processes);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn has_key(raw: &RawValue, key: &str) -> bool {
+    crate::format::object_members(raw.get()).is_ok_and(|m| m.iter().any(|(k, _)| &**k == key))
+}
+
+fn parse_at<'a, T: Deserialize<'a>>(ctx: &Context, raw: &'a RawValue) -> Result<T, ImportError> {
+    serde_json::from_str(raw.get())
+        .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))
+}
+
+fn import_trace_obj(ctx: &mut Context, raw: &RawValue) -> Result<(), ImportError> {
+    let t: TraceObj = parse_at(ctx, raw)?;
+    let processes = t.processes.unwrap_or_default();
+    import_spans(ctx, &t.spans.unwrap_or_default(), &processes);
+    Ok(())
+}
+
+/// Resources registered for a process map, by process id.
+type Registered = HashMap<String, (u32, StrId)>;
+
+fn import_spans(ctx: &mut Context, spans: &[&RawValue], processes: &BTreeMap<Text, Process>) {
+    let mut registered: Registered = HashMap::new();
+    for (id, p) in processes {
+        let r = register_process(ctx, p);
+        registered.insert(id.to_string(), r);
+    }
+    for raw in spans {
+        import_span(ctx, raw, &registered);
+    }
+}
+
+/// Pushes a process as a resource; returns its index and service name.
+fn register_process(ctx: &mut Context, p: &Process) -> (u32, StrId) {
+    let start = ctx.builder.attr_len();
+    for tag in p.tags.as_deref().unwrap_or(&[]) {
+        push_tag(ctx, tag, None);
+    }
+    let service = p
+        .service_name
+        .as_deref()
+        .map_or(StrId::EMPTY, |s| ctx.builder.intern(s));
+    let service_key = ctx.builder.intern("service.name");
+    ctx.builder
+        .push_attr(service_key, AttrValue::Str(service), None);
+    let r = ctx.builder.push_resource(Rows {
+        start,
+        end: ctx.builder.attr_len(),
+    });
+    (r, service)
+}
+
+/// Converts and appends one tag; returns its key and value.
+fn push_tag<'t>(
+    ctx: &mut Context,
+    tag: &'t Tag,
+    probe: Option<&mut LlmProbe>,
+) -> (&'t str, AttrValue) {
+    let ty = tag.ty.as_deref().map(str::to_ascii_lowercase);
+    let value = if let Some(s) = &tag.v_str {
+        AttrValue::Str(ctx.builder.intern(s))
+    } else if let Some(i) = tag.v_int64 {
+        AttrValue::Int(i.0)
+    } else if let Some(b) = tag.v_bool {
+        AttrValue::Bool(b)
+    } else if let Some(f) = tag.v_float64 {
+        AttrValue::Float(f.0)
+    } else if let Some(b) = &tag.v_binary {
+        AttrValue::Bytes(ctx.builder.intern(b))
+    } else {
+        match (ty.as_deref(), &tag.value) {
+            (_, None) => AttrValue::Empty,
+            (Some("bool"), Some(Scalar::Str(s))) => AttrValue::Bool(&**s == "true"),
+            (Some("int64"), Some(Scalar::Str(s))) => s
+                .trim()
+                .parse()
+                .map_or_else(|_| AttrValue::Str(ctx.builder.intern(s)), AttrValue::Int),
+            (Some("float64"), Some(Scalar::Str(s))) => s
+                .trim()
+                .parse()
+                .map_or_else(|_| AttrValue::Str(ctx.builder.intern(s)), AttrValue::Float),
+            (Some("binary"), Some(Scalar::Str(s))) => AttrValue::Bytes(ctx.builder.intern(s)),
+            (_, Some(Scalar::Str(s))) => AttrValue::Str(ctx.builder.intern(s)),
+            (_, Some(Scalar::Int(i))) => AttrValue::Int(*i),
+            (_, Some(Scalar::Float(f))) => AttrValue::Float(*f),
+            (_, Some(Scalar::Bool(b))) => AttrValue::Bool(*b),
+        }
+    };
+    let key = ctx.builder.intern(&tag.key);
+    ctx.builder.push_attr(key, value, probe);
+    (&tag.key, value)
+}
+
+fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
+    let base = offset_in(ctx.text, raw.get());
+    let span: Span = match serde_json::from_str(raw.get()) {
+        Ok(s) => s,
+        Err(e) => {
+            let err = json_error_at(ctx.text, base, &e);
+            ctx.diags
+                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+                    format!("span skipped at {err}")
+                });
+            return;
+        }
+    };
+    let name = span.operation_name.as_deref().unwrap_or("");
+    let (Some(trace_text), Some(span_text)) = (&span.trace_id, &span.span_id) else {
+        let (line, column) = line_col(ctx.text, base);
+        ctx.diags.report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+            format!("span '{name}' skipped at line {line}, column {column}: it has no traceID or spanID")
+        });
+        return;
+    };
+    let (trace_id, _) = TraceId::parse_or_derive(trace_text);
+    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
+    let id_text = if opaque {
+        ctx.builder.intern(span_text)
+    } else {
+        StrId::EMPTY
+    };
+
+    // The parent: the first CHILD_OF reference within the trace, else the first reference
+    // within it, else the legacy parentSpanID. Other references become links.
+    let refs = span.references.as_deref().unwrap_or(&[]);
+    let same_trace = |r: &&Reference| {
+        r.trace_id
+            .as_deref()
+            .is_none_or(|t| TraceId::parse_or_derive(t).0 == trace_id)
+    };
+    let parent_ref = refs
+        .iter()
+        .filter(same_trace)
+        .find(|r| {
+            r.ref_type
+                .as_deref()
+                .is_none_or(|t| t.eq_ignore_ascii_case("CHILD_OF"))
+        })
+        .or_else(|| refs.iter().find(same_trace));
+    let parent_id = parent_ref
+        .and_then(|r| r.span_id.as_deref())
+        .or(span.parent_span_id.as_deref())
+        .and_then(|p| SpanId::parse_or_derive(p).0);
+
+    let (resource, service) = match (&span.process, span.process_id.as_deref()) {
+        (Some(p), _) => register_process(ctx, p),
+        (None, Some(id)) => processes
+            .get(id)
+            .copied()
+            .unwrap_or((u32::MAX, StrId::EMPTY)),
+        (None, None) => (u32::MAX, StrId::EMPTY),
+    };
+
+    let mut probe = LlmProbe::default();
+    let mut otel_kind = OtelKind::Unspecified;
+    let mut status = StatusCode::Unset;
+    let mut status_message = StrId::EMPTY;
+    let attrs_start = ctx.builder.attr_len();
+    for tag in span.tags.as_deref().unwrap_or(&[]) {
+        let (key, value) = push_tag(ctx, tag, Some(&mut probe));
+        match (key, value) {
+            ("span.kind", AttrValue::Str(k)) => {
+                otel_kind = OtelKind::from_name(ctx.builder.strings.resolve(k)).unwrap_or_default();
+            }
+            ("error", AttrValue::Bool(true)) => status = StatusCode::Error,
+            ("error", AttrValue::Str(v)) if ctx.builder.strings.resolve(v) == "true" => {
+                status = StatusCode::Error;
+            }
+            ("otel.status_code", AttrValue::Str(v)) => {
+                if let Some(s) = StatusCode::from_name(ctx.builder.strings.resolve(v)) {
+                    status = s;
+                }
+            }
+            ("otel.status_description", AttrValue::Str(v)) => status_message = v,
+            _ => {}
+        }
+    }
+    let attrs = Rows {
+        start: attrs_start,
+        end: ctx.builder.attr_len(),
+    };
+
+    let events_start = ctx.builder.event_len();
+    for log in span.logs.as_deref().unwrap_or(&[]) {
+        let start = ctx.builder.attr_len();
+        let mut event_name = StrId::EMPTY;
+        for field in log.fields.as_deref().unwrap_or(&[]) {
+            if let ("event", AttrValue::Str(v)) = push_tag(ctx, field, None) {
+                event_name = v;
+            }
+        }
+        if event_name.is_empty() {
+            event_name = ctx.builder.intern("log");
+        }
+        ctx.builder.push_event(
+            log.timestamp.as_ref().map(|t| t.0),
+            event_name,
+            Rows {
+                start,
+                end: ctx.builder.attr_len(),
+            },
+        );
+    }
+    let events = Rows {
+        start: events_start,
+        end: ctx.builder.event_len(),
+    };
+
+    let links_start = ctx.builder.link_len();
+    for r in refs {
+        if parent_ref.is_some_and(|p| std::ptr::eq(p, r)) {
+            continue;
+        }
+        let attrs_start = ctx.builder.attr_len();
+        if let Some(t) = &r.ref_type {
+            let key = ctx.builder.intern("opentracing.ref_type");
+            let value = AttrValue::Str(ctx.builder.intern(&t.to_ascii_lowercase()));
+            ctx.builder.push_attr(key, value, None);
+        }
+        let lt = r
+            .trace_id
+            .as_deref()
+            .and_then(|t| TraceId::parse_or_derive(t).0);
+        let ls = r
+            .span_id
+            .as_deref()
+            .and_then(|s| SpanId::parse_or_derive(s).0);
+        ctx.builder.push_link(
+            lt,
+            ls,
+            Rows {
+                start: attrs_start,
+                end: ctx.builder.attr_len(),
+            },
+        );
+    }
+    let links = Rows {
+        start: links_start,
+        end: ctx.builder.link_len(),
+    };
+
+    let start = span.start_time.as_ref().map(|t| t.0);
+    let end = match (start, span.duration.as_ref()) {
+        (Some(s), Some(d)) => Some(s.saturating_add(d.0)),
+        _ => None,
+    };
+    let name = ctx.builder.intern(name);
+    let draft = SpanDraft {
+        trace_id,
+        span_id,
+        id_text,
+        parent_id,
+        name,
+        service,
+        scope: StrId::EMPTY,
+        resource,
+        otel_kind,
+        status,
+        status_message,
+        start,
+        end,
+        attrs,
+        events,
+        links,
+        raw: RawRef {
+            source: ctx.source,
+            start: base as u32,
+            end: (base + raw.get().len()) as u32,
+        },
+        facts: probe.finish(),
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}
