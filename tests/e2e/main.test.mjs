@@ -39,16 +39,21 @@ test('dropping a fixture shows its counts in the figures', async () => {
   await page.close();
 });
 
-test('a Jaeger trace with GenAI tags shows its LLM figures', async () => {
+test('Jaeger and Zipkin files dropped together show their figures', async () => {
   const { page, errors } = await openPage(browser, server.url);
-  await dropFiles(page, [fixture('jaeger/jaeger-ui-genai-agent-trace.json')]);
-  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]').textContent === '57');
+  await dropFiles(page, [
+    fixture('jaeger/jaeger-ui-genai-agent-trace.json'),
+    fixture('zipkin/zipkin-lens-smartthings-1041spans.json'),
+  ]);
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]').textContent === '1,098');
   await settled(page);
-  assert.equal(num(await figure(page, 'error-count')), 1);
+  assert.equal(num(await figure(page, 'trace-count')), 2);
+  assert.equal(num(await figure(page, 'error-count')), 3);
   assert.equal(num(await figure(page, 'llm-call-count')), 5);
   assert.equal(num(await figure(page, 'input-tokens')), 8280);
   assert.equal(num(await figure(page, 'output-tokens')), 1180);
-  assert.equal((await page.$$('[data-testid="waterfall"]')).length, 1, 'one trace opens in its waterfall');
+  const formats = await page.$$eval('[data-testid="file-ok"] .file-meta', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(formats.map((f) => f.split(' ')[0]), ['jaeger', 'zipkin']);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -78,13 +83,13 @@ test('a broken file shows its error while a good file dropped with it loads', as
   const good = fs.readFileSync(fixture('otlp-json/otel-proto-example-trace.json'), 'utf8');
   fs.writeFileSync(truncated, good.slice(0, good.length - 40));
   const { page, errors } = await openPage(browser, server.url);
-  await dropFiles(page, [truncated, fixture('zipkin/zipkin-lens-yelp.json'), fixture('otlp-json/tempo-base64-ids-enum-strings-errors.json')]);
+  await dropFiles(page, [truncated, fixture('chrome-trace/speedscope-object-form-BE-X.json'), fixture('otlp-json/tempo-base64-ids-enum-strings-errors.json')]);
   await page.waitForSelector('[data-testid="file-error"]');
   await settled(page);
   const failures = await page.$$eval('[data-testid="file-error"]', (els) => els.map((e) => e.textContent));
   assert.equal(failures.length, 2);
   assert.match(failures[0], /truncated\.json.*line \d+, column \d+/s);
-  assert.match(failures[1], /zipkin-lens-yelp\.json.*not a trace format Loupe reads/s);
+  assert.match(failures[1], /speedscope-object-form-BE-X\.json.*not a trace format Loupe reads/s);
   assert.equal(num(await figure(page, 'span-count')), 15, 'the good file loaded');
   assert.equal((await page.$$('[data-testid="file-ok"]')).length, 1);
   assert.deepEqual(errors, []);

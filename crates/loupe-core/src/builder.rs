@@ -113,6 +113,9 @@ impl TraceSetBuilder {
             diags: &mut diags,
         };
         let result = match detected {
+            Detected::Document(Format::Zipkin, doc) => {
+                importers::zipkin::import_document(&mut ctx, doc)
+            }
             Detected::Document(Format::Jaeger, doc) => {
                 importers::jaeger::import_document(&mut ctx, doc)
             }

@@ -1,8 +1,8 @@
 //! Typed import errors. Each says what is wrong and where.
 
 /// The formats Loupe reads, listed in errors for files it does not recognize.
-pub const SUPPORTED_FORMATS: &str = "OTLP/JSON (one request, an array of requests, or JSON Lines) \
-and Jaeger JSON, optionally gzipped";
+pub const SUPPORTED_FORMATS: &str = "OTLP/JSON (one request, an array of requests, or JSON Lines), \
+Jaeger JSON and Zipkin v2 JSON, optionally gzipped";
 
 /// Why a file could not be imported at all. Problems that lose only part of a file (one bad
 /// span, one bad line) are [`crate::Diagnostic`]s instead, and the rest of the file loads.

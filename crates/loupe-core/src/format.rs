@@ -14,6 +14,8 @@ pub enum Format {
     OtlpJsonLines,
     /// Jaeger JSON: the query API's `{"data": […]}`, trace objects, span arrays, proto-JSON.
     Jaeger,
+    /// Zipkin v2 JSON: an array of spans or a single span.
+    Zipkin,
 }
 
 impl Format {
@@ -23,6 +25,7 @@ impl Format {
             Format::OtlpJson => "otlp-json",
             Format::OtlpJsonLines => "otlp-jsonl",
             Format::Jaeger => "jaeger",
+            Format::Zipkin => "zipkin",
         }
     }
 }
@@ -110,6 +113,11 @@ fn is_jaeger_document(members: &[(Text<'_>, &RawValue)]) -> bool {
     is_jaeger_trace_or_span(members) || first_is_jaeger("data") || first_is_jaeger("spans")
 }
 
+/// A Zipkin v2 span: `traceId` and `id`, without Jaeger's or OTLP's keys.
+fn is_zipkin_span(members: &[(Text<'_>, &RawValue)]) -> bool {
+    has(members, "traceId") && has(members, "id") && !has(members, "spans")
+}
+
 fn describe(members: &[(Text<'_>, &RawValue)]) -> String {
     let keys: Vec<&str> = members.iter().take(6).map(|(k, _)| k.as_ref()).collect();
     if keys.is_empty() {
@@ -173,6 +181,9 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         }
         (Document::Object(m), _) if is_jaeger_document(m) => Some(Format::Jaeger),
         (Document::Array(_), Some(m)) if is_jaeger_trace_or_span(m) => Some(Format::Jaeger),
+        (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_zipkin_span(m) => {
+            Some(Format::Zipkin)
+        }
         _ => None,
     };
     if let Some(format) = format {
@@ -246,6 +257,11 @@ mod tests {
             format_of(r#"[{"traceID":"1","spanID":"2","operationName":"x"}]"#),
             Ok(Format::Jaeger)
         );
+        assert_eq!(
+            format_of(r#"[{"traceId":"a","id":"b","name":"x"}]"#),
+            Ok(Format::Zipkin)
+        );
+        assert_eq!(format_of(r#"{"traceId":"a","id":"b"}"#), Ok(Format::Zipkin));
         let err = format_of(r#"{"traceEvents":[]}"#).unwrap_err();
         assert!(err.to_string().contains("keys traceEvents"), "{err}");
         assert!(err.to_string().contains("OTLP/JSON"), "{err}");

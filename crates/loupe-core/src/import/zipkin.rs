@@ -1,0 +1,318 @@
+//! Zipkin v2 JSON: an array of spans, or a single span object. Times are microseconds.
+//!
+//! Zipkin lets a client and a server share one span id (the server half is marked `shared`).
+//! Loupe keeps every record as a span: the first record of an id keeps it, and a later record
+//! with the same id (the other half of an RPC) becomes its child under a derived id, showing
+//! the original id. Children naming a shared id attach to the half of their own service.
+
+use super::Context;
+use crate::builder::SpanDraft;
+use crate::diagnostics::DiagnosticKind;
+use crate::error::{ImportError, json_error_at, line_col};
+use crate::format::{Document, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::LlmProbe;
+use crate::model::{AttrValue, OtelKind, RawRef, Rows, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Deserialize)]
+struct Span<'a> {
+    #[serde(borrow, default, rename = "traceId")]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "parentId")]
+    parent_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    kind: Option<Text<'a>>,
+    #[serde(default)]
+    timestamp: Option<i64>,
+    #[serde(default)]
+    duration: Option<i64>,
+    #[serde(borrow, default, rename = "localEndpoint")]
+    local: Option<Endpoint<'a>>,
+    #[serde(borrow, default, rename = "remoteEndpoint")]
+    remote: Option<Endpoint<'a>>,
+    #[serde(borrow, default)]
+    annotations: Option<Vec<Annotation<'a>>>,
+    #[serde(borrow, default)]
+    tags: Option<BTreeMap<Text<'a>, Text<'a>>>,
+    #[serde(default)]
+    shared: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct Endpoint<'a> {
+    #[serde(borrow, default, rename = "serviceName")]
+    service_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    ipv4: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    ipv6: Option<Text<'a>>,
+    #[serde(default)]
+    port: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Annotation<'a> {
+    #[serde(default)]
+    timestamp: Option<i64>,
+    #[serde(borrow, default)]
+    value: Option<Text<'a>>,
+}
+
+/// A record that parsed, with its ids resolved.
+struct Record<'a> {
+    raw: &'a RawValue,
+    span: Span<'a>,
+    trace: TraceId,
+    id: SpanId,
+    id_text: Text<'a>,
+}
+
+/// Micro- to nanoseconds, saturating.
+fn us(v: i64) -> i64 {
+    v.saturating_mul(1000)
+}
+
+/// A stable id for the second (third, …) record sharing `id`.
+fn derived(id: SpanId, n: usize) -> SpanId {
+    SpanId(id.0.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15u64.wrapping_mul(n as u64 + 1))
+}
+
+fn service_of<'s>(span: &'s Span<'_>) -> &'s str {
+    span.local
+        .as_ref()
+        .and_then(|e| e.service_name.as_deref())
+        .unwrap_or("")
+}
+
+/// Imports a Zipkin document.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let items: Vec<&RawValue> = match doc {
+        Document::Array(items) => items,
+        Document::Object(_) => {
+            // A single span: the whole text is the object.
+            let whole: &RawValue =
+                serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
+            vec![whole]
+        }
+    };
+    let mut records = Vec::with_capacity(items.len());
+    for raw in items {
+        if let Some(r) = parse_record(ctx, raw) {
+            records.push(r);
+        }
+    }
+
+    // Which record keeps each id (a record not marked shared, where there is one), and the
+    // halves that share it.
+    let mut first_of: HashMap<(TraceId, SpanId), usize> = HashMap::new();
+    let mut halves: Vec<Option<SpanId>> = vec![None; records.len()];
+    let mut by_service: HashMap<(TraceId, SpanId, &str), SpanId> = HashMap::new();
+    let mut shared_count = 0;
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| records[i].span.shared == Some(true));
+    for i in order {
+        let r = &records[i];
+        let key = (r.trace, r.id);
+        match first_of.get(&key) {
+            None => {
+                first_of.insert(key, i);
+                by_service.insert((r.trace, r.id, service_of(&r.span)), r.id);
+            }
+            Some(_) => {
+                shared_count += 1;
+                let own = derived(r.id, shared_count);
+                halves[i] = Some(own);
+                by_service.insert((r.trace, r.id, service_of(&r.span)), own);
+            }
+        }
+    }
+    for (i, r) in records.iter().enumerate() {
+        let (own_id, parent) = match halves[i] {
+            Some(own) => (own, Some(r.id)),
+            None => {
+                let parent = r
+                    .span
+                    .parent_id
+                    .as_deref()
+                    .and_then(|p| SpanId::parse_or_derive(p).0)
+                    .map(|p| {
+                        by_service
+                            .get(&(r.trace, p, service_of(&r.span)))
+                            .copied()
+                            .unwrap_or(p)
+                    });
+                (r.id, parent)
+            }
+        };
+        push_record(ctx, r, own_id, parent);
+    }
+    Ok(())
+}
+
+fn parse_record<'a>(ctx: &mut Context, raw: &'a RawValue) -> Option<Record<'a>> {
+    let base = offset_in(ctx.text, raw.get());
+    let span: Span = match serde_json::from_str(raw.get()) {
+        Ok(s) => s,
+        Err(e) => {
+            let err = json_error_at(ctx.text, base, &e);
+            ctx.diags
+                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+                    format!("span skipped at {err}")
+                });
+            return None;
+        }
+    };
+    let ids = span.trace_id.as_deref().zip(span.id.clone()).map(|(t, s)| {
+        (
+            TraceId::parse_or_derive(t).0,
+            SpanId::parse_or_derive(&s).0,
+            s,
+        )
+    });
+    match ids {
+        Some((Some(trace), Some(id), id_text)) => Some(Record {
+            raw,
+            span,
+            trace,
+            id,
+            id_text,
+        }),
+        _ => {
+            let (line, column) = line_col(ctx.text, base);
+            let name = span.name.as_deref().unwrap_or("").to_string();
+            ctx.diags.report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+                format!("span '{name}' skipped at line {line}, column {column}: it has no traceId or id")
+            });
+            None
+        }
+    }
+}
+
+fn push_str_attr(ctx: &mut Context, key: &str, value: &str, probe: Option<&mut LlmProbe>) {
+    let k = ctx.builder.intern(key);
+    let v = AttrValue::Str(ctx.builder.intern(value));
+    ctx.builder.push_attr(k, v, probe);
+}
+
+fn push_endpoint(ctx: &mut Context, e: &Endpoint, prefix: &str) {
+    if let Some(s) = e.service_name.as_deref() {
+        let key = if prefix == "net.host" {
+            "service.name"
+        } else {
+            "peer.service"
+        };
+        push_str_attr(ctx, key, s, None);
+    }
+    if let Some(ip) = e.ipv4.as_deref().or(e.ipv6.as_deref()) {
+        push_str_attr(ctx, &format!("{prefix}.ip"), ip, None);
+    }
+    if let Some(port) = e.port {
+        let k = ctx.builder.intern(&format!("{prefix}.port"));
+        ctx.builder.push_attr(k, AttrValue::Int(port), None);
+    }
+}
+
+fn push_record(ctx: &mut Context, r: &Record, own_id: SpanId, parent: Option<SpanId>) {
+    let span = &r.span;
+    let resource_start = ctx.builder.attr_len();
+    if let Some(local) = &span.local {
+        push_endpoint(ctx, local, "net.host");
+    }
+    let resource = ctx.builder.push_resource(Rows {
+        start: resource_start,
+        end: ctx.builder.attr_len(),
+    });
+
+    let mut probe = LlmProbe::default();
+    let mut status = StatusCode::Unset;
+    let mut status_message = StrId::EMPTY;
+    let attrs_start = ctx.builder.attr_len();
+    for (k, v) in span.tags.iter().flatten() {
+        push_str_attr(ctx, k, v, Some(&mut probe));
+        if &**k == "error" {
+            status = StatusCode::Error;
+            if !v.is_empty() && &**v != "true" {
+                status_message = ctx.builder.intern(v);
+            }
+        }
+    }
+    if let Some(remote) = &span.remote {
+        push_endpoint(ctx, remote, "net.peer");
+    }
+    if span.shared == Some(true) {
+        let k = ctx.builder.intern("zipkin.shared");
+        ctx.builder.push_attr(k, AttrValue::Bool(true), None);
+    }
+    let attrs = Rows {
+        start: attrs_start,
+        end: ctx.builder.attr_len(),
+    };
+
+    let events_start = ctx.builder.event_len();
+    for a in span.annotations.iter().flatten() {
+        let name = ctx.builder.intern(a.value.as_deref().unwrap_or(""));
+        let empty = Rows {
+            start: ctx.builder.attr_len(),
+            end: ctx.builder.attr_len(),
+        };
+        ctx.builder.push_event(a.timestamp.map(us), name, empty);
+    }
+    let events = Rows {
+        start: events_start,
+        end: ctx.builder.event_len(),
+    };
+
+    let start = span.timestamp.map(us);
+    let end = start.map(|s| s.saturating_add(us(span.duration.unwrap_or(0))));
+    let otel_kind = span
+        .kind
+        .as_deref()
+        .and_then(OtelKind::from_name)
+        .unwrap_or_default();
+    let id_text = if own_id == r.id && SpanId::parse(&r.id_text).is_ok() {
+        StrId::EMPTY
+    } else {
+        ctx.builder.intern(&r.id_text)
+    };
+    let service = ctx.builder.intern(service_of(span));
+    let name = ctx.builder.intern(span.name.as_deref().unwrap_or(""));
+    let base = offset_in(ctx.text, r.raw.get());
+    let links = Rows {
+        start: ctx.builder.link_len(),
+        end: ctx.builder.link_len(),
+    };
+    let draft = SpanDraft {
+        trace_id: Some(r.trace),
+        span_id: Some(own_id),
+        id_text,
+        parent_id: parent,
+        name,
+        service,
+        scope: StrId::EMPTY,
+        resource,
+        otel_kind,
+        status,
+        status_message,
+        start,
+        end,
+        attrs,
+        events,
+        links,
+        raw: RawRef {
+            source: ctx.source,
+            start: base as u32,
+            end: (base + r.raw.get().len()) as u32,
+        },
+        facts: probe.finish(),
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}
