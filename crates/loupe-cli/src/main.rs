@@ -1,6 +1,7 @@
 //! `loupe`: trace file summaries and a generator of realistic agent traces, on Loupe's engine.
 
 mod args;
+mod dump;
 mod generate;
 mod summary;
 
@@ -13,6 +14,8 @@ Usage:
   loupe summary [--json] FILE...
       Traces, spans, errors, LLM calls, tokens and recorded cost per file and in total.
       Exits 1 when any file fails to import (the others are still summarized).
+  loupe dump FILE...
+      Every trace as an indented tree, one line per span, then the warnings.
   loupe gen --spans N --traces M --out FILE [--seed S]
       Writes realistic OTLP/JSON agent traces with GenAI attributes.
   loupe help
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
     let result = match argv.first().map(String::as_str) {
         Some("summary") => summary::run(&argv[1..]),
         Some("gen") => generate::run(&argv[1..]),
+        Some("dump") => dump::run(&argv[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -143,3 +143,16 @@ fn usage_errors_exit_with_two() {
     assert_eq!(loupe(&["frobnicate"]).0, 2);
     assert_eq!(loupe(&["gen", "--spans", "x", "--out", "/tmp/x"]).0, 2);
 }
+
+#[test]
+fn dump_prints_the_tree_of_a_file() {
+    let f = fixtures().join("zipkin/zipkin-lens-clock-skew.json");
+    let (code, out, _) = loupe(&["dump", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("format: zipkin"), "{out}");
+    assert!(out.contains("\n  get [other/server]"), "{out}");
+    assert!(
+        out.contains("\n      post [other/server] 74280ae0c10d8062"),
+        "{out}"
+    );
+}

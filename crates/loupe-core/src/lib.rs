@@ -19,6 +19,7 @@
 pub mod browse;
 mod builder;
 mod diagnostics;
+pub mod dump;
 mod error;
 mod format;
 pub mod generate;

@@ -1,0 +1,111 @@
+//! A canonical text dump of a loaded set: figures, then each trace's tree with one line per
+//! span. Used for snapshot tests (one per fixture) and by `loupe dump`.
+
+use crate::model::SpanFlags;
+use crate::set::TraceSet;
+use std::fmt::Write as _;
+
+fn cost(c: Option<f64>) -> String {
+    c.map_or_else(|| "-".to_string(), |c| format!("{c:.6}"))
+}
+
+/// The dump. Times are nanoseconds relative to each trace's start, so it does not depend on the
+/// time zone; ids are shown as the file wrote them where they were opaque.
+pub fn text_dump(set: &TraceSet) -> String {
+    let mut out = String::new();
+    let t = set.totals();
+    let formats: Vec<&str> = set.sources().iter().map(|s| s.format.label()).collect();
+    let _ = writeln!(out, "format: {}", formats.join(", "));
+    let _ = writeln!(
+        out,
+        "traces: {}  spans: {}  errors: {}  llm_calls: {}  input_tokens: {}  output_tokens: {}  cost_usd: {}",
+        t.traces,
+        t.spans,
+        t.errors,
+        t.llm_calls,
+        t.input_tokens,
+        t.output_tokens,
+        cost(t.cost_usd)
+    );
+    for tr in set.traces() {
+        let _ = writeln!(
+            out,
+            "\ntrace {}  spans: {}  roots: {}  duration_ns: {}  errors: {}  llm_calls: {}  tokens: {}/{}",
+            tr.id,
+            tr.span_count(),
+            tr.root_count,
+            tr.duration(),
+            tr.error_count,
+            tr.llm_calls,
+            tr.input_tokens,
+            tr.output_tokens
+        );
+        for i in tr.spans.start..tr.spans.end {
+            let s = set.span(i);
+            let _ = write!(
+                out,
+                "{}{} [{}/{}] {} service={:?} at={} dur={} self={}",
+                "  ".repeat(s.depth() as usize + 1),
+                s.name(),
+                s.kind().label(),
+                s.otel_kind().label(),
+                s.span_id_text(),
+                s.service(),
+                s.start() - tr.start,
+                s.duration(),
+                s.self_time()
+            );
+            if s.is_error() {
+                let _ = write!(out, " ERROR");
+                if !s.status_message().is_empty() {
+                    let _ = write!(out, "({:?})", s.status_message());
+                }
+            }
+            if !s.model().is_empty() {
+                let _ = write!(out, " model={:?}", s.model());
+            }
+            if let Some(u) = s.usage() {
+                let n = |x: Option<u64>| x.map_or("-".into(), |v| v.to_string());
+                let _ = write!(
+                    out,
+                    " tokens={}/{} cached={}{}",
+                    n(u.input),
+                    n(u.output),
+                    n(u.cache_read),
+                    if set.counts_usage(i) {
+                        ""
+                    } else {
+                        " (not counted)"
+                    }
+                );
+            }
+            let flags = s.flags();
+            for (flag, label) in [
+                (SpanFlags::ORPHAN, "orphan"),
+                (SpanFlags::CYCLE_BROKEN, "cycle-cut"),
+                (SpanFlags::DUPLICATE_ID, "duplicate-id"),
+                (SpanFlags::NO_TIMESTAMPS, "no-timestamps"),
+                (SpanFlags::SYNTHETIC_ID, "synthetic-id"),
+            ] {
+                if flags.has(flag) {
+                    let _ = write!(out, " {label}");
+                }
+            }
+            let _ = writeln!(
+                out,
+                " attrs={} events={} links={}",
+                s.attributes().len(),
+                s.events().len(),
+                s.links().len()
+            );
+        }
+    }
+    let warnings = set.diagnostics().lines(None);
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "\nwarnings:");
+        for w in warnings {
+            let _ = writeln!(out, "  {w}");
+        }
+    }
+    out
+}

@@ -1,0 +1,122 @@
+//! Walks the whole fixture corpus. Every file either imports, with a canonical text dump equal
+//! to its snapshot in `tests/snapshots/`, or fails with a clear error; none panics. Formats not
+//! read yet are listed here, so each new importer moves its folder from one list to the other.
+//!
+//! `UPDATE_SNAPSHOTS=1 cargo test -p loupe-core --test corpus` rewrites the snapshots; review
+//! the diff before committing it.
+
+mod common;
+
+use common::{assert_tree_invariants, fixture, fixtures_dir};
+use loupe_core::dump::text_dump;
+use loupe_core::{ImportError, import};
+use std::path::{Path, PathBuf};
+
+/// Folders whose files Loupe reads, with the format each file is detected as.
+const READ: &[(&str, &str)] = &[
+    ("otlp-json", "otlp-json"),
+    ("otlp-jsonl", "otlp-jsonl"),
+    ("jaeger", "jaeger"),
+    ("zipkin", "zipkin"),
+];
+
+/// Files read although their folder's format is not read yet: OTLP inside another folder.
+const READ_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "openinference/agent-prism-otlp-array-langchain-rag-retriever.json",
+        "otlp-json",
+    ),
+    (
+        "openinference/agent-prism-otlp-array-openai-tools.json",
+        "otlp-json",
+    ),
+];
+
+fn all_fixtures() -> Vec<String> {
+    let root = fixtures_dir();
+    let mut out = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.parent() != Some(root.as_path()) {
+                let rel = path.strip_prefix(&root).unwrap_or(&path);
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn snapshot_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{rel}.txt"))
+}
+
+fn expected_format(rel: &str) -> Option<&'static str> {
+    READ_ELSEWHERE
+        .iter()
+        .find(|(path, _)| *path == rel)
+        .map(|(_, f)| *f)
+        .or_else(|| {
+            let dir = rel.split('/').next().unwrap_or("");
+            READ.iter().find(|(d, _)| *d == dir).map(|(_, f)| *f)
+        })
+}
+
+#[test]
+fn every_fixture_imports_as_its_snapshot_or_fails_clearly() {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut mismatches = Vec::new();
+    let files = all_fixtures();
+    assert!(
+        files.len() >= 50,
+        "the corpus is there ({} files)",
+        files.len()
+    );
+    for rel in &files {
+        let result = import(&fixture(rel), rel);
+        match (expected_format(rel), result) {
+            (Some(format), Ok(set)) => {
+                assert_eq!(set.sources()[0].format.label(), format, "{rel}");
+                assert_tree_invariants(&set);
+                let dump = text_dump(&set);
+                let snap = snapshot_path(rel);
+                if update {
+                    std::fs::create_dir_all(snap.parent().unwrap_or(Path::new("."))).ok();
+                    std::fs::write(&snap, &dump).unwrap_or_else(|e| panic!("{rel}: {e}"));
+                } else {
+                    match std::fs::read_to_string(&snap) {
+                        Ok(expected) if expected == dump => {}
+                        Ok(_) => mismatches.push(format!("{rel}: differs from its snapshot")),
+                        Err(_) => mismatches.push(format!("{rel}: no snapshot")),
+                    }
+                }
+            }
+            (Some(_), Err(e)) => panic!("{rel} should import: {e}"),
+            (None, Ok(set)) => panic!(
+                "{rel} imported as {}, but its format is not listed as read",
+                set.sources()[0].format.label()
+            ),
+            (None, Err(e)) => {
+                let clear = match &e {
+                    ImportError::UnknownFormat { found } => !found.is_empty(),
+                    ImportError::Json { line, column, .. } => *line > 0 && *column > 0,
+                    _ => false,
+                };
+                assert!(clear, "{rel}: unclear error {e:?}");
+                assert!(e.to_string().len() > 20, "{rel}: {e}");
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{}\n(run with UPDATE_SNAPSHOTS=1 and review the diff)",
+        mismatches.join("\n")
+    );
+}
