@@ -113,14 +113,29 @@ impl TraceSetBuilder {
             diags: &mut diags,
         };
         let result = match detected {
-            Detected::Document(Format::Zipkin, doc) => {
-                importers::zipkin::import_document(&mut ctx, doc)
+            Detected::Document(Format::OtlpJson | Format::OtlpJsonLines, doc) => {
+                importers::otlp_json::import_document(&mut ctx, doc)
             }
             Detected::Document(Format::Jaeger, doc) => {
                 importers::jaeger::import_document(&mut ctx, doc)
             }
-            Detected::Document(_, doc) => importers::otlp_json::import_document(&mut ctx, doc),
-            Detected::Lines(_) => importers::otlp_json::import_lines(&mut ctx),
+            Detected::Document(Format::Zipkin, doc) => {
+                importers::zipkin::import_document(&mut ctx, doc)
+            }
+            Detected::Document(Format::OtelPython | Format::Phoenix, doc) => {
+                importers::span_json::import_document(&mut ctx, doc)
+            }
+            Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
+                importers::otlp_json::import_lines(&mut ctx)
+            }
+            Detected::Lines(Format::OtelPython | Format::Phoenix) => {
+                importers::span_json::import_stream(&mut ctx)
+            }
+            Detected::Lines(format @ (Format::Jaeger | Format::Zipkin)) => {
+                Err(ImportError::UnknownFormat {
+                    found: format!("{} spans one per line", format.label()),
+                })
+            }
         };
         let spans = self.span_count() - mark.spans;
         if let Err(e) = result {

@@ -16,6 +16,10 @@ pub enum Format {
     Jaeger,
     /// Zipkin v2 JSON: an array of spans or a single span.
     Zipkin,
+    /// OpenTelemetry Python span dumps (`ConsoleSpanExporter`, `ReadableSpan.to_json()`).
+    OtelPython,
+    /// Arize Phoenix span JSON (REST API, JSONL export).
+    Phoenix,
 }
 
 impl Format {
@@ -26,6 +30,8 @@ impl Format {
             Format::OtlpJsonLines => "otlp-jsonl",
             Format::Jaeger => "jaeger",
             Format::Zipkin => "zipkin",
+            Format::OtelPython => "otel-python",
+            Format::Phoenix => "phoenix",
         }
     }
 }
@@ -118,6 +124,30 @@ fn is_zipkin_span(members: &[(Text<'_>, &RawValue)]) -> bool {
     has(members, "traceId") && has(members, "id") && !has(members, "spans")
 }
 
+/// A span with a `context` object: Phoenix span JSON (`span_kind` or a top-level
+/// `status_code`) or an OpenTelemetry Python dump.
+fn span_json_format(members: &[(Text<'_>, &RawValue)]) -> Option<Format> {
+    if !(has(members, "context") && (has(members, "start_time") || has(members, "parent_id"))) {
+        return None;
+    }
+    Some(
+        if has(members, "span_kind") || has(members, "status_code") {
+            Format::Phoenix
+        } else {
+            Format::OtelPython
+        },
+    )
+}
+
+/// Several JSON values written one after another (pretty-printed objects, not one per line):
+/// the format of the first, if it is span JSON.
+fn concatenated_span_json(text: &str) -> Option<Format> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    let first = values.next()?.ok()?;
+    values.next()?.ok()?;
+    span_json_format(&object_members(first.get()).ok()?)
+}
+
 fn describe(members: &[(Text<'_>, &RawValue)]) -> String {
     let keys: Vec<&str> = members.iter().take(6).map(|(k, _)| k.as_ref()).collect();
     if keys.is_empty() {
@@ -164,13 +194,20 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         let members = object_members(first).unwrap_or_default();
         return if is_otlp_request(&members) {
             Ok(Detected::Lines(Format::OtlpJsonLines))
+        } else if let Some(format) = span_json_format(&members) {
+            Ok(Detected::Lines(format))
         } else {
             Err(ImportError::UnknownFormat {
                 found: format!("JSON Lines whose first line is {}", describe(&members)),
             })
         };
     }
-    let doc = parse_document(text)?;
+    let doc = match parse_document(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return concatenated_span_json(text).map(Detected::Lines).ok_or(e);
+        }
+    };
     let first_members = match &doc {
         Document::Object(_) => None,
         Document::Array(items) => items.first().and_then(|f| object_members(f.get()).ok()),
@@ -184,6 +221,7 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_zipkin_span(m) => {
             Some(Format::Zipkin)
         }
+        (Document::Object(m), _) | (Document::Array(_), Some(m)) => span_json_format(m),
         _ => None,
     };
     if let Some(format) = format {
@@ -262,6 +300,16 @@ mod tests {
             Ok(Format::Zipkin)
         );
         assert_eq!(format_of(r#"{"traceId":"a","id":"b"}"#), Ok(Format::Zipkin));
+        let py = r#"{"name":"a","context":{"trace_id":"0x1","span_id":"0x2"},"parent_id":null,"start_time":"2024-01-01T00:00:00Z"}"#;
+        assert_eq!(format_of(py), Ok(Format::OtelPython));
+        assert_eq!(format_of(&format!("{py}\n{py}\n")), Ok(Format::OtelPython));
+        let pretty = py.replace(",", ",\n");
+        assert_eq!(
+            format_of(&format!("{pretty}\n{pretty}")),
+            Ok(Format::OtelPython)
+        );
+        let phoenix = r#"[{"name":"a","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","parent_id":null}]"#;
+        assert_eq!(format_of(phoenix), Ok(Format::Phoenix));
         let err = format_of(r#"{"traceEvents":[]}"#).unwrap_err();
         assert!(err.to_string().contains("keys traceEvents"), "{err}");
         assert!(err.to_string().contains("OTLP/JSON"), "{err}");

@@ -59,7 +59,9 @@ fn parse_id(text: &str, bytes: usize) -> Result<Option<u128>, BadId> {
             .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(t))
             .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(t))
             .map_err(|_| bad(text, bits))?;
-        if decoded.is_empty() || decoded.len() > bytes {
+        // Only whole ids: 8 bytes for a span, 16 (or a zero-extended 8) for a trace. A short
+        // text that happens to decode ("s04") is an opaque id, not base64.
+        if !(decoded.len() == bytes || (bytes == 16 && decoded.len() == 8)) {
             return Err(bad(text, bits));
         }
         decoded
@@ -157,6 +159,10 @@ mod tests {
             (Some(SpanId(0x00f067aa0ba902b7)), false)
         );
         assert!(TraceId::parse_or_derive("trace-123").1);
+        assert!(
+            SpanId::parse_or_derive("s04").1,
+            "decodes as base64, but is too short"
+        );
     }
 
     #[test]

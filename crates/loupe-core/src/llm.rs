@@ -1,7 +1,8 @@
 //! Reading LLM facts (kind, model, token usage, recorded cost) from span attributes, across the
 //! OpenTelemetry GenAI and OpenInference conventions.
 //!
-//! Precedence for the kind: `openinference.span.kind`, then `gen_ai.operation.name`.
+//! Precedence for the kind: the format's native kind, then `openinference.span.kind`, then
+//! `gen_ai.operation.name`.
 //! Model: `gen_ai.response.model`, then `gen_ai.request.model`, then `llm.model_name`.
 //! Tokens: `gen_ai.usage.input_tokens`/`output_tokens`, then the deprecated
 //! `gen_ai.usage.prompt_tokens`/`completion_tokens`, then `llm.token_count.prompt`/`completion`.
@@ -33,6 +34,7 @@ impl Usage {
 /// Collects the LLM-related attributes of one span, then resolves precedence.
 #[derive(Default)]
 pub(crate) struct LlmProbe {
+    kind_native: Option<SpanKind>,
     kind_openinference: Option<SpanKind>,
     kind_genai: Option<SpanKind>,
     model_response: Option<StrId>,
@@ -109,6 +111,12 @@ pub fn kind_from_genai_operation(value: &str) -> Option<SpanKind> {
 }
 
 impl LlmProbe {
+    /// Sets the kind a format states natively (Phoenix `span_kind`, Langfuse types, …), which
+    /// takes precedence over attributes.
+    pub fn set_native_kind(&mut self, kind: Option<SpanKind>) {
+        self.kind_native = kind;
+    }
+
     /// Looks at one attribute.
     pub fn observe(&mut self, key: &str, value: AttrValue, strings: &Interner) {
         match key {
@@ -145,7 +153,8 @@ impl LlmProbe {
         let first = |xs: &[Option<u64>]| xs.iter().find_map(|x| *x);
         LlmFacts {
             kind: self
-                .kind_openinference
+                .kind_native
+                .or(self.kind_openinference)
                 .or(self.kind_genai)
                 .unwrap_or_default(),
             model: self

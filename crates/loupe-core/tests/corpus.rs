@@ -20,7 +20,7 @@ const READ: &[(&str, &str)] = &[
     ("zipkin", "zipkin"),
 ];
 
-/// Files read although their folder's format is not read yet: OTLP inside another folder.
+/// Files read although the rest of their folder is not read yet.
 const READ_ELSEWHERE: &[(&str, &str)] = &[
     (
         "openinference/agent-prism-otlp-array-langchain-rag-retriever.json",
@@ -29,6 +29,22 @@ const READ_ELSEWHERE: &[(&str, &str)] = &[
     (
         "openinference/agent-prism-otlp-array-openai-tools.json",
         "otlp-json",
+    ),
+    (
+        "openinference/phoenix-rest-spans-agent-turn-error.json",
+        "phoenix",
+    ),
+    (
+        "openinference/phoenix-rest-spans-subagent-38spans.json",
+        "phoenix",
+    ),
+    (
+        "other/monocle-otel-python-to_json-adk-errors-51spans.json",
+        "otel-python",
+    ),
+    (
+        "other/monocle-otel-python-to_json-openai-agents-sdk.json",
+        "otel-python",
     ),
 ];
 

@@ -3,6 +3,7 @@
 pub(crate) mod anyvalue;
 pub(crate) mod jaeger;
 pub(crate) mod otlp_json;
+pub(crate) mod span_json;
 pub(crate) mod zipkin;
 
 use crate::builder::TraceSetBuilder;

@@ -1,0 +1,295 @@
+//! Span JSON with a `context` object: OpenTelemetry Python's `ConsoleSpanExporter` /
+//! `ReadableSpan.to_json()` dumps (`0x` ids, `SpanKind.X`, ISO times, `status.status_code`)
+//! and Arize Phoenix's span JSON (REST API and JSONL export: `span_kind`, `parent_id`,
+//! top-level `status_code`). One object, an array, JSON Lines, or concatenated objects.
+//! Attributes are plain JSON maps.
+
+use super::Context;
+use crate::builder::SpanDraft;
+use crate::diagnostics::DiagnosticKind;
+use crate::error::{ImportError, json_error_at, line_col};
+use crate::format::{Document, object_members, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::{LlmProbe, kind_from_openinference};
+use crate::model::{AttrValue, OtelKind, RawRef, Rows, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use crate::timefmt::parse_rfc3339;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+#[derive(Deserialize)]
+struct Span<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    context: Option<SpanContext<'a>>,
+    #[serde(borrow, default)]
+    parent_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    kind: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    span_kind: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    start_time: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    end_time: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    status: Option<Status<'a>>,
+    #[serde(borrow, default)]
+    status_code: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    status_message: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    events: Option<Vec<Event<'a>>>,
+    #[serde(borrow, default)]
+    links: Option<Vec<Link<'a>>>,
+    #[serde(borrow, default)]
+    resource: Option<Resource<'a>>,
+}
+
+#[derive(Deserialize)]
+struct SpanContext<'a> {
+    #[serde(borrow, default)]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    span_id: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Status<'a> {
+    #[serde(borrow, default)]
+    status_code: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    description: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    timestamp: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Link<'a> {
+    #[serde(borrow, default)]
+    context: Option<SpanContext<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Resource<'a> {
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+}
+
+/// Imports a document: one span object or an array of them.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    match doc {
+        Document::Array(items) => items.into_iter().for_each(|raw| import_span(ctx, raw)),
+        Document::Object(_) => {
+            let whole: &RawValue =
+                serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
+            import_span(ctx, whole);
+        }
+    }
+    Ok(())
+}
+
+/// Imports several top-level values: JSON Lines, or objects written one after another.
+pub(crate) fn import_stream(ctx: &mut Context) -> Result<(), ImportError> {
+    let text = ctx.text;
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    loop {
+        let at = stream.byte_offset();
+        match stream.next() {
+            None => break,
+            Some(Ok(raw)) => match raw.get().trim_start().as_bytes().first() {
+                Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+                    Ok(items) => items.into_iter().for_each(|r| import_span(ctx, r)),
+                    Err(e) => return Err(json_error_at(text, offset_in(text, raw.get()), &e)),
+                },
+                _ => import_span(ctx, raw),
+            },
+            Some(Err(e)) => {
+                let err = json_error_at(text, at, &e);
+                ctx.diags
+                    .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
+                        format!("the rest of the file was skipped: {err}")
+                    });
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Converts one plain JSON value to an attribute value.
+fn plain_value(ctx: &mut Context, raw: &RawValue) -> AttrValue {
+    let t = raw.get().trim();
+    match t.as_bytes().first() {
+        Some(b'"') => match serde_json::from_str::<Text>(t) {
+            Ok(s) => AttrValue::Str(ctx.builder.intern(&s)),
+            Err(_) => AttrValue::Json(ctx.builder.intern(t)),
+        },
+        Some(b't') => AttrValue::Bool(true),
+        Some(b'f') => AttrValue::Bool(false),
+        Some(b'n') | None => AttrValue::Empty,
+        Some(b'[' | b'{') => AttrValue::Json(ctx.builder.intern(t)),
+        Some(_) => t.parse::<i64>().map_or_else(
+            |_| t.parse::<f64>().map_or(AttrValue::Empty, AttrValue::Float),
+            AttrValue::Int,
+        ),
+    }
+}
+
+/// Pushes a plain JSON map's members as attribute rows.
+fn push_map(ctx: &mut Context, map: Option<&RawValue>, mut probe: Option<&mut LlmProbe>) -> Rows {
+    let start = ctx.builder.attr_len();
+    if let Some(members) = map.and_then(|m| object_members(m.get()).ok()) {
+        for (k, v) in members {
+            let value = plain_value(ctx, v);
+            let key = ctx.builder.intern(&k);
+            ctx.builder.push_attr(key, value, probe.as_deref_mut());
+        }
+    }
+    Rows {
+        start,
+        end: ctx.builder.attr_len(),
+    }
+}
+
+fn import_span(ctx: &mut Context, raw: &RawValue) {
+    let base = offset_in(ctx.text, raw.get());
+    let span: Span = match serde_json::from_str(raw.get()) {
+        Ok(s) => s,
+        Err(e) => {
+            let err = json_error_at(ctx.text, base, &e);
+            ctx.diags
+                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+                    format!("span skipped at {err}")
+                });
+            return;
+        }
+    };
+    let name = span.name.as_deref().unwrap_or("");
+    let ids = span
+        .context
+        .as_ref()
+        .and_then(|c| c.trace_id.as_deref().zip(c.span_id.as_deref()));
+    let Some((trace_text, span_text)) = ids else {
+        let (line, column) = line_col(ctx.text, base);
+        ctx.diags.report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
+            format!("span '{name}' skipped at line {line}, column {column}: it has no context.trace_id or context.span_id")
+        });
+        return;
+    };
+    let (trace_id, _) = TraceId::parse_or_derive(trace_text);
+    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
+    let id_text = if opaque {
+        ctx.builder.intern(span_text)
+    } else {
+        StrId::EMPTY
+    };
+    let parent_id = span
+        .parent_id
+        .as_deref()
+        .and_then(|p| SpanId::parse_or_derive(p).0);
+
+    let resource_attrs = push_map(ctx, span.resource.as_ref().and_then(|r| r.attributes), None);
+    let resource = ctx.builder.push_resource(resource_attrs);
+    let service = resource_attrs
+        .range()
+        .find(|&r| ctx.builder.strings.resolve(ctx.builder.attrs.key[r]) == "service.name")
+        .and_then(|r| match ctx.builder.attrs.value[r] {
+            AttrValue::Str(s) => Some(s),
+            _ => None,
+        })
+        .unwrap_or(StrId::EMPTY);
+
+    let mut probe = LlmProbe::default();
+    probe.set_native_kind(span.span_kind.as_deref().and_then(kind_from_openinference));
+    let attrs = push_map(ctx, span.attributes, Some(&mut probe));
+
+    let events_start = ctx.builder.event_len();
+    for ev in span.events.as_deref().unwrap_or(&[]) {
+        let ev_attrs = push_map(ctx, ev.attributes, None);
+        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
+        let time = ev.timestamp.as_deref().and_then(parse_rfc3339);
+        ctx.builder.push_event(time, ev_name, ev_attrs);
+    }
+    let events = Rows {
+        start: events_start,
+        end: ctx.builder.event_len(),
+    };
+    let links_start = ctx.builder.link_len();
+    for link in span.links.as_deref().unwrap_or(&[]) {
+        let l_attrs = push_map(ctx, link.attributes, None);
+        let c = link.context.as_ref();
+        let lt = c
+            .and_then(|c| c.trace_id.as_deref())
+            .and_then(|t| TraceId::parse_or_derive(t).0);
+        let ls = c
+            .and_then(|c| c.span_id.as_deref())
+            .and_then(|s| SpanId::parse_or_derive(s).0);
+        ctx.builder.push_link(lt, ls, l_attrs);
+    }
+    let links = Rows {
+        start: links_start,
+        end: ctx.builder.link_len(),
+    };
+
+    let status_name = span
+        .status
+        .as_ref()
+        .and_then(|s| s.status_code.as_deref())
+        .or(span.status_code.as_deref());
+    let status = status_name
+        .and_then(StatusCode::from_name)
+        .unwrap_or_default();
+    let message = span
+        .status
+        .as_ref()
+        .and_then(|s| s.description.as_deref())
+        .or(span.status_message.as_deref())
+        .unwrap_or("");
+    let status_message = ctx.builder.intern(message);
+    let otel_kind = span
+        .kind
+        .as_deref()
+        .and_then(OtelKind::from_name)
+        .unwrap_or_default();
+    let name = ctx.builder.intern(name);
+    let draft = SpanDraft {
+        trace_id,
+        span_id,
+        id_text,
+        parent_id,
+        name,
+        service,
+        scope: StrId::EMPTY,
+        resource,
+        otel_kind,
+        status,
+        status_message,
+        start: span.start_time.as_deref().and_then(parse_rfc3339),
+        end: span.end_time.as_deref().and_then(parse_rfc3339),
+        attrs,
+        events,
+        links,
+        raw: RawRef {
+            source: ctx.source,
+            start: base as u32,
+            end: (base + raw.get().len()) as u32,
+        },
+        facts: probe.finish(),
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}

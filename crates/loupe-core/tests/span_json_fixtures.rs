@@ -1,0 +1,137 @@
+//! OpenTelemetry Python span dumps and Phoenix span JSON: every such fixture imports with the
+//! figures written here (counted from the files themselves).
+
+mod common;
+
+use common::{assert_tree_invariants, fixture};
+use loupe_core::{Format, SpanKind, TraceSetBuilder, import};
+
+/// (path, format, traces, spans, error spans, LLM calls, input tokens, output tokens)
+const EXPECTED: &[(&str, Format, u64, u64, u64, u64, u64, u64)] = &[
+    (
+        "other/monocle-otel-python-to_json-adk-errors-51spans.json",
+        Format::OtelPython,
+        1,
+        51,
+        3,
+        0,
+        0,
+        0,
+    ),
+    (
+        "other/monocle-otel-python-to_json-openai-agents-sdk.json",
+        Format::OtelPython,
+        1,
+        12,
+        0,
+        0,
+        0,
+        0,
+    ),
+    (
+        "openinference/phoenix-rest-spans-agent-turn-error.json",
+        Format::Phoenix,
+        1,
+        18,
+        1,
+        9,
+        310_222,
+        1895,
+    ),
+    (
+        "openinference/phoenix-rest-spans-subagent-38spans.json",
+        Format::Phoenix,
+        1,
+        38,
+        0,
+        18,
+        18,
+        18,
+    ),
+];
+
+#[test]
+fn span_json_fixtures_import_with_the_right_figures() {
+    for &(path, format, traces, spans, errors, llm, input, output) in EXPECTED {
+        let set = import(&fixture(path), "unnamed").unwrap_or_else(|e| panic!("{path}: {e}"));
+        let t = set.totals();
+        assert_eq!(set.sources()[0].format, format, "{path}");
+        assert_eq!(
+            (
+                t.traces,
+                t.spans,
+                t.errors,
+                t.llm_calls,
+                t.input_tokens,
+                t.output_tokens
+            ),
+            (traces, spans, errors, llm, input, output),
+            "{path}"
+        );
+        assert_eq!(set.traces()[0].root_count, 1, "{path}: one root");
+        assert_tree_invariants(&set);
+    }
+}
+
+#[test]
+fn phoenix_span_kind_is_the_native_kind_and_opaque_ids_resolve() {
+    let set = import(
+        &fixture("openinference/phoenix-rest-spans-agent-turn-error.json"),
+        "x",
+    )
+    .unwrap();
+    let root = set.span(0);
+    assert_eq!(root.kind(), SpanKind::Agent);
+    assert_eq!(root.span_id_text(), "s01");
+    let failed = (0..set.span_count() as u32)
+        .map(|i| set.span(i))
+        .find(|s| s.is_error())
+        .unwrap();
+    assert_eq!(failed.kind(), SpanKind::Tool);
+    assert!(
+        failed
+            .status_message()
+            .starts_with("Error fetching GraphQL query")
+    );
+    assert_eq!(failed.events()[0].name, "exception");
+}
+
+#[test]
+fn python_dumps_keep_kinds_times_and_resources() {
+    let set = import(
+        &fixture("other/monocle-otel-python-to_json-openai-agents-sdk.json"),
+        "x",
+    )
+    .unwrap();
+    let s = set.span(0);
+    assert_eq!(s.service(), "agents_sdk_dev_1");
+    assert_eq!(s.otel_kind(), loupe_core::OtelKind::Internal);
+    assert!(s.duration() > 0);
+    assert_eq!(
+        s.start() % 1000,
+        0,
+        "microsecond ISO times become exact nanoseconds"
+    );
+}
+
+#[test]
+fn json_lines_and_concatenated_objects_read_like_an_array() {
+    let text = String::from_utf8(fixture(
+        "openinference/phoenix-rest-spans-subagent-38spans.json",
+    ))
+    .unwrap();
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text).unwrap();
+    let lines: String = items
+        .iter()
+        .map(|r| format!("{}\n", r.get().replace('\n', "")))
+        .collect();
+    let concatenated: String = items.iter().map(|r| format!("{}\n", r.get())).collect();
+    for (name, body) in [("lines.jsonl", lines), ("concatenated.json", concatenated)] {
+        let mut b = TraceSetBuilder::new();
+        let report = b
+            .add_file(name, body.as_bytes())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(report.format, Format::Phoenix, "{name}");
+        assert_eq!(report.spans, 38, "{name}");
+    }
+}
