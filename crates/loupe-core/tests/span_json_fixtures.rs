@@ -6,48 +6,35 @@ mod common;
 use common::{assert_tree_invariants, fixture};
 use loupe_core::{Format, SpanKind, TraceSetBuilder, import};
 
-/// (path, format, traces, spans, error spans, LLM calls, input tokens, output tokens)
-const EXPECTED: &[(&str, Format, u64, u64, u64, u64, u64, u64)] = &[
-    (
-        "other/monocle-otel-python-to_json-adk-errors-51spans.json",
-        Format::OtelPython,
-        1,
-        51,
-        3,
-        0,
-        0,
-        0,
-    ),
-    (
-        "other/monocle-otel-python-to_json-openai-agents-sdk.json",
-        Format::OtelPython,
-        1,
-        12,
-        0,
-        0,
-        0,
-        0,
-    ),
-    (
-        "openinference/phoenix-rest-spans-agent-turn-error.json",
-        Format::Phoenix,
-        1,
-        18,
-        1,
-        9,
-        310_222,
-        1895,
-    ),
-    (
-        "openinference/phoenix-rest-spans-subagent-38spans.json",
-        Format::Phoenix,
-        1,
-        38,
-        0,
-        18,
-        18,
-        18,
-    ),
+/// A fixture and its figures.
+struct Expected {
+    path: &'static str,
+    format: Format,
+    /// traces, spans, error spans, LLM calls, input tokens, output tokens
+    figures: [u64; 6],
+}
+
+const EXPECTED: &[Expected] = &[
+    Expected {
+        path: "other/monocle-otel-python-to_json-adk-errors-51spans.json",
+        format: Format::OtelPython,
+        figures: [1, 51, 3, 0, 0, 0],
+    },
+    Expected {
+        path: "other/monocle-otel-python-to_json-openai-agents-sdk.json",
+        format: Format::OtelPython,
+        figures: [1, 12, 0, 0, 0, 0],
+    },
+    Expected {
+        path: "openinference/phoenix-rest-spans-agent-turn-error.json",
+        format: Format::Phoenix,
+        figures: [1, 18, 1, 9, 310_222, 1895],
+    },
+    Expected {
+        path: "openinference/phoenix-rest-spans-subagent-38spans.json",
+        format: Format::Phoenix,
+        figures: [1, 38, 0, 18, 18, 18],
+    },
 ];
 
 #[test]
