@@ -39,22 +39,20 @@ const EXPECTED: &[Expected] = &[
 
 #[test]
 fn span_json_fixtures_import_with_the_right_figures() {
-    for &(path, format, traces, spans, errors, llm, input, output) in EXPECTED {
-        let set = import(&fixture(path), "unnamed").unwrap_or_else(|e| panic!("{path}: {e}"));
+    for e in EXPECTED {
+        let path = e.path;
+        let set = import(&fixture(path), "unnamed").unwrap_or_else(|err| panic!("{path}: {err}"));
         let t = set.totals();
-        assert_eq!(set.sources()[0].format, format, "{path}");
-        assert_eq!(
-            (
-                t.traces,
-                t.spans,
-                t.errors,
-                t.llm_calls,
-                t.input_tokens,
-                t.output_tokens
-            ),
-            (traces, spans, errors, llm, input, output),
-            "{path}"
-        );
+        assert_eq!(set.sources()[0].format, e.format, "{path}");
+        let got = [
+            t.traces,
+            t.spans,
+            t.errors,
+            t.llm_calls,
+            t.input_tokens,
+            t.output_tokens,
+        ];
+        assert_eq!(got, e.figures, "{path}");
         assert_eq!(set.traces()[0].root_count, 1, "{path}: one root");
         assert_tree_invariants(&set);
     }
