@@ -4,6 +4,8 @@
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod parse;
 pub mod state;
+pub mod worker_client;
 
 pub use app::App;

@@ -1,33 +1,16 @@
 //! The app's state: what is loaded, what each dropped file became, and what is selected.
 //! Loading reads files, feeds the engine one file at a time, and reports progress.
 
+use crate::parse::{Job, parse_files};
+use crate::worker_client::{self, FileBytes};
+use js_sys::Uint8Array;
 use leptos::prelude::*;
-use loupe_core::{TraceSet, TraceSetBuilder};
+use loupe_core::TraceSet;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// What became of one dropped file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileStatus {
-    /// The file's name.
-    pub name: String,
-    /// Its size in bytes, as dropped.
-    pub bytes: usize,
-    /// Its format and span count, or why it failed.
-    pub outcome: Result<Loaded, String>,
-}
-
-/// A file that loaded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Loaded {
-    /// The detected format.
-    pub format: &'static str,
-    /// Spans read.
-    pub spans: usize,
-    /// Problems that lost or altered part of it.
-    pub warnings: Vec<String>,
-}
+pub use crate::parse::{FileStatus, Loaded};
 
 /// Where a load stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,14 +39,15 @@ impl Input {
         }
     }
 
-    async fn bytes(self) -> Result<Vec<u8>, String> {
+    /// The bytes, still held by JavaScript.
+    async fn data(self) -> Result<Uint8Array, String> {
         match self {
-            Input::Text(_, text) => Ok(text.into_bytes()),
+            Input::Text(_, text) => Ok(Uint8Array::from(text.as_bytes())),
             Input::File(f) => {
                 let buf = JsFuture::from(f.array_buffer())
                     .await
                     .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
-                Ok(js_sys::Uint8Array::new(&buf).to_vec())
+                Ok(Uint8Array::new(&buf))
             }
         }
     }
@@ -108,69 +92,93 @@ impl AppState {
         self.last_load_ms.set(None);
     }
 
-    /// Loads `inputs` beside what is already loaded, one file at a time, letting the page
-    /// repaint between files. A failed file is listed with its error; the others still load.
+    /// Loads `inputs` beside what is already loaded. Parsing runs in a Web Worker so the page
+    /// stays responsive (on the page itself where no worker can start). A failed file is listed
+    /// with its error; the others still load.
     pub async fn load(self, inputs: Vec<Input>) {
         if inputs.is_empty() || self.progress.get_untracked().is_some() {
             return;
         }
         let started = js_sys::Date::now();
         let total = inputs.len() + 1;
-        let mut builder = TraceSetBuilder::new();
-        // What is loaded is read again beside the new files. Taking it out of the signal first
-        // lets its text move into the builder instead of being copied.
-        if let Some(current) = self.data.try_update(Option::take).flatten() {
-            let sources = Arc::try_unwrap(current)
-                .map(TraceSet::into_sources)
-                .unwrap_or_else(|shared| shared.sources().to_vec());
-            for source in sources {
-                // These loaded before, so they load again.
-                let _ =
-                    builder.add_file_owned(&source.name, source.text.into_string().into_bytes());
+        let report = move |done: usize, label: String| {
+            self.progress.set(Some(Progress { done, total, label }));
+        };
+        report(0, "Reading files".into());
+        next_paint().await;
+
+        // What is loaded is parsed again beside the new files.
+        let mut files: Vec<FileBytes> = self
+            .data
+            .with_untracked(|d| {
+                d.as_ref().map(|set| {
+                    set.sources()
+                        .iter()
+                        .map(|s| FileBytes {
+                            name: s.name.clone(),
+                            data: Uint8Array::from(s.text.as_bytes()),
+                            fresh: false,
+                        })
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        let mut unreadable = Vec::new();
+        for input in inputs {
+            let name = input.name();
+            match input.data().await {
+                Ok(data) => files.push(FileBytes {
+                    name,
+                    data,
+                    fresh: true,
+                }),
+                Err(error) => unreadable.push(FileStatus {
+                    name,
+                    bytes: 0,
+                    outcome: Err(error),
+                }),
             }
         }
-        let mut statuses = Vec::new();
-        for (done, input) in inputs.into_iter().enumerate() {
-            let name = input.name();
-            self.progress.set(Some(Progress {
-                done,
-                total,
-                label: format!("Reading {name}"),
-            }));
-            next_paint().await;
-            let (bytes, outcome) = match input.bytes().await {
-                Ok(bytes) => {
-                    let size = bytes.len();
-                    let outcome = builder
-                        .add_file_owned(&name, bytes)
-                        .map(|r| Loaded {
-                            format: r.format.label(),
-                            spans: r.spans,
-                            warnings: r.warnings,
-                        })
-                        .map_err(|e| e.to_string());
-                    (size, outcome)
-                }
-                Err(e) => (0, Err(e)),
-            };
-            statuses.push(FileStatus {
-                name,
-                bytes,
-                outcome,
-            });
+
+        let parsed = match worker_client::start().await {
+            Some(worker) => {
+                let result = worker_client::parse(&worker, files, report).await;
+                worker.terminate();
+                result
+            }
+            None => {
+                let jobs = files
+                    .into_iter()
+                    .map(|f| Job {
+                        name: f.name,
+                        bytes: f.data.to_vec(),
+                        fresh: f.fresh,
+                    })
+                    .collect();
+                Ok(parse_files(jobs, |done, label| {
+                    report(done, label.to_string())
+                }))
+            }
+        };
+        match parsed {
+            Ok((set, statuses)) => {
+                let single = (set.traces().len() == 1).then_some(0);
+                self.files.update(|f| {
+                    f.extend(statuses);
+                    f.extend(unreadable);
+                });
+                self.span.set(None);
+                self.trace.set(single);
+                self.data.set(Some(Arc::new(set)));
+            }
+            Err(error) => self.files.update(|f| {
+                f.push(FileStatus {
+                    name: "(parser)".into(),
+                    bytes: 0,
+                    outcome: Err(format!("loading failed: {error}")),
+                })
+            }),
         }
-        self.progress.set(Some(Progress {
-            done: total - 1,
-            total,
-            label: "Building span trees".into(),
-        }));
-        next_paint().await;
-        let set = builder.finish();
-        let single = (set.traces().len() == 1).then_some(0);
-        self.files.update(|f| f.extend(statuses));
-        self.span.set(None);
-        self.trace.set(single);
-        self.data.set(Some(Arc::new(set)));
         self.last_load_ms.set(Some(js_sys::Date::now() - started));
         self.progress.set(None);
     }

@@ -125,6 +125,7 @@ test('the demo opens one click away and the keyboard walks the tree', async () =
   assert.match(await page.textContent('[data-testid="span-exception"]'), /ToolError/);
 
   await page.screenshot({ path: path.join(ensureOutputDir(), 'trace-view.png') });
+  assert.ok(requests.some((r) => r.url.endsWith('/loupe-worker_loader.js')), 'parsing ran in the worker');
   const origin = new URL(server.url).origin;
   const foreign = requests.filter((r) => !r.url.startsWith(origin) || r.method !== 'GET');
   assert.deepEqual(foreign, [], 'only GETs of the page\'s own assets');

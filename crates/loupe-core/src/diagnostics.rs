@@ -2,11 +2,12 @@
 //! and lines, orphans, cycles, duplicate ids. Repeated problems of one kind are counted, and
 //! only the first few are kept in full.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 
 /// The kinds of problem the importers and the tree builder report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DiagnosticKind {
     /// A span could not be read and was skipped.
     SkippedSpan,
@@ -46,7 +47,7 @@ impl DiagnosticKind {
 }
 
 /// One reported problem.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Index of the source file it concerns, when it concerns one.
     pub source: Option<u32>,
@@ -66,7 +67,7 @@ impl fmt::Display for Diagnostic {
 const KEEP_PER_KIND: usize = 20;
 
 /// A capped list of diagnostics with full counts.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Diagnostics {
     kept: Vec<Diagnostic>,
     counts: HashMap<(Option<u32>, DiagnosticKind), usize>,

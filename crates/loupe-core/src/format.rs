@@ -6,7 +6,7 @@ use crate::text::Text;
 use serde_json::value::RawValue;
 
 /// The formats Loupe reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// OTLP/JSON: one export request, an array of them, or a wrapper (`result`, `batches`).
     OtlpJson,

@@ -2,14 +2,19 @@
 //! hex in either case (optionally `0x`-prefixed) and base64 (the protobuf JSON mapping).
 
 use base64::Engine;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A 128-bit trace id. 64-bit ids (Zipkin, Jaeger) are zero-extended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct TraceId(pub u128);
 
 /// A 64-bit span id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct SpanId(pub u64);
 
 impl fmt::Display for TraceId {

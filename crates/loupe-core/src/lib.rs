@@ -33,6 +33,7 @@ mod strings;
 mod text;
 mod timefmt;
 mod tree;
+pub mod wire;
 
 pub use builder::{FileReport, TraceSetBuilder, import};
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};

@@ -10,9 +10,10 @@
 
 use crate::model::{AttrValue, SpanKind};
 use crate::strings::{Interner, StrId};
+use serde::{Deserialize, Serialize};
 
 /// Token usage and recorded cost of one span, as the file reported them.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// Input (prompt) tokens, cached ones included.
     pub input: Option<u64>,

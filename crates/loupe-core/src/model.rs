@@ -2,12 +2,13 @@
 //! and the column types shared by the [`crate::TraceSet`].
 
 use crate::strings::StrId;
+use serde::{Deserialize, Serialize};
 
 /// Nanoseconds since the Unix epoch (or a duration in nanoseconds).
 pub type Nanos = i64;
 
 /// The OpenTelemetry span kind (the transport role of a span).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum OtelKind {
     /// Not given.
     #[default]
@@ -68,7 +69,9 @@ impl OtelKind {
 }
 
 /// What a span does in an LLM application, normalized across conventions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub enum SpanKind {
     /// A call to a language model (chat or completion).
     Llm,
@@ -112,7 +115,7 @@ impl SpanKind {
 }
 
 /// A span's status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum StatusCode {
     /// Not set.
     #[default]
@@ -159,7 +162,7 @@ impl StatusCode {
 
 /// An attribute value. Strings are interned; structured values (arrays, maps) keep their JSON
 /// text and are decoded only when shown.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AttrValue {
     /// A string.
     Str(StrId),
@@ -178,7 +181,7 @@ pub enum AttrValue {
 }
 
 /// A half-open range of rows in one of the side tables (attributes, events, links).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Rows {
     /// First row.
     pub start: u32,
@@ -204,7 +207,7 @@ impl Rows {
 }
 
 /// Where a span's original JSON lives: a byte range of one of the loaded sources.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RawRef {
     /// Index of the source file.
     pub source: u32,
@@ -215,7 +218,7 @@ pub struct RawRef {
 }
 
 /// Problems the tree builder found on a span, as bit flags.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SpanFlags(pub u8);
 
 impl SpanFlags {

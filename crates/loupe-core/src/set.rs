@@ -11,6 +11,7 @@ use crate::ids::{SpanId, TraceId};
 use crate::llm::Usage;
 use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, SpanFlags, SpanKind, StatusCode};
 use crate::strings::{Interner, StrId};
+use serde::{Deserialize, Serialize};
 
 /// Marks "no span" in index columns.
 pub const NO_SPAN: u32 = u32::MAX;
@@ -42,7 +43,7 @@ impl ColumnOp for Truncate {
 macro_rules! span_columns {
     ($($(#[$doc:meta])* $field:ident: $ty:ty,)*) => {
         /// The span columns. Every vector has one entry per span.
-        #[derive(Clone, Debug, Default)]
+        #[derive(Clone, Debug, Default, Serialize, Deserialize)]
         pub(crate) struct SpanColumns {
             $($(#[$doc])* pub $field: Vec<$ty>,)*
         }
@@ -94,14 +95,14 @@ impl SpanColumns {
 }
 
 /// Key-value rows shared by spans, events, links and resources.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct AttrTable {
     pub key: Vec<StrId>,
     pub value: Vec<AttrValue>,
 }
 
 /// Span events (exceptions, log lines, streaming tokens).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct EventTable {
     pub time: Vec<Option<Nanos>>,
     pub name: Vec<StrId>,
@@ -109,7 +110,7 @@ pub(crate) struct EventTable {
 }
 
 /// Span links.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct LinkTable {
     pub trace_id: Vec<Option<TraceId>>,
     pub span_id: Vec<Option<SpanId>>,
@@ -117,7 +118,7 @@ pub(crate) struct LinkTable {
 }
 
 /// A loaded file: its name, detected format, and text (kept so a span's raw JSON can be shown).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Source {
     /// The name the file was given.
     pub name: String,
@@ -128,7 +129,7 @@ pub struct Source {
 }
 
 /// One trace: a contiguous range of spans and figures rolled up over it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
     /// The trace id.
     pub id: TraceId,
@@ -197,7 +198,7 @@ pub(crate) fn add_cost(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 }
 
 /// Everything loaded: the result of one or more imports.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TraceSet {
     pub(crate) strings: Interner,
     pub(crate) spans: SpanColumns,

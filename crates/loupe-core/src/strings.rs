@@ -3,10 +3,13 @@
 
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::hash::{Hash, Hasher};
 
 /// Index of an interned string in an [`Interner`]. `StrId::EMPTY` is the empty string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct StrId(pub u32);
 
 impl StrId {
@@ -63,6 +66,24 @@ impl Interner {
     /// The text of `id`. An id from another interner resolves to the empty string.
     pub fn resolve(&self, id: StrId) -> &str {
         self.strings.get(id.0 as usize).map_or("", |s| s)
+    }
+}
+
+/// Only the strings travel; the hash table is rebuilt on arrival.
+impl Serialize for Interner {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.strings.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interner {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let strings = Vec::<Box<str>>::deserialize(d)?;
+        let mut table = HashTable::with_capacity(strings.len());
+        for (id, s) in strings.iter().enumerate() {
+            table.insert_unique(hash_str(s), id as u32, |&i| hash_str(&strings[i as usize]));
+        }
+        Ok(Interner { strings, table })
     }
 }
 

@@ -1,0 +1,42 @@
+//! A compact binary form of a loaded [`TraceSet`], to hand it between threads (the page parses
+//! in a Web Worker and sends the result to the main thread). Not a file format: both sides run
+//! the same build.
+
+use crate::set::TraceSet;
+
+/// Why bytes could not be read back.
+#[derive(Debug, thiserror::Error)]
+#[error("could not read a loaded trace set back: {0}")]
+pub struct WireError(String);
+
+/// Encodes a set.
+pub fn encode(set: &TraceSet) -> Result<Vec<u8>, WireError> {
+    bincode::serialize(set).map_err(|e| WireError(e.to_string()))
+}
+
+/// Decodes what [`encode`] wrote.
+pub fn decode(bytes: &[u8]) -> Result<TraceSet, WireError> {
+    bincode::deserialize(bytes).map_err(|e| WireError(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dump::text_dump;
+    use crate::generate::{GenOptions, otlp_json};
+
+    #[test]
+    fn a_set_survives_the_round_trip() {
+        let text = otlp_json(&GenOptions {
+            spans: 300,
+            traces: 4,
+            ..GenOptions::default()
+        });
+        let set = crate::import(text.as_bytes(), "gen.json").unwrap();
+        let back = decode(&encode(&set).unwrap()).unwrap();
+        assert_eq!(text_dump(&back), text_dump(&set));
+        assert_eq!(back.span(5).raw_json(), set.span(5).raw_json());
+        assert_eq!(back.totals(), set.totals());
+        assert!(decode(&[1, 2, 3]).is_err());
+    }
+}

@@ -1,0 +1,113 @@
+//! Turning dropped files into a [`TraceSet`], with a status per file. The same function runs in
+//! the Web Worker and, where no worker can start, on the page itself.
+
+use loupe_core::{TraceSet, TraceSetBuilder};
+use serde::{Deserialize, Serialize};
+
+/// What became of one dropped file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileStatus {
+    /// The file's name.
+    pub name: String,
+    /// Its size in bytes, as dropped.
+    pub bytes: usize,
+    /// Its format and span count, or why it failed.
+    pub outcome: Result<Loaded, String>,
+}
+
+/// A file that loaded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Loaded {
+    /// The detected format.
+    pub format: String,
+    /// Spans read.
+    pub spans: usize,
+    /// Problems that lost or altered part of it.
+    pub warnings: Vec<String>,
+}
+
+/// A file to parse.
+pub struct Job {
+    /// Its name.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// Whether it is newly dropped (rather than loaded before and read again).
+    pub fresh: bool,
+}
+
+/// Parses `jobs` together. `progress(done, label)` is called before each file and before the
+/// trees are built. Returns the set and the statuses of the fresh files.
+pub fn parse_files(
+    jobs: Vec<Job>,
+    mut progress: impl FnMut(usize, &str),
+) -> (TraceSet, Vec<FileStatus>) {
+    let mut builder = TraceSetBuilder::new();
+    let mut statuses = Vec::new();
+    let mut done = 0;
+    for job in jobs {
+        let size = job.bytes.len();
+        if job.fresh {
+            progress(done, &format!("Parsing {}", job.name));
+            done += 1;
+        }
+        let outcome = builder
+            .add_file_owned(&job.name, job.bytes)
+            .map(|r| Loaded {
+                format: r.format.label().to_string(),
+                spans: r.spans,
+                warnings: r.warnings,
+            })
+            .map_err(|e| e.to_string());
+        if job.fresh {
+            statuses.push(FileStatus {
+                name: job.name,
+                bytes: size,
+                outcome,
+            });
+        }
+    }
+    progress(done, "Building span trees");
+    (builder.finish(), statuses)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(name: &str, text: &str, fresh: bool) -> Job {
+        Job {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+            fresh,
+        }
+    }
+
+    #[test]
+    fn statuses_cover_fresh_files_and_failures_do_not_stop_the_rest() {
+        let demo = loupe_core::generate::demo();
+        let mut seen = Vec::new();
+        let (set, statuses) = parse_files(
+            vec![
+                job("before.json", &demo, false),
+                job("broken.json", "{\"resourceSpans\": [", true),
+                job("again.json", &demo, true),
+            ],
+            |done, label| seen.push((done, label.to_string())),
+        );
+        assert_eq!(statuses.len(), 2, "only fresh files get a status");
+        assert!(
+            statuses[0]
+                .outcome
+                .as_ref()
+                .is_err_and(|e| e.contains("line 1"))
+        );
+        let loaded = statuses[1].outcome.as_ref().expect("the good file loads");
+        assert_eq!((loaded.format.as_str(), loaded.spans), ("otlp-json", 16));
+        assert_eq!(set.span_count(), 32, "both good files are in the set");
+        assert_eq!(
+            seen.last().map(|(d, l)| (*d, l.as_str())),
+            Some((2, "Building span trees"))
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! The page's side of the parsing Web Worker: start it, hand it the files (their buffers are
+//! transferred, not copied), relay its progress, and decode the set it sends back.
+
+use crate::parse::FileStatus;
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use loupe_core::TraceSet;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, Worker};
+
+/// The worker's loader, beside the page (trunk writes it with `data-loader-shim`).
+const WORKER_URL: &str = "./loupe-worker_loader.js";
+
+/// A file's bytes, held by JavaScript until they are handed over.
+pub struct FileBytes {
+    /// The file's name.
+    pub name: String,
+    /// Its bytes.
+    pub data: Uint8Array,
+    /// Whether it is newly dropped.
+    pub fresh: bool,
+}
+
+fn field(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A promise and the functions that settle it.
+fn promise() -> (Promise, Function, Function) {
+    let mut settle = None;
+    let p = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let (resolve, reject) =
+        settle.unwrap_or_else(|| (Function::new_no_args(""), Function::new_no_args("")));
+    (p, resolve, reject)
+}
+
+/// Starts the worker and waits until it says it is ready. `None` where no worker can start
+/// (its script is missing, or workers are unavailable).
+pub async fn start() -> Option<Worker> {
+    let worker = Worker::new(WORKER_URL).ok()?;
+    let (p, resolve, reject) = promise();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let _ = resolve.call1(&JsValue::NULL, &ev.data());
+    });
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        let _ = reject.call0(&JsValue::NULL);
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let ready = JsFuture::from(p).await;
+    worker.set_onmessage(None);
+    worker.set_onerror(None);
+    match ready {
+        Ok(msg) if field(&msg, "kind").as_string().as_deref() == Some("ready") => Some(worker),
+        _ => {
+            worker.terminate();
+            None
+        }
+    }
+}
+
+/// Parses `files` in `worker`, calling `progress(done, label)` as it reports.
+pub async fn parse(
+    worker: &Worker,
+    files: Vec<FileBytes>,
+    progress: impl Fn(usize, String) + 'static,
+) -> Result<(TraceSet, Vec<FileStatus>), String> {
+    let list = Array::new();
+    let transfer = Array::new();
+    for f in files {
+        let buffer = f.data.buffer();
+        list.push(&Array::of3(&f.name.into(), &f.data, &f.fresh.into()));
+        transfer.push(&buffer);
+    }
+    let (p, resolve, reject) = promise();
+    let reject_on_error = reject.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let data = ev.data();
+        match field(&data, "kind").as_string().as_deref() {
+            Some("progress") => progress(
+                field(&data, "done").as_f64().unwrap_or(0.0) as usize,
+                field(&data, "label").as_string().unwrap_or_default(),
+            ),
+            Some("done") => {
+                let _ = resolve.call1(&JsValue::NULL, &data);
+            }
+            _ => {
+                let _ = reject.call1(&JsValue::NULL, &field(&data, "error"));
+            }
+        }
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+        let _ = reject_on_error.call1(&JsValue::NULL, &e.message().into());
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let message = js_sys::Object::new();
+    let _ = Reflect::set(&message, &"files".into(), &list);
+    worker
+        .post_message_with_transfer(&message, &transfer)
+        .map_err(|e| format!("could not hand the files to the parser: {e:?}"))?;
+    let done = JsFuture::from(p).await.map_err(|e| {
+        e.as_string()
+            .unwrap_or_else(|| "the parser stopped".to_string())
+    })?;
+    let statuses: Vec<FileStatus> =
+        serde_json::from_str(&field(&done, "files").as_string().unwrap_or_default())
+            .map_err(|e| format!("the parser's report could not be read: {e}"))?;
+    let bytes = Uint8Array::new(&field(&done, "set")).to_vec();
+    let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
+    Ok((set, statuses))
+}
