@@ -26,6 +26,7 @@ setup-test:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p loupe --all-targets -- -D warnings
 
 test-native:
 	scripts/expect-tests.sh native cargo test --workspace

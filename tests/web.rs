@@ -1,6 +1,8 @@
 //! Wasm tests in headless Chromium (wasm-bindgen-test): the engine's tree builder compiled to
 //! wasm32, and the app's components mounted into a real DOM.
 #![cfg(target_arch = "wasm32")]
+// Test helpers fail the test loudly when the page lacks what every browser has.
+#![allow(clippy::expect_used)]
 
 use leptos::prelude::*;
 use loupe::components::figures::Figures;
