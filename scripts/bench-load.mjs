@@ -1,6 +1,7 @@
 // Load-time benchmark: generates agent traces with `loupe gen`, opens each file in the built
 // page in headless Chromium, and reports the page's own load time (read + parse + trees) and
-// the time until the figures show, plus the wasm size. Run with `make bench`.
+// the time until the figures show, the longest main-thread frame while loading, and the wasm
+// sizes. Run with `make bench`.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,32 +15,47 @@ const loupe = path.join(repo, 'target/release/loupe');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const wasm = fs.readdirSync(dist).find((f) => f.endsWith('.wasm'));
-const wasmBytes = fs.readFileSync(path.join(dist, wasm));
-console.log(`wasm: ${wasmBytes.length} bytes raw, ${zlib.gzipSync(wasmBytes, { level: 9 }).length} bytes gzipped`);
+for (const wasm of fs.readdirSync(dist).filter((f) => f.endsWith('.wasm'))) {
+  const bytes = fs.readFileSync(path.join(dist, wasm));
+  console.log(`${wasm}: ${bytes.length} bytes raw, ${zlib.gzipSync(bytes, { level: 9 }).length} bytes gzipped`);
+}
 
 const server = await serve('/');
 const browser = await launch();
-console.log('| spans | traces | file size | load (page) | until figures shown |');
-console.log('|---:|---:|---:|---:|---:|');
+console.log('| spans | traces | file size | load in the page | until the figures show | longest main-thread frame |');
+console.log('|---:|---:|---:|---:|---:|---:|');
 for (const spans of sizes) {
   const traces = Math.max(1, Math.round(spans / 1000));
   const file = path.join(dir, `agents-${spans}.json`);
   execFileSync(loupe, ['gen', '--spans', String(spans), '--traces', String(traces), '--out', file], { stdio: 'ignore' });
   const loads = [];
   const walls = [];
+  const frames = [];
   for (let r = 0; r < runs; r++) {
     const { page } = await openPage(browser, server.url);
+    await page.evaluate(() => {
+      window.longestFrame = 0;
+      let last = performance.now();
+      const tick = () => {
+        const now = performance.now();
+        window.longestFrame = Math.max(window.longestFrame, now - last);
+        last = now;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
     const t0 = Date.now();
     await page.setInputFiles('[data-testid="file-input"]', file);
     await page.waitForSelector('[data-testid="load-time"]', { timeout: 300000 });
     walls.push(Date.now() - t0);
     await settled(page);
     loads.push(Number(await page.getAttribute('[data-testid="load-time"]', 'data-ms')));
+    frames.push(Math.round(await page.evaluate(() => window.longestFrame)));
     await page.close();
   }
   const mb = (fs.statSync(file).size / 1e6).toFixed(1);
-  console.log(`| ${spans.toLocaleString('en')} | ${traces} | ${mb} MB | ${median(loads)} ms | ${median(walls)} ms |`);
+  const ms = (x) => `${x.toLocaleString('en')} ms`;
+  console.log(`| ${spans.toLocaleString('en')} | ${traces} | ${mb} MB | ${ms(median(loads))} | ${ms(median(walls))} | ${ms(median(frames))} |`);
 }
 await browser.close();
 await server.close();

@@ -101,6 +101,10 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     let dragging = window_inputs(state);
+    // Start the parsing worker now, so the first drop does not wait for it.
+    spawn_local(async {
+        crate::worker_client::worker().await;
+    });
     let picker = NodeRef::<InputElement>::new();
     let open_picker = Callback::new(move |()| {
         if let Some(input) = picker.get() {

@@ -140,10 +140,12 @@ impl AppState {
             }
         }
 
-        let parsed = match worker_client::start().await {
+        let parsed = match worker_client::worker().await {
             Some(worker) => {
                 let result = worker_client::parse(&worker, files, report).await;
-                worker.terminate();
+                if result.is_err() {
+                    worker_client::discard();
+                }
                 result
             }
             None => {

@@ -35,9 +35,31 @@ fn promise() -> (Promise, Function, Function) {
     (p, resolve, reject)
 }
 
-/// Starts the worker and waits until it says it is ready. `None` where no worker can start
-/// (its script is missing, or workers are unavailable).
-pub async fn start() -> Option<Worker> {
+thread_local! {
+    /// The started worker, kept between loads so each load does not pay for its start-up.
+    static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The parsing worker: the one already started, or a new one. `None` where no worker can
+/// start (its script is missing, or workers are unavailable).
+pub async fn worker() -> Option<Worker> {
+    if let Some(w) = WORKER.with_borrow(Clone::clone) {
+        return Some(w);
+    }
+    let w = start().await?;
+    WORKER.with_borrow_mut(|slot| *slot = Some(w.clone()));
+    Some(w)
+}
+
+/// Forgets the kept worker, after it failed.
+pub fn discard() {
+    if let Some(w) = WORKER.with_borrow_mut(Option::take) {
+        w.terminate();
+    }
+}
+
+/// Starts a worker and waits until it says it is ready.
+async fn start() -> Option<Worker> {
     let worker = Worker::new(WORKER_URL).ok()?;
     let (p, resolve, reject) = promise();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
