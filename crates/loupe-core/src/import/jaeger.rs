@@ -7,12 +7,11 @@
 use super::Context;
 use super::anyvalue::{LooseF64, LooseI64};
 use crate::builder::SpanDraft;
-use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at, line_col};
+use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, StatusCode};
+use crate::model::{AttrValue, Nanos, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::{parse_duration, parse_rfc3339};
@@ -328,24 +327,12 @@ fn push_tag<'t>(
 }
 
 fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
-    let base = offset_in(ctx.text, raw.get());
-    let span: Span = match serde_json::from_str(raw.get()) {
-        Ok(s) => s,
-        Err(e) => {
-            let err = json_error_at(ctx.text, base, &e);
-            ctx.diags
-                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-                    format!("span skipped at {err}")
-                });
-            return;
-        }
+    let Some(span) = ctx.parse_span::<Span>(raw) else {
+        return;
     };
     let name = span.operation_name.as_deref().unwrap_or("");
     let (Some(trace_text), Some(span_text)) = (&span.trace_id, &span.span_id) else {
-        let (line, column) = line_col(ctx.text, base);
-        ctx.diags.report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-            format!("span '{name}' skipped at line {line}, column {column}: it has no traceID or spanID")
-        });
+        ctx.skip_span(raw, name, "it has no traceID or spanID");
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -498,11 +485,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
         attrs,
         events,
         links,
-        raw: RawRef {
-            source: ctx.source,
-            start: base as u32,
-            end: (base + raw.get().len()) as u32,
-        },
+        raw: ctx.raw_ref(raw),
         facts: probe.finish(),
     };
     ctx.builder.push_span(draft, ctx.diags);

@@ -16,3 +16,50 @@ pub(crate) struct Context<'b, 't> {
     pub source: u32,
     pub diags: &'b mut Diagnostics,
 }
+
+impl Context<'_, '_> {
+    /// Parses one span's JSON. On failure the span is reported as skipped, with the position of
+    /// the problem, and `None` comes back: the rest of the file still loads.
+    pub fn parse_span<'a, T: serde::Deserialize<'a>>(
+        &mut self,
+        raw: &'a serde_json::value::RawValue,
+    ) -> Option<T> {
+        match serde_json::from_str(raw.get()) {
+            Ok(span) => Some(span),
+            Err(e) => {
+                let err = crate::error::json_error_at(
+                    self.text,
+                    crate::format::offset_in(self.text, raw.get()),
+                    &e,
+                );
+                self.diags.report(
+                    Some(self.source),
+                    crate::diagnostics::DiagnosticKind::SkippedSpan,
+                    || format!("span skipped at {err}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports that span `name`, whose JSON is `raw`, is skipped, and why.
+    pub fn skip_span(&mut self, raw: &serde_json::value::RawValue, name: &str, why: &str) {
+        let (line, column) =
+            crate::error::line_col(self.text, crate::format::offset_in(self.text, raw.get()));
+        self.diags.report(
+            Some(self.source),
+            crate::diagnostics::DiagnosticKind::SkippedSpan,
+            || format!("span '{name}' skipped at line {line}, column {column}: {why}"),
+        );
+    }
+
+    /// Where `raw` lies in the file, for the span's raw JSON.
+    pub fn raw_ref(&self, raw: &serde_json::value::RawValue) -> crate::model::RawRef {
+        let start = crate::format::offset_in(self.text, raw.get());
+        crate::model::RawRef {
+            source: self.source,
+            start: start as u32,
+            end: (start + raw.get().len()) as u32,
+        }
+    }
+}

@@ -9,11 +9,11 @@ use super::Context;
 use super::anyvalue::{AnyValue, Code, KeyValue, NanosField};
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at, line_col};
+use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, object_members, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{AttrValue, OtelKind, RawRef, Rows, StatusCode};
+use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
@@ -276,33 +276,12 @@ fn push_attrs(ctx: &mut Context, kvs: &[KeyValue], mut probe: Option<&mut LlmPro
     }
 }
 
-/// Where a span stands, for messages: line and column of its first byte.
-fn span_location(ctx: &Context, raw: &RawValue) -> String {
-    let (line, column) = line_col(ctx.text, offset_in(ctx.text, raw.get()));
-    format!("line {line}, column {column}")
-}
-
 fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId, scope: StrId) {
-    let base = offset_in(ctx.text, raw.get());
-    let span: Span = match serde_json::from_str(raw.get()) {
-        Ok(s) => s,
-        Err(e) => {
-            let err = json_error_at(ctx.text, base, &e);
-            ctx.diags
-                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-                    format!("span skipped at {err}")
-                });
-            return;
-        }
+    let Some(span) = ctx.parse_span::<Span>(raw) else {
+        return;
     };
     let name = span.name.as_deref().unwrap_or("");
-    let fail = |ctx: &mut Context, what: String| {
-        let at = span_location(ctx, raw);
-        ctx.diags
-            .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-                format!("span '{name}' skipped at {at}: {what}")
-            });
-    };
+    let fail = |ctx: &mut Context, what: String| ctx.skip_span(raw, name, &what);
     let (trace_id, span_id) = match (&span.trace_id, &span.span_id) {
         (None, _) => return fail(ctx, "it has no traceId".into()),
         (_, None) => return fail(ctx, "it has no spanId".into()),
@@ -397,11 +376,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId,
         attrs,
         events,
         links,
-        raw: RawRef {
-            source: ctx.source,
-            start: base as u32,
-            end: (base + raw.get().len()) as u32,
-        },
+        raw: ctx.raw_ref(raw),
         facts: probe.finish(),
     };
     ctx.builder.push_span(draft, ctx.diags);

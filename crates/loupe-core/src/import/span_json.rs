@@ -7,11 +7,11 @@
 use super::Context;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at, line_col};
+use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, object_members, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, kind_from_openinference};
-use crate::model::{AttrValue, OtelKind, RawRef, Rows, StatusCode};
+use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
@@ -167,17 +167,8 @@ fn push_map(ctx: &mut Context, map: Option<&RawValue>, mut probe: Option<&mut Ll
 }
 
 fn import_span(ctx: &mut Context, raw: &RawValue) {
-    let base = offset_in(ctx.text, raw.get());
-    let span: Span = match serde_json::from_str(raw.get()) {
-        Ok(s) => s,
-        Err(e) => {
-            let err = json_error_at(ctx.text, base, &e);
-            ctx.diags
-                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-                    format!("span skipped at {err}")
-                });
-            return;
-        }
+    let Some(span) = ctx.parse_span::<Span>(raw) else {
+        return;
     };
     let name = span.name.as_deref().unwrap_or("");
     let ids = span
@@ -185,10 +176,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         .as_ref()
         .and_then(|c| c.trace_id.as_deref().zip(c.span_id.as_deref()));
     let Some((trace_text, span_text)) = ids else {
-        let (line, column) = line_col(ctx.text, base);
-        ctx.diags.report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-            format!("span '{name}' skipped at line {line}, column {column}: it has no context.trace_id or context.span_id")
-        });
+        ctx.skip_span(raw, name, "it has no context.trace_id or context.span_id");
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -284,11 +272,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         attrs,
         events,
         links,
-        raw: RawRef {
-            source: ctx.source,
-            start: base as u32,
-            end: (base + raw.get().len()) as u32,
-        },
+        raw: ctx.raw_ref(raw),
         facts: probe.finish(),
     };
     ctx.builder.push_span(draft, ctx.diags);

@@ -7,12 +7,11 @@
 
 use super::Context;
 use crate::builder::SpanDraft;
-use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at, line_col};
-use crate::format::{Document, offset_in};
+use crate::error::{ImportError, json_error_at};
+use crate::format::Document;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{AttrValue, OtelKind, RawRef, Rows, StatusCode};
+use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
@@ -159,18 +158,7 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
 }
 
 fn parse_record<'a>(ctx: &mut Context, raw: &'a RawValue) -> Option<Record<'a>> {
-    let base = offset_in(ctx.text, raw.get());
-    let span: Span = match serde_json::from_str(raw.get()) {
-        Ok(s) => s,
-        Err(e) => {
-            let err = json_error_at(ctx.text, base, &e);
-            ctx.diags
-                .report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-                    format!("span skipped at {err}")
-                });
-            return None;
-        }
-    };
+    let span: Span = ctx.parse_span(raw)?;
     let ids = span.trace_id.as_deref().zip(span.id.clone()).map(|(t, s)| {
         (
             TraceId::parse_or_derive(t).0,
@@ -187,11 +175,8 @@ fn parse_record<'a>(ctx: &mut Context, raw: &'a RawValue) -> Option<Record<'a>> 
             id_text,
         }),
         _ => {
-            let (line, column) = line_col(ctx.text, base);
             let name = span.name.as_deref().unwrap_or("").to_string();
-            ctx.diags.report(Some(ctx.source), DiagnosticKind::SkippedSpan, || {
-                format!("span '{name}' skipped at line {line}, column {column}: it has no traceId or id")
-            });
+            ctx.skip_span(raw, &name, "it has no traceId or id");
             None
         }
     }
@@ -285,7 +270,6 @@ fn push_record(ctx: &mut Context, r: &Record, own_id: SpanId, parent: Option<Spa
     };
     let service = ctx.builder.intern(service_of(span));
     let name = ctx.builder.intern(span.name.as_deref().unwrap_or(""));
-    let base = offset_in(ctx.text, r.raw.get());
     let links = Rows {
         start: ctx.builder.link_len(),
         end: ctx.builder.link_len(),
@@ -307,11 +291,7 @@ fn push_record(ctx: &mut Context, r: &Record, own_id: SpanId, parent: Option<Spa
         attrs,
         events,
         links,
-        raw: RawRef {
-            source: ctx.source,
-            start: base as u32,
-            end: (base + r.raw.get().len()) as u32,
-        },
+        raw: ctx.raw_ref(r.raw),
         facts: probe.finish(),
     };
     ctx.builder.push_span(draft, ctx.diags);
