@@ -39,21 +39,23 @@ test('dropping a fixture shows its counts in the figures', async () => {
   await page.close();
 });
 
-test('Jaeger and Zipkin files dropped together show their figures', async () => {
+test('Jaeger, Zipkin and Langfuse files dropped together show their figures', async () => {
   const { page, errors } = await openPage(browser, server.url);
   await dropFiles(page, [
     fixture('jaeger/jaeger-ui-genai-agent-trace.json'),
     fixture('zipkin/zipkin-lens-smartthings-1041spans.json'),
+    fixture('langfuse/langfuse-ui-export-vercel-aisdk-2025-11-17.json'),
   ]);
-  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]').textContent === '1,098');
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]').textContent === '1,101');
   await settled(page);
-  assert.equal(num(await figure(page, 'trace-count')), 2);
+  assert.equal(num(await figure(page, 'trace-count')), 3);
   assert.equal(num(await figure(page, 'error-count')), 3);
-  assert.equal(num(await figure(page, 'llm-call-count')), 5);
-  assert.equal(num(await figure(page, 'input-tokens')), 8280);
-  assert.equal(num(await figure(page, 'output-tokens')), 1180);
+  assert.equal(num(await figure(page, 'llm-call-count')), 7);
+  assert.equal(num(await figure(page, 'input-tokens')), 8280 + 62);
+  assert.equal(num(await figure(page, 'output-tokens')), 1180 + 85);
+  assert.equal(await figure(page, 'total-cost'), '$0.0009');
   const formats = await page.$$eval('[data-testid="file-ok"] .file-meta', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(formats.map((f) => f.split(' ')[0]), ['jaeger', 'zipkin']);
+  assert.deepEqual(formats.map((f) => f.split(' ')[0]), ['jaeger', 'zipkin', 'langfuse']);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -125,13 +125,16 @@ impl TraceSetBuilder {
             Detected::Document(Format::OtelPython | Format::Phoenix, doc) => {
                 importers::span_json::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::Langfuse, doc) => {
+                importers::langfuse::import_document(&mut ctx, doc)
+            }
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
                 importers::otlp_json::import_lines(&mut ctx)
             }
             Detected::Lines(Format::OtelPython | Format::Phoenix) => {
                 importers::span_json::import_stream(&mut ctx)
             }
-            Detected::Lines(format @ (Format::Jaeger | Format::Zipkin)) => {
+            Detected::Lines(format @ (Format::Jaeger | Format::Zipkin | Format::Langfuse)) => {
                 Err(ImportError::UnknownFormat {
                     found: format!("{} spans one per line", format.label()),
                 })

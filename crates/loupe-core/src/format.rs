@@ -20,6 +20,8 @@ pub enum Format {
     OtelPython,
     /// Arize Phoenix span JSON (REST API, JSONL export).
     Phoenix,
+    /// Langfuse trace downloads (`{trace, observations}`, `{observations, scores}`).
+    Langfuse,
 }
 
 impl Format {
@@ -32,6 +34,7 @@ impl Format {
             Format::Zipkin => "zipkin",
             Format::OtelPython => "otel-python",
             Format::Phoenix => "phoenix",
+            Format::Langfuse => "langfuse",
         }
     }
 }
@@ -217,6 +220,11 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             Some(Format::OtlpJson)
         }
         (Document::Object(m), _) if is_jaeger_document(m) => Some(Format::Jaeger),
+        (Document::Object(m), _)
+            if has(m, "observations") && (has(m, "trace") || has(m, "scores")) =>
+        {
+            Some(Format::Langfuse)
+        }
         (Document::Array(_), Some(m)) if is_jaeger_trace_or_span(m) => Some(Format::Jaeger),
         (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_zipkin_span(m) => {
             Some(Format::Zipkin)

@@ -18,6 +18,7 @@ const READ: &[(&str, &str)] = &[
     ("otlp-jsonl", "otlp-jsonl"),
     ("jaeger", "jaeger"),
     ("zipkin", "zipkin"),
+    ("langfuse", "langfuse"),
 ];
 
 /// Files read although the rest of their folder is not read yet.

@@ -2,6 +2,7 @@
 
 pub(crate) mod anyvalue;
 pub(crate) mod jaeger;
+pub(crate) mod langfuse;
 pub(crate) mod otlp_json;
 pub(crate) mod span_json;
 pub(crate) mod zipkin;
@@ -51,6 +52,61 @@ impl Context<'_, '_> {
             crate::diagnostics::DiagnosticKind::SkippedSpan,
             || format!("span '{name}' skipped at line {line}, column {column}: {why}"),
         );
+    }
+
+    /// Converts one plain JSON value to an attribute value: strings, integers, floats and
+    /// booleans as themselves, arrays and objects as their JSON text.
+    pub fn plain_value(&mut self, raw: &serde_json::value::RawValue) -> crate::model::AttrValue {
+        use crate::model::AttrValue;
+        let t = raw.get().trim();
+        match t.as_bytes().first() {
+            Some(b'"') => match serde_json::from_str::<crate::text::Text>(t) {
+                Ok(s) => AttrValue::Str(self.builder.intern(&s)),
+                Err(_) => AttrValue::Json(self.builder.intern(t)),
+            },
+            Some(b't') => AttrValue::Bool(true),
+            Some(b'f') => AttrValue::Bool(false),
+            Some(b'n') | None => AttrValue::Empty,
+            Some(b'[' | b'{') => AttrValue::Json(self.builder.intern(t)),
+            Some(_) => t.parse::<i64>().map_or_else(
+                |_| t.parse::<f64>().map_or(AttrValue::Empty, AttrValue::Float),
+                AttrValue::Int,
+            ),
+        }
+    }
+
+    /// Appends a plain JSON map's members as attribute rows (letting `probe` see them), except
+    /// the keys in `skip`.
+    pub fn push_plain_members(
+        &mut self,
+        map: Option<&serde_json::value::RawValue>,
+        skip: &[&str],
+        mut probe: Option<&mut crate::llm::LlmProbe>,
+    ) -> crate::model::Rows {
+        let start = self.builder.attr_len();
+        if let Some(members) = map.and_then(|m| crate::format::object_members(m.get()).ok()) {
+            for (k, v) in members {
+                if skip.contains(&&*k) {
+                    continue;
+                }
+                let value = self.plain_value(v);
+                let key = self.builder.intern(&k);
+                self.builder.push_attr(key, value, probe.as_deref_mut());
+            }
+        }
+        crate::model::Rows {
+            start,
+            end: self.builder.attr_len(),
+        }
+    }
+
+    /// Appends a plain JSON map's members as attribute rows.
+    pub fn push_plain_map(
+        &mut self,
+        map: Option<&serde_json::value::RawValue>,
+        probe: Option<&mut crate::llm::LlmProbe>,
+    ) -> crate::model::Rows {
+        self.push_plain_members(map, &[], probe)
     }
 
     /// Where `raw` lies in the file, for the span's raw JSON.

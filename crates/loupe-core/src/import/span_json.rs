@@ -8,7 +8,7 @@ use super::Context;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, object_members, offset_in};
+use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, kind_from_openinference};
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
@@ -131,41 +131,6 @@ pub(crate) fn import_stream(ctx: &mut Context) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Converts one plain JSON value to an attribute value.
-fn plain_value(ctx: &mut Context, raw: &RawValue) -> AttrValue {
-    let t = raw.get().trim();
-    match t.as_bytes().first() {
-        Some(b'"') => match serde_json::from_str::<Text>(t) {
-            Ok(s) => AttrValue::Str(ctx.builder.intern(&s)),
-            Err(_) => AttrValue::Json(ctx.builder.intern(t)),
-        },
-        Some(b't') => AttrValue::Bool(true),
-        Some(b'f') => AttrValue::Bool(false),
-        Some(b'n') | None => AttrValue::Empty,
-        Some(b'[' | b'{') => AttrValue::Json(ctx.builder.intern(t)),
-        Some(_) => t.parse::<i64>().map_or_else(
-            |_| t.parse::<f64>().map_or(AttrValue::Empty, AttrValue::Float),
-            AttrValue::Int,
-        ),
-    }
-}
-
-/// Pushes a plain JSON map's members as attribute rows.
-fn push_map(ctx: &mut Context, map: Option<&RawValue>, mut probe: Option<&mut LlmProbe>) -> Rows {
-    let start = ctx.builder.attr_len();
-    if let Some(members) = map.and_then(|m| object_members(m.get()).ok()) {
-        for (k, v) in members {
-            let value = plain_value(ctx, v);
-            let key = ctx.builder.intern(&k);
-            ctx.builder.push_attr(key, value, probe.as_deref_mut());
-        }
-    }
-    Rows {
-        start,
-        end: ctx.builder.attr_len(),
-    }
-}
-
 fn import_span(ctx: &mut Context, raw: &RawValue) {
     let Some(span) = ctx.parse_span::<Span>(raw) else {
         return;
@@ -191,7 +156,8 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         .as_deref()
         .and_then(|p| SpanId::parse_or_derive(p).0);
 
-    let resource_attrs = push_map(ctx, span.resource.as_ref().and_then(|r| r.attributes), None);
+    let resource_attrs =
+        ctx.push_plain_map(span.resource.as_ref().and_then(|r| r.attributes), None);
     let resource = ctx.builder.push_resource(resource_attrs);
     let service = resource_attrs
         .range()
@@ -204,11 +170,11 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
 
     let mut probe = LlmProbe::default();
     probe.set_native_kind(span.span_kind.as_deref().and_then(kind_from_openinference));
-    let attrs = push_map(ctx, span.attributes, Some(&mut probe));
+    let attrs = ctx.push_plain_map(span.attributes, Some(&mut probe));
 
     let events_start = ctx.builder.event_len();
     for ev in span.events.as_deref().unwrap_or(&[]) {
-        let ev_attrs = push_map(ctx, ev.attributes, None);
+        let ev_attrs = ctx.push_plain_map(ev.attributes, None);
         let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
         let time = ev.timestamp.as_deref().and_then(parse_rfc3339);
         ctx.builder.push_event(time, ev_name, ev_attrs);
@@ -219,7 +185,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
     };
     let links_start = ctx.builder.link_len();
     for link in span.links.as_deref().unwrap_or(&[]) {
-        let l_attrs = push_map(ctx, link.attributes, None);
+        let l_attrs = ctx.push_plain_map(link.attributes, None);
         let c = link.context.as_ref();
         let lt = c
             .and_then(|c| c.trace_id.as_deref())

@@ -1,0 +1,232 @@
+//! Langfuse trace downloads: `{"trace": …, "observations": […]}` (the UI's download) and
+//! `{"observations": […], "scores": […]}` (the server's). Each observation is a span, its parent
+//! given by `parentObservationId`; the observation `type` is the span's kind.
+//!
+//! Tokens: Langfuse's `usageDetails` holds disjoint classes that add up to `total` (`input` does
+//! not include `input_cache_read`), so the input total is the sum of the input-side classes and
+//! the output total the sum of the output-side ones. The recorded cost is `costDetails.total`.
+
+use super::Context;
+use crate::builder::SpanDraft;
+use crate::error::{ImportError, json_error_at};
+use crate::format::{Document, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::{LlmProbe, Usage};
+use crate::model::{OtelKind, Rows, SpanKind, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use crate::timefmt::parse_rfc3339;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+struct Observation<'a> {
+    #[serde(borrow, default)]
+    id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "traceId")]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "parentObservationId")]
+    parent: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "type")]
+    kind: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "startTime")]
+    start: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "endTime")]
+    end: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    level: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "statusMessage")]
+    status_message: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    model: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "usageDetails")]
+    usage: Option<BTreeMap<Text<'a>, Option<f64>>>,
+    #[serde(borrow, default, rename = "costDetails")]
+    cost: Option<BTreeMap<Text<'a>, Option<f64>>>,
+}
+
+#[derive(Deserialize)]
+struct TraceInfo<'a> {
+    #[serde(borrow, default)]
+    id: Option<Text<'a>>,
+}
+
+/// Keys already shown as the span's own fields, not repeated as attributes.
+const SHOWN: [&str; 9] = [
+    "id",
+    "traceId",
+    "parentObservationId",
+    "name",
+    "type",
+    "startTime",
+    "endTime",
+    "level",
+    "statusMessage",
+];
+
+/// The kind named by an observation type.
+fn kind_of(ty: &str) -> SpanKind {
+    match ty.to_ascii_uppercase().as_str() {
+        "GENERATION" => SpanKind::Llm,
+        "EMBEDDING" => SpanKind::Embedding,
+        "RETRIEVER" => SpanKind::Retriever,
+        "TOOL" => SpanKind::Tool,
+        "AGENT" => SpanKind::Agent,
+        "CHAIN" => SpanKind::Chain,
+        "GUARDRAIL" => SpanKind::Guardrail,
+        "EVALUATOR" => SpanKind::Evaluator,
+        _ => SpanKind::Other,
+    }
+}
+
+/// Which side of the call a usage class counts on.
+fn is_input_class(key: &str) -> Option<bool> {
+    let k = key.to_ascii_lowercase();
+    if k == "total" {
+        None
+    } else if k.starts_with("input") || k.starts_with("prompt") || k.contains("cache") {
+        Some(true)
+    } else if k.starts_with("output") || k.starts_with("completion") || k.contains("reasoning") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Token usage from Langfuse's disjoint usage classes.
+fn usage_of(details: &BTreeMap<Text, Option<f64>>, cost: Option<f64>) -> Usage {
+    let (mut input, mut output, mut cache_read) = (None::<u64>, None::<u64>, None::<u64>);
+    for (k, v) in details {
+        let Some(v) = v.filter(|v| v.is_finite() && *v >= 0.0) else {
+            continue;
+        };
+        let n = v as u64;
+        match is_input_class(k) {
+            Some(true) => input = Some(input.unwrap_or(0) + n),
+            Some(false) => output = Some(output.unwrap_or(0) + n),
+            None => {}
+        }
+        if k.contains("cache_read") {
+            cache_read = Some(cache_read.unwrap_or(0) + n);
+        }
+    }
+    Usage {
+        input,
+        output,
+        cache_read,
+        cost_usd: cost,
+    }
+}
+
+/// Imports a Langfuse download.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let Document::Object(members) = doc else {
+        return Ok(());
+    };
+    let field = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v);
+    let trace_id = match field("trace") {
+        Some(raw) => serde_json::from_str::<TraceInfo>(raw.get())
+            .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?
+            .id
+            .and_then(|id| TraceId::parse_or_derive(&id).0),
+        None => None,
+    };
+    let observations: Vec<&RawValue> = match field("observations") {
+        Some(raw) => serde_json::from_str(raw.get())
+            .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?,
+        None => Vec::new(),
+    };
+    for raw in observations {
+        import_observation(ctx, raw, trace_id);
+    }
+    Ok(())
+}
+
+fn import_observation(ctx: &mut Context, raw: &RawValue, file_trace: Option<TraceId>) {
+    let Some(obs) = ctx.parse_span::<Observation>(raw) else {
+        return;
+    };
+    let name = obs.name.as_deref().unwrap_or("");
+    let Some(id_text) = obs.id.as_deref() else {
+        ctx.skip_span(raw, name, "it has no id");
+        return;
+    };
+    let trace_id = obs
+        .trace_id
+        .as_deref()
+        .and_then(|t| TraceId::parse_or_derive(t).0)
+        .or(file_trace);
+    let (span_id, opaque) = SpanId::parse_or_derive(id_text);
+    let id_text = if opaque {
+        ctx.builder.intern(id_text)
+    } else {
+        StrId::EMPTY
+    };
+    let parent_id = obs
+        .parent
+        .as_deref()
+        .and_then(|p| SpanId::parse_or_derive(p).0);
+    let kind = obs.kind.as_deref().map_or(SpanKind::Other, kind_of);
+
+    let mut probe = LlmProbe::default();
+    probe.set_native_kind(Some(kind));
+    let attrs = ctx.push_plain_members(Some(raw), &SHOWN, Some(&mut probe));
+    let mut facts = probe.finish();
+    if let Some(model) = obs.model.as_deref() {
+        facts.model = ctx.builder.intern(model);
+    }
+    let cost = obs.cost.as_ref().and_then(|c| {
+        c.iter()
+            .find(|(k, _)| &***k == "total")
+            .and_then(|(_, v)| *v)
+    });
+    if let Some(details) = obs.usage.as_ref().filter(|u| !u.is_empty()) {
+        facts.usage = usage_of(details, cost);
+    } else if cost.is_some() {
+        facts.usage.cost_usd = cost;
+    }
+
+    let (status, status_message) = match obs.level.as_deref() {
+        Some(level) if level.eq_ignore_ascii_case("ERROR") => (
+            StatusCode::Error,
+            ctx.builder
+                .intern(obs.status_message.as_deref().unwrap_or("")),
+        ),
+        _ => (StatusCode::Unset, StrId::EMPTY),
+    };
+    let start = obs.start.as_deref().and_then(parse_rfc3339);
+    let end = obs.end.as_deref().and_then(parse_rfc3339).or(start);
+    let name = ctx.builder.intern(name);
+    let empty = Rows {
+        start: ctx.builder.event_len(),
+        end: ctx.builder.event_len(),
+    };
+    let no_links = Rows {
+        start: ctx.builder.link_len(),
+        end: ctx.builder.link_len(),
+    };
+    let draft = SpanDraft {
+        trace_id,
+        span_id,
+        id_text,
+        parent_id,
+        name,
+        service: StrId::EMPTY,
+        scope: StrId::EMPTY,
+        resource: u32::MAX,
+        otel_kind: OtelKind::Unspecified,
+        status,
+        status_message,
+        start,
+        end,
+        attrs,
+        events: empty,
+        links: no_links,
+        raw: ctx.raw_ref(raw),
+        facts,
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}
