@@ -128,17 +128,20 @@ impl TraceSetBuilder {
             Detected::Document(Format::Langfuse, doc) => {
                 importers::langfuse::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::Mlflow, doc) => {
+                importers::mlflow::import_document(&mut ctx, doc)
+            }
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
                 importers::otlp_json::import_lines(&mut ctx)
             }
             Detected::Lines(Format::OtelPython | Format::Phoenix) => {
                 importers::span_json::import_stream(&mut ctx)
             }
-            Detected::Lines(format @ (Format::Jaeger | Format::Zipkin | Format::Langfuse)) => {
-                Err(ImportError::UnknownFormat {
-                    found: format!("{} spans one per line", format.label()),
-                })
-            }
+            Detected::Lines(
+                format @ (Format::Jaeger | Format::Zipkin | Format::Langfuse | Format::Mlflow),
+            ) => Err(ImportError::UnknownFormat {
+                found: format!("{} spans one per line", format.label()),
+            }),
         };
         let spans = self.span_count() - mark.spans;
         if let Err(e) = result {

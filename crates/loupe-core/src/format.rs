@@ -22,6 +22,8 @@ pub enum Format {
     Phoenix,
     /// Langfuse trace downloads (`{trace, observations}`, `{observations, scores}`).
     Langfuse,
+    /// MLflow `Trace.to_json()`: `{info, data: {spans}}`, or a list of them.
+    Mlflow,
 }
 
 impl Format {
@@ -35,6 +37,7 @@ impl Format {
             Format::OtelPython => "otel-python",
             Format::Phoenix => "phoenix",
             Format::Langfuse => "langfuse",
+            Format::Mlflow => "mlflow",
         }
     }
 }
@@ -220,6 +223,11 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             Some(Format::OtlpJson)
         }
         (Document::Object(m), _) if is_jaeger_document(m) => Some(Format::Jaeger),
+        (Document::Object(m), _) | (Document::Array(_), Some(m))
+            if crate::import::mlflow::is_trace(m) =>
+        {
+            Some(Format::Mlflow)
+        }
         (Document::Object(m), _)
             if has(m, "observations") && (has(m, "trace") || has(m, "scores")) =>
         {

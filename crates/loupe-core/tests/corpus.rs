@@ -19,6 +19,7 @@ const READ: &[(&str, &str)] = &[
     ("jaeger", "jaeger"),
     ("zipkin", "zipkin"),
     ("langfuse", "langfuse"),
+    ("mlflow", "mlflow"),
 ];
 
 /// Files read although the rest of their folder is not read yet.

@@ -1,0 +1,269 @@
+//! MLflow `Trace.to_json()`: `{"info": …, "data": {"spans": […]}}`, or a list of such traces.
+//! All three span-dict versions: v2 (`context`, `0x` ids, `start_time` in ns), v3 (proto-JSON:
+//! base64 ids, `start_time_unix_nano`, `status.code` names) and v4 (plain hex ids).
+//! Attribute values are JSON written into strings (`"mlflow.spanType": "\"LLM\""`) and are
+//! decoded once more. The kind comes from `mlflow.spanType`; tokens from
+//! `mlflow.chat.tokenUsage`; the model from `mlflow.llm.model`; the cost from `mlflow.llm.cost`.
+
+use super::Context;
+use super::anyvalue::NanosField;
+use crate::builder::SpanDraft;
+use crate::error::{ImportError, json_error_at};
+use crate::format::{Document, object_members, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::{LlmProbe, Usage};
+use crate::model::{OtelKind, Rows, SpanKind, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+#[derive(Deserialize)]
+struct TraceData<'a> {
+    #[serde(borrow, default)]
+    spans: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct Span<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    context: Option<SpanContext<'a>>,
+    #[serde(borrow, default)]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    span_id: Option<Text<'a>>,
+    #[serde(borrow, default, alias = "parent_span_id")]
+    parent_id: Option<Text<'a>>,
+    #[serde(default, alias = "start_time_unix_nano")]
+    start_time: Option<NanosField>,
+    #[serde(default, alias = "end_time_unix_nano")]
+    end_time: Option<NanosField>,
+    #[serde(borrow, default)]
+    status: Option<Status<'a>>,
+    #[serde(borrow, default)]
+    status_code: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    status_message: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    events: Option<Vec<Event<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct SpanContext<'a> {
+    #[serde(borrow, default)]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    span_id: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Status<'a> {
+    #[serde(borrow, default)]
+    code: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    message: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(default, alias = "time_unix_nano")]
+    timestamp: Option<NanosField>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct TokenUsage {
+    #[serde(default)]
+    input_tokens: Option<u64>,
+    #[serde(default)]
+    output_tokens: Option<u64>,
+    #[serde(default)]
+    cache_read_input_tokens: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct LlmCost {
+    #[serde(default)]
+    total_cost: Option<f64>,
+}
+
+/// The kind named by `mlflow.spanType`.
+fn kind_of(span_type: &str) -> SpanKind {
+    match span_type.to_ascii_uppercase().as_str() {
+        "LLM" | "CHAT_MODEL" => SpanKind::Llm,
+        "EMBEDDING" => SpanKind::Embedding,
+        "RETRIEVER" => SpanKind::Retriever,
+        "RERANKER" => SpanKind::Reranker,
+        "TOOL" => SpanKind::Tool,
+        "AGENT" => SpanKind::Agent,
+        "CHAIN" => SpanKind::Chain,
+        "GUARDRAIL" => SpanKind::Guardrail,
+        "EVALUATOR" => SpanKind::Evaluator,
+        _ => SpanKind::Other,
+    }
+}
+
+/// Whether an object is one MLflow trace.
+pub(crate) fn is_trace(members: &[(Text<'_>, &RawValue)]) -> bool {
+    let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
+    has("info") && has("data")
+}
+
+/// Imports an MLflow trace or a list of them.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let traces: Vec<Vec<(Text, &RawValue)>> = match doc {
+        Document::Object(members) => vec![members],
+        Document::Array(items) => items
+            .into_iter()
+            .filter_map(|t| object_members(t.get()).ok())
+            .collect(),
+    };
+    for members in traces {
+        let Some((_, data)) = members.iter().find(|(k, _)| &**k == "data") else {
+            continue;
+        };
+        let data: TraceData = serde_json::from_str(data.get())
+            .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, data.get()), &e))?;
+        for raw in data.spans.unwrap_or_default() {
+            import_span(ctx, raw);
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a value that MLflow wrote as JSON inside a string.
+fn decoded<'a>(raw: &'a RawValue) -> Option<Box<RawValue>> {
+    let inner: Text<'a> = serde_json::from_str(raw.get()).ok()?;
+    serde_json::from_str::<Box<RawValue>>(&inner).ok()
+}
+
+fn import_span(ctx: &mut Context, raw: &RawValue) {
+    let Some(span) = ctx.parse_span::<Span>(raw) else {
+        return;
+    };
+    let name = span.name.as_deref().unwrap_or("");
+    let (trace_text, span_text) = match &span.context {
+        Some(c) => (c.trace_id.as_deref(), c.span_id.as_deref()),
+        None => (span.trace_id.as_deref(), span.span_id.as_deref()),
+    };
+    let (Some(trace_text), Some(span_text)) = (trace_text, span_text) else {
+        ctx.skip_span(raw, name, "it has no trace_id or span_id");
+        return;
+    };
+    let (trace_id, _) = TraceId::parse_or_derive(trace_text);
+    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
+    let id_text = if opaque {
+        ctx.builder.intern(span_text)
+    } else {
+        StrId::EMPTY
+    };
+    let parent_id = span
+        .parent_id
+        .as_deref()
+        .and_then(|p| SpanId::parse_or_derive(p).0);
+
+    // Attributes: each value decoded from the JSON in its string.
+    let mut probe = LlmProbe::default();
+    let mut native_kind = None;
+    let mut usage = Usage::default();
+    let mut model = None;
+    let attrs_start = ctx.builder.attr_len();
+    for (key, value) in span
+        .attributes
+        .and_then(|a| object_members(a.get()).ok())
+        .unwrap_or_default()
+    {
+        let inner = decoded(value);
+        let shown = inner.as_deref().unwrap_or(value);
+        match &*key {
+            "mlflow.spanType" => {
+                native_kind = serde_json::from_str::<Text>(shown.get())
+                    .ok()
+                    .map(|t| kind_of(&t));
+            }
+            "mlflow.chat.tokenUsage" => {
+                let u: TokenUsage = serde_json::from_str(shown.get()).unwrap_or_default();
+                usage.input = u.input_tokens;
+                usage.output = u.output_tokens;
+                usage.cache_read = u.cache_read_input_tokens;
+            }
+            "mlflow.llm.cost" => {
+                usage.cost_usd = serde_json::from_str::<LlmCost>(shown.get())
+                    .ok()
+                    .and_then(|c| c.total_cost);
+            }
+            "mlflow.llm.model" => {
+                model = serde_json::from_str::<Text>(shown.get())
+                    .ok()
+                    .map(|t| t.0.into_owned());
+            }
+            _ => {}
+        }
+        let v = ctx.plain_value(shown);
+        let k = ctx.builder.intern(&key);
+        ctx.builder.push_attr(k, v, Some(&mut probe));
+    }
+    let attrs = Rows {
+        start: attrs_start,
+        end: ctx.builder.attr_len(),
+    };
+    probe.set_native_kind(native_kind);
+    let mut facts = probe.finish();
+    if usage.has_tokens() || usage.cost_usd.is_some() {
+        facts.usage = usage;
+    }
+    if let Some(m) = model {
+        facts.model = ctx.builder.intern(&m);
+    }
+
+    let events_start = ctx.builder.event_len();
+    for ev in span.events.as_deref().unwrap_or(&[]) {
+        let ev_attrs = ctx.push_plain_map(ev.attributes, None);
+        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
+        ctx.builder
+            .push_event(ev.timestamp.map(|t| t.0), ev_name, ev_attrs);
+    }
+    let events = Rows {
+        start: events_start,
+        end: ctx.builder.event_len(),
+    };
+    let (code, message) = match &span.status {
+        Some(s) => (s.code.as_deref(), s.message.as_deref()),
+        None => (span.status_code.as_deref(), span.status_message.as_deref()),
+    };
+    let status = code.and_then(StatusCode::from_name).unwrap_or_default();
+    let status_message = ctx.builder.intern(message.unwrap_or(""));
+    let name = ctx.builder.intern(name);
+    let no_links = Rows {
+        start: ctx.builder.link_len(),
+        end: ctx.builder.link_len(),
+    };
+    let draft = SpanDraft {
+        trace_id,
+        span_id,
+        id_text,
+        parent_id,
+        name,
+        service: StrId::EMPTY,
+        scope: StrId::EMPTY,
+        resource: u32::MAX,
+        otel_kind: OtelKind::Unspecified,
+        status,
+        status_message,
+        start: span.start_time.map(|t| t.0),
+        end: span.end_time.map(|t| t.0),
+        attrs,
+        events,
+        links: no_links,
+        raw: ctx.raw_ref(raw),
+        facts,
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}
