@@ -131,6 +131,9 @@ impl TraceSetBuilder {
             Detected::Document(Format::Mlflow, doc) => {
                 importers::mlflow::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::LangSmith, doc) => {
+                importers::langsmith::import_document(&mut ctx, doc)
+            }
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
                 importers::otlp_json::import_lines(&mut ctx)
             }
@@ -138,7 +141,11 @@ impl TraceSetBuilder {
                 importers::span_json::import_stream(&mut ctx)
             }
             Detected::Lines(
-                format @ (Format::Jaeger | Format::Zipkin | Format::Langfuse | Format::Mlflow),
+                format @ (Format::Jaeger
+                | Format::Zipkin
+                | Format::Langfuse
+                | Format::Mlflow
+                | Format::LangSmith),
             ) => Err(ImportError::UnknownFormat {
                 found: format!("{} spans one per line", format.label()),
             }),

@@ -24,6 +24,8 @@ pub enum Format {
     Langfuse,
     /// MLflow `Trace.to_json()`: `{info, data: {spans}}`, or a list of them.
     Mlflow,
+    /// LangSmith runs: run-ingest batches `{post, patch}` and arrays of runs.
+    LangSmith,
 }
 
 impl Format {
@@ -38,6 +40,7 @@ impl Format {
             Format::Phoenix => "phoenix",
             Format::Langfuse => "langfuse",
             Format::Mlflow => "mlflow",
+            Format::LangSmith => "langsmith",
         }
     }
 }
@@ -227,6 +230,12 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             if crate::import::mlflow::is_trace(m) =>
         {
             Some(Format::Mlflow)
+        }
+        (Document::Object(m), _) if has(m, "post") && has(m, "patch") => Some(Format::LangSmith),
+        (Document::Object(m), _) | (Document::Array(_), Some(m))
+            if crate::import::langsmith::is_run(m) =>
+        {
+            Some(Format::LangSmith)
         }
         (Document::Object(m), _)
             if has(m, "observations") && (has(m, "trace") || has(m, "scores")) =>

@@ -56,6 +56,14 @@ fn parse_id(text: &str, bytes: usize) -> Result<Option<u128>, BadId> {
     if t.is_empty() {
         return Ok(None);
     }
+    // A UUID is 32 hex digits with dashes.
+    let undashed: String;
+    let t = if t.len() == 36 && [8, 13, 18, 23].iter().all(|&i| t.as_bytes()[i] == b'-') {
+        undashed = t.replace('-', "");
+        undashed.as_str()
+    } else {
+        t
+    };
     let value = if t.len() <= bytes * 2 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
         u128::from_str_radix(t, 16).map_err(|_| bad(text, bits))?
     } else {

@@ -20,6 +20,7 @@ const READ: &[(&str, &str)] = &[
     ("zipkin", "zipkin"),
     ("langfuse", "langfuse"),
     ("mlflow", "mlflow"),
+    ("langsmith", "langsmith"),
 ];
 
 /// Files read although the rest of their folder is not read yet.

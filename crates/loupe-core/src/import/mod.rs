@@ -3,6 +3,7 @@
 pub(crate) mod anyvalue;
 pub(crate) mod jaeger;
 pub(crate) mod langfuse;
+pub(crate) mod langsmith;
 pub(crate) mod mlflow;
 pub(crate) mod otlp_json;
 pub(crate) mod span_json;

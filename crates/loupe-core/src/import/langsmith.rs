@@ -1,0 +1,392 @@
+//! LangSmith runs: run-ingest batches `{"post": […], "patch": […]}` (a patch is merged into
+//! its post, matched by id or, where the JS SDK leaves the id out, by `dotted_order`) and
+//! arrays of runs as `list_runs` returns them. The tree comes from `parent_run_id`, or from
+//! `dotted_order` where the parent is missing; `run_type` is the kind; tokens come from
+//! `outputs.usage_metadata`, the run's `prompt_tokens`/`completion_tokens`, or the raw OpenAI
+//! `outputs.usage`; `error` marks a failed run.
+
+use super::Context;
+use crate::builder::SpanDraft;
+use crate::error::{ImportError, json_error_at};
+use crate::format::{Document, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::{LlmProbe, Usage};
+use crate::model::{AttrValue, Nanos, OtelKind, Rows, SpanKind, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use crate::timefmt::parse_rfc3339;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use serde_json::value::RawValue;
+use std::fmt;
+
+#[derive(Deserialize, Default)]
+struct Run<'a> {
+    #[serde(borrow, default)]
+    id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    parent_run_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    dotted_order: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    run_type: Option<Text<'a>>,
+    #[serde(default)]
+    start_time: Option<Time>,
+    #[serde(default)]
+    end_time: Option<Time>,
+    #[serde(borrow, default)]
+    error: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    status: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    inputs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    outputs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    extra: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    tags: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    events: Option<Vec<RunEvent<'a>>>,
+    #[serde(default)]
+    prompt_tokens: Option<u64>,
+    #[serde(default)]
+    completion_tokens: Option<u64>,
+    #[serde(default)]
+    total_cost: Option<Cost>,
+}
+
+#[derive(Deserialize)]
+struct RunEvent<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(default)]
+    time: Option<Time>,
+}
+
+/// A time: an ISO 8601 string (a missing zone is UTC) or epoch milliseconds (the JS SDK).
+#[derive(Clone, Copy)]
+struct Time(Nanos);
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Time;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an ISO 8601 time or epoch milliseconds")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Time, E> {
+                self.visit_i64(i64::try_from(v).map_err(|_| E::custom("time out of range"))?)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Time, E> {
+                v.checked_mul(1_000_000)
+                    .map(Time)
+                    .ok_or_else(|| E::custom(format!("time {v} is out of range")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Time, E> {
+                Ok(Time((v * 1e6).round() as i64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Time, E> {
+                parse_rfc3339(v)
+                    .map(Time)
+                    .ok_or_else(|| E::custom(format!("{v:?} is not an ISO 8601 time")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A cost: a number, or a decimal in a string.
+#[derive(Clone, Copy)]
+struct Cost(f64);
+
+impl<'de> Deserialize<'de> for Cost {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = super::anyvalue::LooseF64::deserialize(d)?;
+        Ok(Cost(v.0))
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct Outputs<'a> {
+    #[serde(default)]
+    usage_metadata: Option<UsageMetadata>,
+    #[serde(default)]
+    usage: Option<OpenAiUsage>,
+    #[serde(borrow, default)]
+    model: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct UsageMetadata {
+    #[serde(default)]
+    input_tokens: Option<u64>,
+    #[serde(default)]
+    output_tokens: Option<u64>,
+    #[serde(default)]
+    input_token_details: Option<TokenDetails>,
+}
+
+#[derive(Deserialize)]
+struct TokenDetails {
+    #[serde(default)]
+    cache_read: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct OpenAiUsage {
+    #[serde(default)]
+    prompt_tokens: Option<u64>,
+    #[serde(default)]
+    completion_tokens: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+struct Extra<'a> {
+    #[serde(borrow, default)]
+    metadata: Option<Metadata<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+struct Metadata<'a> {
+    #[serde(borrow, default)]
+    ls_model_name: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Batch<'a> {
+    #[serde(borrow, default)]
+    post: Option<Vec<&'a RawValue>>,
+    #[serde(borrow, default)]
+    patch: Option<Vec<&'a RawValue>>,
+}
+
+/// The kind named by a `run_type`.
+fn kind_of(run_type: &str) -> SpanKind {
+    match run_type.to_ascii_lowercase().as_str() {
+        "llm" => SpanKind::Llm,
+        "embedding" => SpanKind::Embedding,
+        "retriever" => SpanKind::Retriever,
+        "tool" => SpanKind::Tool,
+        "chain" | "prompt" => SpanKind::Chain,
+        _ => SpanKind::Other,
+    }
+}
+
+/// Whether an object looks like a LangSmith run.
+pub(crate) fn is_run(members: &[(Text<'_>, &RawValue)]) -> bool {
+    let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
+    has("run_type") && (has("dotted_order") || has("trace_id") || has("parent_run_id"))
+}
+
+/// The parent's id from a dotted order: the run before the last in the path.
+fn parent_from_dotted_order(dotted: &str) -> Option<&str> {
+    let mut parts = dotted.rsplit('.');
+    parts.next()?;
+    let parent = parts.next()?;
+    parent.get(parent.len().checked_sub(36)?..)
+}
+
+/// A patch field where present, else the post's.
+fn merged<'a>(post: Run<'a>, patch: Option<Run<'a>>) -> Run<'a> {
+    let Some(p) = patch else { return post };
+    Run {
+        id: post.id.or(p.id),
+        trace_id: post.trace_id.or(p.trace_id),
+        parent_run_id: p.parent_run_id.or(post.parent_run_id),
+        dotted_order: post.dotted_order.or(p.dotted_order),
+        name: p.name.or(post.name),
+        run_type: p.run_type.or(post.run_type),
+        start_time: p.start_time.or(post.start_time),
+        end_time: p.end_time.or(post.end_time),
+        error: p.error.or(post.error),
+        status: p.status.or(post.status),
+        inputs: p.inputs.or(post.inputs),
+        outputs: p.outputs.or(post.outputs),
+        extra: p.extra.or(post.extra),
+        tags: p.tags.or(post.tags),
+        events: p.events.filter(|e| !e.is_empty()).or(post.events),
+        prompt_tokens: p.prompt_tokens.or(post.prompt_tokens),
+        completion_tokens: p.completion_tokens.or(post.completion_tokens),
+        total_cost: p.total_cost.or(post.total_cost),
+    }
+}
+
+/// Imports LangSmith runs.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let (posts, patches): (Vec<&RawValue>, Vec<&RawValue>) = match doc {
+        Document::Array(items) => (items, Vec::new()),
+        Document::Object(members) => {
+            let whole: &RawValue =
+                serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
+            if members.iter().any(|(k, _)| &**k == "post") {
+                let b: Batch = serde_json::from_str(whole.get())
+                    .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, whole.get()), &e))?;
+                (b.post.unwrap_or_default(), b.patch.unwrap_or_default())
+            } else {
+                (vec![whole], Vec::new())
+            }
+        }
+    };
+    let mut patches: Vec<Option<Run>> = patches
+        .into_iter()
+        .map(|raw| ctx.parse_span::<Run>(raw))
+        .collect();
+    for raw in posts {
+        let Some(post) = ctx.parse_span::<Run>(raw) else {
+            continue;
+        };
+        let matches = |p: &Option<Run>| {
+            p.as_ref().is_some_and(|p| match (&p.id, &post.id) {
+                (Some(a), Some(b)) => a == b,
+                _ => p.dotted_order.is_some() && p.dotted_order == post.dotted_order,
+            })
+        };
+        let patch = patches
+            .iter()
+            .position(matches)
+            .and_then(|i| patches[i].take());
+        import_run(ctx, raw, merged(post, patch));
+    }
+    Ok(())
+}
+
+fn push_json_attr(ctx: &mut Context, key: &str, raw: Option<&RawValue>) {
+    if let Some(raw) = raw {
+        let value = ctx.plain_value(raw);
+        let k = ctx.builder.intern(key);
+        ctx.builder.push_attr(k, value, None);
+    }
+}
+
+fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
+    let name = run.name.as_deref().unwrap_or("");
+    let Some(id) = run.id.as_deref() else {
+        ctx.skip_span(raw, name, "it has no id");
+        return;
+    };
+    let (span_id, opaque) = SpanId::parse_or_derive(id);
+    let id_text = if opaque {
+        ctx.builder.intern(id)
+    } else {
+        StrId::EMPTY
+    };
+    let trace_text = run.trace_id.as_deref().unwrap_or(id);
+    let (trace_id, _) = TraceId::parse_or_derive(trace_text);
+    let parent_id = run
+        .parent_run_id
+        .as_deref()
+        .or_else(|| {
+            run.dotted_order
+                .as_deref()
+                .and_then(parent_from_dotted_order)
+        })
+        .and_then(|p| SpanId::parse_or_derive(p).0);
+
+    let kind = run.run_type.as_deref().map_or(SpanKind::Other, kind_of);
+    let outputs: Outputs = run
+        .outputs
+        .and_then(|o| serde_json::from_str(o.get()).ok())
+        .unwrap_or_default();
+    let extra: Extra = run
+        .extra
+        .and_then(|e| serde_json::from_str(e.get()).ok())
+        .unwrap_or_default();
+    let mut usage = Usage {
+        cost_usd: run.total_cost.map(|c| c.0),
+        ..Usage::default()
+    };
+    if let Some(u) = &outputs.usage_metadata {
+        usage.input = u.input_tokens;
+        usage.output = u.output_tokens;
+        usage.cache_read = u.input_token_details.as_ref().and_then(|d| d.cache_read);
+    } else if run.prompt_tokens.is_some() || run.completion_tokens.is_some() {
+        usage.input = run.prompt_tokens;
+        usage.output = run.completion_tokens;
+    } else if let Some(u) = &outputs.usage {
+        usage.input = u.prompt_tokens;
+        usage.output = u.completion_tokens;
+    }
+
+    let attrs_start = ctx.builder.attr_len();
+    if let Some(t) = run.run_type.as_deref() {
+        let (k, v) = (ctx.builder.intern("run_type"), ctx.builder.intern(t));
+        ctx.builder.push_attr(k, AttrValue::Str(v), None);
+    }
+    push_json_attr(ctx, "inputs", run.inputs);
+    push_json_attr(ctx, "outputs", run.outputs);
+    push_json_attr(ctx, "extra", run.extra);
+    push_json_attr(ctx, "tags", run.tags);
+    let attrs = Rows {
+        start: attrs_start,
+        end: ctx.builder.attr_len(),
+    };
+    let mut probe = LlmProbe::default();
+    probe.set_native_kind(Some(kind));
+    let mut facts = probe.finish();
+    if usage.has_tokens() || usage.cost_usd.is_some() {
+        facts.usage = usage;
+    }
+    let model = outputs.model.as_deref().or(extra
+        .metadata
+        .as_ref()
+        .and_then(|m| m.ls_model_name.as_deref()));
+    if let Some(m) = model {
+        facts.model = ctx.builder.intern(m);
+    }
+
+    let events_start = ctx.builder.event_len();
+    for ev in run.events.as_deref().unwrap_or(&[]) {
+        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
+        let no_attrs = Rows {
+            start: ctx.builder.attr_len(),
+            end: ctx.builder.attr_len(),
+        };
+        ctx.builder
+            .push_event(ev.time.map(|t| t.0), ev_name, no_attrs);
+    }
+    let events = Rows {
+        start: events_start,
+        end: ctx.builder.event_len(),
+    };
+    let error = run.error.as_deref().filter(|e| !e.is_empty());
+    let failed = error.is_some() || run.status.as_deref() == Some("error");
+    let status = if failed {
+        StatusCode::Error
+    } else {
+        StatusCode::Unset
+    };
+    let status_message = ctx.builder.intern(error.unwrap_or(""));
+    let start = run.start_time.map(|t| t.0);
+    let name = ctx.builder.intern(name);
+    let no_links = Rows {
+        start: ctx.builder.link_len(),
+        end: ctx.builder.link_len(),
+    };
+    let draft = SpanDraft {
+        trace_id,
+        span_id,
+        id_text,
+        parent_id,
+        name,
+        service: StrId::EMPTY,
+        scope: StrId::EMPTY,
+        resource: u32::MAX,
+        otel_kind: OtelKind::Unspecified,
+        status,
+        status_message,
+        start,
+        end: run.end_time.map(|t| t.0).or(start),
+        attrs,
+        events,
+        links: no_links,
+        raw: ctx.raw_ref(raw),
+        facts,
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}
