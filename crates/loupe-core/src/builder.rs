@@ -134,6 +134,10 @@ impl TraceSetBuilder {
             Detected::Document(Format::LangSmith, doc) => {
                 importers::langsmith::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::ChromeTrace, doc) => {
+                importers::chrome::import_document(&mut ctx, doc)
+            }
+            Detected::Lines(Format::ChromeTrace) => importers::chrome::import_truncated(&mut ctx),
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
                 importers::otlp_json::import_lines(&mut ctx)
             }

@@ -26,6 +26,8 @@ pub enum Format {
     Mlflow,
     /// LangSmith runs: run-ingest batches `{post, patch}` and arrays of runs.
     LangSmith,
+    /// Chrome Trace Event format: an event array, or `{"traceEvents": […]}`.
+    ChromeTrace,
 }
 
 impl Format {
@@ -41,6 +43,7 @@ impl Format {
             Format::Langfuse => "langfuse",
             Format::Mlflow => "mlflow",
             Format::LangSmith => "langsmith",
+            Format::ChromeTrace => "chrome-trace",
         }
     }
 }
@@ -157,6 +160,17 @@ fn concatenated_span_json(text: &str) -> Option<Format> {
     span_json_format(&object_members(first.get()).ok()?)
 }
 
+/// A Chrome trace event array cut short (the format allows a missing `]`): its first event.
+fn truncated_chrome_trace(text: &str) -> Option<Format> {
+    let body = text.trim_start().strip_prefix('[')?;
+    let first = serde_json::Deserializer::from_str(body)
+        .into_iter::<&RawValue>()
+        .next()?
+        .ok()?;
+    let m = object_members(first.get()).ok()?;
+    (has(&m, "ph") && (has(&m, "ts") || has(&m, "pid"))).then_some(Format::ChromeTrace)
+}
+
 fn describe(members: &[(Text<'_>, &RawValue)]) -> String {
     let keys: Vec<&str> = members.iter().take(6).map(|(k, _)| k.as_ref()).collect();
     if keys.is_empty() {
@@ -214,7 +228,10 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
     let doc = match parse_document(text) {
         Ok(doc) => doc,
         Err(e) => {
-            return concatenated_span_json(text).map(Detected::Lines).ok_or(e);
+            return concatenated_span_json(text)
+                .or_else(|| truncated_chrome_trace(text))
+                .map(Detected::Lines)
+                .ok_or(e);
         }
     };
     let first_members = match &doc {
@@ -232,6 +249,10 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             Some(Format::Mlflow)
         }
         (Document::Object(m), _) if has(m, "post") && has(m, "patch") => Some(Format::LangSmith),
+        (Document::Object(m), _) if has(m, "traceEvents") => Some(Format::ChromeTrace),
+        (Document::Array(_), Some(m)) if has(m, "ph") && (has(m, "ts") || has(m, "pid")) => {
+            Some(Format::ChromeTrace)
+        }
         (Document::Object(m), _) | (Document::Array(_), Some(m))
             if crate::import::langsmith::is_run(m) =>
         {
@@ -335,8 +356,9 @@ mod tests {
         );
         let phoenix = r#"[{"name":"a","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","parent_id":null}]"#;
         assert_eq!(format_of(phoenix), Ok(Format::Phoenix));
-        let err = format_of(r#"{"traceEvents":[]}"#).unwrap_err();
-        assert!(err.to_string().contains("keys traceEvents"), "{err}");
+        assert_eq!(format_of(r#"{"traceEvents":[]}"#), Ok(Format::ChromeTrace));
+        let err = format_of(r#"{"ID":"1","RootSpan":{}}"#).unwrap_err();
+        assert!(err.to_string().contains("keys ID, RootSpan"), "{err}");
         assert!(err.to_string().contains("OTLP/JSON"), "{err}");
         let err = format_of("hello world").unwrap_err();
         assert!(err.to_string().contains("not JSON"), "{err}");

@@ -21,6 +21,7 @@ const READ: &[(&str, &str)] = &[
     ("langfuse", "langfuse"),
     ("mlflow", "mlflow"),
     ("langsmith", "langsmith"),
+    ("chrome-trace", "chrome-trace"),
 ];
 
 /// Files read although the rest of their folder is not read yet.

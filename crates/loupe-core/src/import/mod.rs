@@ -1,6 +1,7 @@
 //! Importers, one file per format. Each reads its format into the builder's columns.
 
 pub(crate) mod anyvalue;
+pub(crate) mod chrome;
 pub(crate) mod jaeger;
 pub(crate) mod langfuse;
 pub(crate) mod langsmith;

@@ -1,0 +1,373 @@
+//! Chrome Trace Event format: the array form and the object form (`{"traceEvents": […]}`),
+//! complete events (`X`; `tdur` stands in for a missing `dur`), begin/end pairs (`B`/`E`), async begin/end pairs (`b`/`e`), and
+//! metadata (`M`) naming processes and threads. A truncated array (no closing `]`, maybe a
+//! trailing comma) is read too, as the format allows. Times are microseconds, read exactly.
+//!
+//! Each process of a file is a trace. Within a thread, spans nest by time; async spans are
+//! roots.
+
+use super::Context;
+use crate::builder::SpanDraft;
+use crate::diagnostics::DiagnosticKind;
+use crate::error::{ImportError, json_error_at};
+use crate::format::{Document, offset_in};
+use crate::ids::{SpanId, TraceId};
+use crate::llm::LlmProbe;
+use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(borrow, default)]
+    ph: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    cat: Option<Text<'a>>,
+    #[serde(default)]
+    pid: Option<Key>,
+    #[serde(default)]
+    tid: Option<Key>,
+    #[serde(default)]
+    id: Option<Key>,
+    #[serde(default)]
+    ts: Option<Micros>,
+    #[serde(default)]
+    dur: Option<Micros>,
+    #[serde(default)]
+    tdur: Option<Micros>,
+    #[serde(borrow, default)]
+    args: Option<&'a RawValue>,
+}
+
+/// A pid, tid or id: a number or a string, compared as text.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <&RawValue>::deserialize(d)?;
+        let t = raw.get().trim();
+        Ok(Key(
+            serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
+        ))
+    }
+}
+
+/// Microseconds as a JSON number, possibly fractional, read exactly into nanoseconds.
+#[derive(Clone, Copy)]
+struct Micros(Nanos);
+
+impl<'de> Deserialize<'de> for Micros {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <&RawValue>::deserialize(d)?;
+        let t = raw.get().trim().trim_matches('"');
+        micros_text_to_nanos(t)
+            .map(Micros)
+            .ok_or_else(|| de::Error::custom(format!("{t:?} is not a time in microseconds")))
+    }
+}
+
+/// `"12.3456"` microseconds to 12_345 nanoseconds (rounded down past the nanosecond), without
+/// going through floating point. Exponents are read through `f64`.
+fn micros_text_to_nanos(t: &str) -> Option<Nanos> {
+    if t.contains(['e', 'E']) {
+        let v: f64 = t.parse().ok()?;
+        return v.is_finite().then(|| (v * 1000.0).round() as Nanos);
+    }
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t),
+    };
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = int.parse().ok()?;
+    let mut ns_frac = 0i64;
+    for (i, b) in frac.bytes().take(3).enumerate() {
+        ns_frac += i64::from(b - b'0') * 10i64.pow(2 - i as u32);
+    }
+    let v = whole.checked_mul(1000)?.checked_add(ns_frac)?;
+    Some(if neg { -v } else { v })
+}
+
+/// A span being assembled before the tree is known.
+struct Pending<'a> {
+    raw: &'a RawValue,
+    base: usize,
+    pid: Key,
+    tid: Key,
+    name: String,
+    cat: Option<String>,
+    start: Nanos,
+    end: Option<Nanos>,
+    args: Option<&'a RawValue>,
+    nests: bool,
+}
+
+/// Imports a whole document (array or object form).
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let text = ctx.text;
+    let events: Vec<&RawValue> = match doc {
+        Document::Array(items) => items,
+        Document::Object(members) => match members.iter().find(|(k, _)| &**k == "traceEvents") {
+            Some((_, raw)) => serde_json::from_str(raw.get())
+                .map_err(|e| json_error_at(text, offset_in(text, raw.get()), &e))?,
+            None => Vec::new(),
+        },
+    };
+    import_events(ctx, &events, text);
+    Ok(())
+}
+
+/// Imports a truncated array: the text up to its last complete event, closed.
+pub(crate) fn import_truncated(ctx: &mut Context) -> Result<(), ImportError> {
+    let text = ctx.text;
+    let repaired = format!("{}]", text.trim_end().trim_end_matches(',').trim_end());
+    let events: Vec<&RawValue> =
+        serde_json::from_str(&repaired).map_err(|e| json_error_at(&repaired, 0, &e))?;
+    ctx.diags
+        .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
+            "the event array is not closed (allowed for Chrome traces); read up to its last event"
+                .to_string()
+        });
+    import_events(ctx, &events, &repaired);
+    Ok(())
+}
+
+fn import_events(ctx: &mut Context, events: &[&RawValue], text: &str) {
+    let mut process_names: HashMap<Key, String> = HashMap::new();
+    let mut thread_names: HashMap<(Key, Key), String> = HashMap::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut open_sync: HashMap<(Key, Key), Vec<usize>> = HashMap::new();
+    let mut open_async: HashMap<(Key, Option<String>, Key), Vec<usize>> = HashMap::new();
+    let mut last_ts: HashMap<Key, Nanos> = HashMap::new();
+    for raw in events {
+        let Some(ev) = ctx.parse_span::<Event>(raw) else {
+            continue;
+        };
+        let pid = ev.pid.clone().unwrap_or_default();
+        let tid = ev.tid.clone().unwrap_or_default();
+        let ts = ev.ts.map(|t| t.0);
+        if let Some(t) = ts {
+            let last = last_ts.entry(pid.clone()).or_insert(t);
+            *last = (*last).max(t);
+        }
+        let name = ev.name.as_deref().unwrap_or("").to_string();
+        let new = |nests: bool, end: Option<Nanos>| Pending {
+            raw,
+            base: offset_in(text, raw.get()),
+            pid: pid.clone(),
+            tid: tid.clone(),
+            name: name.clone(),
+            cat: ev.cat.as_deref().map(str::to_string),
+            start: ts.unwrap_or(0),
+            end,
+            args: ev.args,
+            nests,
+        };
+        match (ev.ph.as_deref().unwrap_or(""), ts) {
+            ("X", Some(t)) => {
+                let dur = ev.dur.or(ev.tdur).map_or(0, |d| d.0);
+                pending.push(new(true, Some(t.saturating_add(dur))));
+            }
+            ("B", Some(_)) => {
+                open_sync
+                    .entry((pid.clone(), tid.clone()))
+                    .or_default()
+                    .push(pending.len());
+                pending.push(new(true, None));
+            }
+            ("E", Some(t)) => {
+                if let Some(i) = open_sync
+                    .get_mut(&(pid.clone(), tid.clone()))
+                    .and_then(Vec::pop)
+                {
+                    pending[i].end = Some(t);
+                }
+            }
+            ("b", Some(_)) => {
+                let key = (
+                    pid.clone(),
+                    ev.cat.as_deref().map(str::to_string),
+                    ev.id.clone().unwrap_or_default(),
+                );
+                open_async.entry(key).or_default().push(pending.len());
+                pending.push(new(false, None));
+            }
+            ("e", Some(t)) => {
+                let key = (
+                    pid.clone(),
+                    ev.cat.as_deref().map(str::to_string),
+                    ev.id.clone().unwrap_or_default(),
+                );
+                if let Some(i) = open_async.get_mut(&key).and_then(Vec::pop) {
+                    pending[i].end = Some(t);
+                }
+            }
+            ("M", _) => {
+                let label = ev
+                    .args
+                    .and_then(|a| serde_json::from_str::<MetaArgs>(a.get()).ok())
+                    .and_then(|a| a.name)
+                    .map(|n| n.to_string());
+                match (name.as_str(), label) {
+                    ("process_name", Some(l)) => {
+                        process_names.insert(pid, l);
+                    }
+                    ("thread_name", Some(l)) => {
+                        thread_names.insert((pid, tid), l);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let unclosed = pending.iter().filter(|p| p.end.is_none()).count();
+    if unclosed > 0 {
+        ctx.diags
+            .report(Some(ctx.source), DiagnosticKind::MissingTimestamps, || {
+                format!("{unclosed} begin events have no end; they end at the process's last event")
+            });
+    }
+    build_spans(ctx, pending, &process_names, &thread_names, &last_ts);
+}
+
+#[derive(Deserialize)]
+struct MetaArgs<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+}
+
+fn build_spans(
+    ctx: &mut Context,
+    mut pending: Vec<Pending>,
+    process_names: &HashMap<Key, String>,
+    thread_names: &HashMap<(Key, Key), String>,
+    last_ts: &HashMap<Key, Nanos>,
+) {
+    for p in &mut pending {
+        if p.end.is_none() {
+            p.end = Some(last_ts.get(&p.pid).copied().unwrap_or(p.start).max(p.start));
+        }
+    }
+    // Nesting within each thread: sorted by start (longer first), a stack of open spans.
+    let mut order: Vec<usize> = (0..pending.len()).collect();
+    order.sort_by_key(|&i| {
+        let p = &pending[i];
+        (
+            p.pid.clone(),
+            p.tid.clone(),
+            !p.nests,
+            p.start,
+            std::cmp::Reverse(p.end),
+        )
+    });
+    let mut parent: Vec<Option<usize>> = vec![None; pending.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut lane: Option<(Key, Key)> = None;
+    for &i in &order {
+        let p = &pending[i];
+        if !p.nests {
+            continue;
+        }
+        let this = (p.pid.clone(), p.tid.clone());
+        if lane.as_ref() != Some(&this) {
+            stack.clear();
+            lane = Some(this);
+        }
+        while let Some(&top) = stack.last() {
+            if pending[top].end.unwrap_or(0) >= p.end.unwrap_or(0) && pending[top].start <= p.start
+            {
+                break;
+            }
+            stack.pop();
+        }
+        parent[i] = stack.last().copied();
+        stack.push(i);
+    }
+    let thread_key = ctx.builder.intern("thread.name");
+    let category_key = ctx.builder.intern("category");
+    let args_key = ctx.builder.intern("args");
+    for (i, p) in pending.iter().enumerate() {
+        // Processes and synthetic span ids belong to this file alone.
+        let trace = TraceId::parse_or_derive(&format!("chrome:{}:{}", ctx.source, p.pid.0)).0;
+        let file_bits = (u64::from(ctx.source) + 1) << 40;
+        let service = match process_names.get(&p.pid) {
+            Some(n) => ctx.builder.intern(n),
+            None => ctx.builder.intern(&format!("pid {}", p.pid.0)),
+        };
+        let attrs_start = ctx.builder.attr_len();
+        let thread = thread_names
+            .get(&(p.pid.clone(), p.tid.clone()))
+            .cloned()
+            .unwrap_or_else(|| format!("tid {}", p.tid.0));
+        let v = AttrValue::Str(ctx.builder.intern(&thread));
+        ctx.builder.push_attr(thread_key, v, None);
+        if let Some(cat) = &p.cat {
+            let v = AttrValue::Str(ctx.builder.intern(cat));
+            ctx.builder.push_attr(category_key, v, None);
+        }
+        if let Some(args) = p.args {
+            let v = ctx.plain_value(args);
+            ctx.builder.push_attr(args_key, v, None);
+        }
+        let attrs = Rows {
+            start: attrs_start,
+            end: ctx.builder.attr_len(),
+        };
+        let none = |n: u32| Rows { start: n, end: n };
+        let name = ctx.builder.intern(&p.name);
+        let draft = SpanDraft {
+            trace_id: trace,
+            span_id: Some(SpanId(file_bits | (i as u64 + 1))),
+            id_text: StrId::EMPTY,
+            parent_id: parent[i].map(|q| SpanId(file_bits | (q as u64 + 1))),
+            name,
+            service,
+            scope: StrId::EMPTY,
+            resource: u32::MAX,
+            otel_kind: OtelKind::Unspecified,
+            status: StatusCode::Unset,
+            status_message: StrId::EMPTY,
+            start: Some(p.start),
+            end: p.end,
+            attrs,
+            events: none(ctx.builder.event_len()),
+            links: none(ctx.builder.link_len()),
+            raw: RawRef {
+                source: ctx.source,
+                start: p.base as u32,
+                end: (p.base + p.raw.get().len()) as u32,
+            },
+            facts: LlmProbe::default().finish(),
+        };
+        ctx.builder.push_span(draft, ctx.diags);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractional_microseconds_are_exact() {
+        assert_eq!(micros_text_to_nanos("12.3456"), Some(12_345));
+        assert_eq!(
+            micros_text_to_nanos("1700000000123456.789"),
+            Some(1_700_000_000_123_456_789)
+        );
+        assert_eq!(micros_text_to_nanos("7"), Some(7000));
+        assert_eq!(micros_text_to_nanos("abc"), None);
+    }
+}
