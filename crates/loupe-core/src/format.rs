@@ -87,7 +87,8 @@ pub(crate) fn offset_in(outer: &str, inner: &str) -> usize {
 }
 
 /// Top-level keys that mark an OTLP export request (traces, or other signals to skip).
-const OTLP_KEYS: [&str; 7] = [
+const OTLP_KEYS: [&str; 8] = [
+    "trace_requests",
     "resourceSpans",
     "resource_spans",
     "batches",

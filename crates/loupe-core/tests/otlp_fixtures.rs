@@ -271,3 +271,27 @@ fn spans_of_one_trace_spread_over_files_are_joined() {
     assert_eq!(set.span_count(), 4);
     assert_tree_invariants(&set);
 }
+
+#[test]
+fn captured_export_requests_are_read_and_other_signals_counted() {
+    // oteltest writes {"trace_requests": [{"pbreq": …}], "metric_requests": […], …}.
+    let path = "other/oteltest-capture-langchain-agent-tools-42spans.json";
+    let mut b = loupe_core::TraceSetBuilder::new();
+    let report = b.add_file(path, &fixture(path)).unwrap();
+    assert_eq!((report.format, report.spans), (Format::OtlpJson, 42));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("1 requests of metrics")),
+        "{:?}",
+        report.warnings
+    );
+    let set = b.finish();
+    assert_eq!(set.totals().traces, 3);
+    let tools = (0..set.span_count() as u32)
+        .filter(|&i| set.span(i).kind() == SpanKind::Tool)
+        .count();
+    assert_eq!(tools, 3);
+    assert_tree_invariants(&set);
+}

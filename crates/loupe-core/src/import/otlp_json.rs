@@ -1,5 +1,5 @@
 //! OTLP/JSON traces: one export request, an array of them, the `{"result": …}` and
-//! `{"batches": …}` wrappers, legacy `instrumentationLibrarySpans`, snake_case keys, and JSON
+//! `{"batches": …}` wrappers, captured requests `{"trace_requests": [{"pbreq": …}]}`, legacy `instrumentationLibrarySpans`, snake_case keys, and JSON
 //! Lines with one request per line (other signals' lines are skipped and counted).
 //!
 //! Each span is parsed on its own from its raw slice, so a bad span is reported with its
@@ -113,6 +113,18 @@ struct Status<'a> {
     message: Option<Text<'a>>,
 }
 
+/// One captured export request.
+#[derive(Deserialize)]
+struct Captured<'a> {
+    #[serde(borrow, default)]
+    pbreq: Option<&'a RawValue>,
+}
+
+/// Number of elements of a JSON array (0 for anything else).
+fn count_items(raw: &RawValue) -> usize {
+    serde_json::from_str::<Vec<serde::de::IgnoredAny>>(raw.get()).map_or(0, |v| v.len())
+}
+
 /// Counts of skipped other-signal lines.
 #[derive(Default)]
 struct OtherSignals {
@@ -197,6 +209,20 @@ fn import_request(
                     object_members(value.get()).map_err(|e| json_error_at(ctx.text, base, &e))?;
                 import_request(ctx, &inner, other)?;
             }
+            "trace_requests" => {
+                // Captured export requests (oteltest): `[{"pbreq": {…request…}, …}]`.
+                let base = offset_in(ctx.text, value.get());
+                let captured: Vec<Captured> = serde_json::from_str(value.get())
+                    .map_err(|e| json_error_at(ctx.text, base, &e))?;
+                for request in captured.into_iter().filter_map(|c| c.pbreq) {
+                    let base = offset_in(ctx.text, request.get());
+                    let inner = object_members(request.get())
+                        .map_err(|e| json_error_at(ctx.text, base, &e))?;
+                    import_request(ctx, &inner, other)?;
+                }
+            }
+            "metric_requests" => other.metrics += count_items(value),
+            "log_requests" => other.logs += count_items(value),
             "resourceMetrics" | "resource_metrics" => other.metrics += 1,
             "resourceLogs" | "resource_logs" => other.logs += 1,
             _ => {}
