@@ -25,31 +25,15 @@ const READ: &[(&str, &str)] = &[
 ];
 
 /// Files read although the rest of their folder is not read yet.
+#[rustfmt::skip]
 const READ_ELSEWHERE: &[(&str, &str)] = &[
-    (
-        "openinference/agent-prism-otlp-array-langchain-rag-retriever.json",
-        "otlp-json",
-    ),
-    (
-        "openinference/agent-prism-otlp-array-openai-tools.json",
-        "otlp-json",
-    ),
-    (
-        "openinference/phoenix-rest-spans-agent-turn-error.json",
-        "phoenix",
-    ),
-    (
-        "openinference/phoenix-rest-spans-subagent-38spans.json",
-        "phoenix",
-    ),
-    (
-        "other/monocle-otel-python-to_json-adk-errors-51spans.json",
-        "otel-python",
-    ),
-    (
-        "other/monocle-otel-python-to_json-openai-agents-sdk.json",
-        "otel-python",
-    ),
+    ("openinference/agent-prism-otlp-array-langchain-rag-retriever.json", "otlp-json"),
+    ("openinference/agent-prism-otlp-array-openai-tools.json", "otlp-json"),
+    ("openinference/phoenix-rest-spans-agent-turn-error.json", "phoenix"),
+    ("openinference/phoenix-rest-spans-subagent-38spans.json", "phoenix"),
+    ("other/monocle-otel-python-to_json-adk-errors-51spans.json", "otel-python"),
+    ("other/monocle-otel-python-to_json-openai-agents-sdk.json", "otel-python"),
+    ("other/oteltest-capture-langchain-agent-tools-42spans.json", "otlp-json"),
 ];
 
 fn all_fixtures() -> Vec<String> {
