@@ -134,6 +134,9 @@ impl TraceSetBuilder {
             Detected::Document(Format::LangSmith, doc) => {
                 importers::langsmith::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::OtelJs, doc) => {
+                importers::span_json::import_readable_spans(&mut ctx, doc)
+            }
             Detected::Document(Format::ChromeTrace, doc) => {
                 importers::chrome::import_document(&mut ctx, doc)
             }
@@ -149,7 +152,8 @@ impl TraceSetBuilder {
                 | Format::Zipkin
                 | Format::Langfuse
                 | Format::Mlflow
-                | Format::LangSmith),
+                | Format::LangSmith
+                | Format::OtelJs),
             ) => Err(ImportError::UnknownFormat {
                 found: format!("{} spans one per line", format.label()),
             }),

@@ -28,6 +28,8 @@ pub enum Format {
     LangSmith,
     /// Chrome Trace Event format: an event array, or `{"traceEvents": […]}`.
     ChromeTrace,
+    /// OpenTelemetry JS `ReadableSpan`s written out as JSON (`spanContext`, `HrTime` times).
+    OtelJs,
 }
 
 impl Format {
@@ -44,6 +46,7 @@ impl Format {
             Format::Mlflow => "mlflow",
             Format::LangSmith => "langsmith",
             Format::ChromeTrace => "chrome-trace",
+            Format::OtelJs => "otel-js",
         }
     }
 }
@@ -251,6 +254,11 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         }
         (Document::Object(m), _) if has(m, "post") && has(m, "patch") => Some(Format::LangSmith),
         (Document::Object(m), _) if has(m, "traceEvents") => Some(Format::ChromeTrace),
+        (Document::Object(m), _) | (Document::Array(_), Some(m))
+            if has(m, "spanContext") && has(m, "startTime") =>
+        {
+            Some(Format::OtelJs)
+        }
         (Document::Array(_), Some(m)) if has(m, "ph") && (has(m, "ts") || has(m, "pid")) => {
             Some(Format::ChromeTrace)
         }

@@ -2,10 +2,12 @@
 //! OpenTelemetry GenAI and OpenInference conventions.
 //!
 //! Precedence for the kind: the format's native kind, then `openinference.span.kind`, then
-//! `gen_ai.operation.name`.
+//! `gen_ai.operation.name`, then `traceloop.span.kind`/`llm.request.type` (OpenLLMetry), then the
+//! Vercel AI SDK's `ai.operationId`.
 //! Model: `gen_ai.response.model`, then `gen_ai.request.model`, then `llm.model_name`.
 //! Tokens: `gen_ai.usage.input_tokens`/`output_tokens`, then the deprecated
-//! `gen_ai.usage.prompt_tokens`/`completion_tokens`, then `llm.token_count.prompt`/`completion`.
+//! `gen_ai.usage.prompt_tokens`/`completion_tokens`, then `llm.token_count.prompt`/`completion`,
+//! then the Vercel AI SDK's `ai.usage.*`.
 //! Both conventions count cached input tokens inside the input total.
 
 use crate::model::{AttrValue, SpanKind};
@@ -38,12 +40,15 @@ pub(crate) struct LlmProbe {
     kind_native: Option<SpanKind>,
     kind_openinference: Option<SpanKind>,
     kind_genai: Option<SpanKind>,
+    kind_traceloop: Option<SpanKind>,
+    kind_vercel: Option<SpanKind>,
     model_response: Option<StrId>,
     model_request: Option<StrId>,
     model_openinference: Option<StrId>,
-    input: [Option<u64>; 3],
-    output: [Option<u64>; 3],
-    cache_read: [Option<u64>; 2],
+    model_vercel: [Option<StrId>; 2],
+    input: [Option<u64>; 5],
+    output: [Option<u64>; 5],
+    cache_read: [Option<u64>; 3],
     cost: Option<f64>,
 }
 
@@ -96,6 +101,37 @@ pub fn kind_from_openinference(value: &str) -> Option<SpanKind> {
     })
 }
 
+/// The kind named by a `traceloop.span.kind` or OpenLLMetry `llm.request.type` value.
+pub fn kind_from_traceloop(value: &str) -> Option<SpanKind> {
+    Some(match value.trim() {
+        "chat" | "completion" => SpanKind::Llm,
+        "embedding" => SpanKind::Embedding,
+        "rerank" => SpanKind::Reranker,
+        "workflow" | "task" => SpanKind::Chain,
+        "agent" => SpanKind::Agent,
+        "tool" => SpanKind::Tool,
+        _ => return None,
+    })
+}
+
+/// The kind named by a Vercel AI SDK `ai.operationId`. The provider calls (`….doGenerate`,
+/// `….doStream`, `….doEmbed`) are the model calls; the functions around them
+/// (`ai.generateText`, …) orchestrate steps and repeat their totals.
+pub fn kind_from_vercel_operation(value: &str) -> Option<SpanKind> {
+    let v = value.trim();
+    Some(if v.ends_with(".doGenerate") || v.ends_with(".doStream") {
+        SpanKind::Llm
+    } else if v.ends_with(".doEmbed") {
+        SpanKind::Embedding
+    } else if v == "ai.toolCall" {
+        SpanKind::Tool
+    } else if v.starts_with("ai.") {
+        SpanKind::Chain
+    } else {
+        return None;
+    })
+}
+
 /// The kind named by a `gen_ai.operation.name` value.
 pub fn kind_from_genai_operation(value: &str) -> Option<SpanKind> {
     Some(match value.trim() {
@@ -131,6 +167,25 @@ impl LlmProbe {
                     self.kind_genai = kind_from_genai_operation(strings.resolve(s));
                 }
             }
+            "traceloop.span.kind" | "llm.request.type" => {
+                if let AttrValue::Str(s) = value {
+                    self.kind_traceloop = self
+                        .kind_traceloop
+                        .or_else(|| kind_from_traceloop(strings.resolve(s)));
+                }
+            }
+            "ai.operationId" => {
+                if let AttrValue::Str(s) = value {
+                    self.kind_vercel = kind_from_vercel_operation(strings.resolve(s));
+                }
+            }
+            "ai.response.model" => self.model_vercel[0] = as_str(value),
+            "ai.model.id" => self.model_vercel[1] = as_str(value),
+            "ai.usage.inputTokens" => self.input[3] = as_u64(value, strings),
+            "ai.usage.promptTokens" | "ai.usage.tokens" => self.input[4] = as_u64(value, strings),
+            "ai.usage.outputTokens" => self.output[3] = as_u64(value, strings),
+            "ai.usage.completionTokens" => self.output[4] = as_u64(value, strings),
+            "ai.usage.cachedInputTokens" => self.cache_read[2] = as_u64(value, strings),
             "gen_ai.response.model" => self.model_response = as_str(value),
             "gen_ai.request.model" => self.model_request = as_str(value),
             "llm.model_name" => self.model_openinference = as_str(value),
@@ -157,11 +212,15 @@ impl LlmProbe {
                 .kind_native
                 .or(self.kind_openinference)
                 .or(self.kind_genai)
+                .or(self.kind_traceloop)
+                .or(self.kind_vercel)
                 .unwrap_or_default(),
             model: self
                 .model_response
                 .or(self.model_request)
                 .or(self.model_openinference)
+                .or(self.model_vercel[0])
+                .or(self.model_vercel[1])
                 .unwrap_or_default(),
             usage: Usage {
                 input: first(&self.input),
@@ -222,6 +281,31 @@ mod tests {
         assert_eq!(s.resolve(f.model), "gpt-4o-2024-08-06");
         assert_eq!(f.usage.input, Some(7));
         assert_eq!(f.usage.output, Some(12));
+    }
+
+    #[test]
+    fn vercel_provider_calls_are_the_llm_calls() {
+        let mut s = Interner::default();
+        let op = |s: &mut Interner, v: &str| AttrValue::Str(s.intern(v));
+        let call = op(&mut s, "ai.generateText.doGenerate");
+        let wrapper = op(&mut s, "ai.generateText");
+        let f = probe(
+            &[
+                ("ai.operationId", call),
+                ("ai.usage.promptTokens", AttrValue::Int(14)),
+            ],
+            &s,
+        );
+        assert_eq!((f.kind, f.usage.input), (SpanKind::Llm, Some(14)));
+        assert_eq!(
+            probe(&[("ai.operationId", wrapper)], &s).kind,
+            SpanKind::Chain
+        );
+        let tl = op(&mut s, "workflow");
+        assert_eq!(
+            probe(&[("traceloop.span.kind", tl)], &s).kind,
+            SpanKind::Chain
+        );
     }
 
     #[test]

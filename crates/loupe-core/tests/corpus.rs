@@ -34,6 +34,7 @@ const READ_ELSEWHERE: &[(&str, &str)] = &[
     ("other/monocle-otel-python-to_json-adk-errors-51spans.json", "otel-python"),
     ("other/monocle-otel-python-to_json-openai-agents-sdk.json", "otel-python"),
     ("other/oteltest-capture-langchain-agent-tools-42spans.json", "otlp-json"),
+    ("other/vercel-ai-sdk-v6-js-readablespan-hrtime.json", "otel-js"),
 ];
 
 fn all_fixtures() -> Vec<String> {

@@ -1,5 +1,5 @@
-//! OpenTelemetry Python span dumps and Phoenix span JSON: every such fixture imports with the
-//! figures written here (counted from the files themselves).
+//! OpenTelemetry Python and JS span dumps and Phoenix span JSON: every such fixture imports with
+//! the figures written here (counted from the files themselves).
 
 mod common;
 
@@ -34,6 +34,13 @@ const EXPECTED: &[Expected] = &[
         path: "openinference/phoenix-rest-spans-subagent-38spans.json",
         format: Format::Phoenix,
         figures: [1, 38, 0, 18, 18, 18],
+    },
+    // Ten Vercel AI SDK spans, each its own trace: four provider calls (doGenerate/doStream)
+    // are the LLM calls; the functions around them (generateText, …) are not counted again.
+    Expected {
+        path: "other/vercel-ai-sdk-v6-js-readablespan-hrtime.json",
+        format: Format::OtelJs,
+        figures: [10, 10, 0, 4, 142, 297],
     },
 ];
 

@@ -243,3 +243,179 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
     };
     ctx.builder.push_span(draft, ctx.diags);
 }
+
+/// A JavaScript `HrTime`: `[seconds, nanoseconds]`.
+#[derive(Clone, Copy)]
+struct HrTime(i64);
+
+impl<'de> Deserialize<'de> for HrTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (secs, nanos) = <(i64, i64)>::deserialize(d)?;
+        secs.checked_mul(1_000_000_000)
+            .and_then(|s| s.checked_add(nanos))
+            .map(HrTime)
+            .ok_or_else(|| serde::de::Error::custom("time out of range"))
+    }
+}
+
+#[derive(Deserialize)]
+struct JsContext<'a> {
+    #[serde(borrow, default, rename = "traceId")]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "spanId")]
+    span_id: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct JsStatus<'a> {
+    #[serde(default)]
+    code: Option<i64>,
+    #[serde(borrow, default)]
+    message: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct JsEvent<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(default)]
+    time: Option<HrTime>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+}
+
+/// An OpenTelemetry JS `ReadableSpan` written out as JSON (`spanContext`, `HrTime` times).
+#[derive(Deserialize)]
+struct ReadableSpan<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "spanContext")]
+    span_context: Option<JsContext<'a>>,
+    #[serde(borrow, default, rename = "parentSpanId")]
+    parent_span_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "parentSpanContext")]
+    parent_context: Option<JsContext<'a>>,
+    #[serde(default)]
+    kind: Option<i64>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    status: Option<JsStatus<'a>>,
+    #[serde(default, rename = "startTime")]
+    start_time: Option<HrTime>,
+    #[serde(default, rename = "endTime")]
+    end_time: Option<HrTime>,
+    #[serde(borrow, default)]
+    events: Option<Vec<JsEvent<'a>>>,
+}
+
+/// Imports an array of OpenTelemetry JS `ReadableSpan`s.
+pub(crate) fn import_readable_spans(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let items = match doc {
+        Document::Array(items) => items,
+        Document::Object(_) => {
+            vec![
+                serde_json::from_str::<&RawValue>(ctx.text)
+                    .map_err(|e| json_error_at(ctx.text, 0, &e))?,
+            ]
+        }
+    };
+    for raw in items {
+        import_readable_span(ctx, raw);
+    }
+    Ok(())
+}
+
+fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
+    let Some(span) = ctx.parse_span::<ReadableSpan>(raw) else {
+        return;
+    };
+    let name = span.name.as_deref().unwrap_or("");
+    let ids = span
+        .span_context
+        .as_ref()
+        .and_then(|c| c.trace_id.as_deref().zip(c.span_id.as_deref()));
+    let Some((trace_text, span_text)) = ids else {
+        ctx.skip_span(
+            raw,
+            name,
+            "it has no spanContext.traceId or spanContext.spanId",
+        );
+        return;
+    };
+    let (trace_id, _) = TraceId::parse_or_derive(trace_text);
+    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
+    let id_text = if opaque {
+        ctx.builder.intern(span_text)
+    } else {
+        StrId::EMPTY
+    };
+    let parent_id = span
+        .parent_span_id
+        .as_deref()
+        .or(span
+            .parent_context
+            .as_ref()
+            .and_then(|c| c.span_id.as_deref()))
+        .and_then(|p| SpanId::parse_or_derive(p).0);
+    let mut probe = LlmProbe::default();
+    let attrs = ctx.push_plain_map(span.attributes, Some(&mut probe));
+    let events_start = ctx.builder.event_len();
+    for ev in span.events.as_deref().unwrap_or(&[]) {
+        let ev_attrs = ctx.push_plain_map(ev.attributes, None);
+        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
+        ctx.builder
+            .push_event(ev.time.map(|t| t.0), ev_name, ev_attrs);
+    }
+    let events = Rows {
+        start: events_start,
+        end: ctx.builder.event_len(),
+    };
+    // JavaScript's SpanKind numbers differ from OTLP's: INTERNAL is 0.
+    let otel_kind = match span.kind {
+        Some(0) => OtelKind::Internal,
+        Some(1) => OtelKind::Server,
+        Some(2) => OtelKind::Client,
+        Some(3) => OtelKind::Producer,
+        Some(4) => OtelKind::Consumer,
+        _ => OtelKind::Unspecified,
+    };
+    let status = span
+        .status
+        .as_ref()
+        .and_then(|s| s.code)
+        .and_then(StatusCode::from_code)
+        .unwrap_or_default();
+    let message = span
+        .status
+        .as_ref()
+        .and_then(|s| s.message.as_deref())
+        .unwrap_or("");
+    let status_message = ctx.builder.intern(message);
+    let name = ctx.builder.intern(name);
+    let no_links = Rows {
+        start: ctx.builder.link_len(),
+        end: ctx.builder.link_len(),
+    };
+    let draft = SpanDraft {
+        trace_id,
+        span_id,
+        id_text,
+        parent_id,
+        name,
+        service: StrId::EMPTY,
+        scope: StrId::EMPTY,
+        resource: u32::MAX,
+        otel_kind,
+        status,
+        status_message,
+        start: span.start_time.map(|t| t.0),
+        end: span.end_time.map(|t| t.0),
+        attrs,
+        events,
+        links: no_links,
+        raw: ctx.raw_ref(raw),
+        facts: probe.finish(),
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+}
