@@ -134,6 +134,9 @@ impl TraceSetBuilder {
             Detected::Document(Format::LangSmith, doc) => {
                 importers::langsmith::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::SpanAttributes, doc) => {
+                importers::span_attributes::import_document(&mut ctx, doc)
+            }
             Detected::Document(Format::OtelJs, doc) => {
                 importers::span_json::import_readable_spans(&mut ctx, doc)
             }
@@ -153,7 +156,8 @@ impl TraceSetBuilder {
                 | Format::Langfuse
                 | Format::Mlflow
                 | Format::LangSmith
-                | Format::OtelJs),
+                | Format::OtelJs
+                | Format::SpanAttributes),
             ) => Err(ImportError::UnknownFormat {
                 found: format!("{} spans one per line", format.label()),
             }),

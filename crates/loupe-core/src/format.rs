@@ -30,6 +30,8 @@ pub enum Format {
     ChromeTrace,
     /// OpenTelemetry JS `ReadableSpan`s written out as JSON (`spanContext`, `HrTime` times).
     OtelJs,
+    /// One span's attributes on their own (a flat map, or `{scopeName, spanName, attributes}`).
+    SpanAttributes,
 }
 
 impl Format {
@@ -47,6 +49,7 @@ impl Format {
             Format::LangSmith => "langsmith",
             Format::ChromeTrace => "chrome-trace",
             Format::OtelJs => "otel-js",
+            Format::SpanAttributes => "span-attributes",
         }
     }
 }
@@ -276,7 +279,14 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_zipkin_span(m) => {
             Some(Format::Zipkin)
         }
-        (Document::Object(m), _) | (Document::Array(_), Some(m)) => span_json_format(m),
+        (Document::Object(m), _) | (Document::Array(_), Some(m))
+            if span_json_format(m).is_some() =>
+        {
+            span_json_format(m)
+        }
+        (Document::Object(m), _) if crate::import::span_attributes::is_span_attributes(m) => {
+            Some(Format::SpanAttributes)
+        }
         _ => None,
     };
     if let Some(format) = format {

@@ -35,6 +35,10 @@ const READ_ELSEWHERE: &[(&str, &str)] = &[
     ("other/monocle-otel-python-to_json-openai-agents-sdk.json", "otel-python"),
     ("other/oteltest-capture-langchain-agent-tools-42spans.json", "otlp-json"),
     ("other/vercel-ai-sdk-v6-js-readablespan-hrtime.json", "otel-js"),
+    ("other/codex-cli-span-attributes-token-usage.json", "span-attributes"),
+    ("other/otel-genai-client-span-attributes-flat.json", "span-attributes"),
+    ("openinference/openinference-llm-span-attributes-flat.json", "span-attributes"),
+    ("other/vercel-ai-sdk-doStream-span-attributes-opencode.json", "span-attributes"),
 ];
 
 fn all_fixtures() -> Vec<String> {

@@ -42,6 +42,28 @@ const EXPECTED: &[Expected] = &[
         format: Format::OtelJs,
         figures: [10, 10, 0, 4, 142, 297],
     },
+    // Single spans' attribute maps: one span each, its LLM facts from the attributes. Codex's
+    // own `codex.turn.token_usage.*` dialect is not read yet.
+    Expected {
+        path: "other/codex-cli-span-attributes-token-usage.json",
+        format: Format::SpanAttributes,
+        figures: [1, 1, 0, 0, 0, 0],
+    },
+    Expected {
+        path: "other/otel-genai-client-span-attributes-flat.json",
+        format: Format::SpanAttributes,
+        figures: [1, 1, 0, 1, 97, 52],
+    },
+    Expected {
+        path: "openinference/openinference-llm-span-attributes-flat.json",
+        format: Format::SpanAttributes,
+        figures: [1, 1, 0, 1, 97, 52],
+    },
+    Expected {
+        path: "other/vercel-ai-sdk-doStream-span-attributes-opencode.json",
+        format: Format::SpanAttributes,
+        figures: [1, 1, 0, 1, 12_632, 13],
+    },
 ];
 
 #[test]

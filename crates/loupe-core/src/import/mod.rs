@@ -7,6 +7,7 @@ pub(crate) mod langfuse;
 pub(crate) mod langsmith;
 pub(crate) mod mlflow;
 pub(crate) mod otlp_json;
+pub(crate) mod span_attributes;
 pub(crate) mod span_json;
 pub(crate) mod zipkin;
 

@@ -1,0 +1,86 @@
+//! A single span's attributes written out on their own: a flat attribute map
+//! (`{"gen_ai.operation.name": "chat", …}`), or `{"scopeName", "spanName", "attributes"}` as
+//! LangWatch captures them. There are no ids or times: the file becomes one span of its own
+//! trace, flagged as having no timestamps, with its LLM facts read from the attributes.
+
+use super::Context;
+use crate::builder::SpanDraft;
+use crate::error::{ImportError, json_error_at};
+use crate::format::Document;
+use crate::ids::{SpanId, TraceId};
+use crate::llm::LlmProbe;
+use crate::model::{OtelKind, Rows, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use serde_json::value::RawValue;
+
+/// Attribute prefixes of the LLM conventions Loupe reads.
+const LLM_PREFIXES: [&str; 5] = ["gen_ai.", "llm.", "openinference.", "ai.", "traceloop."];
+
+/// Whether an object is a span's attributes: wrapped with `spanName`, or flat with keys of the
+/// LLM conventions.
+pub(crate) fn is_span_attributes(members: &[(Text<'_>, &RawValue)]) -> bool {
+    let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
+    (has("spanName") && has("attributes"))
+        || members
+            .iter()
+            .any(|(k, _)| LLM_PREFIXES.iter().any(|p| k.starts_with(p)))
+}
+
+/// Imports the one span.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let Document::Object(members) = doc else {
+        return Ok(());
+    };
+    let whole: &RawValue =
+        serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
+    let field = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v);
+    let text_of = |raw: Option<&RawValue>| {
+        raw.and_then(|r| serde_json::from_str::<Text>(r.get()).ok())
+            .map(|t| t.to_string())
+    };
+    let (attributes, span_name, scope_name) = match field("attributes") {
+        Some(attrs) if field("spanName").is_some() => (
+            attrs,
+            text_of(field("spanName")),
+            text_of(field("scopeName")),
+        ),
+        _ => (whole, None, None),
+    };
+    let mut probe = LlmProbe::default();
+    let attrs = ctx.push_plain_map(Some(attributes), Some(&mut probe));
+    let facts = probe.finish();
+    let name = span_name.unwrap_or_else(|| {
+        let model = ctx.builder.strings.resolve(facts.model);
+        if model.is_empty() {
+            "span attributes".to_string()
+        } else {
+            format!("{} {model}", facts.kind.label())
+        }
+    });
+    let name = ctx.builder.intern(&name);
+    let scope = scope_name.map_or(StrId::EMPTY, |s| ctx.builder.intern(&s));
+    let none = |n: u32| Rows { start: n, end: n };
+    let draft = SpanDraft {
+        trace_id: TraceId::parse_or_derive(&format!("attributes:{}", ctx.source)).0,
+        span_id: Some(SpanId(((u64::from(ctx.source) + 1) << 40) | 1)),
+        id_text: StrId::EMPTY,
+        parent_id: None,
+        name,
+        service: StrId::EMPTY,
+        scope,
+        resource: u32::MAX,
+        otel_kind: OtelKind::Unspecified,
+        status: StatusCode::Unset,
+        status_message: StrId::EMPTY,
+        start: None,
+        end: None,
+        attrs,
+        events: none(ctx.builder.event_len()),
+        links: none(ctx.builder.link_len()),
+        raw: ctx.raw_ref(whole),
+        facts,
+    };
+    ctx.builder.push_span(draft, ctx.diags);
+    Ok(())
+}
