@@ -84,14 +84,16 @@ test('a broken file shows its error while a good file dropped with it loads', as
   const truncated = path.join(dir, 'truncated.json');
   const good = fs.readFileSync(fixture('otlp-json/otel-proto-example-trace.json'), 'utf8');
   fs.writeFileSync(truncated, good.slice(0, good.length - 40));
+  const unknown = path.join(dir, 'notes.json');
+  fs.writeFileSync(unknown, JSON.stringify({ hello: 'world' }));
   const { page, errors } = await openPage(browser, server.url);
-  await dropFiles(page, [truncated, fixture('other/tracetest-nested-tree-138spans-depth48.json'), fixture('otlp-json/tempo-base64-ids-enum-strings-errors.json')]);
+  await dropFiles(page, [truncated, unknown, fixture('otlp-json/tempo-base64-ids-enum-strings-errors.json')]);
   await page.waitForSelector('[data-testid="file-error"]');
   await settled(page);
   const failures = await page.$$eval('[data-testid="file-error"]', (els) => els.map((e) => e.textContent));
   assert.equal(failures.length, 2);
   assert.match(failures[0], /truncated\.json.*line \d+, column \d+/s);
-  assert.match(failures[1], /tracetest-nested-tree-138spans-depth48\.json.*not a trace format Loupe reads/s);
+  assert.match(failures[1], /notes\.json.*not a trace format Loupe reads: a JSON object with keys hello/s);
   assert.equal(num(await figure(page, 'span-count')), 15, 'the good file loaded');
   assert.equal((await page.$$('[data-testid="file-ok"]')).length, 1);
   assert.deepEqual(errors, []);

@@ -134,6 +134,9 @@ impl TraceSetBuilder {
             Detected::Document(Format::LangSmith, doc) => {
                 importers::langsmith::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::Tracetest, doc) => {
+                importers::tracetest::import_document(&mut ctx, doc)
+            }
             Detected::Document(Format::SpanAttributes, doc) => {
                 importers::span_attributes::import_document(&mut ctx, doc)
             }
@@ -157,7 +160,8 @@ impl TraceSetBuilder {
                 | Format::Mlflow
                 | Format::LangSmith
                 | Format::OtelJs
-                | Format::SpanAttributes),
+                | Format::SpanAttributes
+                | Format::Tracetest),
             ) => Err(ImportError::UnknownFormat {
                 found: format!("{} spans one per line", format.label()),
             }),

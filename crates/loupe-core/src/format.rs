@@ -32,6 +32,8 @@ pub enum Format {
     OtelJs,
     /// One span's attributes on their own (a flat map, or `{scopeName, spanName, attributes}`).
     SpanAttributes,
+    /// Tracetest's nested trace model (`{ID, RootSpan: {Children: […]}}`).
+    Tracetest,
 }
 
 impl Format {
@@ -50,6 +52,7 @@ impl Format {
             Format::ChromeTrace => "chrome-trace",
             Format::OtelJs => "otel-js",
             Format::SpanAttributes => "span-attributes",
+            Format::Tracetest => "tracetest",
         }
     }
 }
@@ -257,6 +260,9 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         }
         (Document::Object(m), _) if has(m, "post") && has(m, "patch") => Some(Format::LangSmith),
         (Document::Object(m), _) if has(m, "traceEvents") => Some(Format::ChromeTrace),
+        (Document::Object(m), _) if crate::import::tracetest::is_trace(m) => {
+            Some(Format::Tracetest)
+        }
         (Document::Object(m), _) | (Document::Array(_), Some(m))
             if has(m, "spanContext") && has(m, "startTime") =>
         {
@@ -376,8 +382,8 @@ mod tests {
         let phoenix = r#"[{"name":"a","context":{"trace_id":"t","span_id":"s"},"span_kind":"LLM","parent_id":null}]"#;
         assert_eq!(format_of(phoenix), Ok(Format::Phoenix));
         assert_eq!(format_of(r#"{"traceEvents":[]}"#), Ok(Format::ChromeTrace));
-        let err = format_of(r#"{"ID":"1","RootSpan":{}}"#).unwrap_err();
-        assert!(err.to_string().contains("keys ID, RootSpan"), "{err}");
+        let err = format_of(r#"{"spans_of_mine":[]}"#).unwrap_err();
+        assert!(err.to_string().contains("keys spans_of_mine"), "{err}");
         assert!(err.to_string().contains("OTLP/JSON"), "{err}");
         let err = format_of("hello world").unwrap_err();
         assert!(err.to_string().contains("not JSON"), "{err}");

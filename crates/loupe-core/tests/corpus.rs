@@ -39,6 +39,7 @@ const READ_ELSEWHERE: &[(&str, &str)] = &[
     ("other/otel-genai-client-span-attributes-flat.json", "span-attributes"),
     ("openinference/openinference-llm-span-attributes-flat.json", "span-attributes"),
     ("other/vercel-ai-sdk-doStream-span-attributes-opencode.json", "span-attributes"),
+    ("other/tracetest-nested-tree-138spans-depth48.json", "tracetest"),
 ];
 
 fn all_fixtures() -> Vec<String> {

@@ -9,6 +9,7 @@ pub(crate) mod mlflow;
 pub(crate) mod otlp_json;
 pub(crate) mod span_attributes;
 pub(crate) mod span_json;
+pub(crate) mod tracetest;
 pub(crate) mod zipkin;
 
 use crate::builder::TraceSetBuilder;

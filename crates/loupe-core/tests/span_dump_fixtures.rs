@@ -1,5 +1,6 @@
-//! OpenTelemetry Python and JS span dumps and Phoenix span JSON: every such fixture imports with
-//! the figures written here (counted from the files themselves).
+//! Span dumps of every shape (OpenTelemetry Python and JS, Phoenix span JSON, single spans'
+//! attribute maps, Tracetest's nested trees): every such fixture imports with the figures
+//! written here (counted from the files themselves).
 
 mod common;
 
@@ -63,6 +64,11 @@ const EXPECTED: &[Expected] = &[
         path: "other/vercel-ai-sdk-doStream-span-attributes-opencode.json",
         format: Format::SpanAttributes,
         figures: [1, 1, 0, 1, 12_632, 13],
+    },
+    Expected {
+        path: "other/tracetest-nested-tree-138spans-depth48.json",
+        format: Format::Tracetest,
+        figures: [1, 138, 0, 0, 0, 0],
     },
 ];
 
@@ -148,4 +154,18 @@ fn json_lines_and_concatenated_objects_read_like_an_array() {
         assert_eq!(report.format, Format::Phoenix, "{name}");
         assert_eq!(report.spans, 38, "{name}");
     }
+}
+
+#[test]
+fn a_nested_tree_keeps_its_depth() {
+    let set = import(
+        &fixture("other/tracetest-nested-tree-138spans-depth48.json"),
+        "x",
+    )
+    .unwrap();
+    let deepest = (0..set.span_count() as u32)
+        .map(|i| set.span(i).depth())
+        .max();
+    assert_eq!(deepest, Some(47), "48 levels, the root at depth 0");
+    assert_eq!(set.span(0).name(), "Tracetest trigger");
 }
