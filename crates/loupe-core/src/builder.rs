@@ -35,6 +35,14 @@ pub(crate) struct SpanDraft {
     pub facts: LlmFacts,
 }
 
+impl SpanDraft {
+    /// Marks the span's usage as its own call's (see [`SpanFlags::OWN_USAGE`]).
+    pub fn own_usage(mut self) -> Self {
+        self.facts.own_usage = true;
+        self
+    }
+}
+
 /// What importing one file produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileReport {
@@ -134,6 +142,10 @@ impl TraceSetBuilder {
             Detected::Document(Format::LangSmith, doc) => {
                 importers::langsmith::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::Helicone, doc) => {
+                importers::helicone::import_document(&mut ctx, doc)
+            }
+            Detected::Lines(Format::Helicone) => importers::helicone::import_lines(&mut ctx),
             Detected::Document(Format::Tracetest, doc) => {
                 importers::tracetest::import_document(&mut ctx, doc)
             }
@@ -280,7 +292,11 @@ impl TraceSetBuilder {
 
     /// Appends a span, replacing missing ids and noting missing timestamps.
     pub(crate) fn push_span(&mut self, d: SpanDraft, diags: &mut Diagnostics) {
-        let mut flags = 0u8;
+        let mut flags = if d.facts.own_usage {
+            SpanFlags::OWN_USAGE
+        } else {
+            0
+        };
         let name = d.name;
         let describe = |s: &Interner| format!("span '{}'", s.resolve(name));
         let span_id = match d.span_id {

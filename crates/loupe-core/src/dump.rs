@@ -86,6 +86,7 @@ pub fn text_dump(set: &TraceSet) -> String {
                 (SpanFlags::DUPLICATE_ID, "duplicate-id"),
                 (SpanFlags::NO_TIMESTAMPS, "no-timestamps"),
                 (SpanFlags::SYNTHETIC_ID, "synthetic-id"),
+                (SpanFlags::OWN_USAGE, "own-usage"),
             ] {
                 if flags.has(flag) {
                     let _ = write!(out, " {label}");

@@ -34,6 +34,8 @@ pub enum Format {
     SpanAttributes,
     /// Tracetest's nested trace model (`{ID, RootSpan: {Children: […]}}`).
     Tracetest,
+    /// Helicone request exports (JSON Lines or a JSON array of request records).
+    Helicone,
 }
 
 impl Format {
@@ -53,6 +55,7 @@ impl Format {
             Format::OtelJs => "otel-js",
             Format::SpanAttributes => "span-attributes",
             Format::Tracetest => "tracetest",
+            Format::Helicone => "helicone",
         }
     }
 }
@@ -229,6 +232,8 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             Ok(Detected::Lines(Format::OtlpJsonLines))
         } else if let Some(format) = span_json_format(&members) {
             Ok(Detected::Lines(format))
+        } else if crate::import::helicone::is_request(&members) {
+            Ok(Detected::Lines(Format::Helicone))
         } else {
             Err(ImportError::UnknownFormat {
                 found: format!("JSON Lines whose first line is {}", describe(&members)),
@@ -260,6 +265,11 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         }
         (Document::Object(m), _) if has(m, "post") && has(m, "patch") => Some(Format::LangSmith),
         (Document::Object(m), _) if has(m, "traceEvents") => Some(Format::ChromeTrace),
+        (Document::Object(m), _) | (Document::Array(_), Some(m))
+            if crate::import::helicone::is_request(m) =>
+        {
+            Some(Format::Helicone)
+        }
         (Document::Object(m), _) if crate::import::tracetest::is_trace(m) => {
             Some(Format::Tracetest)
         }
@@ -275,6 +285,9 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             if crate::import::langsmith::is_run(m) =>
         {
             Some(Format::LangSmith)
+        }
+        (Document::Array(_), Some(m)) if crate::import::langfuse::is_log_view_entry(m) => {
+            Some(Format::Langfuse)
         }
         (Document::Object(m), _)
             if has(m, "observations") && (has(m, "trace") || has(m, "scores")) =>

@@ -57,6 +57,8 @@ pub(crate) struct LlmFacts {
     pub kind: SpanKind,
     pub model: StrId,
     pub usage: Usage,
+    /// The usage is this call's own, never an aggregate of calls below.
+    pub own_usage: bool,
 }
 
 fn as_u64(value: AttrValue, strings: &Interner) -> Option<u64> {
@@ -228,6 +230,7 @@ impl LlmProbe {
                 cache_read: first(&self.cache_read),
                 cost_usd: self.cost,
             },
+            own_usage: false,
         }
     }
 }

@@ -232,6 +232,9 @@ impl SpanFlags {
     pub const NO_TIMESTAMPS: u8 = 8;
     /// The span's id was empty or zero and was replaced by a synthetic one.
     pub const SYNTHETIC_ID: u8 = 16;
+    /// The span's usage is its own call's even with LLM calls below it (the format says so, as
+    /// Helicone's independent requests do), so it is counted, not taken for an aggregate.
+    pub const OWN_USAGE: u8 = 32;
 
     /// Whether `flag` is set.
     pub fn has(self, flag: u8) -> bool {

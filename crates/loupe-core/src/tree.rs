@@ -262,7 +262,8 @@ fn self_times(set: &TraceSet) -> Vec<Nanos> {
     out
 }
 
-/// Which spans' usage counts in totals: LLM calls reporting usage with no such call below them.
+/// Which spans' usage counts in totals: LLM calls reporting usage with no such call below them,
+/// or whose format says their usage is their own.
 fn usage_counted(set: &TraceSet) -> Vec<bool> {
     let n = set.span_count();
     let reports = |i: usize| set.spans.kind[i] == SpanKind::Llm && set.spans.usage[i] != NO_SPAN;
@@ -273,7 +274,10 @@ fn usage_counted(set: &TraceSet) -> Vec<bool> {
             below[p as usize] = true;
         }
     }
-    (0..n).map(|i| reports(i) && !below[i]).collect()
+    let own = |i: usize| set.spans.flags[i].has(SpanFlags::OWN_USAGE);
+    (0..n)
+        .map(|i| reports(i) && (!below[i] || own(i)))
+        .collect()
 }
 
 fn summarize(set: &TraceSet, id: TraceId, spans: Rows) -> Trace {

@@ -1,6 +1,7 @@
-//! Langfuse trace downloads: `{"trace": …, "observations": […]}` (the UI's download) and
-//! `{"observations": […], "scores": […]}` (the server's). Each observation is a span, its parent
-//! given by `parentObservationId`; the observation `type` is the span's kind.
+//! Langfuse trace downloads: `{"trace": …, "observations": […]}` (the UI's download),
+//! `{"observations": […], "scores": […]}` (the server's), and the log view's array of
+//! observations with a `depth` and no parent ids. Each observation is a span, its parent given
+//! by `parentObservationId` (or by depth); the observation `type` is the span's kind.
 //!
 //! Tokens: Langfuse's `usageDetails` holds disjoint classes that add up to `total` (`input` does
 //! not include `input_cache_read`), so the input total is the sum of the input-side classes and
@@ -46,6 +47,9 @@ struct Observation<'a> {
     usage: Option<BTreeMap<Text<'a>, Option<f64>>>,
     #[serde(borrow, default, rename = "costDetails")]
     cost: Option<BTreeMap<Text<'a>, Option<f64>>>,
+    /// Depth in the log view, which gives no parent ids.
+    #[serde(default)]
+    depth: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -121,10 +125,20 @@ fn usage_of(details: &BTreeMap<Text, Option<f64>>, cost: Option<f64>) -> Usage {
     }
 }
 
+/// Whether an array's first element is a log-view observation (`depth`, no parent ids).
+pub(crate) fn is_log_view_entry(members: &[(Text<'_>, &RawValue)]) -> bool {
+    let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
+    has("depth") && has("type") && has("startTime") && has("id")
+}
+
 /// Imports a Langfuse download.
 pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let Document::Object(members) = doc else {
-        return Ok(());
+    let members = match doc {
+        Document::Object(members) => members,
+        Document::Array(items) => {
+            import_log_view(ctx, &items);
+            return Ok(());
+        }
     };
     let field = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v);
     let trace_id = match field("trace") {
@@ -140,15 +154,44 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
         None => Vec::new(),
     };
     for raw in observations {
-        import_observation(ctx, raw, trace_id);
+        if let Some(obs) = ctx.parse_span::<Observation>(raw) {
+            let parent = obs
+                .parent
+                .as_deref()
+                .and_then(|p| SpanId::parse_or_derive(p).0);
+            import_observation(ctx, raw, obs, trace_id, parent);
+        }
     }
     Ok(())
 }
 
-fn import_observation(ctx: &mut Context, raw: &RawValue, file_trace: Option<TraceId>) {
-    let Some(obs) = ctx.parse_span::<Observation>(raw) else {
-        return;
-    };
+/// The log view: observations in tree order with their depth; each one's parent is the last
+/// observation before it one level up.
+fn import_log_view(ctx: &mut Context, items: &[&RawValue]) {
+    let trace_id = TraceId::parse_or_derive(&format!("langfuse-log-view:{}", ctx.source)).0;
+    let mut path: Vec<Option<SpanId>> = Vec::new();
+    for raw in items {
+        let Some(obs) = ctx.parse_span::<Observation>(raw) else {
+            continue;
+        };
+        let depth = obs.depth.unwrap_or(0).min(path.len());
+        path.truncate(depth);
+        let parent = depth
+            .checked_sub(1)
+            .and_then(|d| path.get(d).copied().flatten());
+        let id = obs.id.as_deref().and_then(|i| SpanId::parse_or_derive(i).0);
+        import_observation(ctx, raw, obs, trace_id, parent);
+        path.push(id);
+    }
+}
+
+fn import_observation(
+    ctx: &mut Context,
+    raw: &RawValue,
+    obs: Observation,
+    file_trace: Option<TraceId>,
+    parent_id: Option<SpanId>,
+) {
     let name = obs.name.as_deref().unwrap_or("");
     let Some(id_text) = obs.id.as_deref() else {
         ctx.skip_span(raw, name, "it has no id");
@@ -165,10 +208,6 @@ fn import_observation(ctx: &mut Context, raw: &RawValue, file_trace: Option<Trac
     } else {
         StrId::EMPTY
     };
-    let parent_id = obs
-        .parent
-        .as_deref()
-        .and_then(|p| SpanId::parse_or_derive(p).0);
     let kind = obs.kind.as_deref().map_or(SpanKind::Other, kind_of);
 
     let mut probe = LlmProbe::default();

@@ -2,6 +2,7 @@
 
 pub(crate) mod anyvalue;
 pub(crate) mod chrome;
+pub(crate) mod helicone;
 pub(crate) mod jaeger;
 pub(crate) mod langfuse;
 pub(crate) mod langsmith;

@@ -1,0 +1,221 @@
+//! Helicone request exports (`@helicone/export`): JSON Lines (its default) or a JSON array, one
+//! request per record. Each request is an LLM call. Requests of one session
+//! (`Helicone-Session-Id`) make one trace, their tree given by `Helicone-Session-Path`: a
+//! request's parent is the first request at the path one level up. Other requests are traces of
+//! their own. Times: `request_created_at` plus `delay_ms`; a response status of 400 or more is
+//! a failure.
+
+use super::Context;
+use crate::builder::SpanDraft;
+use crate::diagnostics::DiagnosticKind;
+use crate::error::{ImportError, json_error_at};
+use crate::format::Document;
+use crate::ids::{SpanId, TraceId};
+use crate::llm::{LlmProbe, Usage};
+use crate::model::{OtelKind, Rows, SpanKind, StatusCode};
+use crate::strings::StrId;
+use crate::text::Text;
+use crate::timefmt::parse_rfc3339;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Deserialize)]
+struct Request<'a> {
+    #[serde(borrow, default)]
+    request_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    request_created_at: Option<Text<'a>>,
+    #[serde(default)]
+    delay_ms: Option<f64>,
+    #[serde(borrow, default)]
+    request_model: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    response_model: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    model_override: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    request_path: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    request_properties: Option<BTreeMap<Text<'a>, Option<Text<'a>>>>,
+    #[serde(default)]
+    response_status: Option<i64>,
+    #[serde(default)]
+    prompt_tokens: Option<u64>,
+    #[serde(default)]
+    completion_tokens: Option<u64>,
+    #[serde(default)]
+    prompt_cache_read_tokens: Option<u64>,
+    #[serde(default)]
+    cost: Option<f64>,
+    #[serde(default, rename = "costUSD")]
+    cost_usd: Option<f64>,
+}
+
+/// Keys shown as the span's own fields, not repeated as attributes.
+const SHOWN: [&str; 2] = ["request_id", "request_created_at"];
+
+/// Whether an object is a Helicone request record.
+pub(crate) fn is_request(members: &[(Text<'_>, &RawValue)]) -> bool {
+    let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
+    has("request_id") && (has("request_created_at") || has("response_created_at"))
+}
+
+/// Imports a JSON array (or a single record).
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let records = match doc {
+        Document::Array(items) => items,
+        Document::Object(_) => vec![
+            serde_json::from_str::<&RawValue>(ctx.text)
+                .map_err(|e| json_error_at(ctx.text, 0, &e))?,
+        ],
+    };
+    import_records(ctx, &records);
+    Ok(())
+}
+
+/// Imports JSON Lines; a bad line is reported and skipped.
+pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
+    let text = ctx.text;
+    let mut records = Vec::new();
+    let mut offset = 0usize;
+    for (n, line) in text.split('\n').enumerate() {
+        let base = offset;
+        offset += line.len() + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<&RawValue>(line) {
+            Ok(raw) => records.push(raw),
+            Err(e) => {
+                let err = json_error_at(text, base, &e);
+                ctx.diags
+                    .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
+                        format!("line {} skipped: {err}", n + 1)
+                    });
+            }
+        }
+    }
+    import_records(ctx, &records);
+    Ok(())
+}
+
+fn property<'r>(r: &'r Request, key: &str) -> Option<&'r str> {
+    r.request_properties
+        .as_ref()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .and_then(|(_, v)| v.as_deref())
+}
+
+fn import_records(ctx: &mut Context, records: &[&RawValue]) {
+    let parsed: Vec<(&RawValue, Request)> = records
+        .iter()
+        .filter_map(|raw| ctx.parse_span::<Request>(raw).map(|r| (*raw, r)))
+        .collect();
+    // The first request (by time) at each session path is the parent of that path's children.
+    let start = |r: &Request| r.request_created_at.as_deref().and_then(parse_rfc3339);
+    let mut first_at_path: HashMap<(String, String), (i64, SpanId)> = HashMap::new();
+    for (_, r) in &parsed {
+        let (Some(session), Some(path), Some(id)) = (
+            property(r, "Helicone-Session-Id"),
+            property(r, "Helicone-Session-Path"),
+            r.request_id.as_deref(),
+        ) else {
+            continue;
+        };
+        let key = (session.to_string(), path.trim_end_matches('/').to_string());
+        let t = start(r).unwrap_or(i64::MAX);
+        let Some(span_id) = SpanId::parse_or_derive(id).0 else {
+            continue;
+        };
+        let slot = first_at_path.entry(key).or_insert((t, span_id));
+        if t < slot.0 {
+            *slot = (t, span_id);
+        }
+    }
+    for (raw, r) in &parsed {
+        let Some(id) = r.request_id.as_deref() else {
+            ctx.skip_span(raw, "", "it has no request_id");
+            continue;
+        };
+        let (span_id, opaque) = SpanId::parse_or_derive(id);
+        let id_text = if opaque {
+            ctx.builder.intern(id)
+        } else {
+            StrId::EMPTY
+        };
+        let session = property(r, "Helicone-Session-Id");
+        let trace_text = session.map_or_else(
+            || format!("helicone:{id}"),
+            |s| format!("helicone-session:{s}"),
+        );
+        let trace_id = TraceId::parse_or_derive(&trace_text).0;
+        let parent_id = session
+            .zip(property(r, "Helicone-Session-Path"))
+            .and_then(|(s, path)| {
+                let path = path.trim_end_matches('/');
+                let up = &path[..path.rfind('/')?];
+                first_at_path
+                    .get(&(s.to_string(), up.to_string()))
+                    .map(|(_, p)| *p)
+            });
+        let model = r
+            .response_model
+            .as_deref()
+            .or(r.model_override.as_deref())
+            .or(r.request_model.as_deref());
+        let name = property(r, "Helicone-Session-Path")
+            .map(str::to_string)
+            .or_else(|| {
+                model.map(|m| format!("{} {m}", r.request_path.as_deref().unwrap_or("request")))
+            })
+            .unwrap_or_else(|| "request".to_string());
+        let mut probe = LlmProbe::default();
+        probe.set_native_kind(Some(SpanKind::Llm));
+        let attrs = ctx.push_plain_members(Some(raw), &SHOWN, None);
+        let mut facts = probe.finish();
+        facts.usage = Usage {
+            input: r.prompt_tokens,
+            output: r.completion_tokens,
+            cache_read: r.prompt_cache_read_tokens,
+            cost_usd: r.cost.or(r.cost_usd),
+        };
+        if let Some(m) = model {
+            facts.model = ctx.builder.intern(m);
+        }
+        let failed = r.response_status.is_some_and(|s| s >= 400);
+        let (status, status_message) = if failed {
+            let msg = format!("HTTP {}", r.response_status.unwrap_or_default());
+            (StatusCode::Error, ctx.builder.intern(&msg))
+        } else {
+            (StatusCode::Unset, StrId::EMPTY)
+        };
+        let t0 = start(r);
+        let end = t0.map(|t| t + (r.delay_ms.unwrap_or(0.0) * 1e6).round() as i64);
+        let name = ctx.builder.intern(&name);
+        let none = |n: u32| Rows { start: n, end: n };
+        let draft = SpanDraft {
+            trace_id,
+            span_id,
+            id_text,
+            parent_id,
+            name,
+            service: StrId::EMPTY,
+            scope: StrId::EMPTY,
+            resource: u32::MAX,
+            otel_kind: OtelKind::Client,
+            status,
+            status_message,
+            start: t0,
+            end,
+            attrs,
+            events: none(ctx.builder.event_len()),
+            links: none(ctx.builder.link_len()),
+            raw: ctx.raw_ref(raw),
+            facts,
+        };
+        // Every request is a call of its own: a parent in the session tree is no aggregate.
+        ctx.builder.push_span(draft.own_usage(), ctx.diags);
+    }
+}
