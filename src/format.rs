@@ -50,11 +50,15 @@ pub fn plural(n: u64, noun: &str) -> String {
     format!("{} {noun}{s}", count(n))
 }
 
-/// A cost in US dollars, or a dash when the data records none.
+/// A cost in US dollars, or a dash when the data records none. Costs under a cent keep two
+/// significant digits.
 pub fn cost(usd: Option<f64>) -> String {
     match usd {
         None => "—".to_string(),
-        Some(c) if c != 0.0 && c.abs() < 0.01 => format!("${c:.4}"),
+        Some(c) if c != 0.0 && c.abs() < 0.01 => {
+            let decimals = (1.0 - c.abs().log10().floor()).clamp(3.0, 12.0) as usize;
+            format!("${c:.decimals$}")
+        }
         Some(c) => format!("${c:.2}"),
     }
 }
@@ -178,6 +182,8 @@ mod tests {
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(cost(None), "—");
         assert_eq!(cost(Some(0.00123)), "$0.0012");
+        assert_eq!(cost(Some(0.0000103)), "$0.000010");
+        assert_eq!(cost(Some(0.0)), "$0.00");
         assert_eq!(cost(Some(12.5)), "$12.50");
         assert_eq!(bytes(2048), "2.0 KB");
         assert_eq!(plural(1, "error"), "1 error");

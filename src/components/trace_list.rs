@@ -4,19 +4,20 @@ use super::virtual_list::VirtualList;
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
-use loupe_core::browse::{TraceColumn, TraceSort, trace_rows};
+use loupe_core::browse::{TraceColumn, TraceSort, trace_models, trace_rows};
 
 const ROW_HEIGHT: f64 = 30.0;
 
-const COLUMNS: [(TraceColumn, &str, &str); 8] = [
+const COLUMNS: [(TraceColumn, &str, &str); 9] = [
     (TraceColumn::Name, "Root span", "col-name"),
-    (TraceColumn::Service, "Service", "col-service"),
+    (TraceColumn::Service, "Service / models", "col-service"),
     (TraceColumn::Start, "Start (UTC)", "col-start"),
     (TraceColumn::Duration, "Duration", "col-num"),
     (TraceColumn::Spans, "Spans", "col-num"),
     (TraceColumn::Errors, "Errors", "col-num"),
     (TraceColumn::LlmCalls, "LLM calls", "col-num"),
     (TraceColumn::Tokens, "Tokens", "col-num"),
+    (TraceColumn::Cost, "Cost", "col-num"),
 ];
 
 /// A sortable column header.
@@ -75,7 +76,12 @@ pub fn TraceList() -> impl IntoView {
             let tr = set.traces().get(t as usize)?;
             let root = set.span(tr.root());
             let name = root.name().to_string();
-            let service = root.service().to_string();
+            let models = trace_models(set, t).join(", ");
+            let service = match (root.service(), models.as_str()) {
+                ("", m) => m.to_string(),
+                (s, "") => s.to_string(),
+                (s, m) => format!("{s} · {m}"),
+            };
             let extra_roots = (tr.root_count > 1).then(|| format!(" +{} roots", tr.root_count - 1));
             let has_errors = tr.error_count > 0;
             let title = name.clone();
@@ -90,6 +96,7 @@ pub fn TraceList() -> impl IntoView {
                     <span class="td col-num errors">{format::count(u64::from(tr.error_count))}</span>
                     <span class="td col-num">{format::count(u64::from(tr.llm_calls))}</span>
                     <span class="td col-num">{format::count(tr.input_tokens + tr.output_tokens)}</span>
+                    <span class="td col-num">{format::cost(tr.cost_usd)}</span>
                 </div>
             })
         })

@@ -53,7 +53,7 @@ test('Jaeger, Zipkin and Langfuse files dropped together show their figures', as
   assert.equal(num(await figure(page, 'llm-call-count')), 7);
   assert.equal(num(await figure(page, 'input-tokens')), 8280 + 62);
   assert.equal(num(await figure(page, 'output-tokens')), 1180 + 85);
-  assert.equal(await figure(page, 'total-cost'), '$0.0009');
+  assert.equal(await figure(page, 'total-cost'), '$0.00093');
   const formats = await page.$$eval('[data-testid="file-ok"] .file-meta', (els) => els.map((e) => e.textContent));
   assert.deepEqual(formats.map((f) => f.split(' ')[0]), ['jaeger', 'zipkin', 'langfuse']);
   assert.deepEqual(errors, []);

@@ -24,6 +24,8 @@ pub enum TraceColumn {
     LlmCalls,
     /// Input plus output tokens.
     Tokens,
+    /// Recorded cost.
+    Cost,
 }
 
 /// How the trace list is ordered.
@@ -56,6 +58,10 @@ pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
             let tr = &traces[t as usize];
             tr.input_tokens + tr.output_tokens
         }),
+        TraceColumn::Cost => rows.sort_by(|&a, &b| {
+            let cost = |t: u32| traces[t as usize].cost_usd.unwrap_or(-1.0);
+            cost(a).total_cmp(&cost(b))
+        }),
     }
     if sort.descending {
         rows.reverse();
@@ -69,6 +75,22 @@ fn trace_matches(set: &TraceSet, t: u32, needle: &str) -> bool {
         let s = set.span(i);
         s.name().to_lowercase().contains(needle) || s.service().to_lowercase().contains(needle)
     })
+}
+
+/// The distinct models of trace `t`'s LLM calls, in order of first use.
+pub fn trace_models(set: &TraceSet, t: u32) -> Vec<&str> {
+    let r = set.traces()[t as usize].spans;
+    let mut models: Vec<&str> = Vec::new();
+    for i in r.start..r.end {
+        let s = set.span(i);
+        if s.kind() == crate::model::SpanKind::Llm
+            && !s.model().is_empty()
+            && !models.contains(&s.model())
+        {
+            models.push(s.model());
+        }
+    }
+    models
 }
 
 /// The spans of trace `t` shown as rows when the spans in `collapsed` hide their subtrees.
@@ -119,6 +141,25 @@ mod tests {
             .map(|&t| set.traces()[t as usize].duration())
             .collect();
         assert!(d.windows(2).all(|w| w[0] >= w[1]), "{d:?}");
+    }
+
+    #[test]
+    fn models_are_listed_once_in_order_of_use() {
+        let set = sample();
+        let models = trace_models(&set, 0);
+        assert!(!models.is_empty());
+        let mut unique = models.clone();
+        unique.dedup();
+        assert_eq!(models.len(), unique.len());
+        let by_cost = trace_rows(
+            &set,
+            "",
+            TraceSort {
+                column: TraceColumn::Cost,
+                descending: true,
+            },
+        );
+        assert_eq!(by_cost.len(), 6);
     }
 
     #[test]
