@@ -77,7 +77,13 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
         facts.push(("Input tokens", tok(u.input)));
         facts.push(("Output tokens", tok(u.output)));
         if u.cache_read.is_some() {
-            facts.push(("Cached input", tok(u.cache_read)));
+            facts.push(("Cache read", tok(u.cache_read)));
+        }
+        if u.cache_write.is_some() {
+            facts.push(("Cache write", tok(u.cache_write)));
+        }
+        if u.reasoning.is_some() {
+            facts.push(("Reasoning", tok(u.reasoning)));
         }
         if u.cost_usd.is_some() {
             facts.push(("Recorded cost", format::cost(u.cost_usd)));

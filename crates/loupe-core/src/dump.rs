@@ -68,10 +68,12 @@ pub fn text_dump(set: &TraceSet) -> String {
                 let n = |x: Option<u64>| x.map_or("-".into(), |v| v.to_string());
                 let _ = write!(
                     out,
-                    " tokens={}/{} cached={}{}",
+                    " tokens={}/{} cached={} cache_write={} reasoning={}{}",
                     n(u.input),
                     n(u.output),
                     n(u.cache_read),
+                    n(u.cache_write),
+                    n(u.reasoning),
                     if set.counts_usage(i) {
                         ""
                     } else {

@@ -23,6 +23,10 @@ pub struct Usage {
     pub output: Option<u64>,
     /// Cached input tokens read (a part of `input`).
     pub cache_read: Option<u64>,
+    /// Input tokens written to the cache (a part of `input`).
+    pub cache_write: Option<u64>,
+    /// Reasoning tokens (a part of `output`).
+    pub reasoning: Option<u64>,
     /// Cost in US dollars recorded by the file.
     pub cost_usd: Option<f64>,
 }
@@ -49,6 +53,8 @@ pub(crate) struct LlmProbe {
     input: [Option<u64>; 5],
     output: [Option<u64>; 5],
     cache_read: [Option<u64>; 3],
+    cache_write: [Option<u64>; 3],
+    reasoning: [Option<u64>; 3],
     cost: Option<f64>,
 }
 
@@ -188,6 +194,20 @@ impl LlmProbe {
             "ai.usage.outputTokens" => self.output[3] = as_u64(value, strings),
             "ai.usage.completionTokens" => self.output[4] = as_u64(value, strings),
             "ai.usage.cachedInputTokens" => self.cache_read[2] = as_u64(value, strings),
+            "gen_ai.usage.cache_creation.input_tokens" => {
+                self.cache_write[0] = as_u64(value, strings)
+            }
+            "llm.token_count.prompt_details.cache_write" => {
+                self.cache_write[1] = as_u64(value, strings)
+            }
+            "ai.usage.inputTokenDetails.cacheWriteTokens" => {
+                self.cache_write[2] = as_u64(value, strings)
+            }
+            "gen_ai.usage.reasoning.output_tokens" => self.reasoning[0] = as_u64(value, strings),
+            "llm.token_count.completion_details.reasoning" => {
+                self.reasoning[1] = as_u64(value, strings)
+            }
+            "ai.usage.reasoningTokens" => self.reasoning[2] = as_u64(value, strings),
             "gen_ai.response.model" => self.model_response = as_str(value),
             "gen_ai.request.model" => self.model_request = as_str(value),
             "llm.model_name" => self.model_openinference = as_str(value),
@@ -228,6 +248,8 @@ impl LlmProbe {
                 input: first(&self.input),
                 output: first(&self.output),
                 cache_read: first(&self.cache_read),
+                cache_write: first(&self.cache_write),
+                reasoning: first(&self.reasoning),
                 cost_usd: self.cost,
             },
             own_usage: false,
@@ -284,6 +306,44 @@ mod tests {
         assert_eq!(s.resolve(f.model), "gpt-4o-2024-08-06");
         assert_eq!(f.usage.input, Some(7));
         assert_eq!(f.usage.output, Some(12));
+    }
+
+    #[test]
+    fn cache_writes_and_reasoning_are_read_as_parts_of_their_totals() {
+        let s = Interner::default();
+        let f = probe(
+            &[
+                ("gen_ai.usage.input_tokens", AttrValue::Int(1000)),
+                ("gen_ai.usage.cache_read.input_tokens", AttrValue::Int(600)),
+                (
+                    "gen_ai.usage.cache_creation.input_tokens",
+                    AttrValue::Int(300),
+                ),
+                ("gen_ai.usage.output_tokens", AttrValue::Int(50)),
+                ("gen_ai.usage.reasoning.output_tokens", AttrValue::Int(40)),
+            ],
+            &s,
+        );
+        let u = f.usage;
+        assert_eq!(
+            (u.input, u.cache_read, u.cache_write),
+            (Some(1000), Some(600), Some(300))
+        );
+        assert_eq!((u.output, u.reasoning), (Some(50), Some(40)));
+        let f = probe(
+            &[
+                (
+                    "llm.token_count.prompt_details.cache_write",
+                    AttrValue::Int(7),
+                ),
+                (
+                    "llm.token_count.completion_details.reasoning",
+                    AttrValue::Int(9),
+                ),
+            ],
+            &s,
+        );
+        assert_eq!((f.usage.cache_write, f.usage.reasoning), (Some(7), Some(9)));
     }
 
     #[test]

@@ -47,6 +47,8 @@ struct Request<'a> {
     #[serde(default)]
     prompt_cache_read_tokens: Option<u64>,
     #[serde(default)]
+    prompt_cache_write_tokens: Option<u64>,
+    #[serde(default)]
     cost: Option<f64>,
     #[serde(default, rename = "costUSD")]
     cost_usd: Option<f64>,
@@ -179,6 +181,8 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
             input: r.prompt_tokens,
             output: r.completion_tokens,
             cache_read: r.prompt_cache_read_tokens,
+            cache_write: r.prompt_cache_write_tokens,
+            reasoning: None,
             cost_usd: r.cost.or(r.cost_usd),
         };
         if let Some(m) = model {

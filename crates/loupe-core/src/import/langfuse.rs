@@ -102,25 +102,33 @@ fn is_input_class(key: &str) -> Option<bool> {
 
 /// Token usage from Langfuse's disjoint usage classes.
 fn usage_of(details: &BTreeMap<Text, Option<f64>>, cost: Option<f64>) -> Usage {
-    let (mut input, mut output, mut cache_read) = (None::<u64>, None::<u64>, None::<u64>);
+    let (mut input, mut output) = (None::<u64>, None::<u64>);
+    let (mut cache_read, mut cache_write, mut reasoning) = (None::<u64>, None::<u64>, None::<u64>);
+    let add = |slot: &mut Option<u64>, n: u64| *slot = Some(slot.unwrap_or(0) + n);
     for (k, v) in details {
         let Some(v) = v.filter(|v| v.is_finite() && *v >= 0.0) else {
             continue;
         };
         let n = v as u64;
         match is_input_class(k) {
-            Some(true) => input = Some(input.unwrap_or(0) + n),
-            Some(false) => output = Some(output.unwrap_or(0) + n),
+            Some(true) => add(&mut input, n),
+            Some(false) => add(&mut output, n),
             None => {}
         }
-        if k.contains("cache_read") {
-            cache_read = Some(cache_read.unwrap_or(0) + n);
+        if k.contains("cache_read") || k.contains("cached") {
+            add(&mut cache_read, n);
+        } else if k.contains("cache_creation") || k.contains("cache_write") {
+            add(&mut cache_write, n);
+        } else if k.contains("reasoning") {
+            add(&mut reasoning, n);
         }
     }
     Usage {
         input,
         output,
         cache_read,
+        cache_write,
+        reasoning,
         cost_usd: cost,
     }
 }

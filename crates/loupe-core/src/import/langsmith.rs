@@ -130,12 +130,18 @@ struct UsageMetadata {
     output_tokens: Option<u64>,
     #[serde(default)]
     input_token_details: Option<TokenDetails>,
+    #[serde(default)]
+    output_token_details: Option<TokenDetails>,
 }
 
 #[derive(Deserialize)]
 struct TokenDetails {
     #[serde(default)]
     cache_read: Option<u64>,
+    #[serde(default)]
+    cache_creation: Option<u64>,
+    #[serde(default)]
+    reasoning: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -305,6 +311,11 @@ fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
         usage.input = u.input_tokens;
         usage.output = u.output_tokens;
         usage.cache_read = u.input_token_details.as_ref().and_then(|d| d.cache_read);
+        usage.cache_write = u
+            .input_token_details
+            .as_ref()
+            .and_then(|d| d.cache_creation);
+        usage.reasoning = u.output_token_details.as_ref().and_then(|d| d.reasoning);
     } else if run.prompt_tokens.is_some() || run.completion_tokens.is_some() {
         usage.input = run.prompt_tokens;
         usage.output = run.completion_tokens;

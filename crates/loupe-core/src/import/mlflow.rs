@@ -86,6 +86,8 @@ struct TokenUsage {
     output_tokens: Option<u64>,
     #[serde(default)]
     cache_read_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation_input_tokens: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -193,6 +195,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
                 usage.input = u.input_tokens;
                 usage.output = u.output_tokens;
                 usage.cache_read = u.cache_read_input_tokens;
+                usage.cache_write = u.cache_creation_input_tokens;
             }
             "mlflow.llm.cost" => {
                 usage.cost_usd = serde_json::from_str::<LlmCost>(shown.get())
