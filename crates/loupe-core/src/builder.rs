@@ -35,6 +35,35 @@ pub(crate) struct SpanDraft {
     pub facts: LlmFacts,
 }
 
+impl Default for SpanDraft {
+    /// A span with nothing known: no ids, no resource, no rows.
+    fn default() -> Self {
+        SpanDraft {
+            trace_id: None,
+            span_id: None,
+            id_text: StrId::EMPTY,
+            parent_id: None,
+            name: StrId::EMPTY,
+            service: StrId::EMPTY,
+            scope: StrId::EMPTY,
+            resource: NO_RESOURCE,
+            otel_kind: OtelKind::Unspecified,
+            status: StatusCode::Unset,
+            status_message: StrId::EMPTY,
+            start: None,
+            end: None,
+            attrs: Rows::default(),
+            events: Rows::default(),
+            links: Rows::default(),
+            raw: RawRef::default(),
+            facts: LlmFacts::default(),
+        }
+    }
+}
+
+/// The resource index of a span that has none.
+pub(crate) const NO_RESOURCE: u32 = u32::MAX;
+
 impl SpanDraft {
     /// Marks the span's usage as its own call's (see [`SpanFlags::OWN_USAGE`]).
     pub fn own_usage(mut self) -> Self {

@@ -59,6 +59,7 @@ pub(crate) struct LlmProbe {
 }
 
 /// What the probe concluded for a span.
+#[derive(Default)]
 pub(crate) struct LlmFacts {
     pub kind: SpanKind,
     pub model: StrId,

@@ -13,8 +13,7 @@ use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, StatusCode};
-use crate::strings::StrId;
+use crate::model::{AttrValue, Nanos, RawRef, Rows};
 use crate::text::Text;
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
@@ -326,31 +325,23 @@ fn build_spans(
             start: attrs_start,
             end: ctx.builder.attr_len(),
         };
-        let none = |n: u32| Rows { start: n, end: n };
         let name = ctx.builder.intern(&p.name);
         let draft = SpanDraft {
             trace_id: trace,
             span_id: Some(SpanId(file_bits | (i as u64 + 1))),
-            id_text: StrId::EMPTY,
             parent_id: parent[i].map(|q| SpanId(file_bits | (q as u64 + 1))),
             name,
             service,
-            scope: StrId::EMPTY,
-            resource: u32::MAX,
-            otel_kind: OtelKind::Unspecified,
-            status: StatusCode::Unset,
-            status_message: StrId::EMPTY,
             start: Some(p.start),
             end: p.end,
             attrs,
-            events: none(ctx.builder.event_len()),
-            links: none(ctx.builder.link_len()),
             raw: RawRef {
                 source: ctx.source,
                 start: p.base as u32,
                 end: (p.base + p.raw.get().len()) as u32,
             },
             facts: LlmProbe::default().finish(),
+            ..SpanDraft::default()
         };
         ctx.builder.push_span(draft, ctx.diags);
     }

@@ -12,7 +12,7 @@ use crate::error::{ImportError, json_error_at};
 use crate::format::Document;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, Usage};
-use crate::model::{OtelKind, Rows, SpanKind, StatusCode};
+use crate::model::{OtelKind, SpanKind, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
@@ -198,26 +198,21 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
         let t0 = start(r);
         let end = t0.map(|t| t + (r.delay_ms.unwrap_or(0.0) * 1e6).round() as i64);
         let name = ctx.builder.intern(&name);
-        let none = |n: u32| Rows { start: n, end: n };
         let draft = SpanDraft {
             trace_id,
             span_id,
             id_text,
             parent_id,
             name,
-            service: StrId::EMPTY,
-            scope: StrId::EMPTY,
-            resource: u32::MAX,
             otel_kind: OtelKind::Client,
             status,
             status_message,
             start: t0,
             end,
             attrs,
-            events: none(ctx.builder.event_len()),
-            links: none(ctx.builder.link_len()),
             raw: ctx.raw_ref(raw),
             facts,
+            ..SpanDraft::default()
         };
         // Every request is a call of its own: a parent in the session tree is no aggregate.
         ctx.builder.push_span(draft.own_usage(), ctx.diags);

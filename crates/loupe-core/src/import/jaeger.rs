@@ -475,7 +475,6 @@ fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
         parent_id,
         name,
         service,
-        scope: StrId::EMPTY,
         resource,
         otel_kind,
         status,
@@ -487,6 +486,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
         links,
         raw: ctx.raw_ref(raw),
         facts: probe.finish(),
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }

@@ -13,7 +13,7 @@ use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, Usage};
-use crate::model::{OtelKind, Rows, SpanKind, StatusCode};
+use crate::model::{SpanKind, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
@@ -247,33 +247,20 @@ fn import_observation(
     let start = obs.start.as_deref().and_then(parse_rfc3339);
     let end = obs.end.as_deref().and_then(parse_rfc3339).or(start);
     let name = ctx.builder.intern(name);
-    let empty = Rows {
-        start: ctx.builder.event_len(),
-        end: ctx.builder.event_len(),
-    };
-    let no_links = Rows {
-        start: ctx.builder.link_len(),
-        end: ctx.builder.link_len(),
-    };
     let draft = SpanDraft {
         trace_id,
         span_id,
         id_text,
         parent_id,
         name,
-        service: StrId::EMPTY,
-        scope: StrId::EMPTY,
-        resource: u32::MAX,
-        otel_kind: OtelKind::Unspecified,
         status,
         status_message,
         start,
         end,
         attrs,
-        events: empty,
-        links: no_links,
         raw: ctx.raw_ref(raw),
         facts,
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }

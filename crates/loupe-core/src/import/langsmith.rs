@@ -11,7 +11,7 @@ use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, Usage};
-use crate::model::{AttrValue, Nanos, OtelKind, Rows, SpanKind, StatusCode};
+use crate::model::{AttrValue, Nanos, Rows, SpanKind, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
@@ -375,29 +375,21 @@ fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
     let status_message = ctx.builder.intern(error.unwrap_or(""));
     let start = run.start_time.map(|t| t.0);
     let name = ctx.builder.intern(name);
-    let no_links = Rows {
-        start: ctx.builder.link_len(),
-        end: ctx.builder.link_len(),
-    };
     let draft = SpanDraft {
         trace_id,
         span_id,
         id_text,
         parent_id,
         name,
-        service: StrId::EMPTY,
-        scope: StrId::EMPTY,
-        resource: u32::MAX,
-        otel_kind: OtelKind::Unspecified,
         status,
         status_message,
         start,
         end: run.end_time.map(|t| t.0).or(start),
         attrs,
         events,
-        links: no_links,
         raw: ctx.raw_ref(raw),
         facts,
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }

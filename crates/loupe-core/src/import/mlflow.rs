@@ -12,7 +12,7 @@ use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, object_members, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, Usage};
-use crate::model::{OtelKind, Rows, SpanKind, StatusCode};
+use crate::model::{Rows, SpanKind, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
@@ -244,29 +244,21 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
     let status = code.and_then(StatusCode::from_name).unwrap_or_default();
     let status_message = ctx.builder.intern(message.unwrap_or(""));
     let name = ctx.builder.intern(name);
-    let no_links = Rows {
-        start: ctx.builder.link_len(),
-        end: ctx.builder.link_len(),
-    };
     let draft = SpanDraft {
         trace_id,
         span_id,
         id_text,
         parent_id,
         name,
-        service: StrId::EMPTY,
-        scope: StrId::EMPTY,
-        resource: u32::MAX,
-        otel_kind: OtelKind::Unspecified,
         status,
         status_message,
         start: span.start_time.map(|t| t.0),
         end: span.end_time.map(|t| t.0),
         attrs,
         events,
-        links: no_links,
         raw: ctx.raw_ref(raw),
         facts,
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }

@@ -388,7 +388,6 @@ fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId,
     let draft = SpanDraft {
         trace_id,
         span_id,
-        id_text: StrId::EMPTY,
         parent_id,
         name,
         service,
@@ -404,6 +403,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId,
         links,
         raw: ctx.raw_ref(raw),
         facts: probe.finish(),
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }

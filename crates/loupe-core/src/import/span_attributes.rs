@@ -9,7 +9,6 @@ use crate::error::{ImportError, json_error_at};
 use crate::format::Document;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde_json::value::RawValue;
@@ -60,26 +59,18 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
     });
     let name = ctx.builder.intern(&name);
     let scope = scope_name.map_or(StrId::EMPTY, |s| ctx.builder.intern(&s));
-    let none = |n: u32| Rows { start: n, end: n };
     let draft = SpanDraft {
         trace_id: TraceId::parse_or_derive(&format!("attributes:{}", ctx.source)).0,
         span_id: Some(SpanId(((u64::from(ctx.source) + 1) << 40) | 1)),
-        id_text: StrId::EMPTY,
         parent_id: None,
         name,
-        service: StrId::EMPTY,
         scope,
-        resource: u32::MAX,
-        otel_kind: OtelKind::Unspecified,
-        status: StatusCode::Unset,
-        status_message: StrId::EMPTY,
         start: None,
         end: None,
         attrs,
-        events: none(ctx.builder.event_len()),
-        links: none(ctx.builder.link_len()),
         raw: ctx.raw_ref(whole),
         facts,
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
     Ok(())

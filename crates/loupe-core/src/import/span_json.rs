@@ -228,7 +228,6 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         parent_id,
         name,
         service,
-        scope: StrId::EMPTY,
         resource,
         otel_kind,
         status,
@@ -240,6 +239,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         links,
         raw: ctx.raw_ref(raw),
         facts: probe.finish(),
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }
@@ -393,19 +393,12 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         .unwrap_or("");
     let status_message = ctx.builder.intern(message);
     let name = ctx.builder.intern(name);
-    let no_links = Rows {
-        start: ctx.builder.link_len(),
-        end: ctx.builder.link_len(),
-    };
     let draft = SpanDraft {
         trace_id,
         span_id,
         id_text,
         parent_id,
         name,
-        service: StrId::EMPTY,
-        scope: StrId::EMPTY,
-        resource: u32::MAX,
         otel_kind,
         status,
         status_message,
@@ -413,9 +406,9 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         end: span.end_time.map(|t| t.0),
         attrs,
         events,
-        links: no_links,
         raw: ctx.raw_ref(raw),
         facts: probe.finish(),
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }

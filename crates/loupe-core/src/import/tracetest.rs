@@ -8,7 +8,7 @@ use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{AttrValue, Nanos, OtelKind, Rows, StatusCode};
+use crate::model::{AttrValue, Nanos};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
@@ -78,7 +78,6 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
                 _ => None,
             })
             .unwrap_or(StrId::EMPTY);
-        let none = |n: u32| Rows { start: n, end: n };
         let name = ctx.builder.intern(name);
         let draft = SpanDraft {
             trace_id,
@@ -87,18 +86,12 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
             parent_id,
             name,
             service,
-            scope: StrId::EMPTY,
-            resource: u32::MAX,
-            otel_kind: OtelKind::Unspecified,
-            status: StatusCode::Unset,
-            status_message: StrId::EMPTY,
             start: ms(span.start),
             end: ms(span.end),
             attrs,
-            events: none(ctx.builder.event_len()),
-            links: none(ctx.builder.link_len()),
             raw: ctx.raw_ref(raw),
             facts: probe.finish(),
+            ..SpanDraft::default()
         };
         ctx.builder.push_span(draft, ctx.diags);
         for child in span.children.unwrap_or_default().into_iter().rev() {

@@ -281,7 +281,6 @@ fn push_record(ctx: &mut Context, r: &Record, own_id: SpanId, parent: Option<Spa
         parent_id: parent,
         name,
         service,
-        scope: StrId::EMPTY,
         resource,
         otel_kind,
         status,
@@ -293,6 +292,7 @@ fn push_record(ctx: &mut Context, r: &Record, own_id: SpanId, parent: Option<Spa
         links,
         raw: ctx.raw_ref(r.raw),
         facts: probe.finish(),
+        ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
 }
