@@ -4,7 +4,7 @@
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
-use loupe_core::{SpanFlags, SpanView, ValueRef};
+use loupe_core::{SpanFlags, SpanView, TraceSet, ValueRef};
 
 fn value_text(v: &ValueRef) -> String {
     match v {
@@ -39,7 +39,7 @@ struct EventRow {
     attrs: Vec<(String, String)>,
 }
 
-fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
+fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<> {
     let mut facts: Vec<(&'static str, String)> = vec![
         (
             "Kind",
@@ -91,7 +91,12 @@ fn detail(s: SpanView, trace_start: i64) -> impl IntoView + use<> {
     }
     facts.push(("Span id", s.span_id_text()));
     if let Some(p) = s.parent_id() {
-        facts.push(("Parent id", p.to_string()));
+        // A loaded parent shows its id as its file wrote it (opaque ids are hashed inside).
+        let shown = match s.parent() {
+            Some(parent) => set.span(parent).span_id_text(),
+            None => format!("{p} (not loaded)"),
+        };
+        facts.push(("Parent id", shown));
     }
     facts.push(("Trace id", s.trace_id().to_string()));
     facts.push(("File", s.source_name().to_string()));
@@ -216,7 +221,7 @@ pub fn SpanDetail() -> impl IntoView {
                     (Some(set), Some(i)) if (i as usize) < set.span_count() => {
                         let s = set.span(i);
                         let start = set.traces()[s.trace() as usize].start;
-                        detail(s, start).into_any()
+                        detail(set, s, start).into_any()
                     }
                     _ => view! { <p class="muted">"Select a span to see its attributes, events and raw JSON."</p> }.into_any(),
                 })
