@@ -27,6 +27,8 @@ pub enum DiagnosticKind {
     MissingTimestamps,
     /// An attribute value had an unknown encoding and was read leniently.
     UnknownValueType,
+    /// A span's recorded token totals disagree with the sum of the LLM calls below it.
+    AggregateMismatch,
 }
 
 impl DiagnosticKind {
@@ -42,6 +44,7 @@ impl DiagnosticKind {
             DiagnosticKind::SyntheticId => "replaced ids",
             DiagnosticKind::MissingTimestamps => "spans without timestamps",
             DiagnosticKind::UnknownValueType => "values of unknown type",
+            DiagnosticKind::AggregateMismatch => "totals that disagree with their calls",
         }
     }
 }

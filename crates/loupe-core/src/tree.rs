@@ -222,6 +222,7 @@ pub(crate) fn build(set: &mut TraceSet, source_names: &[String]) {
     }
     set.self_time = self_times(set);
     set.counts_usage = usage_counted(set);
+    report_aggregate_mismatches(set, source_names);
     set.traces = trace_ranges
         .iter()
         .zip(&trace_order)
@@ -278,6 +279,64 @@ fn usage_counted(set: &TraceSet) -> Vec<bool> {
     (0..n)
         .map(|i| reports(i) && (!below[i] || own(i)))
         .collect()
+}
+
+/// Whether two token counts differ by more than 1%.
+fn disagree(recorded: u64, summed: u64) -> bool {
+    recorded.abs_diff(summed) * 100 > recorded.max(summed)
+}
+
+/// Spans that record token totals over LLM calls below them (a LangSmith chain, a wrapping
+/// generation) are not added; where such a total disagrees with the calls' sum by more than 1%,
+/// a warning says so.
+fn report_aggregate_mismatches(set: &mut TraceSet, source_names: &[String]) {
+    let n = set.span_count();
+    let (mut sub_in, mut sub_out) = (vec![0u64; n], vec![0u64; n]);
+    for i in (0..n).rev() {
+        if set.counts_usage[i] {
+            let u = set.usages[set.spans.usage[i] as usize];
+            sub_in[i] += u.input.unwrap_or(0);
+            sub_out[i] += u.output.unwrap_or(0);
+        }
+        let p = set.parent[i];
+        if p != NO_SPAN {
+            sub_in[p as usize] += sub_in[i];
+            sub_out[p as usize] += sub_out[i];
+        }
+    }
+    for i in 0..n {
+        let u_idx = set.spans.usage[i];
+        if u_idx == NO_SPAN || set.counts_usage[i] || sub_in[i] + sub_out[i] == 0 {
+            continue;
+        }
+        let u = set.usages[u_idx as usize];
+        let input_off = u.input.is_some_and(|r| disagree(r, sub_in[i]));
+        let output_off = u.output.is_some_and(|r| disagree(r, sub_out[i]));
+        if !(input_off || output_off) {
+            continue;
+        }
+        let name = set.strings.resolve(set.spans.name[i]).to_string();
+        let file = source_names
+            .get(set.spans.raw[i].source as usize)
+            .cloned()
+            .unwrap_or_default();
+        let (ri, ro, si, so) = (
+            u.input.unwrap_or(0),
+            u.output.unwrap_or(0),
+            sub_in[i],
+            sub_out[i],
+        );
+        set.diagnostics.report(
+            Some(set.spans.raw[i].source),
+            DiagnosticKind::AggregateMismatch,
+            || {
+                format!(
+                    "span '{name}' ({file}) records {ri}/{ro} input/output tokens, but the LLM \
+                     calls below it add up to {si}/{so}; the calls are counted"
+                )
+            },
+        );
+    }
 }
 
 fn summarize(set: &TraceSet, id: TraceId, spans: Rows) -> Trace {

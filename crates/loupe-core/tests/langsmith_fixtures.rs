@@ -5,7 +5,7 @@
 mod common;
 
 use common::{assert_tree_invariants, fixture, fixtures_of};
-use loupe_core::{Format, SpanKind, import};
+use loupe_core::{DiagnosticKind, Format, SpanKind, import};
 
 /// (path, traces, spans, error spans, LLM calls, input tokens, output tokens)
 const EXPECTED: &[(&str, [u64; 6])] = &[
@@ -105,4 +105,29 @@ fn list_runs_arrays_build_the_tree_and_do_not_double_count_chains() {
         "TimeoutError: search took too long"
     );
     assert_tree_invariants(&set);
+}
+
+#[test]
+fn a_chain_total_that_disagrees_with_its_calls_is_a_warning_not_a_figure() {
+    let text = r#"[
+      {"id": "00000000-0000-0000-0000-00000000000a", "trace_id": "00000000-0000-0000-0000-00000000000a",
+       "name": "agent", "run_type": "chain",
+       "start_time": "2024-10-11T20:58:20", "end_time": "2024-10-11T20:58:25",
+       "prompt_tokens": 100, "completion_tokens": 7},
+      {"id": "00000000-0000-0000-0000-00000000000b", "trace_id": "00000000-0000-0000-0000-00000000000a",
+       "parent_run_id": "00000000-0000-0000-0000-00000000000a", "name": "ChatOpenAI", "run_type": "llm",
+       "start_time": "2024-10-11T20:58:21", "end_time": "2024-10-11T20:58:22",
+       "prompt_tokens": 30, "completion_tokens": 7}
+    ]"#;
+    let set = import(text.as_bytes(), "runs.json").unwrap();
+    assert_eq!(set.totals().input_tokens, 30, "the calls count");
+    assert_eq!(
+        set.diagnostics().count(DiagnosticKind::AggregateMismatch),
+        1
+    );
+    let w = set.diagnostics().lines(None).join("\n");
+    assert!(
+        w.contains("'agent'") && w.contains("100/7") && w.contains("30/7"),
+        "{w}"
+    );
 }
