@@ -141,12 +141,7 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
             ctx.skip_span(raw, "", "it has no request_id");
             continue;
         };
-        let (span_id, opaque) = SpanId::parse_or_derive(id);
-        let id_text = if opaque {
-            ctx.builder.intern(id)
-        } else {
-            StrId::EMPTY
-        };
+        let (span_id, id_text) = ctx.span_id(id);
         let session = property(r, "Helicone-Session-Id");
         let trace_text = session.map_or_else(
             || format!("helicone:{id}"),

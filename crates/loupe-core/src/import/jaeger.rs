@@ -336,12 +336,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
-    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
-    let id_text = if opaque {
-        ctx.builder.intern(span_text)
-    } else {
-        StrId::EMPTY
-    };
+    let (span_id, id_text) = ctx.span_id(span_text);
 
     // The parent: the first CHILD_OF reference within the trace, else the first reference
     // within it, else the legacy parentSpanID. Other references become links.

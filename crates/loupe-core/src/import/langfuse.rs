@@ -210,12 +210,7 @@ fn import_observation(
         .as_deref()
         .and_then(|t| TraceId::parse_or_derive(t).0)
         .or(file_trace);
-    let (span_id, opaque) = SpanId::parse_or_derive(id_text);
-    let id_text = if opaque {
-        ctx.builder.intern(id_text)
-    } else {
-        StrId::EMPTY
-    };
+    let (span_id, id_text) = ctx.span_id(id_text);
     let kind = obs.kind.as_deref().map_or(SpanKind::Other, kind_of);
 
     let mut probe = LlmProbe::default();

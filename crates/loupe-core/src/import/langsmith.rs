@@ -12,7 +12,6 @@ use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, Usage};
 use crate::model::{AttrValue, Nanos, Rows, SpanKind, StatusCode};
-use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
 use serde::Deserialize;
@@ -276,12 +275,7 @@ fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
         ctx.skip_span(raw, name, "it has no id");
         return;
     };
-    let (span_id, opaque) = SpanId::parse_or_derive(id);
-    let id_text = if opaque {
-        ctx.builder.intern(id)
-    } else {
-        StrId::EMPTY
-    };
+    let (span_id, id_text) = ctx.span_id(id);
     let trace_text = run.trace_id.as_deref().unwrap_or(id);
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
     let parent_id = run

@@ -13,7 +13,6 @@ use crate::format::{Document, object_members, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, Usage};
 use crate::model::{Rows, SpanKind, StatusCode};
-use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -160,12 +159,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
-    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
-    let id_text = if opaque {
-        ctx.builder.intern(span_text)
-    } else {
-        StrId::EMPTY
-    };
+    let (span_id, id_text) = ctx.span_id(span_text);
     let parent_id = span
         .parent_id
         .as_deref()

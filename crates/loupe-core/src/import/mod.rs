@@ -115,6 +115,15 @@ impl Context<'_, '_> {
         self.push_plain_members(map, &[], probe)
     }
 
+    /// A span id from its text: hex or base64 as is, or derived from an opaque id (a UUID, `s01`),
+    /// whose text is then kept for display (else the empty string).
+    pub fn span_id(&mut self, text: &str) -> (Option<crate::ids::SpanId>, crate::strings::StrId) {
+        match crate::ids::SpanId::parse_or_derive(text) {
+            (id, true) => (id, self.builder.intern(text)),
+            (id, false) => (id, crate::strings::StrId::EMPTY),
+        }
+    }
+
     /// Where `raw` lies in the file, for the span's raw JSON.
     pub fn raw_ref(&self, raw: &serde_json::value::RawValue) -> crate::model::RawRef {
         let start = crate::format::offset_in(self.text, raw.get());

@@ -145,12 +145,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
-    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
-    let id_text = if opaque {
-        ctx.builder.intern(span_text)
-    } else {
-        StrId::EMPTY
-    };
+    let (span_id, id_text) = ctx.span_id(span_text);
     let parent_id = span
         .parent_id
         .as_deref()
@@ -344,12 +339,7 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
-    let (span_id, opaque) = SpanId::parse_or_derive(span_text);
-    let id_text = if opaque {
-        ctx.builder.intern(span_text)
-    } else {
-        StrId::EMPTY
-    };
+    let (span_id, id_text) = ctx.span_id(span_text);
     let parent_id = span
         .parent_span_id
         .as_deref()

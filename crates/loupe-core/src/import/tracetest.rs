@@ -62,12 +62,7 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
             ctx.skip_span(raw, name, "it has no ID");
             continue;
         };
-        let (span_id, opaque) = SpanId::parse_or_derive(id_text);
-        let id_text = if opaque {
-            ctx.builder.intern(id_text)
-        } else {
-            StrId::EMPTY
-        };
+        let (span_id, id_text) = ctx.span_id(id_text);
         let mut probe = LlmProbe::default();
         let attrs = ctx.push_plain_map(span.attributes, Some(&mut probe));
         let service = attrs
