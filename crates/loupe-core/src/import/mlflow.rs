@@ -7,6 +7,7 @@
 
 use super::Context;
 use super::anyvalue::NanosField;
+use super::span_json::SpanContext;
 use crate::builder::SpanDraft;
 use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, object_members, offset_in};
@@ -49,14 +50,6 @@ struct Span<'a> {
     attributes: Option<&'a RawValue>,
     #[serde(borrow, default)]
     events: Option<Vec<Event<'a>>>,
-}
-
-#[derive(Deserialize)]
-struct SpanContext<'a> {
-    #[serde(borrow, default)]
-    trace_id: Option<Text<'a>>,
-    #[serde(borrow, default)]
-    span_id: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]

@@ -50,12 +50,13 @@ struct Span<'a> {
     resource: Option<Resource<'a>>,
 }
 
+/// `{"trace_id", "span_id"}`, as Python SDKs (and MLflow's older span dictionaries) write it.
 #[derive(Deserialize)]
-struct SpanContext<'a> {
+pub(crate) struct SpanContext<'a> {
     #[serde(borrow, default)]
-    trace_id: Option<Text<'a>>,
+    pub trace_id: Option<Text<'a>>,
     #[serde(borrow, default)]
-    span_id: Option<Text<'a>>,
+    pub span_id: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
