@@ -8,6 +8,7 @@ use crate::import as importers;
 use crate::input;
 use crate::llm::{LlmFacts, LlmProbe};
 use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, SpanFlags, StatusCode};
+use crate::scores::{Score, TraceFacts};
 use crate::set::{AttrTable, EventTable, LinkTable, NO_SPAN, Source, SpanColumns, TraceSet};
 use crate::strings::{Interner, StrId};
 use crate::tree;
@@ -89,6 +90,9 @@ pub struct FileReport {
 struct Mark {
     spans: usize,
     usages: usize,
+    tags: usize,
+    scores: usize,
+    trace_facts: usize,
     attrs: usize,
     events: usize,
     links: usize,
@@ -101,6 +105,9 @@ pub struct TraceSetBuilder {
     pub(crate) strings: Interner,
     pub(crate) spans: SpanColumns,
     pub(crate) usages: Vec<crate::llm::Usage>,
+    pub(crate) tags: Vec<StrId>,
+    pub(crate) scores: Vec<Score>,
+    pub(crate) trace_facts: Vec<TraceFacts>,
     pub(crate) attrs: AttrTable,
     pub(crate) events: EventTable,
     pub(crate) links: LinkTable,
@@ -244,6 +251,9 @@ impl TraceSetBuilder {
         Mark {
             spans: self.span_count(),
             usages: self.usages.len(),
+            tags: self.tags.len(),
+            scores: self.scores.len(),
+            trace_facts: self.trace_facts.len(),
             attrs: self.attrs.key.len(),
             events: self.events.name.len(),
             links: self.links.span_id.len(),
@@ -254,6 +264,9 @@ impl TraceSetBuilder {
     fn rollback(&mut self, m: &Mark) {
         self.spans.truncate(m.spans);
         self.usages.truncate(m.usages);
+        self.tags.truncate(m.tags);
+        self.scores.truncate(m.scores);
+        self.trace_facts.truncate(m.trace_facts);
         self.attrs.key.truncate(m.attrs);
         self.attrs.value.truncate(m.attrs);
         self.events.time.truncate(m.events);
@@ -363,8 +376,15 @@ impl TraceSetBuilder {
                 (t, t)
             }
         };
-        let usage = if d.facts.usage.has_tokens() || d.facts.usage.cost_usd.is_some() {
-            self.usages.push(d.facts.usage);
+        let mut facts = d.facts;
+        if facts.usage.first_token.is_none() && flags & SpanFlags::NO_TIMESTAMPS == 0 {
+            facts.usage.first_token = facts
+                .first_token_at
+                .map(|t| t - start)
+                .filter(|t| (0..=end - start).contains(t));
+        }
+        let usage = if facts.usage.is_known() {
+            self.usages.push(facts.usage);
             (self.usages.len() - 1) as u32
         } else {
             NO_SPAN
@@ -379,7 +399,7 @@ impl TraceSetBuilder {
         c.scope.push(d.scope);
         c.resource.push(d.resource);
         c.otel_kind.push(d.otel_kind);
-        c.kind.push(d.facts.kind);
+        c.kind.push(facts.kind);
         c.status.push(d.status);
         c.status_message.push(d.status_message);
         c.start.push(start);
@@ -389,8 +409,49 @@ impl TraceSetBuilder {
         c.links.push(d.links);
         c.raw.push(d.raw);
         c.flags.push(SpanFlags(flags));
-        c.model.push(d.facts.model);
-        c.usage.push(usage);
+        c.model.push(facts.model);
+        c.provider.push(facts.provider);
+        c.session.push(facts.session);
+        c.user.push(facts.user);
+        let tags = self.push_tags(&facts.tags);
+        self.spans.tags.push(tags);
+        self.spans.usage.push(usage);
+    }
+
+    /// Records a score or piece of feedback.
+    pub(crate) fn push_score(&mut self, score: Score) {
+        self.scores.push(score);
+    }
+
+    /// Records what a format says about a whole trace.
+    pub(crate) fn push_trace_facts(&mut self, facts: TraceFacts) {
+        self.trace_facts.push(facts);
+    }
+
+    /// Appends a span's tags (strings, or JSON arrays of strings), each once.
+    fn push_tags(&mut self, values: &[AttrValue]) -> Rows {
+        let start = self.tags.len() as u32;
+        for v in values {
+            let found: Vec<String> = match *v {
+                AttrValue::Str(s) => vec![self.strings.resolve(s).to_string()],
+                AttrValue::Json(j) => {
+                    serde_json::from_str::<Vec<crate::text::Text>>(self.strings.resolve(j))
+                        .map(|tags| tags.into_iter().map(|t| t.0.into_owned()).collect())
+                        .unwrap_or_default()
+                }
+                _ => Vec::new(),
+            };
+            for tag in found.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                let id = self.strings.intern(tag);
+                if !self.tags[start as usize..].contains(&id) {
+                    self.tags.push(id);
+                }
+            }
+        }
+        Rows {
+            start,
+            end: self.tags.len() as u32,
+        }
     }
 
     /// Builds traces and trees over everything added.
@@ -400,6 +461,8 @@ impl TraceSetBuilder {
             strings: self.strings,
             spans: self.spans,
             usages: self.usages,
+            tags: self.tags,
+            scores: self.scores,
             attrs: self.attrs,
             events: self.events,
             links: self.links,
@@ -408,7 +471,7 @@ impl TraceSetBuilder {
             diagnostics: self.diagnostics,
             ..TraceSet::default()
         };
-        tree::build(&mut set, &source_names);
+        tree::build(&mut set, &source_names, &self.trace_facts);
         set
     }
 }

@@ -27,7 +27,7 @@ pub fn text_dump(set: &TraceSet) -> String {
         t.output_tokens,
         cost(t.cost_usd)
     );
-    for tr in set.traces() {
+    for (trace_index, tr) in set.traces().iter().enumerate() {
         let _ = writeln!(
             out,
             "\ntrace {}  spans: {}  roots: {}  duration_ns: {}  errors: {}  llm_calls: {}  tokens: {}/{}",
@@ -40,6 +40,25 @@ pub fn text_dump(set: &TraceSet) -> String {
             tr.input_tokens,
             tr.output_tokens
         );
+        for (label, value) in [("session", tr.session), ("user", tr.user)] {
+            if !value.is_empty() {
+                let _ = writeln!(out, "  {label}: {:?}", set.str(value));
+            }
+        }
+        if !tr.tags.is_empty() {
+            let tags: Vec<&str> = tr.tags.iter().map(|t| set.str(*t)).collect();
+            let _ = writeln!(out, "  tags: {tags:?}");
+        }
+        for sc in set.trace_scores(trace_index as u32) {
+            let on = sc
+                .span
+                .map_or_else(|| "trace".to_string(), |i| set.span(i).span_id_text());
+            let _ = writeln!(
+                out,
+                "  score {:?}={} source={:?} on={on}",
+                sc.name, sc.value, sc.source
+            );
+        }
         for i in tr.spans.start..tr.spans.end {
             let s = set.span(i);
             let _ = write!(
@@ -64,6 +83,14 @@ pub fn text_dump(set: &TraceSet) -> String {
             if !s.model().is_empty() {
                 let _ = write!(out, " model={:?}", s.model());
             }
+            if !s.provider().is_empty() {
+                let _ = write!(out, " provider={:?}", s.provider());
+            }
+            for (label, value) in [("session", s.session()), ("user", s.user())] {
+                if !value.is_empty() {
+                    let _ = write!(out, " {label}={value:?}");
+                }
+            }
             if let Some(u) = s.usage() {
                 let n = |x: Option<u64>| x.map_or("-".into(), |v| v.to_string());
                 let _ = write!(
@@ -80,6 +107,17 @@ pub fn text_dump(set: &TraceSet) -> String {
                         " (not counted)"
                     }
                 );
+                if u.reported != Default::default() {
+                    let _ = write!(
+                        out,
+                        " reported={}/{}",
+                        n(u.reported_input()),
+                        n(u.reported_output())
+                    );
+                }
+                if let Some(t) = u.first_token {
+                    let _ = write!(out, " ttft={t}");
+                }
             }
             let flags = s.flags();
             for (flag, label) in [

@@ -8,13 +8,32 @@
 //! Tokens: `gen_ai.usage.input_tokens`/`output_tokens`, then the deprecated
 //! `gen_ai.usage.prompt_tokens`/`completion_tokens`, then `llm.token_count.prompt`/`completion`,
 //! then the Vercel AI SDK's `ai.usage.*`.
-//! Both conventions count cached input tokens inside the input total.
+//! Both conventions count cached input tokens inside the input total; so does Codex's
+//! `codex.turn.token_usage.*`. Langfuse's usage classes and Anthropic's raw `input_tokens` do
+//! not: [`TokenCounts`] turns either kind into the normalized [`Usage`] and remembers which it
+//! was, so the numbers can be shown as the source reported them.
+//! Provider: `gen_ai.provider.name`, then the deprecated `gen_ai.system`, then `llm.provider`,
+//! `llm.system`, the Vercel AI SDK's `ai.model.provider`, and `mlflow.llm.provider`.
+//! When no convention names a kind, a span with a model and token counts is an LLM call (the
+//! model-presence heuristic).
 
-use crate::model::{AttrValue, SpanKind};
+use crate::model::{AttrValue, Nanos, SpanKind};
 use crate::strings::{Interner, StrId};
+use crate::timefmt::parse_rfc3339;
 use serde::{Deserialize, Serialize};
 
-/// Token usage and recorded cost of one span, as the file reported them.
+/// How a source counted its totals, so that its own numbers can be shown beside the normalized
+/// ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reported {
+    /// The source's input count left out cache reads and writes (Anthropic, Langfuse).
+    pub input_excludes_cache: bool,
+    /// The source's output count left out reasoning tokens (Langfuse, Gemini).
+    pub output_excludes_reasoning: bool,
+}
+
+/// Token usage, recorded cost and time to first token of one span, normalized: input includes
+/// cached tokens and output includes reasoning, whatever the source's convention.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// Input (prompt) tokens, cached ones included.
@@ -29,12 +48,135 @@ pub struct Usage {
     pub reasoning: Option<u64>,
     /// Cost in US dollars recorded by the file.
     pub cost_usd: Option<f64>,
+    /// Time from the span's start to the first streamed token, where recorded.
+    pub first_token: Option<Nanos>,
+    /// How the source counted input and output.
+    pub reported: Reported,
 }
 
 impl Usage {
     /// Whether any token count is present.
     pub fn has_tokens(&self) -> bool {
         self.input.is_some() || self.output.is_some()
+    }
+
+    /// Whether there is anything to keep: tokens, a cost or a time to first token.
+    pub fn is_known(&self) -> bool {
+        self.has_tokens() || self.cost_usd.is_some() || self.first_token.is_some()
+    }
+
+    /// The input count as the source reported it (without cached tokens where the source left
+    /// them out).
+    pub fn reported_input(&self) -> Option<u64> {
+        let cached = self.cache_read.unwrap_or(0) + self.cache_write.unwrap_or(0);
+        self.input.map(|i| {
+            if self.reported.input_excludes_cache {
+                i.saturating_sub(cached)
+            } else {
+                i
+            }
+        })
+    }
+
+    /// The output count as the source reported it (without reasoning tokens where the source
+    /// left them out).
+    pub fn reported_output(&self) -> Option<u64> {
+        self.output.map(|o| {
+            if self.reported.output_excludes_reasoning {
+                o.saturating_sub(self.reasoning.unwrap_or(0))
+            } else {
+                o
+            }
+        })
+    }
+
+    /// Output tokens per second of generation (after the first token where that is recorded).
+    pub fn output_rate(&self, duration: Nanos) -> Option<f64> {
+        let out = self.output.filter(|&o| o > 0)?;
+        let generating = duration - self.first_token.unwrap_or(0);
+        (generating > 0).then(|| out as f64 / (generating as f64 / 1e9))
+    }
+}
+
+/// Token counts as a source gives them, before its convention is applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TokenCounts {
+    /// The input (prompt) count.
+    pub input: Option<u64>,
+    /// The output (completion) count.
+    pub output: Option<u64>,
+    /// Cached input tokens read.
+    pub cache_read: Option<u64>,
+    /// Input tokens written to the cache.
+    pub cache_write: Option<u64>,
+    /// Reasoning tokens.
+    pub reasoning: Option<u64>,
+    /// The total, where the source gives one.
+    pub total: Option<u64>,
+}
+
+impl TokenCounts {
+    /// Counts whose input and output already include cached and reasoning tokens (OpenTelemetry,
+    /// OpenInference, OpenAI, LangChain, Codex).
+    pub fn inclusive(self) -> Usage {
+        Usage {
+            input: self.input,
+            output: self.output,
+            cache_read: self.cache_read,
+            cache_write: self.cache_write,
+            reasoning: self.reasoning,
+            ..Usage::default()
+        }
+    }
+
+    /// Disjoint classes whose input leaves out cache reads and writes, and whose output leaves
+    /// out reasoning (Langfuse's usage details): the totals are their sums.
+    pub fn disjoint(self) -> Usage {
+        let sum = |xs: &[Option<u64>]| {
+            xs.iter()
+                .flatten()
+                .copied()
+                .reduce(|a, b| a.saturating_add(b))
+        };
+        Usage {
+            input: sum(&[self.input, self.cache_read, self.cache_write]),
+            output: sum(&[self.output, self.reasoning]),
+            cache_read: self.cache_read,
+            cache_write: self.cache_write,
+            reasoning: self.reasoning,
+            reported: Reported {
+                input_excludes_cache: self.cache_read.is_some() || self.cache_write.is_some(),
+                output_excludes_reasoning: self.reasoning.is_some(),
+            },
+            ..Usage::default()
+        }
+    }
+
+    /// Counts whose convention the total settles: when input + output + cache reads and writes
+    /// make the total (Anthropic's raw `input_tokens` leaves cached tokens out), the input is
+    /// taken as excluding the cache; otherwise as including it.
+    pub fn by_total(self) -> Usage {
+        let cached = self.cache_read.unwrap_or(0) + self.cache_write.unwrap_or(0);
+        let excludes = cached > 0
+            && self.total.is_some()
+            && self.total == Some(self.input.unwrap_or(0) + self.output.unwrap_or(0) + cached);
+        if excludes {
+            TokenCounts {
+                reasoning: None,
+                ..self
+            }
+            .disjoint()
+            .with_reasoning(self.reasoning)
+        } else {
+            self.inclusive()
+        }
+    }
+}
+
+impl Usage {
+    fn with_reasoning(mut self, reasoning: Option<u64>) -> Usage {
+        self.reasoning = reasoning;
+        self
     }
 }
 
@@ -46,16 +188,19 @@ pub(crate) struct LlmProbe {
     kind_genai: Option<SpanKind>,
     kind_traceloop: Option<SpanKind>,
     kind_vercel: Option<SpanKind>,
-    model_response: Option<StrId>,
-    model_request: Option<StrId>,
-    model_openinference: Option<StrId>,
-    model_vercel: [Option<StrId>; 2],
-    input: [Option<u64>; 5],
-    output: [Option<u64>; 5],
-    cache_read: [Option<u64>; 3],
+    model: [Option<StrId>; 6],
+    provider: [Option<StrId>; 6],
+    input: [Option<u64>; 6],
+    output: [Option<u64>; 6],
+    cache_read: [Option<u64>; 4],
     cache_write: [Option<u64>; 3],
-    reasoning: [Option<u64>; 3],
+    reasoning: [Option<u64>; 4],
     cost: Option<f64>,
+    first_token: Option<Nanos>,
+    first_token_at: Option<Nanos>,
+    session: [Option<StrId>; 6],
+    user: [Option<StrId>; 6],
+    tags: Vec<AttrValue>,
 }
 
 /// What the probe concluded for a span.
@@ -63,9 +208,18 @@ pub(crate) struct LlmProbe {
 pub(crate) struct LlmFacts {
     pub kind: SpanKind,
     pub model: StrId,
+    pub provider: StrId,
     pub usage: Usage,
+    /// When the first token came, as a time of day (resolved against the span's start).
+    pub first_token_at: Option<Nanos>,
     /// The usage is this call's own, never an aggregate of calls below.
     pub own_usage: bool,
+    /// The session (conversation, thread) the span belongs to, or empty.
+    pub session: StrId,
+    /// The end user, or empty.
+    pub user: StrId,
+    /// Tags: each a string, or a JSON array of strings.
+    pub tags: Vec<AttrValue>,
 }
 
 fn as_u64(value: AttrValue, strings: &Interner) -> Option<u64> {
@@ -165,64 +319,87 @@ impl LlmProbe {
 
     /// Looks at one attribute.
     pub fn observe(&mut self, key: &str, value: AttrValue, strings: &Interner) {
+        let n = || as_u64(value, strings);
+        let text = || as_str(value);
+        let millis = || as_f64(value, strings).map(|ms| (ms * 1e6).round() as Nanos);
         match key {
             "openinference.span.kind" => {
-                if let AttrValue::Str(s) = value {
-                    self.kind_openinference = kind_from_openinference(strings.resolve(s));
-                }
+                self.kind_openinference =
+                    text().and_then(|s| kind_from_openinference(strings.resolve(s)));
             }
             "gen_ai.operation.name" => {
-                if let AttrValue::Str(s) = value {
-                    self.kind_genai = kind_from_genai_operation(strings.resolve(s));
-                }
+                self.kind_genai =
+                    text().and_then(|s| kind_from_genai_operation(strings.resolve(s)));
             }
             "traceloop.span.kind" | "llm.request.type" => {
-                if let AttrValue::Str(s) = value {
-                    self.kind_traceloop = self
-                        .kind_traceloop
-                        .or_else(|| kind_from_traceloop(strings.resolve(s)));
-                }
+                self.kind_traceloop = self
+                    .kind_traceloop
+                    .or_else(|| text().and_then(|s| kind_from_traceloop(strings.resolve(s))));
             }
             "ai.operationId" => {
-                if let AttrValue::Str(s) = value {
-                    self.kind_vercel = kind_from_vercel_operation(strings.resolve(s));
-                }
+                self.kind_vercel =
+                    text().and_then(|s| kind_from_vercel_operation(strings.resolve(s)));
             }
-            "ai.response.model" => self.model_vercel[0] = as_str(value),
-            "ai.model.id" => self.model_vercel[1] = as_str(value),
-            "ai.usage.inputTokens" => self.input[3] = as_u64(value, strings),
-            "ai.usage.promptTokens" | "ai.usage.tokens" => self.input[4] = as_u64(value, strings),
-            "ai.usage.outputTokens" => self.output[3] = as_u64(value, strings),
-            "ai.usage.completionTokens" => self.output[4] = as_u64(value, strings),
-            "ai.usage.cachedInputTokens" => self.cache_read[2] = as_u64(value, strings),
-            "gen_ai.usage.cache_creation.input_tokens" => {
-                self.cache_write[0] = as_u64(value, strings)
-            }
-            "llm.token_count.prompt_details.cache_write" => {
-                self.cache_write[1] = as_u64(value, strings)
-            }
-            "ai.usage.inputTokenDetails.cacheWriteTokens" => {
-                self.cache_write[2] = as_u64(value, strings)
-            }
-            "gen_ai.usage.reasoning.output_tokens" => self.reasoning[0] = as_u64(value, strings),
-            "llm.token_count.completion_details.reasoning" => {
-                self.reasoning[1] = as_u64(value, strings)
-            }
-            "ai.usage.reasoningTokens" => self.reasoning[2] = as_u64(value, strings),
-            "gen_ai.response.model" => self.model_response = as_str(value),
-            "gen_ai.request.model" => self.model_request = as_str(value),
-            "llm.model_name" => self.model_openinference = as_str(value),
-            "gen_ai.usage.input_tokens" => self.input[0] = as_u64(value, strings),
-            "gen_ai.usage.prompt_tokens" => self.input[1] = as_u64(value, strings),
-            "llm.token_count.prompt" => self.input[2] = as_u64(value, strings),
-            "gen_ai.usage.output_tokens" => self.output[0] = as_u64(value, strings),
-            "gen_ai.usage.completion_tokens" => self.output[1] = as_u64(value, strings),
-            "llm.token_count.completion" => self.output[2] = as_u64(value, strings),
-            "gen_ai.usage.cache_read.input_tokens" => self.cache_read[0] = as_u64(value, strings),
-            "llm.token_count.prompt_details.cache_read" => {
-                self.cache_read[1] = as_u64(value, strings)
-            }
+            "gen_ai.response.model" => self.model[0] = text(),
+            "gen_ai.request.model" => self.model[1] = text(),
+            "llm.model_name" => self.model[2] = text(),
+            "ai.response.model" => self.model[3] = text(),
+            "ai.model.id" => self.model[4] = text(),
+            "model" => self.model[5] = text(),
+            "gen_ai.provider.name" => self.provider[0] = text(),
+            "gen_ai.system" => self.provider[1] = text(),
+            "llm.provider" => self.provider[2] = text(),
+            "llm.system" => self.provider[3] = text(),
+            "ai.model.provider" => self.provider[4] = text(),
+            "mlflow.llm.provider" => self.provider[5] = text(),
+            "gen_ai.usage.input_tokens" => self.input[0] = n(),
+            "gen_ai.usage.prompt_tokens" => self.input[1] = n(),
+            "llm.token_count.prompt" => self.input[2] = n(),
+            "ai.usage.inputTokens" => self.input[3] = n(),
+            "ai.usage.promptTokens" | "ai.usage.tokens" => self.input[4] = n(),
+            "codex.turn.token_usage.input_tokens" => self.input[5] = n(),
+            "gen_ai.usage.output_tokens" => self.output[0] = n(),
+            "gen_ai.usage.completion_tokens" => self.output[1] = n(),
+            "llm.token_count.completion" => self.output[2] = n(),
+            "ai.usage.outputTokens" => self.output[3] = n(),
+            "ai.usage.completionTokens" => self.output[4] = n(),
+            "codex.turn.token_usage.output_tokens" => self.output[5] = n(),
+            "gen_ai.usage.cache_read.input_tokens" => self.cache_read[0] = n(),
+            "llm.token_count.prompt_details.cache_read" => self.cache_read[1] = n(),
+            "ai.usage.cachedInputTokens" => self.cache_read[2] = n(),
+            "codex.turn.token_usage.cached_input_tokens" => self.cache_read[3] = n(),
+            "gen_ai.usage.cache_creation.input_tokens" => self.cache_write[0] = n(),
+            "llm.token_count.prompt_details.cache_write" => self.cache_write[1] = n(),
+            "ai.usage.inputTokenDetails.cacheWriteTokens" => self.cache_write[2] = n(),
+            "gen_ai.usage.reasoning.output_tokens" => self.reasoning[0] = n(),
+            "llm.token_count.completion_details.reasoning" => self.reasoning[1] = n(),
+            "ai.usage.reasoningTokens" => self.reasoning[2] = n(),
+            "codex.turn.token_usage.reasoning_output_tokens" => self.reasoning[3] = n(),
             "llm.cost.total" | "gen_ai.usage.cost" => self.cost = as_f64(value, strings),
+            "ai.response.msToFirstChunk" | "ai.stream.msToFirstChunk" => {
+                self.first_token = millis();
+            }
+            "langfuse.observation.completion_start_time" => {
+                self.first_token_at = text().and_then(|s| parse_rfc3339(strings.resolve(s)));
+            }
+            "session.id" => self.session[0] = text(),
+            "gen_ai.conversation.id" => self.session[1] = text(),
+            "langfuse.session.id" => self.session[2] = text(),
+            "ai.telemetry.metadata.sessionId" => self.session[3] = text(),
+            "traceloop.association.properties.session_id" => self.session[4] = text(),
+            "mlflow.trace.session" => self.session[5] = text(),
+            "user.id" => self.user[0] = text(),
+            "enduser.id" => self.user[1] = text(),
+            "langfuse.user.id" => self.user[2] = text(),
+            "ai.telemetry.metadata.userId" => self.user[3] = text(),
+            "traceloop.association.properties.user_id" => self.user[4] = text(),
+            "mlflow.trace.user" => self.user[5] = text(),
+            "tag.tags"
+            | "langfuse.trace.tags"
+            | "ai.telemetry.metadata.tags"
+            | "langsmith.span.tags" => {
+                self.tags.push(value);
+            }
             _ => {}
         }
     }
@@ -230,30 +407,42 @@ impl LlmProbe {
     /// Resolves precedence into the span's facts.
     pub fn finish(self) -> LlmFacts {
         let first = |xs: &[Option<u64>]| xs.iter().find_map(|x| *x);
-        LlmFacts {
-            kind: self
-                .kind_native
-                .or(self.kind_openinference)
-                .or(self.kind_genai)
-                .or(self.kind_traceloop)
-                .or(self.kind_vercel)
-                .unwrap_or_default(),
-            model: self
-                .model_response
-                .or(self.model_request)
-                .or(self.model_openinference)
-                .or(self.model_vercel[0])
-                .or(self.model_vercel[1])
-                .unwrap_or_default(),
-            usage: Usage {
+        let first_str = |xs: &[Option<StrId>]| xs.iter().find_map(|x| *x).unwrap_or_default();
+        let usage = Usage {
+            cost_usd: self.cost,
+            first_token: self.first_token.filter(|t| *t >= 0),
+            ..TokenCounts {
                 input: first(&self.input),
                 output: first(&self.output),
                 cache_read: first(&self.cache_read),
                 cache_write: first(&self.cache_write),
                 reasoning: first(&self.reasoning),
-                cost_usd: self.cost,
-            },
+                total: None,
+            }
+            .inclusive()
+        };
+        let model = first_str(&self.model);
+        let kind = self
+            .kind_native
+            .or(self.kind_openinference)
+            .or(self.kind_genai)
+            .or(self.kind_traceloop)
+            .or(self.kind_vercel)
+            .unwrap_or(if !model.is_empty() && usage.has_tokens() {
+                SpanKind::Llm
+            } else {
+                SpanKind::Other
+            });
+        LlmFacts {
+            kind,
+            model,
+            provider: first_str(&self.provider),
+            usage,
+            first_token_at: self.first_token_at,
             own_usage: false,
+            session: first_str(&self.session),
+            user: first_str(&self.user),
+            tags: self.tags,
         }
     }
 }

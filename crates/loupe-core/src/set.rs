@@ -10,6 +10,7 @@ use crate::format::Format;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::Usage;
 use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, SpanFlags, SpanKind, StatusCode};
+use crate::scores::{Score, ScoreRef, ScoreValue, ScoreValueRef};
 use crate::strings::{Interner, StrId};
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +79,11 @@ span_columns! {
     raw: RawRef,
     flags: SpanFlags,
     model: StrId,
+    provider: StrId,
+    session: StrId,
+    user: StrId,
+    /// Rows of `tags`.
+    tags: Rows,
     /// Index into `usages`, or `NO_SPAN` when the span reports no usage.
     usage: u32,
 }
@@ -151,6 +157,12 @@ pub struct Trace {
     pub output_tokens: u64,
     /// Cost recorded in the file, summed likewise; `None` when nothing records a cost.
     pub cost_usd: Option<f64>,
+    /// The session (conversation, thread), or empty: the trace's own, else its first span's.
+    pub session: StrId,
+    /// The end user, or empty, found likewise.
+    pub user: StrId,
+    /// Tags of the trace and its spans, each once, in order of appearance.
+    pub tags: Vec<StrId>,
 }
 
 impl Trace {
@@ -203,6 +215,8 @@ pub struct TraceSet {
     pub(crate) strings: Interner,
     pub(crate) spans: SpanColumns,
     pub(crate) usages: Vec<Usage>,
+    pub(crate) tags: Vec<StrId>,
+    pub(crate) scores: Vec<Score>,
     pub(crate) parent: Vec<u32>,
     pub(crate) depth: Vec<u32>,
     pub(crate) subtree_end: Vec<u32>,
@@ -244,6 +258,33 @@ impl TraceSet {
     /// The text of an interned string.
     pub fn str(&self, id: StrId) -> &str {
         self.strings.resolve(id)
+    }
+
+    /// Scores and feedback on trace `trace` (an index into [`TraceSet::traces`]) and its spans.
+    pub fn trace_scores(&self, trace: u32) -> Vec<ScoreRef<'_>> {
+        self.scores
+            .iter()
+            .filter(|s| s.trace == trace)
+            .map(|s| self.score_ref(s))
+            .collect()
+    }
+
+    /// Number of scores attached to loaded traces.
+    pub fn score_count(&self) -> usize {
+        self.scores.iter().filter(|s| s.trace != NO_SPAN).count()
+    }
+
+    fn score_ref(&self, s: &Score) -> ScoreRef<'_> {
+        ScoreRef {
+            name: self.str(s.name),
+            value: match s.value {
+                ScoreValue::Number(x) => ScoreValueRef::Number(x),
+                ScoreValue::Label(l) => ScoreValueRef::Label(self.str(l)),
+            },
+            comment: self.str(s.comment),
+            source: self.str(s.source),
+            span: (s.span != NO_SPAN).then_some(s.span),
+        }
     }
 
     /// The loaded sources.
@@ -514,6 +555,34 @@ impl<'a> SpanView<'a> {
     /// The model name, or "".
     pub fn model(&self) -> &'a str {
         self.set.str(self.cols().model[self.i()])
+    }
+    /// The model's provider as the file names it, or "".
+    pub fn provider(&self) -> &'a str {
+        self.set.str(self.cols().provider[self.i()])
+    }
+    /// The session (conversation, thread) the span belongs to, or "".
+    pub fn session(&self) -> &'a str {
+        self.set.str(self.cols().session[self.i()])
+    }
+    /// The end user, or "".
+    pub fn user(&self) -> &'a str {
+        self.set.str(self.cols().user[self.i()])
+    }
+    /// Scores and feedback attached to this span.
+    pub fn scores(&self) -> Vec<ScoreRef<'a>> {
+        let set = self.set;
+        set.scores
+            .iter()
+            .filter(|s| s.span == self.index)
+            .map(|s| set.score_ref(s))
+            .collect()
+    }
+    /// The span's tags.
+    pub fn tags(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let set = self.set;
+        set.tags[self.cols().tags[self.i()].range()]
+            .iter()
+            .map(move |t| set.str(*t))
     }
     /// Token usage and recorded cost, if the span reports any.
     pub fn usage(&self) -> Option<Usage> {

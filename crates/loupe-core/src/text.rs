@@ -17,6 +17,13 @@ impl Deref for Text<'_> {
     }
 }
 
+/// Orders and hashes as its text, so maps keyed by `Text` can be searched by `&str`.
+impl std::borrow::Borrow<str> for Text<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

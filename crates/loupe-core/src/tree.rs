@@ -7,13 +7,15 @@ use crate::diagnostics::DiagnosticKind;
 use crate::ids::{SpanId, TraceId};
 use crate::model::Rows;
 use crate::model::{Nanos, SpanFlags, SpanKind, StatusCode};
+use crate::scores::TraceFacts;
 use crate::set::{NO_SPAN, Trace, TraceSet, add_cost};
+use crate::strings::StrId;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 /// Builds `set`'s traces and tree columns from its span columns (in arrival order), and
 /// reorders the spans trace by trace in depth-first order.
-pub(crate) fn build(set: &mut TraceSet, source_names: &[String]) {
+pub(crate) fn build(set: &mut TraceSet, source_names: &[String], trace_facts: &[TraceFacts]) {
     let n = set.spans.name.len();
     let cols = &mut set.spans;
 
@@ -228,6 +230,84 @@ pub(crate) fn build(set: &mut TraceSet, source_names: &[String]) {
         .zip(&trace_order)
         .map(|(r, &t)| summarize(set, trace_ids[t as usize], *r))
         .collect();
+    let final_index: HashMap<TraceId, u32> = set
+        .traces
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id, i as u32))
+        .collect();
+    apply_trace_facts(set, &final_index, trace_facts, source_names);
+    attach_scores(set, &final_index);
+}
+
+/// Adds what formats record per trace: session, user and tags (before the spans' own), and
+/// recorded token totals, which are checked against the LLM calls, never added.
+fn apply_trace_facts(
+    set: &mut TraceSet,
+    index: &HashMap<TraceId, u32>,
+    facts: &[TraceFacts],
+    source_names: &[String],
+) {
+    for f in facts {
+        let Some(&t) = f.trace_id.as_ref().and_then(|id| index.get(id)) else {
+            continue;
+        };
+        let trace = &mut set.traces[t as usize];
+        if !f.session.is_empty() {
+            trace.session = f.session;
+        }
+        if !f.user.is_empty() {
+            trace.user = f.user;
+        }
+        let mut tags = f.tags.clone();
+        for tag in std::mem::take(&mut trace.tags) {
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        trace.tags = tags;
+        let Some(recorded) = f.recorded else {
+            continue;
+        };
+        let (si, so) = (trace.input_tokens, trace.output_tokens);
+        let off = |r: Option<u64>, s: u64| r.is_some_and(|r| disagree(r, s));
+        if !(off(recorded.input, si) || off(recorded.output, so)) {
+            continue;
+        }
+        let (ri, ro) = (recorded.input.unwrap_or(0), recorded.output.unwrap_or(0));
+        let (id, file) = (
+            trace.id,
+            source_names
+                .get(f.file as usize)
+                .cloned()
+                .unwrap_or_default(),
+        );
+        set.diagnostics.report(Some(f.file), DiagnosticKind::AggregateMismatch, || {
+            format!(
+                "trace {id} ({file}) records {ri}/{ro} input/output tokens for the whole trace, \
+                 but its LLM calls add up to {si}/{so}; the calls are counted"
+            )
+        });
+    }
+}
+
+/// Resolves each score's trace and span to indices.
+fn attach_scores(set: &mut TraceSet, index: &HashMap<TraceId, u32>) {
+    let mut scores = std::mem::take(&mut set.scores);
+    for s in &mut scores {
+        let Some(&t) = index.get(&s.trace_id) else {
+            continue;
+        };
+        s.trace = t;
+        if let Some(span_id) = s.span_id {
+            s.span = set.traces[t as usize]
+                .spans
+                .range()
+                .find(|&i| set.spans.span_id[i] == span_id)
+                .map_or(NO_SPAN, |i| i as u32);
+        }
+    }
+    set.scores = scores;
 }
 
 /// Self time: a span's duration minus the union of its children's intervals (clipped to the
@@ -267,7 +347,12 @@ fn self_times(set: &TraceSet) -> Vec<Nanos> {
 /// or whose format says their usage is their own.
 fn usage_counted(set: &TraceSet) -> Vec<bool> {
     let n = set.span_count();
-    let reports = |i: usize| set.spans.kind[i] == SpanKind::Llm && set.spans.usage[i] != NO_SPAN;
+    let reports = |i: usize| {
+        let u = set.spans.usage[i];
+        set.spans.kind[i] == SpanKind::Llm
+            && u != NO_SPAN
+            && (set.usages[u as usize].has_tokens() || set.usages[u as usize].cost_usd.is_some())
+    };
     let mut below = vec![false; n];
     for i in (0..n).rev() {
         let p = set.parent[i];
@@ -352,6 +437,9 @@ fn summarize(set: &TraceSet, id: TraceId, spans: Rows) -> Trace {
         input_tokens: 0,
         output_tokens: 0,
         cost_usd: None,
+        session: StrId::EMPTY,
+        user: StrId::EMPTY,
+        tags: Vec::new(),
     };
     for i in spans.range() {
         if set.parent[i] == NO_SPAN {
@@ -366,6 +454,17 @@ fn summarize(set: &TraceSet, id: TraceId, spans: Rows) -> Trace {
         }
         if c.kind[i] == SpanKind::Llm {
             t.llm_calls += 1;
+        }
+        if t.session.is_empty() {
+            t.session = c.session[i];
+        }
+        if t.user.is_empty() {
+            t.user = c.user[i];
+        }
+        for &tag in &set.tags[c.tags[i].range()] {
+            if !t.tags.contains(&tag) {
+                t.tags.push(tag);
+            }
         }
         if set.counts_usage[i] {
             let u = set.usages[c.usage[i] as usize];

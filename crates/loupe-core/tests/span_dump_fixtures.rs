@@ -44,11 +44,12 @@ const EXPECTED: &[Expected] = &[
         figures: [10, 10, 0, 4, 142, 297],
     },
     // Single spans' attribute maps: one span each, its LLM facts from the attributes. Codex's
-    // own `codex.turn.token_usage.*` dialect is not read yet.
+    // turn names no kind; its `model` and `codex.turn.token_usage.*` (input 13297 including
+    // 4480 cached, output 23) make it an LLM call by the model-presence rule.
     Expected {
         path: "other/codex-cli-span-attributes-token-usage.json",
         format: Format::SpanAttributes,
-        figures: [1, 1, 0, 0, 0, 0],
+        figures: [1, 1, 0, 1, 13297, 23],
     },
     Expected {
         path: "other/otel-genai-client-span-attributes-flat.json",

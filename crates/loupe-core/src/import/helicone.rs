@@ -11,8 +11,10 @@ use crate::diagnostics::DiagnosticKind;
 use crate::error::{ImportError, json_error_at};
 use crate::format::Document;
 use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, Usage};
+use crate::llm::{LlmProbe, TokenCounts, Usage};
 use crate::model::{OtelKind, SpanKind, StatusCode};
+use crate::scores::{Score, ScoreValue};
+use crate::set::NO_SPAN;
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
@@ -52,6 +54,23 @@ struct Request<'a> {
     cost: Option<f64>,
     #[serde(default, rename = "costUSD")]
     cost_usd: Option<f64>,
+    #[serde(default)]
+    total_tokens: Option<u64>,
+    /// Milliseconds from the request to the first streamed token.
+    #[serde(default)]
+    time_to_first_token: Option<f64>,
+    #[serde(borrow, default)]
+    provider: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    request_user_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    helicone_user: Option<Text<'a>>,
+    /// Scores by name.
+    #[serde(borrow, default)]
+    scores: Option<BTreeMap<Text<'a>, Option<f64>>>,
+    /// The user's thumbs up (true) or down (false).
+    #[serde(default)]
+    feedback_rating: Option<bool>,
 }
 
 /// Keys shown as the span's own fields, not repeated as attributes.
@@ -173,13 +192,26 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
         let attrs = ctx.push_plain_members(Some(raw), &SHOWN, None);
         let mut facts = probe.finish();
         facts.usage = Usage {
-            input: r.prompt_tokens,
-            output: r.completion_tokens,
-            cache_read: r.prompt_cache_read_tokens,
-            cache_write: r.prompt_cache_write_tokens,
-            reasoning: None,
             cost_usd: r.cost.or(r.cost_usd),
+            first_token: r
+                .time_to_first_token
+                .filter(|ms| ms.is_finite() && *ms >= 0.0)
+                .map(|ms| (ms * 1e6).round() as i64),
+            ..TokenCounts {
+                input: r.prompt_tokens,
+                output: r.completion_tokens,
+                cache_read: r.prompt_cache_read_tokens,
+                cache_write: r.prompt_cache_write_tokens,
+                reasoning: None,
+                total: r.total_tokens,
+            }
+            .by_total()
         };
+        let mut intern = |t: Option<&str>| ctx.builder.intern(t.unwrap_or(""));
+        facts.provider = intern(r.provider.as_deref());
+        facts.user = intern(r.request_user_id.as_deref().or(r.helicone_user.as_deref()));
+        facts.session = intern(session);
+        push_scores(ctx, r, trace_id, span_id);
         if let Some(m) = model {
             facts.model = ctx.builder.intern(m);
         }
@@ -211,5 +243,36 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
         };
         // Every request is a call of its own: a parent in the session tree is no aggregate.
         ctx.builder.push_span(draft.own_usage(), ctx.diags);
+    }
+}
+
+/// A request's scores and its user's thumbs up or down.
+fn push_scores(ctx: &mut Context, r: &Request, trace_id: Option<TraceId>, span: Option<SpanId>) {
+    let Some(trace_id) = trace_id else { return };
+    let numbers = r.scores.iter().flatten().filter_map(|(name, v)| {
+        v.filter(|v| v.is_finite())
+            .map(|v| (name.to_string(), ScoreValue::Number(v)))
+    });
+    let rating = r.feedback_rating.map(|up| {
+        let label = if up { "positive" } else { "negative" };
+        (
+            "feedback".to_string(),
+            ScoreValue::Label(ctx.builder.intern(label)),
+        )
+    });
+    let all: Vec<(String, ScoreValue)> = numbers.chain(rating).collect();
+    for (name, value) in all {
+        let score = Score {
+            trace_id,
+            span_id: span,
+            name: ctx.builder.intern(&name),
+            value,
+            comment: StrId::EMPTY,
+            source: StrId::EMPTY,
+            file: ctx.source,
+            trace: NO_SPAN,
+            span: NO_SPAN,
+        };
+        ctx.builder.push_score(score);
     }
 }

@@ -12,8 +12,10 @@ use crate::builder::SpanDraft;
 use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, Usage};
+use crate::llm::{LlmProbe, TokenCounts, Usage};
 use crate::model::{SpanKind, StatusCode};
+use crate::scores::{Score, ScoreValue, TraceFacts};
+use crate::set::NO_SPAN;
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
@@ -47,6 +49,8 @@ struct Observation<'a> {
     usage: Option<BTreeMap<Text<'a>, Option<f64>>>,
     #[serde(borrow, default, rename = "costDetails")]
     cost: Option<BTreeMap<Text<'a>, Option<f64>>>,
+    #[serde(borrow, default, rename = "completionStartTime")]
+    completion_start: Option<Text<'a>>,
     /// Depth in the log view, which gives no parent ids.
     #[serde(default)]
     depth: Option<usize>,
@@ -56,6 +60,34 @@ struct Observation<'a> {
 struct TraceInfo<'a> {
     #[serde(borrow, default)]
     id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "sessionId")]
+    session: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "userId")]
+    user: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<Text<'a>>>,
+    #[serde(borrow, default)]
+    scores: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct LangfuseScore<'a> {
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(borrow, default, rename = "stringValue")]
+    string_value: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "dataType")]
+    data_type: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    comment: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    source: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "traceId")]
+    trace_id: Option<Text<'a>>,
+    #[serde(borrow, default, rename = "observationId")]
+    observation_id: Option<Text<'a>>,
 }
 
 /// Keys already shown as the span's own fields, not repeated as attributes.
@@ -86,50 +118,32 @@ fn kind_of(ty: &str) -> SpanKind {
     }
 }
 
-/// Which side of the call a usage class counts on.
-fn is_input_class(key: &str) -> Option<bool> {
-    let k = key.to_ascii_lowercase();
-    if k == "total" {
-        None
-    } else if k.starts_with("input") || k.starts_with("prompt") || k.contains("cache") {
-        Some(true)
-    } else if k.starts_with("output") || k.starts_with("completion") || k.contains("reasoning") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// Token usage from Langfuse's disjoint usage classes.
+/// Token usage from Langfuse's disjoint usage classes (`input`, `input_cached_tokens`,
+/// `input_cache_creation`, `output`, `output_reasoning_tokens`, …; `total` is their sum).
 fn usage_of(details: &BTreeMap<Text, Option<f64>>, cost: Option<f64>) -> Usage {
-    let (mut input, mut output) = (None::<u64>, None::<u64>);
-    let (mut cache_read, mut cache_write, mut reasoning) = (None::<u64>, None::<u64>, None::<u64>);
+    let mut c = TokenCounts::default();
     let add = |slot: &mut Option<u64>, n: u64| *slot = Some(slot.unwrap_or(0) + n);
     for (k, v) in details {
         let Some(v) = v.filter(|v| v.is_finite() && *v >= 0.0) else {
             continue;
         };
         let n = v as u64;
-        match is_input_class(k) {
-            Some(true) => add(&mut input, n),
-            Some(false) => add(&mut output, n),
-            None => {}
-        }
+        let k = k.to_ascii_lowercase();
         if k.contains("cache_read") || k.contains("cached") {
-            add(&mut cache_read, n);
+            add(&mut c.cache_read, n);
         } else if k.contains("cache_creation") || k.contains("cache_write") {
-            add(&mut cache_write, n);
+            add(&mut c.cache_write, n);
         } else if k.contains("reasoning") {
-            add(&mut reasoning, n);
+            add(&mut c.reasoning, n);
+        } else if k.starts_with("input") || k.starts_with("prompt") {
+            add(&mut c.input, n);
+        } else if k.starts_with("output") || k.starts_with("completion") {
+            add(&mut c.output, n);
         }
     }
     Usage {
-        input,
-        output,
-        cache_read,
-        cache_write,
-        reasoning,
         cost_usd: cost,
+        ..c.disjoint()
     }
 }
 
@@ -149,13 +163,43 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
         }
     };
     let field = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v);
-    let trace_id = match field("trace") {
-        Some(raw) => serde_json::from_str::<TraceInfo>(raw.get())
-            .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?
-            .id
-            .and_then(|id| TraceId::parse_or_derive(&id).0),
+    let info = match field("trace") {
+        Some(raw) => Some(
+            serde_json::from_str::<TraceInfo>(raw.get())
+                .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?,
+        ),
         None => None,
     };
+    let trace_id = info
+        .as_ref()
+        .and_then(|i| i.id.as_deref())
+        .and_then(|id| TraceId::parse_or_derive(id).0);
+    let mut scores: Vec<&RawValue> = match field("scores") {
+        Some(raw) => serde_json::from_str(raw.get()).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if let Some(info) = info {
+        scores.extend(info.scores.iter().flatten());
+        let text =
+            |t: &Option<Text>, ctx: &mut Context| ctx.builder.intern(t.as_deref().unwrap_or(""));
+        let facts = TraceFacts {
+            trace_id,
+            file: ctx.source,
+            session: text(&info.session, ctx),
+            user: text(&info.user, ctx),
+            tags: info
+                .tags
+                .iter()
+                .flatten()
+                .map(|t| ctx.builder.intern(t))
+                .collect(),
+            recorded: None,
+        };
+        ctx.builder.push_trace_facts(facts);
+    }
+    for raw in scores {
+        import_score(ctx, raw, trace_id);
+    }
     let observations: Vec<&RawValue> = match field("observations") {
         Some(raw) => serde_json::from_str(raw.get())
             .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?,
@@ -171,6 +215,47 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
         }
     }
     Ok(())
+}
+
+/// A score on the trace or one of its observations.
+fn import_score(ctx: &mut Context, raw: &RawValue, file_trace: Option<TraceId>) {
+    let Ok(score) = serde_json::from_str::<LangfuseScore>(raw.get()) else {
+        return;
+    };
+    let Some(trace_id) = score
+        .trace_id
+        .as_deref()
+        .and_then(|t| TraceId::parse_or_derive(t).0)
+        .or(file_trace)
+    else {
+        return;
+    };
+    let numeric = score
+        .data_type
+        .as_deref()
+        .is_none_or(|t| t.eq_ignore_ascii_case("NUMERIC"));
+    let value = match (score.value, score.string_value.as_deref()) {
+        (Some(v), _) if numeric => ScoreValue::Number(v),
+        (_, Some(label)) => ScoreValue::Label(ctx.builder.intern(label)),
+        (Some(v), None) => ScoreValue::Number(v),
+        (None, None) => return,
+    };
+    let mut intern = |t: Option<Text>| ctx.builder.intern(t.as_deref().unwrap_or(""));
+    let s = Score {
+        trace_id,
+        span_id: score
+            .observation_id
+            .as_deref()
+            .and_then(|o| SpanId::parse_or_derive(o).0),
+        name: intern(score.name),
+        value,
+        comment: intern(score.comment),
+        source: intern(score.source),
+        file: ctx.source,
+        trace: NO_SPAN,
+        span: NO_SPAN,
+    };
+    ctx.builder.push_score(s);
 }
 
 /// The log view: observations in tree order with their depth; each one's parent is the last
@@ -231,6 +316,7 @@ fn import_observation(
         facts.usage.cost_usd = cost;
     }
 
+    facts.first_token_at = obs.completion_start.as_deref().and_then(parse_rfc3339);
     let (status, status_message) = match obs.level.as_deref() {
         Some(level) if level.eq_ignore_ascii_case("ERROR") => (
             StatusCode::Error,

@@ -161,6 +161,17 @@ struct Extra<'a> {
 struct Metadata<'a> {
     #[serde(borrow, default)]
     ls_model_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    ls_provider: Option<Text<'a>>,
+    /// The thread keys LangSmith groups runs by (its own `session_id` field is the project).
+    #[serde(borrow, default)]
+    session_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    thread_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    conversation_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    user_id: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -343,6 +354,30 @@ fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
         .and_then(|m| m.ls_model_name.as_deref()));
     if let Some(m) = model {
         facts.model = ctx.builder.intern(m);
+    }
+    if let Some(meta) = &extra.metadata {
+        let session = meta
+            .session_id
+            .as_deref()
+            .or(meta.thread_id.as_deref())
+            .or(meta.conversation_id.as_deref());
+        let mut intern = |t: Option<&str>| ctx.builder.intern(t.unwrap_or(""));
+        facts.session = intern(session);
+        facts.user = intern(meta.user_id.as_deref());
+        facts.provider = intern(meta.ls_provider.as_deref());
+    }
+    if let Some(tags) = run.tags {
+        facts.tags.push(ctx.plain_value(tags));
+    }
+    // Time to first token: the first streamed token's event.
+    let first_token = run
+        .events
+        .iter()
+        .flatten()
+        .filter(|e| e.name.as_deref() == Some("new_token"))
+        .find_map(|e| e.time);
+    if let (Some(t), Some(start)) = (first_token, run.start_time) {
+        facts.usage.first_token = Some(t.0 - start.0).filter(|d| *d >= 0);
     }
 
     let events_start = ctx.builder.event_len();

@@ -12,11 +12,14 @@ use crate::builder::SpanDraft;
 use crate::error::{ImportError, json_error_at};
 use crate::format::{Document, object_members, offset_in};
 use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, Usage};
-use crate::model::{Rows, SpanKind, StatusCode};
+use crate::llm::{LlmProbe, TokenCounts, Usage};
+use crate::model::{AttrValue, Rows, SpanKind, StatusCode};
+use crate::scores::{Score, ScoreValue, TraceFacts};
+use crate::set::NO_SPAN;
 use crate::text::Text;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 
 #[derive(Deserialize)]
 struct TraceData<'a> {
@@ -71,6 +74,45 @@ struct Event<'a> {
 }
 
 #[derive(Deserialize, Default)]
+struct Info<'a> {
+    #[serde(borrow, default, alias = "request_metadata")]
+    trace_metadata: Option<BTreeMap<Text<'a>, Option<Text<'a>>>>,
+    #[serde(borrow, default)]
+    tags: Option<BTreeMap<Text<'a>, Option<Text<'a>>>>,
+    #[serde(borrow, default)]
+    assessments: Option<Vec<&'a RawValue>>,
+}
+
+/// An MLflow 3 assessment: feedback (a judge's or a person's) or an expectation.
+#[derive(Deserialize)]
+struct Assessment<'a> {
+    #[serde(borrow, default, alias = "name")]
+    assessment_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    span_id: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    source: Option<AssessmentSource<'a>>,
+    #[serde(borrow, default)]
+    feedback: Option<AssessmentValue<'a>>,
+    #[serde(borrow, default)]
+    expectation: Option<AssessmentValue<'a>>,
+    #[serde(borrow, default)]
+    rationale: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct AssessmentSource<'a> {
+    #[serde(borrow, default)]
+    source_type: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct AssessmentValue<'a> {
+    #[serde(borrow, default)]
+    value: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
 struct TokenUsage {
     #[serde(default)]
     input_tokens: Option<u64>,
@@ -80,6 +122,23 @@ struct TokenUsage {
     cache_read_input_tokens: Option<u64>,
     #[serde(default)]
     cache_creation_input_tokens: Option<u64>,
+    #[serde(default)]
+    total_tokens: Option<u64>,
+}
+
+impl TokenUsage {
+    /// The usage, its convention settled by the total.
+    fn usage(&self) -> Usage {
+        TokenCounts {
+            input: self.input_tokens,
+            output: self.output_tokens,
+            cache_read: self.cache_read_input_tokens,
+            cache_write: self.cache_creation_input_tokens,
+            reasoning: None,
+            total: self.total_tokens,
+        }
+        .by_total()
+    }
 }
 
 #[derive(Deserialize)]
@@ -125,11 +184,85 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
         };
         let data: TraceData = serde_json::from_str(data.get())
             .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, data.get()), &e))?;
+        let mut trace_id = None;
         for raw in data.spans.unwrap_or_default() {
-            import_span(ctx, raw);
+            trace_id = trace_id.or(import_span(ctx, raw));
         }
+        let info: Info = members
+            .iter()
+            .find(|(k, _)| &**k == "info")
+            .and_then(|(_, raw)| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default();
+        import_info(ctx, info, trace_id);
     }
     Ok(())
+}
+
+/// The trace info: session, user and token totals from its metadata, and its assessments.
+fn import_info(ctx: &mut Context, info: Info, trace_id: Option<TraceId>) {
+    let Some(trace_id) = trace_id else { return };
+    let meta = |key: &str| {
+        info.trace_metadata
+            .iter()
+            .chain(info.tags.iter())
+            .find_map(|m| m.get(key).and_then(|v| v.as_deref()))
+    };
+    let recorded = meta("mlflow.trace.tokenUsage")
+        .and_then(|u| serde_json::from_str::<TokenUsage>(u).ok())
+        .map(|u| u.usage());
+    let (session, user) = (
+        meta("mlflow.trace.session").unwrap_or(""),
+        meta("mlflow.trace.user").unwrap_or(""),
+    );
+    let facts = TraceFacts {
+        trace_id: Some(trace_id),
+        file: ctx.source,
+        session: ctx.builder.intern(session),
+        user: ctx.builder.intern(user),
+        tags: Vec::new(),
+        recorded,
+    };
+    ctx.builder.push_trace_facts(facts);
+    for raw in info.assessments.iter().flatten() {
+        let Ok(a) = serde_json::from_str::<Assessment>(raw.get()) else {
+            continue;
+        };
+        let Some(value) = a
+            .feedback
+            .or(a.expectation)
+            .and_then(|f| f.value)
+            .map(|v| score_value(ctx, v))
+        else {
+            continue;
+        };
+        let mut intern = |t: Option<&str>| ctx.builder.intern(t.unwrap_or(""));
+        let score = Score {
+            trace_id,
+            span_id: a
+                .span_id
+                .as_deref()
+                .and_then(|s| SpanId::parse_or_derive(s).0),
+            name: intern(a.assessment_name.as_deref()),
+            value,
+            comment: intern(a.rationale.as_deref()),
+            source: intern(a.source.as_ref().and_then(|s| s.source_type.as_deref())),
+            file: ctx.source,
+            trace: NO_SPAN,
+            span: NO_SPAN,
+        };
+        ctx.builder.push_score(score);
+    }
+}
+
+/// A number (booleans as 1 and 0) or a label.
+fn score_value(ctx: &mut Context, raw: &RawValue) -> ScoreValue {
+    match ctx.plain_value(raw) {
+        AttrValue::Int(i) => ScoreValue::Number(i as f64),
+        AttrValue::Float(f) => ScoreValue::Number(f),
+        AttrValue::Bool(b) => ScoreValue::Number(if b { 1.0 } else { 0.0 }),
+        AttrValue::Str(s) | AttrValue::Json(s) | AttrValue::Bytes(s) => ScoreValue::Label(s),
+        AttrValue::Empty => ScoreValue::Label(crate::strings::StrId::EMPTY),
+    }
 }
 
 /// Decodes a value that MLflow wrote as JSON inside a string.
@@ -138,10 +271,9 @@ fn decoded<'a>(raw: &'a RawValue) -> Option<Box<RawValue>> {
     serde_json::from_str::<Box<RawValue>>(&inner).ok()
 }
 
-fn import_span(ctx: &mut Context, raw: &RawValue) {
-    let Some(span) = ctx.parse_span::<Span>(raw) else {
-        return;
-    };
+/// Imports one span; returns its trace id.
+fn import_span(ctx: &mut Context, raw: &RawValue) -> Option<TraceId> {
+    let span = ctx.parse_span::<Span>(raw)?;
     let name = span.name.as_deref().unwrap_or("");
     let (trace_text, span_text) = match &span.context {
         Some(c) => (c.trace_id.as_deref(), c.span_id.as_deref()),
@@ -149,7 +281,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
     };
     let (Some(trace_text), Some(span_text)) = (trace_text, span_text) else {
         ctx.skip_span(raw, name, "it has no trace_id or span_id");
-        return;
+        return None;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
     let (span_id, id_text) = ctx.span_id(span_text);
@@ -179,10 +311,10 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
             }
             "mlflow.chat.tokenUsage" => {
                 let u: TokenUsage = serde_json::from_str(shown.get()).unwrap_or_default();
-                usage.input = u.input_tokens;
-                usage.output = u.output_tokens;
-                usage.cache_read = u.cache_read_input_tokens;
-                usage.cache_write = u.cache_creation_input_tokens;
+                usage = Usage {
+                    cost_usd: usage.cost_usd,
+                    ..u.usage()
+                };
             }
             "mlflow.llm.cost" => {
                 usage.cost_usd = serde_json::from_str::<LlmCost>(shown.get())
@@ -248,4 +380,5 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
+    trace_id
 }
