@@ -188,10 +188,11 @@ pub(crate) struct LlmProbe {
     kind_genai: Option<SpanKind>,
     kind_traceloop: Option<SpanKind>,
     kind_vercel: Option<SpanKind>,
-    model: [Option<StrId>; 6],
+    kind_monocle: Option<SpanKind>,
+    model: [Option<StrId>; 7],
     provider: [Option<StrId>; 6],
-    input: [Option<u64>; 6],
-    output: [Option<u64>; 6],
+    input: [Option<u64>; 7],
+    output: [Option<u64>; 7],
     cache_read: [Option<u64>; 4],
     cache_write: [Option<u64>; 3],
     reasoning: [Option<u64>; 4],
@@ -295,6 +296,24 @@ pub fn kind_from_vercel_operation(value: &str) -> Option<SpanKind> {
     })
 }
 
+/// The kind named by a Monocle `span.type`. An `inference.framework` span (LangChain's chat
+/// model) records the model and tokens of its call; the `inference.modelapi` span inside it is
+/// the bare HTTP request, with neither.
+pub fn kind_from_monocle(value: &str) -> Option<SpanKind> {
+    Some(match value.trim() {
+        "inference" | "inference.framework" => SpanKind::Llm,
+        "inference.modelapi" => SpanKind::Other,
+        "workflow" => SpanKind::Chain,
+        "retrieval" => SpanKind::Retriever,
+        "embedding" | "embedding.modelapi" => SpanKind::Embedding,
+        "agentic.tool.invocation" | "agentic.mcp.invocation" => SpanKind::Tool,
+        "agentic.invocation" | "agentic.delegation" | "agentic.request" | "agentic.turn" => {
+            SpanKind::Agent
+        }
+        _ => return None,
+    })
+}
+
 /// The kind named by a `gen_ai.operation.name` value.
 pub fn kind_from_genai_operation(value: &str) -> Option<SpanKind> {
     Some(match value.trim() {
@@ -346,6 +365,10 @@ impl LlmProbe {
             "ai.response.model" => self.model[3] = text(),
             "ai.model.id" => self.model[4] = text(),
             "model" => self.model[5] = text(),
+            "entity.2.name" => self.model[6] = text(),
+            "span.type" => {
+                self.kind_monocle = text().and_then(|s| kind_from_monocle(strings.resolve(s)));
+            }
             "gen_ai.provider.name" => self.provider[0] = text(),
             "gen_ai.system" => self.provider[1] = text(),
             "llm.provider" => self.provider[2] = text(),
@@ -404,6 +427,19 @@ impl LlmProbe {
         }
     }
 
+    /// Looks at one attribute of a span event: Monocle records token counts on its `metadata`
+    /// event (`prompt_tokens` including cached ones, `completion_tokens`).
+    pub fn observe_event(&mut self, event: &str, key: &str, value: AttrValue, strings: &Interner) {
+        if event != "metadata" {
+            return;
+        }
+        match key {
+            "prompt_tokens" => self.input[6] = as_u64(value, strings),
+            "completion_tokens" => self.output[6] = as_u64(value, strings),
+            _ => {}
+        }
+    }
+
     /// Resolves precedence into the span's facts.
     pub fn finish(self) -> LlmFacts {
         let first = |xs: &[Option<u64>]| xs.iter().find_map(|x| *x);
@@ -428,6 +464,7 @@ impl LlmProbe {
             .or(self.kind_genai)
             .or(self.kind_traceloop)
             .or(self.kind_vercel)
+            .or(self.kind_monocle)
             .unwrap_or(if !model.is_empty() && usage.has_tokens() {
                 SpanKind::Llm
             } else {

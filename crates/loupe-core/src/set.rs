@@ -568,6 +568,10 @@ impl<'a> SpanView<'a> {
     pub fn user(&self) -> &'a str {
         self.set.str(self.cols().user[self.i()])
     }
+    /// The span's chat messages, decoded now (see [`crate::Chat`]).
+    pub fn chat(&self) -> crate::messages::Chat {
+        crate::messages::chat(self)
+    }
     /// Scores and feedback attached to this span.
     pub fn scores(&self) -> Vec<ScoreRef<'a>> {
         let set = self.set;

@@ -16,15 +16,17 @@ struct Expected {
 }
 
 const EXPECTED: &[Expected] = &[
+    // Monocle: `span.type` `inference`/`inference.framework` spans are the LLM calls (11 and 2),
+    // their tokens on the `metadata` event (prompt 5217/completion 506, and 320/92).
     Expected {
         path: "other/monocle-otel-python-to_json-adk-errors-51spans.json",
         format: Format::OtelPython,
-        figures: [1, 51, 3, 0, 0, 0],
+        figures: [1, 51, 3, 11, 5217, 506],
     },
     Expected {
         path: "other/monocle-otel-python-to_json-openai-agents-sdk.json",
         format: Format::OtelPython,
-        figures: [1, 12, 0, 0, 0, 0],
+        figures: [1, 12, 0, 2, 320, 92],
     },
     Expected {
         path: "openinference/phoenix-rest-spans-agent-turn-error.json",

@@ -171,7 +171,13 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
     let events_start = ctx.builder.event_len();
     for ev in span.events.as_deref().unwrap_or(&[]) {
         let ev_attrs = ctx.push_plain_map(ev.attributes, None);
-        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
+        let event_name = ev.name.as_deref().unwrap_or("");
+        let b = &ctx.builder;
+        for r in ev_attrs.range() {
+            let key = b.strings.resolve(b.attrs.key[r]);
+            probe.observe_event(event_name, key, b.attrs.value[r], &b.strings);
+        }
+        let ev_name = ctx.builder.intern(event_name);
         let time = ev.timestamp.as_deref().and_then(parse_rfc3339);
         ctx.builder.push_event(time, ev_name, ev_attrs);
     }
