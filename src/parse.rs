@@ -18,6 +18,8 @@ pub struct FileStatus {
 /// A file that loaded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Loaded {
+    /// Its index among the set's sources.
+    pub source: u32,
     /// The detected format.
     pub format: String,
     /// Spans read.
@@ -54,6 +56,7 @@ pub fn parse_files(
         let outcome = builder
             .add_file_owned(&job.name, job.bytes)
             .map(|r| Loaded {
+                source: r.source,
                 format: r.format.label().to_string(),
                 spans: r.spans,
                 warnings: r.warnings,

@@ -1,10 +1,34 @@
-//! The loaded files: each with its format and span count, its warnings, or its error.
+//! The loaded files: each with its format, its figures (the same as `loupe summary --json`
+//! gives per file), its warnings, or its error.
 
 use crate::format;
 use crate::state::{AppState, FileStatus};
 use leptos::prelude::*;
+use loupe_core::Totals;
 
-fn file_row(f: FileStatus) -> impl IntoView {
+/// A file's figures, as `loupe summary --json` gives them per file.
+fn figures(t: &Totals) -> impl IntoView + use<> {
+    let text = format!(
+        "{} · {} · {} · {} · {} in / {} out tokens · {}",
+        format::plural(t.traces, "trace"),
+        format::plural(t.spans, "span"),
+        format::plural(t.errors, "error"),
+        format::plural(t.llm_calls, "LLM call"),
+        format::count(t.input_tokens),
+        format::count(t.output_tokens),
+        format::cost(t.cost_usd)
+    );
+    view! {
+        <span class="file-figures" data-testid="file-figures"
+            data-traces=t.traces data-spans=t.spans data-errors=t.errors data-llm-calls=t.llm_calls
+            data-input-tokens=t.input_tokens data-output-tokens=t.output_tokens
+            data-cost=t.cost_usd.map(|c| c.to_string())>
+            {text}
+        </span>
+    }
+}
+
+fn file_row(f: FileStatus, totals: Option<Totals>) -> impl IntoView {
     let size = format::bytes(f.bytes);
     match f.outcome {
         Ok(loaded) => {
@@ -15,6 +39,7 @@ fn file_row(f: FileStatus) -> impl IntoView {
                     <span class="file-meta">
                         {format!("{} · {} spans · {size}", loaded.format, format::count(loaded.spans as u64))}
                     </span>
+                    {totals.as_ref().map(figures)}
                     {(warnings > 0).then(|| view! {
                         <details class="file-warnings">
                             <summary>{format::plural(warnings as u64, "warning")}</summary>
@@ -44,7 +69,13 @@ pub fn FileList() -> impl IntoView {
         <Show when=move || state.files.with(|f| !f.is_empty())>
             <section class="files" aria-label="Loaded files">
                 <ul>
-                    {move || state.files.get().into_iter().map(file_row).collect_view()}
+                    {move || {
+                        let by_source = state.data.with(|d| d.as_ref().map(|s| s.totals_by_source()).unwrap_or_default());
+                        state.files.get().into_iter().map(|f| {
+                            let totals = f.outcome.as_ref().ok().and_then(|l| by_source.get(l.source as usize).cloned());
+                            file_row(f, totals)
+                        }).collect_view()
+                    }}
                     {move || state.last_load_ms.get().map(|ms| view! {
                         <li class="load-time muted" data-testid="load-time" data-ms=format!("{ms:.0}")>
                             {format!("loaded in {}", format::duration((ms * 1e6) as i64))}

@@ -1,5 +1,6 @@
 //! The page's components: thin views over the engine's pure functions.
 
+pub mod chat_view;
 pub mod figures;
 pub mod file_list;
 pub mod progress;

@@ -1,6 +1,7 @@
 //! The selected span: name, kind, timing, status and exceptions, attributes, events, links and
 //! the raw JSON it came from.
 
+use crate::components::chat_view::chat_view;
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -30,6 +31,80 @@ fn attr_table(rows: Vec<(String, String)>, testid: &'static str) -> impl IntoVie
             </tbody>
         </table>
     }
+}
+
+/// The LLM facts: model, provider, token classes (with the numbers as the source reported
+/// them where its convention differs), cost, time to first token, session, user and tags.
+fn llm_facts(s: &SpanView) -> Vec<(&'static str, String)> {
+    let mut facts = Vec::new();
+    let mut text = |label: &'static str, value: &str| {
+        if !value.is_empty() {
+            facts.push((label, value.to_string()));
+        }
+    };
+    text("Model", s.model());
+    text("Provider", s.provider());
+    text("Session", s.session());
+    text("User", s.user());
+    text("Tags", &s.tags().collect::<Vec<_>>().join(", "));
+    let Some(u) = s.usage() else { return facts };
+    let tok = |t: Option<u64>| t.map_or("—".to_string(), format::count);
+    let mut input = tok(u.input);
+    if u.reported_input() != u.input {
+        input.push_str(&format!(
+            " (reported {} + {} cached)",
+            tok(u.reported_input()),
+            format::count(u.cache_read.unwrap_or(0) + u.cache_write.unwrap_or(0))
+        ));
+    }
+    let mut output = tok(u.output);
+    if u.reported_output() != u.output {
+        output.push_str(&format!(
+            " (reported {} + {} reasoning)",
+            tok(u.reported_output()),
+            tok(u.reasoning)
+        ));
+    }
+    if u.has_tokens() {
+        facts.push(("Input tokens", input));
+        facts.push(("Output tokens", output));
+    }
+    for (label, value) in [
+        ("Cache read", u.cache_read),
+        ("Cache write", u.cache_write),
+        ("Reasoning", u.reasoning),
+    ] {
+        if value.is_some() {
+            facts.push((label, tok(value)));
+        }
+    }
+    if u.cost_usd.is_some() {
+        facts.push(("Recorded cost", format::cost(u.cost_usd)));
+    }
+    if let Some(t) = u.first_token {
+        facts.push(("First token", format::duration(t)));
+    }
+    if let Some(rate) = u.output_rate(s.duration()) {
+        facts.push(("Output rate", format!("{rate:.1} tokens/s")));
+    }
+    facts
+}
+
+/// The scores and feedback on a span, as lines.
+fn score_lines(s: &SpanView) -> Vec<String> {
+    s.scores()
+        .iter()
+        .map(|sc| {
+            let mut line = format!("{}: {}", sc.name, sc.value);
+            if !sc.source.is_empty() {
+                line.push_str(&format!(" ({})", sc.source));
+            }
+            if !sc.comment.is_empty() {
+                line.push_str(&format!(" — {}", sc.comment));
+            }
+            line
+        })
+        .collect()
 }
 
 /// An event as shown: when (relative to the trace), its name, and its attributes.
@@ -69,26 +144,7 @@ fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<
             format!("{:.1}%", s.share_of_trace() * 100.0),
         ),
     ];
-    if !s.model().is_empty() {
-        facts.push(("Model", s.model().to_string()));
-    }
-    if let Some(u) = s.usage() {
-        let tok = |t: Option<u64>| t.map_or("—".to_string(), format::count);
-        facts.push(("Input tokens", tok(u.input)));
-        facts.push(("Output tokens", tok(u.output)));
-        if u.cache_read.is_some() {
-            facts.push(("Cache read", tok(u.cache_read)));
-        }
-        if u.cache_write.is_some() {
-            facts.push(("Cache write", tok(u.cache_write)));
-        }
-        if u.reasoning.is_some() {
-            facts.push(("Reasoning", tok(u.reasoning)));
-        }
-        if u.cost_usd.is_some() {
-            facts.push(("Recorded cost", format::cost(u.cost_usd)));
-        }
-    }
+    facts.extend(llm_facts(&s));
     facts.push(("Span id", s.span_id_text()));
     if let Some(p) = s.parent_id() {
         // A loaded parent shows its id as its file wrote it (opaque ids are hashed inside).
@@ -170,11 +226,20 @@ fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<
     let attributes = attr_text(&s.attributes());
     let resource = attr_text(&s.resource_attributes());
     let raw = format::pretty_json(s.raw_json());
+    let scores = score_lines(&s);
+    let chat = s.chat();
     view! {
         <h2 class="detail-title">{s.name().to_string()}</h2>
-        <dl class="facts">
+        <dl class="facts" data-testid="span-facts">
             {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
+        {(!scores.is_empty()).then(|| view! {
+            <h3>"Scores"</h3>
+            <ul class="scores" data-testid="span-scores">
+                {scores.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+            </ul>
+        })}
+        {chat_view(chat)}
         {exceptions.into_iter().map(|(ty, msg, stack)| view! {
             <div class="exception" data-testid="span-exception">
                 <strong>{ty}</strong>" "{msg}

@@ -8,9 +8,11 @@ use loupe_core::browse::{TraceColumn, TraceSort, trace_models, trace_rows};
 
 const ROW_HEIGHT: f64 = 30.0;
 
-const COLUMNS: [(TraceColumn, &str, &str); 9] = [
+const COLUMNS: [(TraceColumn, &str, &str); 11] = [
     (TraceColumn::Name, "Root span", "col-name"),
     (TraceColumn::Service, "Service / models", "col-service"),
+    (TraceColumn::Session, "Session", "col-service"),
+    (TraceColumn::User, "User", "col-service"),
     (TraceColumn::Start, "Start (UTC)", "col-start"),
     (TraceColumn::Duration, "Duration", "col-num"),
     (TraceColumn::Spans, "Spans", "col-num"),
@@ -43,7 +45,13 @@ fn Header(
             } else {
                 *s = TraceSort {
                     column,
-                    descending: !matches!(column, TraceColumn::Name | TraceColumn::Service),
+                    descending: !matches!(
+                        column,
+                        TraceColumn::Name
+                            | TraceColumn::Service
+                            | TraceColumn::Session
+                            | TraceColumn::User
+                    ),
                 };
             }
         })
@@ -84,18 +92,28 @@ pub fn TraceList() -> impl IntoView {
             };
             let extra_roots = (tr.root_count > 1).then(|| format!(" +{} roots", tr.root_count - 1));
             let has_errors = tr.error_count > 0;
+            let session = set.str(tr.session).to_string();
+            let user = set.str(tr.user).to_string();
+            let (session_title, user_title) = (session.clone(), user.clone());
+            let tokens_title = format!(
+                "{} input + {} output tokens",
+                format::count(tr.input_tokens),
+                format::count(tr.output_tokens)
+            );
             let title = name.clone();
             Some(view! {
                 <div class="tr" class:has-errors=has_errors data-testid="trace-row"
                     on:click=move |_| { state.span.set(None); state.trace.set(Some(t)); }>
                     <span class="td col-name" title=title>{name}<small>{extra_roots}</small></span>
                     <span class="td col-service">{service}</span>
+                    <span class="td col-service" title=session_title>{session}</span>
+                    <span class="td col-service" title=user_title>{user}</span>
                     <span class="td col-start">{format::timestamp(tr.start)}</span>
                     <span class="td col-num">{format::duration(tr.duration())}</span>
                     <span class="td col-num">{format::count(u64::from(tr.span_count()))}</span>
                     <span class="td col-num errors">{format::count(u64::from(tr.error_count))}</span>
                     <span class="td col-num">{format::count(u64::from(tr.llm_calls))}</span>
-                    <span class="td col-num">{format::count(tr.input_tokens + tr.output_tokens)}</span>
+                    <span class="td col-num" title=tokens_title>{format::count(tr.input_tokens + tr.output_tokens)}</span>
                     <span class="td col-num">{format::cost(tr.cost_usd)}</span>
                 </div>
             })
@@ -104,7 +122,7 @@ pub fn TraceList() -> impl IntoView {
     view! {
         <section class="trace-list" aria-label="Traces">
             <div class="toolbar">
-                <input type="search" class="filter" placeholder="Filter by span or service name…"
+                <input type="search" class="filter" placeholder="Filter by span, service, session or user…"
                     data-testid="trace-filter" aria-label="Filter traces"
                     prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev)) />
                 <span class="muted">{move || format!("{} of {} traces", format::count(rows.with(Vec::len) as u64),

@@ -68,3 +68,53 @@ test('each format shows the figures the CLI gives', async () => {
     await page.close();
   }
 });
+
+test('every figure of the CLI JSON is on the page, file by file', async () => {
+  const files = [...FILES.map(fixture), ...WRITTEN.map((f) => path.join(repo, f))];
+  const cli = JSON.parse(execFileSync(loupe, ['summary', '--json', ...files], { encoding: 'utf8' }));
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, files);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="file-ok"]').length === n, files.length);
+  await settled(page);
+  const rows = await page.$$eval('[data-testid="file-ok"]', (els) => els.map((el) => {
+    const f = el.querySelector('[data-testid="file-figures"]');
+    const warnings = el.querySelector('.file-warnings summary');
+    return {
+      name: el.querySelector('.file-name').textContent,
+      format: el.querySelector('.file-meta').textContent.split(' ')[0],
+      traces: Number(f.dataset.traces),
+      spans: Number(f.dataset.spans),
+      errors: Number(f.dataset.errors),
+      llm_calls: Number(f.dataset.llmCalls),
+      input_tokens: Number(f.dataset.inputTokens),
+      output_tokens: Number(f.dataset.outputTokens),
+      cost_usd: f.dataset.cost === undefined ? null : Number(f.dataset.cost),
+      warnings: warnings ? Number(warnings.textContent.replace(/[^0-9]/g, '')) : 0,
+      shown: f.textContent,
+    };
+  }));
+  assert.equal(rows.length, cli.files.length);
+  for (const want of cli.files) {
+    const got = rows.find((r) => r.name === path.basename(want.path));
+    assert.ok(got, `${want.path} is listed`);
+    for (const key of ['format', 'traces', 'spans', 'errors', 'llm_calls', 'input_tokens', 'output_tokens']) {
+      assert.equal(got[key], want[key], `${want.path}: ${key}`);
+    }
+    if (want.cost_usd === null) {
+      assert.equal(got.cost_usd, null, `${want.path}: no cost`);
+    } else {
+      assert.ok(Math.abs(got.cost_usd - want.cost_usd) < 1e-12, `${want.path}: cost ${got.cost_usd}`);
+    }
+    assert.equal(got.warnings, want.warnings.length, `${want.path}: warnings`);
+    assert.match(got.shown, /traces? · /, 'the figures are written out, not only in attributes');
+  }
+  const t = cli.totals;
+  for (const [testid, key] of [
+    ['trace-count', 'traces'], ['span-count', 'spans'], ['error-count', 'errors'],
+    ['llm-call-count', 'llm_calls'], ['input-tokens', 'input_tokens'], ['output-tokens', 'output_tokens'],
+  ]) {
+    assert.equal(num(await figure(page, testid)), t[key], `totals: ${key}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

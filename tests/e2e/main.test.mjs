@@ -136,3 +136,28 @@ test('the demo opens one click away and the keyboard walks the tree', async () =
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an LLM span shows its messages as a chat with tool calls', async () => {
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [fixture('openinference/phoenix-rest-spans-agent-turn-error.json')]);
+  await page.waitForSelector('[data-testid="trace-row"]');
+  await settled(page);
+  await page.click('[data-testid="trace-row"]');
+  await page.waitForSelector('[data-testid="span-row"]');
+  // The second row is the first LLM call (claude-fable-5) under the agent turn.
+  const rows = await page.$$('[data-testid="span-row"]');
+  await rows[1].click();
+  await page.waitForSelector('[data-testid="span-chat"]');
+  const roles = await page.$$eval('[data-testid="chat-message"]', (els) => els.map((e) => e.dataset.role));
+  assert.deepEqual(roles.slice(0, 2), ['system', 'user']);
+  assert.ok(roles.includes('tool'), 'tool results are shown');
+  assert.equal(roles.at(-1), 'assistant');
+  assert.ok((await page.$$('[data-testid="tool-call"]')).length >= 1, 'tool calls are shown');
+  const facts = await page.textContent('[data-testid="span-facts"]');
+  assert.match(facts, /Provider\s*anthropic/);
+  assert.match(facts, /Session\s*fixture-session/);
+  ensureOutputDir();
+  await page.screenshot({ path: 'tests/e2e/output/chat-view.png', fullPage: false });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -11,6 +11,10 @@ pub enum TraceColumn {
     Name,
     /// Service of the root span.
     Service,
+    /// Session (conversation, thread).
+    Session,
+    /// End user.
+    User,
     /// Start time.
     #[default]
     Start,
@@ -37,8 +41,8 @@ pub struct TraceSort {
     pub descending: bool,
 }
 
-/// Indices of the traces whose spans' names contain `filter` (case-insensitive; empty keeps
-/// all), ordered by `sort`. Ties keep start order.
+/// Indices of the traces whose spans' names or services, or whose session or user, contain
+/// `filter` (case-insensitive; empty keeps all), ordered by `sort`. Ties keep start order.
 pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
     let needle = filter.trim().to_lowercase();
     let mut rows: Vec<u32> = (0..set.traces().len() as u32)
@@ -49,6 +53,8 @@ pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
     match sort.column {
         TraceColumn::Name => rows.sort_by_cached_key(|&t| root_of(t).name().to_lowercase()),
         TraceColumn::Service => rows.sort_by_cached_key(|&t| root_of(t).service().to_lowercase()),
+        TraceColumn::Session => rows.sort_by_cached_key(|&t| set.str(traces[t as usize].session)),
+        TraceColumn::User => rows.sort_by_cached_key(|&t| set.str(traces[t as usize].user)),
         TraceColumn::Start => rows.sort_by_key(|&t| traces[t as usize].start),
         TraceColumn::Duration => rows.sort_by_key(|&t| traces[t as usize].duration()),
         TraceColumn::Spans => rows.sort_by_key(|&t| traces[t as usize].span_count()),
@@ -70,7 +76,12 @@ pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
 }
 
 fn trace_matches(set: &TraceSet, t: u32, needle: &str) -> bool {
-    let r = set.traces()[t as usize].spans;
+    let tr = &set.traces()[t as usize];
+    let r = tr.spans;
+    let found = |id| set.str(id).to_lowercase().contains(needle);
+    if found(tr.session) || found(tr.user) {
+        return true;
+    }
     (r.start..r.end).any(|i| {
         let s = set.span(i);
         s.name().to_lowercase().contains(needle) || s.service().to_lowercase().contains(needle)

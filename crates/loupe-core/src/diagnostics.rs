@@ -29,6 +29,8 @@ pub enum DiagnosticKind {
     UnknownValueType,
     /// A span's recorded token totals disagree with the sum of the LLM calls below it.
     AggregateMismatch,
+    /// A server span's clock disagreed with its client's and its times were corrected.
+    ClockSkew,
 }
 
 impl DiagnosticKind {
@@ -45,6 +47,7 @@ impl DiagnosticKind {
             DiagnosticKind::MissingTimestamps => "spans without timestamps",
             DiagnosticKind::UnknownValueType => "values of unknown type",
             DiagnosticKind::AggregateMismatch => "totals that disagree with their calls",
+            DiagnosticKind::ClockSkew => "clock skew corrections",
         }
     }
 }

@@ -86,3 +86,55 @@ fn endpoints_tags_and_annotations_are_kept() {
     let kinds: Vec<OtelKind> = (0..4).map(|i| set.span(i).otel_kind()).collect();
     assert!(kinds.contains(&OtelKind::Producer) && kinds.contains(&OtelKind::Consumer));
 }
+
+#[test]
+fn a_server_span_outside_its_client_is_centred_in_it_with_its_host_descendants() {
+    let path = "zipkin/zipkin-lens-clock-skew.json";
+    let bytes = fixture(path);
+    let file: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let records = file.as_array().cloned().unwrap_or_default();
+    let find = |kind: &str, service: &str| {
+        records
+            .iter()
+            .find(|r| r["kind"] == kind && r["localEndpoint"]["serviceName"] == service)
+            .unwrap_or_else(|| panic!("no {kind} span of {service}"))
+    };
+    let client = find("CLIENT", "servicea");
+    let server = find("SERVER", "serviceb");
+    let n = |v: &serde_json::Value| v.as_i64().unwrap_or_default() * 1000;
+    let (cs, cd, ss, sd) = (
+        n(&client["timestamp"]),
+        n(&client["duration"]),
+        n(&server["timestamp"]),
+        n(&server["duration"]),
+    );
+    assert!(
+        ss < cs,
+        "the file's server span starts before its client span"
+    );
+    let corrected = cs + (cd - sd) / 2;
+
+    let set = import(&bytes, path).unwrap_or_else(|e| panic!("{e}"));
+    let spans: Vec<_> = (0..set.span_count() as u32).map(|i| set.span(i)).collect();
+    let got = spans
+        .iter()
+        .find(|s| s.service() == "serviceb" && s.otel_kind() == OtelKind::Server)
+        .unwrap_or_else(|| panic!("no server span"));
+    assert_eq!(got.start(), corrected);
+    assert_eq!(got.duration(), sd, "durations are kept");
+    // Its child on the same host moved by the same amount.
+    let child_record = records
+        .iter()
+        .find(|r| r["name"] == "async")
+        .unwrap_or_else(|| panic!("no async span"));
+    let child = spans
+        .iter()
+        .find(|s| s.name() == "async")
+        .unwrap_or_else(|| panic!("no async"));
+    assert_eq!(
+        child.start() - got.start(),
+        n(&child_record["timestamp"]) - ss
+    );
+    assert_eq!(set.diagnostics().count(DiagnosticKind::ClockSkew), 1);
+    assert!(set.traces()[0].duration() == n(&find("SERVER", "servicea")["duration"]));
+}

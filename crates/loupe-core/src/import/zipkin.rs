@@ -4,9 +4,13 @@
 //! Loupe keeps every record as a span: the first record of an id keeps it, and a later record
 //! with the same id (the other half of an RPC) becomes its child under a derived id, showing
 //! the original id. Children naming a shared id attach to the half of their own service.
+//!
+//! Clock skew between hosts is corrected as Zipkin's UI does it (see `correct_clock_skew`), and
+//! each correction is reported.
 
 use super::Context;
 use crate::builder::SpanDraft;
+use crate::diagnostics::DiagnosticKind;
 use crate::error::{ImportError, json_error_at};
 use crate::format::Document;
 use crate::ids::{SpanId, TraceId};
@@ -103,7 +107,7 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
             vec![whole]
         }
     };
-    let mut records = Vec::with_capacity(items.len());
+    let mut records: Vec<Record> = Vec::with_capacity(items.len());
     for raw in items {
         if let Some(r) = parse_record(ctx, raw) {
             records.push(r);
@@ -134,8 +138,9 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
             }
         }
     }
+    let mut links: Vec<(SpanId, Option<SpanId>)> = Vec::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
-        let (own_id, parent) = match halves[i] {
+        let link = match halves[i] {
             Some(own) => (own, Some(r.id)),
             None => {
                 let parent = r
@@ -152,9 +157,101 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
                 (r.id, parent)
             }
         };
+        links.push(link);
+    }
+    correct_clock_skew(ctx, &mut records, &links);
+    for (r, (own_id, parent)) in records.iter().zip(links) {
         push_record(ctx, r, own_id, parent);
     }
     Ok(())
+}
+
+/// Corrects clock skew the way Zipkin does: a server span that does not fit inside its client
+/// span (the hosts' clocks disagree) is moved, with its descendants on the same host, to sit in
+/// the middle of the client span. Parents are corrected before their children.
+fn correct_clock_skew(
+    ctx: &mut Context,
+    records: &mut [Record],
+    links: &[(SpanId, Option<SpanId>)],
+) {
+    let index: HashMap<(TraceId, SpanId), usize> = records
+        .iter()
+        .zip(links)
+        .enumerate()
+        .map(|(i, (r, (own, _)))| ((r.trace, *own), i))
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); records.len()];
+    let mut roots = Vec::new();
+    for (i, (r, (_, parent))) in records.iter().zip(links).enumerate() {
+        match parent.and_then(|p| index.get(&(r.trace, p))) {
+            Some(&p) if p != i => children[p].push(i),
+            _ => roots.push(i),
+        }
+    }
+    let is = |r: &Record, kind: &str| r.span.kind.as_deref() == Some(kind);
+    let mut stack: Vec<(usize, Option<usize>)> = roots.into_iter().map(|r| (r, None)).collect();
+    let mut visited = vec![false; records.len()];
+    while let Some((i, parent)) = stack.pop() {
+        if std::mem::replace(&mut visited[i], true) {
+            continue;
+        }
+        if let Some(p) = parent {
+            let (client, server) = (&records[p], &records[i]);
+            if is(client, "CLIENT")
+                && is(server, "SERVER")
+                && let Some(skew) = skew_of(&client.span, &server.span)
+            {
+                shift_host_subtree(records, &children, i, skew);
+                let (name, service) = (
+                    records[i].span.name.as_deref().unwrap_or("").to_string(),
+                    service_of(&records[i].span).to_string(),
+                );
+                ctx.diags
+                    .report(Some(ctx.source), DiagnosticKind::ClockSkew, || {
+                        format!(
+                            "span '{name}' ({service}) did not fit inside its client span: its \
+                             host's clock was off, so it was moved {} µs {} with its descendants \
+                             on the same host",
+                            skew.unsigned_abs(),
+                            if skew > 0 { "earlier" } else { "later" }
+                        )
+                    });
+            }
+        }
+        stack.extend(children[i].iter().map(|&c| (c, Some(i))));
+    }
+}
+
+/// How far (µs) a server span's clock is ahead of its client's, when the server span does not
+/// fit inside the client span and can be centred in it; else `None`.
+fn skew_of(client: &Span, server: &Span) -> Option<i64> {
+    let (cs, cd) = (client.timestamp?, client.duration?);
+    let (ss, sd) = (server.timestamp?, server.duration.unwrap_or(0));
+    let fits = ss >= cs && ss.saturating_add(sd) <= cs.saturating_add(cd);
+    let latency = (cd - sd) / 2;
+    if fits || latency < 0 {
+        return None;
+    }
+    Some(ss - (cs + latency))
+}
+
+/// Moves span `i` and its descendants on the same host back by `skew` µs.
+fn shift_host_subtree(records: &mut [Record], children: &[Vec<usize>], i: usize, skew: i64) {
+    let host = service_of(&records[i].span).to_string();
+    let mut stack = vec![i];
+    while let Some(j) = stack.pop() {
+        let span = &mut records[j].span;
+        span.timestamp = span.timestamp.map(|t| t - skew);
+        for a in span.annotations.iter_mut().flatten() {
+            a.timestamp = a.timestamp.map(|t| t - skew);
+        }
+        stack.extend(
+            children[j]
+                .iter()
+                .copied()
+                .filter(|&c| service_of(&records[c].span) == host),
+        );
+    }
 }
 
 fn parse_record<'a>(ctx: &mut Context, raw: &'a RawValue) -> Option<Record<'a>> {
