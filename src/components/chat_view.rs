@@ -9,10 +9,12 @@ use loupe_core::{Chat, Message};
 const FOLD_CHARS: usize = 1200;
 const FOLD_LINES: usize = 16;
 
-/// Shown text: JSON pretty-printed, anything else as it is.
+/// Shown text: JSON pretty-printed, anything else (`[system prompt]`) as it is.
 fn shown(text: &str) -> String {
     let t = text.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
+    let is_json = (t.starts_with('{') || t.starts_with('['))
+        && serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok();
+    if is_json {
         format::pretty_json(text)
     } else {
         text.to_string()
@@ -50,15 +52,13 @@ fn folded(text: String) -> AnyView {
 
 fn message(m: Message) -> impl IntoView {
     let class = format!("msg role-{}", css_role(&m.role));
-    let label = if m.tool_call_id.is_empty() {
-        m.role.clone()
-    } else {
-        format!("{} · result of {}", m.role, m.tool_call_id)
-    };
+    let answers = (!m.tool_call_id.is_empty()).then(
+        || view! { <span class="msg-call-id">{format!(" · result of {}", m.tool_call_id)}</span> },
+    );
     let text = (!m.text.is_empty()).then(|| folded(shown(&m.text)));
     view! {
         <div class=class data-testid="chat-message" data-role=m.role.clone()>
-            <div class="msg-role">{label}</div>
+            <div class="msg-role">{m.role.clone()}{answers}</div>
             {text}
             {m.tool_calls.into_iter().map(|c| {
                 let id = (!c.id.is_empty()).then(|| view! { <span class="muted">{format!(" {}", c.id)}</span> });

@@ -140,10 +140,9 @@ test('the demo opens one click away and the keyboard walks the tree', async () =
 test('an LLM span shows its messages as a chat with tool calls', async () => {
   const { page, errors } = await openPage(browser, server.url);
   await dropFiles(page, [fixture('openinference/phoenix-rest-spans-agent-turn-error.json')]);
-  await page.waitForSelector('[data-testid="trace-row"]');
-  await settled(page);
-  await page.click('[data-testid="trace-row"]');
+  // A file of one trace opens that trace at once.
   await page.waitForSelector('[data-testid="span-row"]');
+  await settled(page);
   // The second row is the first LLM call (claude-fable-5) under the agent turn.
   const rows = await page.$$('[data-testid="span-row"]');
   await rows[1].click();
