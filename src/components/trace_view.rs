@@ -185,6 +185,24 @@ pub fn TraceView(
                     view! { <span class="tick" style:left=format!("{pct}%")>{label}</span> }
                 })
                 .collect_view();
+            let mut context: Vec<String> = Vec::new();
+            for (label, id) in [("session", tr.session), ("user", tr.user)] {
+                if !id.is_empty() {
+                    context.push(format!("{label} {}", set.str(id)));
+                }
+            }
+            if !tr.tags.is_empty() {
+                let tags: Vec<&str> = tr.tags.iter().map(|t| set.str(*t)).collect();
+                context.push(format!("tags {}", tags.join(", ")));
+            }
+            let scores: Vec<(String, String)> = set
+                .trace_scores(trace)
+                .iter()
+                .map(|s| {
+                    let title = [s.source, s.comment].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join(": ");
+                    (format!("{} {}", s.name, s.value), title)
+                })
+                .collect();
             Some(view! {
                 <div class="trace-head">
                     <h2>{root.name().to_string()}</h2>
@@ -193,6 +211,14 @@ pub fn TraceView(
                             format::timestamp(tr.start), format::duration(tr.duration()),
                             format::count(u64::from(tr.span_count())), format::plural(u64::from(tr.error_count), "error"), tr.id)}
                     </span>
+                    {(!context.is_empty()).then(|| view! {
+                        <div class="trace-context" data-testid="trace-context">{context.join(" · ")}</div>
+                    })}
+                    {(!scores.is_empty()).then(|| view! {
+                        <div class="trace-scores" data-testid="trace-scores">
+                            {scores.into_iter().map(|(text, title)| view! { <span class="score" title=title>{text}</span> }).collect_view()}
+                        </div>
+                    })}
                 </div>
                 <div class="wf-head">
                     <div class="tree-cell">"Span"</div>

@@ -160,3 +160,18 @@ test('an LLM span shows its messages as a chat with tool calls', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a trace shows its session, user and scores', async () => {
+  const file = fixture('langfuse/agent-prism-langfuse-qa-chatbot-2025-09.json');
+  const trace = JSON.parse(fs.readFileSync(file, 'utf8')).trace;
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [file]);
+  await page.waitForSelector('[data-testid="trace-scores"]');
+  const context = await page.textContent('[data-testid="trace-context"]');
+  assert.ok(context.includes(`session ${trace.sessionId}`), context);
+  assert.ok(context.includes(`user ${trace.userId}`), context);
+  const scores = await page.$$eval('[data-testid="trace-scores"] .score', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(scores.sort(), trace.scores.map((s) => `${s.name} ${s.value}`).sort());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
