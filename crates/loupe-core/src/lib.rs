@@ -18,9 +18,11 @@
 
 pub mod browse;
 mod builder;
+pub mod cost;
 mod diagnostics;
 pub mod dump;
 mod error;
+pub mod flame;
 mod format;
 pub mod generate;
 mod ids;
@@ -29,8 +31,10 @@ mod input;
 mod llm;
 mod messages;
 mod model;
+pub mod pricing;
 mod scores;
 mod set;
+pub mod stats;
 mod strings;
 mod text;
 mod timefmt;

@@ -287,6 +287,11 @@ impl TraceSet {
         }
     }
 
+    /// Index of the source file span `index` came from.
+    pub fn span_source(&self, index: u32) -> u32 {
+        self.spans.raw[index as usize].source
+    }
+
     /// The loaded sources.
     pub fn sources(&self) -> &[Source] {
         &self.sources

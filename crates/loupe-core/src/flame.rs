@@ -1,0 +1,396 @@
+//! Flame graphs and the critical path.
+//!
+//! - [`trace_flame`]: one trace, time-ordered (x = time, y = depth). Children that overlap in
+//!   time (parallel tool calls) are put in extra lanes below one another rather than drawn over
+//!   each other, and they never widen their parent.
+//! - [`AggregateFlame`]: all spans of many traces merged by their path of names, like
+//!   speedscope's left-heavy view, weighted by total time, self time, tokens or cost.
+//! - [`critical_path`]: the chain of spans that set a trace's end.
+//!
+//! All are built without recursion: real traces are thousands of levels deep.
+
+use crate::cost::CostReport;
+use crate::model::Nanos;
+use crate::set::TraceSet;
+use std::collections::HashMap;
+
+/// One span's rectangle in a trace's flame graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlameRect {
+    /// The span.
+    pub span: u32,
+    /// Row from the top (0 for roots).
+    pub row: u32,
+    /// Start time.
+    pub start: Nanos,
+    /// End time.
+    pub end: Nanos,
+}
+
+/// Assigns each interval (in start order) the first lane whose last interval ended by its start.
+fn lanes(intervals: &[(Nanos, Nanos)]) -> Vec<usize> {
+    let mut ends: Vec<Nanos> = Vec::new();
+    intervals
+        .iter()
+        .map(
+            |&(start, end)| match ends.iter().position(|&e| e <= start) {
+                Some(l) => {
+                    ends[l] = end;
+                    l
+                }
+                None => {
+                    ends.push(end);
+                    ends.len() - 1
+                }
+            },
+        )
+        .collect()
+}
+
+/// Lays out trace `t`'s spans as a flame graph, in span order.
+pub fn trace_flame(set: &TraceSet, t: u32) -> Vec<FlameRect> {
+    let Some(trace) = set.traces().get(t as usize) else {
+        return Vec::new();
+    };
+    let r = trace.spans;
+    let (first, n) = (r.start as usize, r.len());
+    let local = |i: u32| i as usize - first;
+    let interval = |i: u32| {
+        let s = set.span(i);
+        (s.start(), s.end().max(s.start()))
+    };
+    // Bottom-up: each span's height, and each child's row offset below its parent.
+    let mut height = vec![1u32; n];
+    let mut offset = vec![0u32; n];
+    let place = |kids: &[u32], height: &[u32], offset: &mut [u32]| -> u32 {
+        let spans: Vec<(Nanos, Nanos)> = kids.iter().map(|&c| interval(c)).collect();
+        let lane = lanes(&spans);
+        let mut lane_height = vec![0u32; lane.iter().max().map_or(0, |m| m + 1)];
+        for (&c, &l) in kids.iter().zip(&lane) {
+            lane_height[l] = lane_height[l].max(height[local(c)]);
+        }
+        let mut below = vec![0u32; lane_height.len()];
+        for l in 1..lane_height.len() {
+            below[l] = below[l - 1] + lane_height[l - 1];
+        }
+        for (&c, &l) in kids.iter().zip(&lane) {
+            offset[local(c)] = below[l];
+        }
+        lane_height.iter().sum()
+    };
+    for i in (r.start..r.end).rev() {
+        let kids: Vec<u32> = set.span(i).children().collect();
+        if !kids.is_empty() {
+            height[local(i)] = 1 + place(&kids, &height, &mut offset);
+        }
+    }
+    let mut roots = Vec::new();
+    let mut i = r.start;
+    while i < r.end {
+        roots.push(i);
+        i = set.span(i).subtree_end();
+    }
+    place(&roots, &height, &mut offset);
+    // Top-down: rows.
+    let mut row = vec![0u32; n];
+    (r.start..r.end)
+        .map(|i| {
+            let s = set.span(i);
+            row[local(i)] = match s.parent() {
+                Some(p) => row[local(p)] + 1 + offset[local(i)],
+                None => offset[local(i)],
+            };
+            let (start, end) = interval(i);
+            FlameRect {
+                span: i,
+                row: row[local(i)],
+                start,
+                end,
+            }
+        })
+        .collect()
+}
+
+/// A segment of the critical path: span `span` was what the trace waited on from `start` to
+/// `end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// The span.
+    pub span: u32,
+    /// From.
+    pub start: Nanos,
+    /// To.
+    pub end: Nanos,
+}
+
+/// The critical path of trace `t`: starting from the root that ends last, the last child to
+/// finish before a span's end, then the last to finish before that child started, and so on,
+/// down every level. Segments come latest first.
+pub fn critical_path(set: &TraceSet, t: u32) -> Vec<Segment> {
+    let Some(trace) = set.traces().get(t as usize) else {
+        return Vec::new();
+    };
+    let r = trace.spans;
+    let mut root = r.start;
+    let mut i = r.start;
+    while i < r.end {
+        if set.span(i).end() > set.span(root).end() {
+            root = i;
+        }
+        i = set.span(i).subtree_end();
+    }
+    let mut out = Vec::new();
+    if r.is_empty() {
+        return out;
+    }
+    let mut stack = vec![(root, set.span(root).end())];
+    while let Some((s, limit)) = stack.pop() {
+        let span = set.span(s);
+        if limit <= span.start() {
+            continue;
+        }
+        let last = span
+            .children()
+            .filter(|&c| {
+                let c = set.span(c);
+                c.end() <= limit && c.end() > span.start()
+            })
+            .max_by_key(|&c| (set.span(c).end(), std::cmp::Reverse(c)));
+        match last {
+            Some(c) => {
+                let child = set.span(c);
+                if limit > child.end() {
+                    out.push(Segment {
+                        span: s,
+                        start: child.end(),
+                        end: limit,
+                    });
+                }
+                // First the child, then what of this span came before it.
+                stack.push((s, child.start()));
+                stack.push((c, child.end()));
+            }
+            None => out.push(Segment {
+                span: s,
+                start: span.start(),
+                end: limit,
+            }),
+        }
+    }
+    out
+}
+
+/// What an aggregated flame graph is weighted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Weight {
+    /// Summed durations.
+    #[default]
+    TotalTime,
+    /// Summed self times.
+    SelfTime,
+    /// Tokens of the LLM calls below.
+    Tokens,
+    /// Cost of the LLM calls below.
+    Cost,
+}
+
+/// A node of the aggregated flame graph: the spans that share one path of names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The span name.
+    pub name: String,
+    /// The parent node, or `None` for the top.
+    pub parent: Option<u32>,
+    /// Depth (the top node is 0; the roots' names are 1).
+    pub depth: u32,
+    /// Spans merged here.
+    pub count: u32,
+    /// Summed durations.
+    pub total_time: Nanos,
+    /// Summed self times.
+    pub self_time: Nanos,
+    /// Tokens of the LLM calls at this node (their own, not their children's).
+    pub own_tokens: u64,
+    /// Cost of the LLM calls at this node.
+    pub own_cost: f64,
+    /// Children, in first-seen order.
+    pub children: Vec<u32>,
+}
+
+/// Spans of many traces merged by path of names. Node 0 is an unnamed top holding the roots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregateFlame {
+    /// The nodes; parents precede children.
+    pub nodes: Vec<Node>,
+    /// For each node, its weights summed over its subtree: tokens and cost.
+    subtree_tokens: Vec<u64>,
+    subtree_cost: Vec<f64>,
+}
+
+/// A node's rectangle: `x0..x1` as fractions of the focused node's width.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AggRect {
+    /// The node.
+    pub node: u32,
+    /// Row below the focused node.
+    pub row: u32,
+    /// Left edge, 0 to 1.
+    pub x0: f64,
+    /// Right edge, 0 to 1.
+    pub x1: f64,
+}
+
+impl AggregateFlame {
+    /// Merges the spans of `traces`; `costs` gives the LLM calls' costs.
+    pub fn build(set: &TraceSet, traces: &[u32], costs: &CostReport) -> AggregateFlame {
+        let cost_of: HashMap<u32, f64> = costs
+            .calls
+            .iter()
+            .filter_map(|c| c.cost().map(|x| (c.span, x)))
+            .collect();
+        let mut nodes = vec![Node {
+            name: String::new(),
+            parent: None,
+            depth: 0,
+            count: 0,
+            total_time: 0,
+            self_time: 0,
+            own_tokens: 0,
+            own_cost: 0.0,
+            children: Vec::new(),
+        }];
+        let mut child_index: HashMap<(u32, String), u32> = HashMap::new();
+        for &t in traces {
+            let Some(trace) = set.traces().get(t as usize) else {
+                continue;
+            };
+            let first = trace.spans.start;
+            let mut node_of = vec![0u32; trace.spans.len()];
+            for i in trace.spans.start..trace.spans.end {
+                let s = set.span(i);
+                let parent = s.parent().map_or(0, |p| node_of[(p - first) as usize]);
+                let key = (parent, s.name().to_string());
+                let node = match child_index.get(&key) {
+                    Some(&n) => n,
+                    None => {
+                        let n = nodes.len() as u32;
+                        nodes.push(Node {
+                            name: key.1.clone(),
+                            parent: Some(parent),
+                            depth: nodes[parent as usize].depth + 1,
+                            count: 0,
+                            total_time: 0,
+                            self_time: 0,
+                            own_tokens: 0,
+                            own_cost: 0.0,
+                            children: Vec::new(),
+                        });
+                        nodes[parent as usize].children.push(n);
+                        child_index.insert(key, n);
+                        n
+                    }
+                };
+                node_of[(i - first) as usize] = node;
+                let nd = &mut nodes[node as usize];
+                nd.count += 1;
+                nd.total_time += s.duration();
+                nd.self_time += s.self_time();
+                if set.counts_usage(i) {
+                    let u = s.usage().unwrap_or_default();
+                    nd.own_tokens += u.input.unwrap_or(0) + u.output.unwrap_or(0);
+                }
+                nd.own_cost += cost_of.get(&i).copied().unwrap_or(0.0);
+            }
+        }
+        let top_time: Nanos = nodes[0]
+            .children
+            .iter()
+            .map(|&c| nodes[c as usize].total_time)
+            .sum();
+        nodes[0].total_time = top_time;
+        let mut subtree_tokens: Vec<u64> = nodes.iter().map(|n| n.own_tokens).collect();
+        let mut subtree_cost: Vec<f64> = nodes.iter().map(|n| n.own_cost).collect();
+        for i in (1..nodes.len()).rev() {
+            if let Some(p) = nodes[i].parent {
+                subtree_tokens[p as usize] += subtree_tokens[i];
+                subtree_cost[p as usize] += subtree_cost[i];
+            }
+        }
+        AggregateFlame {
+            nodes,
+            subtree_tokens,
+            subtree_cost,
+        }
+    }
+
+    /// Node `n`'s weight.
+    pub fn weight(&self, n: u32, weight: Weight) -> f64 {
+        let i = n as usize;
+        match weight {
+            Weight::TotalTime => self.nodes[i].total_time as f64,
+            Weight::SelfTime => self.self_subtree(i) as f64,
+            Weight::Tokens => self.subtree_tokens[i] as f64,
+            Weight::Cost => self.subtree_cost[i],
+        }
+    }
+
+    /// Self time summed over node `i`'s subtree.
+    fn self_subtree(&self, i: usize) -> Nanos {
+        let mut sum = 0;
+        let mut stack = vec![i];
+        while let Some(j) = stack.pop() {
+            sum += self.nodes[j].self_time;
+            stack.extend(self.nodes[j].children.iter().map(|&c| c as usize));
+        }
+        sum
+    }
+
+    /// Rectangles of `focus`'s subtree, heaviest child first (left-heavy). Children whose
+    /// weights add up to more than their parent's (parallel spans under total time) are scaled
+    /// to fit inside it.
+    pub fn layout(&self, focus: u32, weight: Weight) -> Vec<AggRect> {
+        let mut memo: HashMap<u32, f64> = HashMap::new();
+        let mut w = |n: u32| *memo.entry(n).or_insert_with(|| self.weight(n, weight));
+        let mut out = Vec::new();
+        if (focus as usize) >= self.nodes.len() || w(focus) <= 0.0 {
+            return out;
+        }
+        let mut stack = vec![(focus, 0u32, 0.0f64, 1.0f64)];
+        while let Some((n, row, x0, x1)) = stack.pop() {
+            out.push(AggRect {
+                node: n,
+                row,
+                x0,
+                x1,
+            });
+            let mut kids: Vec<(u32, f64)> = self.nodes[n as usize]
+                .children
+                .iter()
+                .map(|&c| (c, w(c)))
+                .filter(|(_, cw)| *cw > 0.0)
+                .collect();
+            kids.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let sum: f64 = kids.iter().map(|(_, cw)| cw).sum();
+            let scale = (x1 - x0) / sum.max(w(n));
+            let mut x = x0;
+            for (c, cw) in kids {
+                let width = cw * scale;
+                stack.push((c, row + 1, x, x + width));
+                x += width;
+            }
+        }
+        out
+    }
+
+    /// The path of names from the top to `n`, for a breadcrumb.
+    pub fn path(&self, n: u32) -> Vec<u32> {
+        let mut path = vec![n];
+        let mut at = n;
+        while let Some(p) = self.nodes[at as usize].parent {
+            path.push(p);
+            at = p;
+        }
+        path.reverse();
+        path
+    }
+}

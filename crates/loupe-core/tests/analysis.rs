@@ -1,0 +1,326 @@
+//! The analyses on small traces built by hand, where the expected numbers can be seen: flame
+//! layouts (with overlapping children), aggregation by name path, the critical path, latency
+//! tables, and costs.
+
+use loupe_core::cost::{GroupBy, breakdown, cost_report, what_if};
+use loupe_core::flame::{AggregateFlame, Weight, critical_path, trace_flame};
+use loupe_core::pricing::{Price, PriceTable};
+use loupe_core::stats::{LatencyKey, latency_table};
+use loupe_core::{TraceSet, import};
+
+/// A span: id, parent id (0 for none), name, start ms, end ms, extra OTLP attributes.
+type S<'a> = (u32, u32, &'a str, i64, i64, &'a str);
+
+/// One OTLP trace (or several, by trace number in the id's high digit) from span tuples.
+fn trace(spans: &[S]) -> TraceSet {
+    let items: Vec<String> = spans
+        .iter()
+        .map(|(id, parent, name, start, end, attrs)| {
+            let trace = id / 100;
+            let parent = if *parent == 0 {
+                String::new()
+            } else {
+                format!(r#""parentSpanId":"{parent:016x}","#)
+            };
+            format!(
+                r#"{{"traceId":"{trace:032x}","spanId":"{id:016x}",{parent}"name":"{name}",
+                "startTimeUnixNano":"{}","endTimeUnixNano":"{}","attributes":[{attrs}]}}"#,
+                start * 1_000_000,
+                end * 1_000_000
+            )
+        })
+        .collect();
+    let doc = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        items.join(",")
+    );
+    import(doc.as_bytes(), "hand-built.json").unwrap_or_else(|e| panic!("{e}"))
+}
+
+const LLM: &str = r#"{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}}"#;
+
+fn llm(model: &str, input: u64, output: u64) -> String {
+    format!(
+        r#"{LLM},{{"key":"gen_ai.request.model","value":{{"stringValue":"{model}"}}}},
+        {{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"{input}"}}}},
+        {{"key":"gen_ai.usage.output_tokens","value":{{"intValue":"{output}"}}}}"#
+    )
+}
+
+fn index_of(set: &TraceSet, name: &str) -> u32 {
+    (0..set.span_count() as u32)
+        .find(|&i| set.span(i).name() == name)
+        .unwrap_or_else(|| panic!("no span {name}"))
+}
+
+#[test]
+fn parallel_children_take_extra_lanes_without_widening_their_parent() {
+    // agent 0–100: tool a 10–50 and tool b 20–60 overlap; c 70–90 follows; a has a child.
+    let set = trace(&[
+        (101, 0, "agent", 0, 100, ""),
+        (102, 101, "a", 10, 50, ""),
+        (103, 101, "b", 20, 60, ""),
+        (104, 101, "c", 70, 90, ""),
+        (105, 102, "a.inner", 15, 30, ""),
+    ]);
+    let rects = trace_flame(&set, 0);
+    let row = |name: &str| {
+        let i = index_of(&set, name);
+        rects.iter().find(|r| r.span == i).map(|r| r.row)
+    };
+    assert_eq!(row("agent"), Some(0));
+    assert_eq!(row("a"), Some(1));
+    assert_eq!(row("a.inner"), Some(2));
+    // b overlaps a, so it goes below a's whole subtree (a and a.inner: two rows).
+    assert_eq!(row("b"), Some(3));
+    // c overlaps nothing and shares a's lane.
+    assert_eq!(row("c"), Some(1));
+    let agent = rects[index_of(&set, "agent") as usize];
+    assert_eq!(
+        (agent.start, agent.end),
+        (0, 100_000_000),
+        "the parent keeps its own width"
+    );
+}
+
+#[test]
+fn the_critical_path_follows_the_last_child_to_finish() {
+    // root 0–100; a 0–40, b 10–90 (b ends last), c 95–99 after b; b has child b1 20–80.
+    let set = trace(&[
+        (101, 0, "root", 0, 100, ""),
+        (102, 101, "a", 0, 40, ""),
+        (103, 101, "b", 10, 90, ""),
+        (104, 101, "c", 92, 99, ""),
+        (105, 103, "b1", 20, 80, ""),
+    ]);
+    let path = critical_path(&set, 0);
+    let named: Vec<(&str, i64, i64)> = path
+        .iter()
+        .map(|s| {
+            (
+                set.span(s.span).name(),
+                s.start / 1_000_000,
+                s.end / 1_000_000,
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("root", 99, 100),
+            ("c", 92, 99),
+            ("root", 90, 92),
+            ("b", 80, 90),
+            ("b1", 20, 80),
+            ("b", 10, 20),
+            ("root", 0, 10),
+        ]
+    );
+    // a ran in parallel with b and set nothing.
+    assert!(path.iter().all(|s| set.span(s.span).name() != "a"));
+    let covered: i64 = path.iter().map(|s| s.end - s.start).sum();
+    assert_eq!(covered, 100_000_000, "the path covers the trace once");
+}
+
+#[test]
+fn aggregation_merges_spans_by_their_path_of_names() {
+    // Two traces: root → {retrieve, llm, llm}; root → {llm}; llm spans overlap in trace 1.
+    let set = trace(&[
+        (101, 0, "root", 0, 100, ""),
+        (102, 101, "retrieve", 0, 20, ""),
+        (103, 101, "llm", 20, 80, &llm("gpt-4o", 100, 10)),
+        (104, 101, "llm", 30, 90, &llm("gpt-4o", 200, 20)),
+        (201, 0, "root", 0, 50, ""),
+        (202, 201, "llm", 10, 40, &llm("gpt-4o", 300, 30)),
+    ]);
+    let report = cost_report(&set, &PriceTable::builtin(), &[0, 1]);
+    let flame = AggregateFlame::build(&set, &[0, 1], &report);
+    let root = flame.nodes[0].children[0];
+    assert_eq!(flame.nodes[root as usize].name, "root");
+    assert_eq!(flame.nodes[root as usize].count, 2);
+    let kids: Vec<(&str, u32, i64)> = flame.nodes[root as usize]
+        .children
+        .iter()
+        .map(|&c| {
+            let n = &flame.nodes[c as usize];
+            (n.name.as_str(), n.count, n.total_time / 1_000_000)
+        })
+        .collect();
+    assert_eq!(kids, [("retrieve", 1, 20), ("llm", 3, 60 + 60 + 30)]);
+    assert_eq!(flame.weight(root, Weight::Tokens), (110 + 220 + 330) as f64);
+    // Total time: llm's 150 ms exceed root's 150 ms minus retrieve's 20, so the children are
+    // scaled to fit inside root: widths 20/170 and 150/170 of it.
+    let rects = flame.layout(root, Weight::TotalTime);
+    let width = |name: &str| {
+        rects
+            .iter()
+            .find(|r| flame.nodes[r.node as usize].name == name)
+            .map(|r| r.x1 - r.x0)
+            .unwrap_or_default()
+    };
+    assert!((width("root") - 1.0).abs() < 1e-12);
+    assert!((width("llm") - 150.0 / 170.0).abs() < 1e-12);
+    assert!((width("retrieve") - 20.0 / 170.0).abs() < 1e-12);
+    // Heaviest first: llm is left of retrieve.
+    let x0 = |name: &str| {
+        rects
+            .iter()
+            .find(|r| flame.nodes[r.node as usize].name == name)
+            .map(|r| r.x0)
+    };
+    assert!(x0("llm") < x0("retrieve"));
+    // Self time: root's self times are 100-(0..20 ∪ 20..90)=10 and 50-30=20.
+    assert_eq!(flame.nodes[root as usize].self_time, 30_000_000);
+    assert_eq!(flame.path(flame.nodes[root as usize].children[1]).len(), 3);
+}
+
+#[test]
+fn latency_rows_give_counts_percentiles_errors_and_self_time() {
+    let set = trace(&[
+        (101, 0, "root", 0, 100, ""),
+        (102, 101, "tool", 0, 10, ""),
+        (
+            103,
+            101,
+            "tool",
+            10,
+            30,
+            r#"{"key":"error","value":{"boolValue":true}}"#,
+        ),
+        (104, 101, "tool", 30, 60, ""),
+        (105, 101, "tool", 60, 100, ""),
+    ]);
+    let rows = latency_table(&set, &[0], LatencyKey::Name);
+    let tool = rows
+        .iter()
+        .find(|r| r.key == "tool")
+        .unwrap_or_else(|| panic!("no tool row"));
+    assert_eq!(tool.total.count, 4);
+    let ms = |v: i64| v / 1_000_000;
+    assert_eq!(
+        (
+            ms(tool.total.min),
+            ms(tool.total.p50),
+            ms(tool.total.p90),
+            ms(tool.total.max)
+        ),
+        (10, 20, 40, 40)
+    );
+    assert!((tool.total.mean / 1e6 - 25.0).abs() < 1e-9);
+    let root = rows
+        .iter()
+        .find(|r| r.key == "root")
+        .unwrap_or_else(|| panic!("no root row"));
+    assert_eq!(root.self_time.max, 0, "its children cover it");
+    let kinds = latency_table(&set, &[0], LatencyKey::Kind);
+    assert_eq!(kinds.len(), 1);
+}
+
+#[test]
+fn costs_are_computed_where_none_is_recorded_and_grouped() {
+    let set = trace(&[
+        (101, 0, "root", 0, 100, ""),
+        (102, 101, "plan", 0, 40, &llm("gpt-4o", 1000, 100)),
+        (103, 101, "answer", 40, 90, &llm("model-a", 10, 1)),
+    ]);
+    let mut table = PriceTable::builtin();
+    let report = cost_report(&set, &table, &[0]);
+    let gpt4o = table
+        .lookup("gpt-4o", "")
+        .map(|m| m.price)
+        .unwrap_or_default();
+    let expected = 1000.0 * gpt4o.input + 100.0 * gpt4o.output;
+    assert!((report.total().unwrap_or_default() - expected).abs() < 1e-12);
+    assert_eq!(report.source(), "computed");
+    let unpriced = report.unpriced_models(&set);
+    assert_eq!(unpriced.get("model-a"), Some(&1));
+    // An override prices the unknown model and changes the total.
+    table.set_override(
+        "model-a",
+        Price {
+            input: 1.0,
+            output: 10.0,
+            ..Price::default()
+        },
+    );
+    let report = cost_report(&set, &table, &[0]);
+    assert!((report.total().unwrap_or_default() - (expected + 10.0 + 10.0)).abs() < 1e-9);
+    let by_model = breakdown(&set, &report, GroupBy::Model);
+    assert_eq!(by_model[0].key, "model-a", "the most expensive first");
+    assert_eq!((by_model[1].input, by_model[1].output), (1000, 100));
+    // What-if: everything on gpt-4o.
+    let all_4o = what_if(&set, &report, &table, "gpt-4o").unwrap_or_default();
+    assert!((all_4o - (expected + 10.0 * gpt4o.input + gpt4o.output)).abs() < 1e-12);
+}
+
+#[test]
+fn a_real_fixture_costs_its_tokens_at_the_tables_prices() {
+    use serde_json::Value;
+    let path = "openinference/agent-prism-otlp-array-openai-tools.json";
+    let bytes = std::fs::read(
+        std::env::var_os("LOUPE_FIXTURES")
+            .map_or_else(
+                || {
+                    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                        .join("../../../shared/fixtures")
+                },
+                std::path::PathBuf::from,
+            )
+            .join(path),
+    )
+    .unwrap_or_else(|e| panic!("{path}: {e}"));
+    // The price row, read from the table's own text.
+    let table_text = include_str!("../data/model-prices.tsv");
+    let row: Vec<f64> = table_text
+        .lines()
+        .find(|l| l.starts_with("o1-2024-12-17\t"))
+        .unwrap_or_else(|| panic!("no o1-2024-12-17 row"))
+        .split('\t')
+        .skip(2)
+        .map(|f| f.parse().unwrap_or(f64::NAN))
+        .collect();
+    let (input_rate, output_rate, cache_read_rate) = (row[0], row[1], row[2]);
+    // The file's LLM calls and their token counts (OpenInference: cached inside prompt).
+    let file: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let mut expected = 0.0;
+    let mut calls = 0;
+    for request in file.as_array().into_iter().flatten() {
+        for rs in request["resourceSpans"].as_array().into_iter().flatten() {
+            for ss in rs["scopeSpans"].as_array().into_iter().flatten() {
+                for span in ss["spans"].as_array().into_iter().flatten() {
+                    let attr = |k: &str| {
+                        span["attributes"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .find(|a| a["key"] == k)
+                            .and_then(|a| {
+                                let v = &a["value"];
+                                v["intValue"]
+                                    .as_str()
+                                    .and_then(|s| s.parse::<f64>().ok())
+                                    .or_else(|| v["intValue"].as_f64())
+                            })
+                    };
+                    let Some(prompt) = attr("llm.token_count.prompt") else {
+                        continue;
+                    };
+                    let completion = attr("llm.token_count.completion").unwrap_or(0.0);
+                    let cached = attr("llm.token_count.prompt_details.cache_read").unwrap_or(0.0);
+                    expected += (prompt - cached) * input_rate
+                        + cached * cache_read_rate
+                        + completion * output_rate;
+                    calls += 1;
+                }
+            }
+        }
+    }
+    assert!(calls > 0 && expected > 0.0);
+    let set = import(&bytes, path).unwrap_or_else(|e| panic!("{e}"));
+    let traces: Vec<u32> = (0..set.traces().len() as u32).collect();
+    let report = cost_report(&set, &PriceTable::builtin(), &traces);
+    assert_eq!(report.calls.len(), calls);
+    let total = report.total().unwrap_or_default();
+    assert!((total - expected).abs() < 1e-9, "{total} vs {expected}");
+    assert_eq!(report.source(), "computed");
+}
