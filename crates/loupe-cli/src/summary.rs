@@ -1,8 +1,12 @@
 //! `loupe summary`: figures per file and in total, as a table or as JSON.
 //!
-//! The JSON schema is stable: later versions add keys and never rename them.
+//! The JSON schema is stable: later versions add keys and never rename them. `cost_usd` is the
+//! cost the files record, with calls that record none priced from the built-in table;
+//! `cost_source` says which: `recorded`, `computed`, `mixed`, or `none`.
 
 use crate::args;
+use loupe_core::cost::cost_report;
+use loupe_core::pricing::PriceTable;
 use loupe_core::{FileReport, Totals, TraceSetBuilder};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -17,11 +21,24 @@ struct Figures {
     input_tokens: u64,
     output_tokens: u64,
     cost_usd: Option<f64>,
+    cost_source: &'static str,
+}
+
+impl Figures {
+    /// The figures of `t`, with the cost and its source from the cost report.
+    fn with_cost(t: &Totals, (cost, source): (Option<f64>, &'static str)) -> Self {
+        Figures {
+            cost_usd: cost,
+            cost_source: source,
+            ..Figures::from(t)
+        }
+    }
 }
 
 impl From<&Totals> for Figures {
     fn from(t: &Totals) -> Self {
         Figures {
+            cost_source: if t.cost_usd.is_some() { "recorded" } else { "none" },
             traces: t.traces,
             spans: t.spans,
             errors: t.errors,
@@ -73,13 +90,19 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     }
     let set = builder.finish();
     let per_source = set.totals_by_source();
+    let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+    let costs = cost_report(&set, &PriceTable::builtin(), &all);
+    let cost_per_source = costs.by_source(&set);
     let files: Vec<FileEntry> = outcomes
         .into_iter()
         .map(|(path, outcome)| match outcome {
             Ok(report) => FileEntry::Loaded {
                 path,
                 format: report.format.label(),
-                figures: Figures::from(&per_source[report.source as usize]),
+                figures: Figures::with_cost(
+                    &per_source[report.source as usize],
+                    cost_per_source[report.source as usize],
+                ),
                 warnings: set.diagnostics().lines(Some(report.source)),
             },
             Err(error) => FileEntry::Failed { path, error },
@@ -88,7 +111,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let failed = files.iter().any(|f| matches!(f, FileEntry::Failed { .. }));
     let summary = Summary {
         files,
-        totals: Figures::from(&set.totals()),
+        totals: Figures::with_cost(&set.totals(), (costs.total(), costs.source())),
     };
     if a.flag("--json") {
         let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;

@@ -156,3 +156,35 @@ fn dump_prints_the_tree_of_a_file() {
         "{out}"
     );
 }
+
+#[test]
+fn summary_json_prices_calls_that_record_no_cost_and_says_so() {
+    let recorded = fixtures().join("langfuse/langfuse-ui-export-claude-agent-2025-12-22.json");
+    let unrecorded = fixtures().join("langsmith/langsmith-js-wrap-openai-reasoning.json");
+    let (code, out, _) = loupe(&[
+        "summary",
+        "--json",
+        recorded.to_str().unwrap(),
+        unrecorded.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let v = json(&out);
+    // The recorded cost is the sum of the innermost generations' costDetails.total.
+    let file = json(&std::fs::read_to_string(&recorded).unwrap());
+    let observations = file["observations"].as_array().unwrap();
+    let parents: Vec<&serde_json::Value> =
+        observations.iter().map(|o| &o["parentObservationId"]).collect();
+    let expected: f64 = observations
+        .iter()
+        .filter(|o| o["type"] == "GENERATION")
+        .filter(|o| !parents.contains(&&o["id"]) || o["usageDetails"].is_null())
+        .filter_map(|o| o["costDetails"]["total"].as_f64())
+        .sum();
+    let first = &v["files"][0];
+    assert_eq!(first["cost_source"], "recorded");
+    assert!((first["cost_usd"].as_f64().unwrap() - expected).abs() < 1e-12);
+    let second = &v["files"][1];
+    assert_eq!(second["cost_source"], "computed");
+    assert!(second["cost_usd"].as_f64().is_some_and(|c| c > 0.0));
+    assert_eq!(v["totals"]["cost_source"], "mixed");
+}

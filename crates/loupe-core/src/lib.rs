@@ -32,6 +32,7 @@ mod llm;
 mod messages;
 mod model;
 pub mod pricing;
+pub mod query;
 mod scores;
 mod set;
 pub mod stats;

@@ -324,3 +324,44 @@ fn a_real_fixture_costs_its_tokens_at_the_tables_prices() {
     assert!((total - expected).abs() < 1e-9, "{total} vs {expected}");
     assert_eq!(report.source(), "computed");
 }
+
+#[test]
+fn queries_select_traces_by_span_and_trace_facts() {
+    use loupe_core::query::Query;
+    let user = |u: &str| format!(r#"{{"key":"user.id","value":{{"stringValue":"{u}"}}}}"#);
+    let err = r#"{"key":"http.status_code","value":{"intValue":"500"}}"#;
+    let set = trace(&[
+        // Trace 1: alice, a slow gpt-4o-mini call.
+        (101, 0, "agent", 0, 5000, &user("alice")),
+        (102, 101, "chat", 0, 3000, &llm("gpt-4o-mini", 2000, 100)),
+        // Trace 2: bob, a fast claude call and a failing HTTP tool.
+        (201, 0, "agent", 0, 900, &user("bob")),
+        (202, 201, "chat", 0, 500, &llm("claude-3-5-haiku", 10, 5)),
+        (203, 201, "retriever lookup", 500, 800, err),
+    ]);
+    let run = |q: &str| {
+        let query = Query::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        query.filter(&set, None)
+    };
+    // Traces are in start order; both start at 0, so in file order: alice's is 0.
+    let alice = (0..2u32)
+        .find(|&t| set.str(set.traces()[t as usize].user) == "alice")
+        .unwrap_or_default();
+    let bob = 1 - alice;
+    assert_eq!(run(""), [0, 1]);
+    assert_eq!(run("model:gpt-4o*"), [alice]);
+    assert_eq!(run("model:GPT-4O*"), [alice], "case does not matter");
+    assert_eq!(run("kind:llm duration>2s"), [alice]);
+    assert_eq!(
+        run("kind:llm duration>2s model:claude*"),
+        Vec::<u32>::new(),
+        "one span must meet all span terms"
+    );
+    assert_eq!(run("tokens>1000"), [alice]);
+    assert_eq!(run("user:bob"), [bob]);
+    assert_eq!(run("-user:bob"), [alice]);
+    assert_eq!(run("name~retriev"), [bob]);
+    assert_eq!(run("retriev"), [bob], "a bare word searches names");
+    assert_eq!(run("attr.http.status_code=500"), [bob]);
+    assert_eq!(run("attr.http.status_code>=400"), [bob]);
+}
