@@ -1,7 +1,8 @@
 // Load-time benchmark: generates agent traces with `loupe gen`, opens each file in the built
 // page in headless Chromium, and reports the page's own load time (read + parse + trees) and
 // the time until the figures show, the longest main-thread frame while loading, and the wasm
-// sizes. Run with `make bench`.
+// sizes. Then the flame graphs' draw time per frame on one trace of 100,000 spans, while
+// zooming and panning. Run with `make bench`.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,6 +57,38 @@ for (const spans of sizes) {
   const mb = (fs.statSync(file).size / 1e6).toFixed(1);
   const ms = (x) => `${x.toLocaleString('en')} ms`;
   console.log(`| ${spans.toLocaleString('en')} | ${traces} | ${mb} MB | ${ms(median(loads))} | ${ms(median(walls))} | ${ms(median(frames))} |`);
+}
+
+// Flame graph draw time: one trace of BENCH_FLAME_SPANS spans, zoomed in and out with the wheel.
+const flameSpans = Number(process.env.BENCH_FLAME_SPANS ?? 100000);
+const flameFile = path.join(dir, `one-trace-${flameSpans}.json`);
+execFileSync(loupe, ['gen', '--spans', String(flameSpans), '--traces', '1', '--out', flameFile], { stdio: 'ignore' });
+{
+  const { page } = await openPage(browser, server.url);
+  await page.setInputFiles('[data-testid="file-input"]', flameFile);
+  await page.waitForSelector('[data-testid="view-flame"]', { timeout: 300000 });
+  await settled(page);
+  await page.click('[data-testid="view-flame"]');
+  const canvas = await page.waitForSelector('[data-testid="trace-flame-canvas"]');
+  const box = await canvas.boundingBox();
+  const draws = [];
+  const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  await page.mouse.move(box.x + box.width * 0.3, box.y + 40);
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.wheel(0, i < 20 ? -120 : 120);
+    await frame();
+    draws.push(Number(await canvas.getAttribute('data-draw-ms')));
+  }
+  await page.click('[data-testid="tab-flame"]');
+  const agg = await page.waitForSelector('[data-testid="flame-canvas"][data-draw-ms]');
+  const aggMs = Number(await agg.getAttribute('data-draw-ms'));
+  const sorted = [...draws].sort((a, b) => a - b);
+  console.log('');
+  console.log(`| flame graph of ${flameSpans.toLocaleString('en')} spans | median draw | slowest draw |`);
+  console.log('|---|---:|---:|');
+  console.log(`| one trace, 40 wheel zooms | ${median(sorted).toFixed(1)} ms | ${sorted.at(-1).toFixed(1)} ms |`);
+  console.log(`| aggregated by name path | ${aggMs.toFixed(1)} ms | |`);
+  await page.close();
 }
 await browser.close();
 await server.close();

@@ -1,8 +1,14 @@
 //! The page: header with figures and actions, a drop zone over the whole window, the file
 //! list, and the trace list or the open trace.
 
+use crate::analysis::{Analysis, Tab};
+use crate::components::cost_view::CostView;
 use crate::components::figures::Figures;
 use crate::components::file_list::FileList;
+use crate::components::filter_bar::FilterBar;
+use crate::components::flame_view::AggregateFlameView;
+use crate::components::latency_view::LatencyView;
+use crate::components::overview::Overview;
 use crate::components::progress::ProgressBar;
 use crate::components::trace_list::TraceList;
 use crate::components::trace_view::TraceView;
@@ -100,6 +106,9 @@ fn Welcome(open_picker: Callback<()>, open_demo: Callback<()>) -> impl IntoView 
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    let analysis = Analysis::new(state);
+    provide_context(analysis);
+    crate::url_state::sync(state, analysis);
     let dragging = window_inputs(state);
     // Start the parsing worker now, so the first drop does not wait for it.
     spawn_local(async {
@@ -142,10 +151,24 @@ pub fn App() -> impl IntoView {
         <ProgressBar />
         <main>
             <FileList />
-            {move || match (has_data(), state.trace.get()) {
-                (false, _) => view! { <Welcome open_picker open_demo /> }.into_any(),
-                (true, None) => view! { <TraceList /> }.into_any(),
-                (true, Some(t)) => view! { <TraceView trace=t /> }.into_any(),
+            <Show when=has_data>
+                <FilterBar />
+                <nav class="tabs" role="tablist">
+                    {Tab::ALL.map(|tab| view! {
+                        <button role="tab" class="tab" class:active=move || analysis.tab.get() == tab
+                            data-testid=format!("tab-{}", tab.id())
+                            on:click=move |_| analysis.tab.set(tab)>{tab.label()}</button>
+                    }).into_iter().collect_view()}
+                </nav>
+            </Show>
+            {move || match (has_data(), analysis.tab.get(), state.trace.get()) {
+                (false, _, _) => view! { <Welcome open_picker open_demo /> }.into_any(),
+                (true, Tab::Overview, _) => view! { <Overview /> }.into_any(),
+                (true, Tab::Traces, None) => view! { <TraceList /> }.into_any(),
+                (true, Tab::Traces, Some(t)) => view! { <TraceView trace=t /> }.into_any(),
+                (true, Tab::Flame, _) => view! { <AggregateFlameView /> }.into_any(),
+                (true, Tab::Latency, _) => view! { <LatencyView /> }.into_any(),
+                (true, Tab::Cost, _) => view! { <CostView /> }.into_any(),
             }}
         </main>
         <Show when=move || dragging.get()>

@@ -1,11 +1,13 @@
 //! Loupe's web app: a Leptos (CSR) page over the `loupe-core` engine. Components are thin
 //! views; every computation is a pure engine function.
 
+pub mod analysis;
 pub mod app;
 pub mod components;
 pub mod format;
 pub mod parse;
 pub mod state;
+pub mod url_state;
 pub mod worker_client;
 
 pub use app::App;

@@ -91,6 +91,7 @@ async fn figures_show_the_loaded_totals() {
     let host = host();
     let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         provide_context(state);
+        provide_context(loupe::analysis::Analysis::new(state));
         view! { <Figures /> }
     });
     assert!(eventually(|| text_of(&host, "span-count") == "15").await);

@@ -1,5 +1,7 @@
-//! The overall figures: traces, spans, errors, LLM calls, tokens and recorded cost.
+//! The overall figures of everything loaded: traces, spans, errors, LLM calls, tokens, and cost
+//! (recorded where the files record it, else computed from the price table).
 
+use crate::analysis::Analysis;
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -20,6 +22,15 @@ fn Figure(label: &'static str, testid: &'static str, value: Signal<String>) -> i
 #[component]
 pub fn Figures() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let analysis = expect_context::<Analysis>();
+    let cost_title = move || {
+        analysis.costs.with(|c| match c.source() {
+            "recorded" => "as the files record it",
+            "computed" => "computed from the price table",
+            "mixed" => "recorded where the files record it, else computed from the price table",
+            _ => "no LLM call has a recorded cost or a known price",
+        })
+    };
     let totals = Memo::new(move |_| {
         state
             .data
@@ -34,11 +45,11 @@ pub fn Figures() -> impl IntoView {
             <Figure label="LLM calls" testid="llm-call-count" value=n(|t| t.llm_calls) />
             <Figure label="input tokens" testid="input-tokens" value=n(|t| t.input_tokens) />
             <Figure label="output tokens" testid="output-tokens" value=n(|t| t.output_tokens) />
-            <Figure
-                label="recorded cost"
-                testid="total-cost"
-                value=Signal::derive(move || format::cost(totals.with(|t| t.cost_usd)))
-            />
+            <div class="figure" title=cost_title>
+                <span class="figure-value" data-testid="total-cost"
+                    data-usd=move || analysis.costs.with(|c| c.total().map(|x| x.to_string()))>{move || format::cost(analysis.costs.with(|c| c.total()))}</span>
+                <span class="figure-label">"cost"</span>
+            </div>
         </div>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use loupe_core::Totals;
 
 /// A file's figures, as `loupe summary --json` gives them per file.
-fn figures(t: &Totals) -> impl IntoView + use<> {
+fn figures(t: &Totals, (cost, source): (Option<f64>, &'static str)) -> impl IntoView + use<> {
     let text = format!(
         "{} · {} · {} · {} · {} in / {} out tokens · {}",
         format::plural(t.traces, "trace"),
@@ -16,19 +16,19 @@ fn figures(t: &Totals) -> impl IntoView + use<> {
         format::plural(t.llm_calls, "LLM call"),
         format::count(t.input_tokens),
         format::count(t.output_tokens),
-        format::cost(t.cost_usd)
+        format::cost(cost)
     );
     view! {
         <span class="file-figures" data-testid="file-figures"
             data-traces=t.traces data-spans=t.spans data-errors=t.errors data-llm-calls=t.llm_calls
             data-input-tokens=t.input_tokens data-output-tokens=t.output_tokens
-            data-cost=t.cost_usd.map(|c| c.to_string())>
+            data-cost=cost.map(|c| c.to_string()) data-cost-source=source>
             {text}
         </span>
     }
 }
 
-fn file_row(f: FileStatus, totals: Option<Totals>) -> impl IntoView {
+fn file_row(f: FileStatus, totals: Option<(Totals, (Option<f64>, &'static str))>) -> impl IntoView {
     let size = format::bytes(f.bytes);
     match f.outcome {
         Ok(loaded) => {
@@ -39,7 +39,7 @@ fn file_row(f: FileStatus, totals: Option<Totals>) -> impl IntoView {
                     <span class="file-meta">
                         {format!("{} · {} spans · {size}", loaded.format, format::count(loaded.spans as u64))}
                     </span>
-                    {totals.as_ref().map(figures)}
+                    {totals.map(|(t, cost)| figures(&t, cost))}
                     {(warnings > 0).then(|| view! {
                         <details class="file-warnings">
                             <summary>{format::plural(warnings as u64, "warning")}</summary>
@@ -65,14 +65,20 @@ fn file_row(f: FileStatus, totals: Option<Totals>) -> impl IntoView {
 #[component]
 pub fn FileList() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let analysis = expect_context::<crate::analysis::Analysis>();
     view! {
         <Show when=move || state.files.with(|f| !f.is_empty())>
             <section class="files" aria-label="Loaded files">
                 <ul>
                     {move || {
-                        let by_source = state.data.with(|d| d.as_ref().map(|s| s.totals_by_source()).unwrap_or_default());
+                        let (by_source, costs) = state.data.with(|d| d.as_ref().map(|s| {
+                            (s.totals_by_source(), analysis.costs.with(|c| c.by_source(s)))
+                        }).unwrap_or_default());
                         state.files.get().into_iter().map(|f| {
-                            let totals = f.outcome.as_ref().ok().and_then(|l| by_source.get(l.source as usize).cloned());
+                            let totals = f.outcome.as_ref().ok().and_then(|l| {
+                                let i = l.source as usize;
+                                Some((by_source.get(i)?.clone(), *costs.get(i)?))
+                            });
                             file_row(f, totals)
                         }).collect_view()
                     }}

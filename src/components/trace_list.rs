@@ -1,10 +1,11 @@
 //! The trace list: one row per trace, sortable by each column, filtered by span names.
 
 use super::virtual_list::VirtualList;
+use crate::analysis::Analysis;
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
-use loupe_core::browse::{TraceColumn, TraceSort, trace_models, trace_rows};
+use loupe_core::browse::{TraceColumn, TraceSort, sort_traces, trace_models};
 
 const ROW_HEIGHT: f64 = 30.0;
 
@@ -67,14 +68,21 @@ fn Header(
 #[component]
 pub fn TraceList() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let filter = RwSignal::new(String::new());
+    let analysis = expect_context::<Analysis>();
     let sort = RwSignal::new(TraceSort::default());
-    let rows = Memo::new(move |_| {
-        let f = filter.get();
-        let s = sort.get();
+    let cost_of = Memo::new(move |_| {
         state.data.with(|d| {
             d.as_ref()
-                .map(|set| trace_rows(set, &f, s))
+                .map(|set| analysis.costs.with(|c| c.by_trace(set)))
+                .unwrap_or_default()
+        })
+    });
+    let rows = Memo::new(move |_| {
+        let s = sort.get();
+        let filtered = analysis.filtered.get();
+        state.data.with(|d| {
+            d.as_ref()
+                .map(|set| cost_of.with(|c| sort_traces(set, filtered.to_vec(), s, c)))
                 .unwrap_or_default()
         })
     });
@@ -114,20 +122,13 @@ pub fn TraceList() -> impl IntoView {
                     <span class="td col-num errors">{format::count(u64::from(tr.error_count))}</span>
                     <span class="td col-num">{format::count(u64::from(tr.llm_calls))}</span>
                     <span class="td col-num" title=tokens_title>{format::count(tr.input_tokens + tr.output_tokens)}</span>
-                    <span class="td col-num">{format::cost(tr.cost_usd)}</span>
+                    <span class="td col-num">{format::cost(cost_of.with_untracked(|c| c.get(t as usize).copied().flatten()))}</span>
                 </div>
             })
         })
     };
     view! {
         <section class="trace-list" aria-label="Traces">
-            <div class="toolbar">
-                <input type="search" class="filter" placeholder="Filter by span, service, session or user…"
-                    data-testid="trace-filter" aria-label="Filter traces"
-                    prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev)) />
-                <span class="muted">{move || format!("{} of {} traces", format::count(rows.with(Vec::len) as u64),
-                    format::count(state.data.with(|d| d.as_ref().map_or(0, |s| s.traces().len())) as u64))}</span>
-            </div>
             <div class="thead">
                 {COLUMNS.map(|(column, label, class)| view! { <Header sort column label class /> }).into_iter().collect_view()}
             </div>

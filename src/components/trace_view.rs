@@ -1,6 +1,7 @@
 //! One trace: a collapsible span tree beside a waterfall of timing bars, with keyboard
 //! navigation (up/down to move, left/right to collapse/expand, Enter to select).
 
+use super::flame_view::TraceFlame;
 use super::span_detail::SpanDetail;
 use super::virtual_list::VirtualList;
 use crate::format;
@@ -36,6 +37,20 @@ pub fn TraceView(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let collapsed = RwSignal::new(HashSet::<u32>::new());
+    let flame_mode = RwSignal::new(false);
+    // The critical path: the spans that set the trace's end, highlighted in the waterfall.
+    let critical = Memo::new(move |_| {
+        state.data.with(|d| {
+            d.as_ref()
+                .map(|set| {
+                    loupe_core::flame::critical_path(set, trace)
+                        .into_iter()
+                        .map(|seg| seg.span)
+                        .collect::<HashSet<u32>>()
+                })
+                .unwrap_or_default()
+        })
+    });
     let cursor = RwSignal::new(Some(0usize));
     let rows = Memo::new(move |_| {
         collapsed.with(|c| {
@@ -137,6 +152,7 @@ pub fn TraceView(
             let name = s.name().to_string();
             let title = name.clone();
             let is_error = s.is_error();
+            let on_path = critical.with_untracked(|c| c.contains(&i));
             let dur = format::duration(s.duration());
             Some(view! {
                 <div class="span-row" data-testid="span-row"
@@ -161,7 +177,7 @@ pub fn TraceView(
                         {(!problem.is_empty()).then(|| view! { <span class="problem-mark" title=problem>"⚠"</span> })}
                     </div>
                     <div class="bar-cell">
-                        <div class=format!("bar kind-{kind}") class:bar-error=is_error
+                        <div class=format!("bar kind-{kind}") class:bar-error=is_error class:critical=on_path
                             style:left=format!("{left}%") style:width=format!("max({width}%, 1px)")></div>
                         <span class="bar-label" class:label-left=label_left
                             style:left=if label_left { format!("calc({left}% - 4px)") } else { format!("calc({}% + 4px)", left + width) }>
@@ -220,7 +236,7 @@ pub fn TraceView(
                         </div>
                     })}
                 </div>
-                <div class="wf-head">
+                <div class="wf-head" class:hidden=move || flame_mode.get()>
                     <div class="tree-cell">"Span"</div>
                     <div class="bar-cell axis">{ticks}</div>
                 </div>
@@ -235,13 +251,23 @@ pub fn TraceView(
                     <button class="link" data-testid="back-to-traces"
                         on:click=move |_| { state.trace.set(None); state.span.set(None); }>"← All traces"</button>
                     <button class="link" on:click=move |_| collapsed.set(HashSet::new())>"Expand all"</button>
-                    <span class="muted">"↑↓ move · ←→ collapse/expand · Enter select"</span>
+                    <span class="view-switch">
+                        <button class="link" class:active=move || !flame_mode.get() data-testid="view-waterfall"
+                            on:click=move |_| flame_mode.set(false)>"Waterfall"</button>
+                        <button class="link" class:active=move || flame_mode.get() data-testid="view-flame"
+                            on:click=move |_| flame_mode.set(true)>"Flame graph"</button>
+                    </span>
+                    <span class="muted">{move || if flame_mode.get() { "" } else { "↑↓ move · ←→ collapse/expand · Enter select · critical path outlined" }}</span>
                 </div>
                 {header}
-                <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
-                    <VirtualList items=rows row_height=ROW_HEIGHT row=row class="waterfall" testid="waterfall"
-                        cursor=Signal::derive(move || cursor.get()) />
-                </div>
+                <Show when=move || flame_mode.get() fallback=move || view! {
+                    <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
+                        <VirtualList items=rows row_height=ROW_HEIGHT row=row class="waterfall" testid="waterfall"
+                            cursor=Signal::derive(move || cursor.get()) />
+                    </div>
+                }>
+                    <TraceFlame trace=trace />
+                </Show>
             </section>
             <SpanDetail />
         </div>

@@ -38,7 +38,11 @@ impl Figures {
 impl From<&Totals> for Figures {
     fn from(t: &Totals) -> Self {
         Figures {
-            cost_source: if t.cost_usd.is_some() { "recorded" } else { "none" },
+            cost_source: if t.cost_usd.is_some() {
+                "recorded"
+            } else {
+                "none"
+            },
             traces: t.traces,
             spans: t.spans,
             errors: t.errors,

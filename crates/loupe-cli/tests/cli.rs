@@ -172,8 +172,10 @@ fn summary_json_prices_calls_that_record_no_cost_and_says_so() {
     // The recorded cost is the sum of the innermost generations' costDetails.total.
     let file = json(&std::fs::read_to_string(&recorded).unwrap());
     let observations = file["observations"].as_array().unwrap();
-    let parents: Vec<&serde_json::Value> =
-        observations.iter().map(|o| &o["parentObservationId"]).collect();
+    let parents: Vec<&serde_json::Value> = observations
+        .iter()
+        .map(|o| &o["parentObservationId"])
+        .collect();
     let expected: f64 = observations
         .iter()
         .filter(|o| o["type"] == "GENERATION")

@@ -45,9 +45,20 @@ pub struct TraceSort {
 /// `filter` (case-insensitive; empty keeps all), ordered by `sort`. Ties keep start order.
 pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
     let needle = filter.trim().to_lowercase();
-    let mut rows: Vec<u32> = (0..set.traces().len() as u32)
+    let rows: Vec<u32> = (0..set.traces().len() as u32)
         .filter(|&t| needle.is_empty() || trace_matches(set, t, &needle))
         .collect();
+    sort_traces(set, rows, sort, &[])
+}
+
+/// The traces `rows` ordered by `sort`; `costs` gives each trace's cost (see
+/// [`crate::cost::CostReport::by_trace`]), else the recorded cost is used. Ties keep their order.
+pub fn sort_traces(
+    set: &TraceSet,
+    mut rows: Vec<u32>,
+    sort: TraceSort,
+    costs: &[Option<f64>],
+) -> Vec<u32> {
     let traces = set.traces();
     let root_of = |t: u32| set.span(traces[t as usize].root());
     match sort.column {
@@ -65,7 +76,13 @@ pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
             tr.input_tokens + tr.output_tokens
         }),
         TraceColumn::Cost => rows.sort_by(|&a, &b| {
-            let cost = |t: u32| traces[t as usize].cost_usd.unwrap_or(-1.0);
+            let cost = |t: u32| {
+                costs
+                    .get(t as usize)
+                    .copied()
+                    .unwrap_or(traces[t as usize].cost_usd)
+                    .unwrap_or(-1.0)
+            };
             cost(a).total_cmp(&cost(b))
         }),
     }

@@ -98,6 +98,20 @@ impl CostReport {
         self.calls.iter().filter(|c| c.disagrees())
     }
 
+    /// The cost of each trace of `set` (indexed like [`TraceSet::traces`]), `None` where no call
+    /// of it has a cost.
+    pub fn by_trace(&self, set: &TraceSet) -> Vec<Option<f64>> {
+        let mut out = vec![None; set.traces().len()];
+        for c in &self.calls {
+            if let (Some(x), Some(slot)) =
+                (c.cost(), out.get_mut(set.span(c.span).trace() as usize))
+            {
+                *slot = Some(slot.unwrap_or(0.0) + x);
+            }
+        }
+        out
+    }
+
     /// The total and its source per loaded file, in source order.
     pub fn by_source(&self, set: &TraceSet) -> Vec<(Option<f64>, &'static str)> {
         let mut calls: Vec<Vec<&CallCost>> = vec![Vec::new(); set.sources().len()];
@@ -211,6 +225,8 @@ pub struct Group {
     pub reasoning: u64,
     /// Cost of the calls that have one.
     pub cost: f64,
+    /// Calls that have a cost.
+    pub costed_calls: u32,
 }
 
 /// The calls of `report` grouped by `by`, most expensive first (then most tokens).
@@ -253,7 +269,10 @@ pub fn breakdown(set: &TraceSet, report: &CostReport, by: GroupBy) -> Vec<Group>
             g.cache_write += u.cache_write.unwrap_or(0);
             g.output += u.output.unwrap_or(0);
             g.reasoning += u.reasoning.unwrap_or(0);
-            g.cost += c.cost().unwrap_or(0.0);
+            if let Some(x) = c.cost() {
+                g.cost += x;
+                g.costed_calls += 1;
+            }
         }
     }
     let mut out: Vec<Group> = groups.into_values().collect();

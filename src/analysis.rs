@@ -1,0 +1,195 @@
+//! What every view shares beyond the loaded data: the open tab, the filter query and the traces
+//! it selects, the prices (with the user's overrides, kept in localStorage), and the costs of
+//! all LLM calls. Each is a memo over the engine's pure functions.
+
+use crate::state::AppState;
+use leptos::prelude::*;
+use loupe_core::cost::{CostReport, cost_report};
+use loupe_core::pricing::PriceTable;
+use loupe_core::query::{Query, QueryError};
+use std::sync::Arc;
+
+/// Where price overrides are kept in the browser.
+const PRICES_KEY: &str = "loupe.price-overrides";
+
+/// A shared value whose memo changes when it is recomputed (compared by pointer, not content).
+#[derive(Debug, Default)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The views, each a tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// Figures, percentiles, a timeline and the top spans of everything filtered.
+    Overview,
+    /// The trace list, or the open trace.
+    #[default]
+    Traces,
+    /// The aggregated flame graph.
+    Flame,
+    /// Latency by span name, model and kind.
+    Latency,
+    /// Tokens and cost.
+    Cost,
+}
+
+impl Tab {
+    /// All tabs, in order.
+    pub const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::Traces,
+        Tab::Flame,
+        Tab::Latency,
+        Tab::Cost,
+    ];
+
+    /// The tab's name in the URL and its test id's suffix.
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Overview => "overview",
+            Tab::Traces => "traces",
+            Tab::Flame => "flame",
+            Tab::Latency => "latency",
+            Tab::Cost => "cost",
+        }
+    }
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Traces => "Traces",
+            Tab::Flame => "Flame graph",
+            Tab::Latency => "Latency",
+            Tab::Cost => "Tokens & cost",
+        }
+    }
+
+    /// The tab named `id`.
+    pub fn from_id(id: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.id() == id)
+    }
+}
+
+/// The shared analysis state.
+#[derive(Clone, Copy)]
+pub struct Analysis {
+    /// The open tab.
+    pub tab: RwSignal<Tab>,
+    /// The filter bar's text.
+    pub query: RwSignal<String>,
+    /// The prices, with overrides.
+    pub prices: RwSignal<Shared<PriceTable>>,
+    /// The parsed query, or why it does not parse.
+    pub parsed: Memo<Result<Query, QueryError>>,
+    /// Costs of every LLM call loaded.
+    pub costs: Memo<Shared<CostReport>>,
+    /// The traces the filter selects (all of them while the query is malformed).
+    pub filtered: Memo<Shared<Vec<u32>>>,
+    /// Costs of the filtered traces' LLM calls.
+    pub filtered_costs: Memo<Shared<CostReport>>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The built-in prices with the overrides saved in this browser.
+fn load_prices() -> PriceTable {
+    let mut table = PriceTable::builtin();
+    if let Some(saved) = storage().and_then(|s| s.get_item(PRICES_KEY).ok().flatten()) {
+        // A saved file that no longer parses is ignored rather than breaking the page.
+        let _ = table.load_overrides(&saved);
+    }
+    table
+}
+
+impl Analysis {
+    /// The analysis over `state`'s data.
+    pub fn new(state: AppState) -> Analysis {
+        let query = RwSignal::new(String::new());
+        let prices = RwSignal::new(Shared(Arc::new(load_prices())));
+        let parsed = Memo::new(move |_| query.with(|q| Query::parse(q)));
+        let all_traces = move || {
+            state
+                .data
+                .with(|d| d.as_ref().map_or(0, |s| s.traces().len() as u32))
+        };
+        let costs = Memo::new(move |_| {
+            let traces: Vec<u32> = (0..all_traces()).collect();
+            let report = state.data.with(|d| {
+                d.as_ref()
+                    .map(|set| prices.with(|p| cost_report(set, &p.0, &traces)))
+                    .unwrap_or_default()
+            });
+            Shared(Arc::new(report))
+        });
+        let filtered = Memo::new(move |_| {
+            let rows = state.data.with(|d| {
+                let Some(set) = d.as_ref() else {
+                    return Vec::new();
+                };
+                parsed.with(|p| match p {
+                    Ok(q) if !q.is_empty() => {
+                        let report = q.uses_cost().then(|| costs.get());
+                        q.filter(set, report.as_deref())
+                    }
+                    _ => (0..set.traces().len() as u32).collect(),
+                })
+            });
+            Shared(Arc::new(rows))
+        });
+        let filtered_costs = Memo::new(move |_| {
+            let report = state.data.with(|d| {
+                d.as_ref()
+                    .map(|set| prices.with(|p| filtered.with(|f| cost_report(set, &p.0, f))))
+                    .unwrap_or_default()
+            });
+            Shared(Arc::new(report))
+        });
+        Analysis {
+            tab: RwSignal::new(Tab::default()),
+            query,
+            prices,
+            parsed,
+            costs,
+            filtered,
+            filtered_costs,
+        }
+    }
+
+    /// Changes the prices with `edit` and saves the overrides in this browser.
+    pub fn edit_prices(&self, edit: impl FnOnce(&mut PriceTable)) {
+        let mut table = self.prices.with_untracked(|p| (*p.0).clone());
+        edit(&mut table);
+        if let Some(s) = storage() {
+            let _ = s.set_item(PRICES_KEY, &table.overrides_json());
+        }
+        self.prices.set(Shared(Arc::new(table)));
+    }
+}
+
+/// Opens trace `trace` (and span `span`) in the Traces tab.
+pub fn open_span(state: AppState, analysis: Analysis, trace: u32, span: Option<u32>) {
+    state.trace.set(Some(trace));
+    state.span.set(span);
+    analysis.tab.set(Tab::Traces);
+}

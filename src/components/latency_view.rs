@@ -1,0 +1,291 @@
+//! Latency by span name, model or kind: a sortable table with a small histogram per row, and
+//! the selected row's histogram (log-scaled bins, percentiles marked) drawn with plotters.
+//! Selecting a bin lists its spans.
+
+use crate::analysis::{Analysis, open_span};
+use crate::format;
+use crate::state::AppState;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use loupe_core::stats::{Bin, LatencyKey, LatencyRow, latency_table, log_histogram, spans_in_bin};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+/// Bins per power of ten.
+const PER_DECADE: u32 = 4;
+
+/// Table columns that sort.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortBy {
+    Key,
+    Count,
+    Errors,
+    P50,
+    P90,
+    P99,
+    Max,
+    SelfP50,
+}
+
+fn sort_rows(rows: &mut [LatencyRow], by: SortBy) {
+    match by {
+        SortBy::Key => rows.sort_by(|a, b| a.key.cmp(&b.key)),
+        SortBy::Count => rows.sort_by_key(|r| std::cmp::Reverse(r.total.count)),
+        SortBy::Errors => rows.sort_by(|a, b| b.error_rate().total_cmp(&a.error_rate())),
+        SortBy::P50 => rows.sort_by_key(|r| std::cmp::Reverse(r.total.p50)),
+        SortBy::P90 => rows.sort_by_key(|r| std::cmp::Reverse(r.total.p90)),
+        SortBy::P99 => rows.sort_by_key(|r| std::cmp::Reverse(r.total.p99)),
+        SortBy::Max => rows.sort_by_key(|r| std::cmp::Reverse(r.total.max)),
+        SortBy::SelfP50 => rows.sort_by_key(|r| std::cmp::Reverse(r.self_time.p50)),
+    }
+}
+
+/// Where percentile `v` sits on a histogram's bin axis (bin index plus the fraction through
+/// the bin, in log space).
+fn bin_position(bins: &[Bin], v: i64) -> f64 {
+    let i = bins
+        .partition_point(|b| b.hi <= v)
+        .min(bins.len().saturating_sub(1));
+    let b = bins[i];
+    let (lo, hi) = ((b.lo.max(1)) as f64, b.hi as f64);
+    let f = if v <= 1 || hi <= lo {
+        0.5
+    } else {
+        ((v as f64).ln() - lo.ln()) / (hi.ln() - lo.ln())
+    };
+    i as f64 + f.clamp(0.0, 1.0)
+}
+
+/// Draws `bins` with p50, p90 and p99 marked; returns the plot area's x pixel range.
+fn draw_histogram(
+    canvas: &web_sys::HtmlCanvasElement,
+    bins: &[Bin],
+    row: &LatencyRow,
+) -> Option<(i32, i32)> {
+    let width = canvas.client_width().max(300) as u32;
+    canvas.set_width(width);
+    canvas.set_height(240);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).ok()?;
+    let peak = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as u32;
+    let n = bins.len();
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(34)
+        .y_label_area_size(44)
+        .build_cartesian_2d(0f64..n as f64, 0u32..peak + peak / 8 + 1)
+        .ok()?;
+    let labels: Vec<String> = bins.iter().map(|b| format::duration(b.lo)).collect();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n.min(8))
+        .x_label_formatter(&|x| {
+            let i = (*x as usize).min(n.saturating_sub(1));
+            labels.get(i).cloned().unwrap_or_default()
+        })
+        .y_desc("spans")
+        .label_style(("sans-serif", 11))
+        .draw()
+        .ok()?;
+    let bar = RGBColor(99, 102, 241);
+    chart
+        .draw_series(bins.iter().enumerate().map(|(i, b)| {
+            Rectangle::new(
+                [(i as f64 + 0.06, 0u32), (i as f64 + 0.94, b.count as u32)],
+                bar.filled(),
+            )
+        }))
+        .ok()?;
+    for (label, v, color) in [
+        ("p50", row.total.p50, RGBColor(22, 163, 74)),
+        ("p90", row.total.p90, RGBColor(217, 119, 6)),
+        ("p99", row.total.p99, RGBColor(220, 38, 38)),
+    ] {
+        let x = bin_position(bins, v);
+        let top = peak + peak / 8;
+        chart
+            .draw_series(LineSeries::new(
+                vec![(x, 0u32), (x, top)],
+                color.stroke_width(2),
+            ))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{label} {}", format::duration(v)),
+                (x, top),
+                ("sans-serif", 11).into_font().color(&color),
+            )))
+            .ok()?;
+    }
+    root.present().ok()?;
+    let (xs, _) = chart.plotting_area().get_pixel_range();
+    Some((xs.start, xs.end))
+}
+
+/// A row's small histogram, as CSS bars.
+fn mini_histogram(bins: &[Bin]) -> impl IntoView + use<> {
+    let peak = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64;
+    view! {
+        <span class="mini-hist" aria-hidden="true">
+            {bins.iter().map(|b| view! {
+                <span style:height=format!("{:.0}%", (b.count as f64 / peak * 100.0).max(if b.count > 0 { 8.0 } else { 0.0 }))></span>
+            }).collect_view()}
+        </span>
+    }
+}
+
+/// The latency tab.
+#[component]
+pub fn LatencyView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let analysis = expect_context::<Analysis>();
+    let group = RwSignal::new(LatencyKey::Name);
+    let sort = RwSignal::new(SortBy::Count);
+    let selected = RwSignal::new(0usize);
+    let bin = RwSignal::new(None::<usize>);
+    let rows = Memo::new(move |_| {
+        let by = group.get();
+        let mut rows = state.data.with(|d| {
+            d.as_ref()
+                .map(|set| analysis.filtered.with(|f| latency_table(set, f, by)))
+                .unwrap_or_default()
+        });
+        sort_rows(&mut rows, sort.get());
+        rows
+    });
+    Effect::new(move |_| {
+        rows.track();
+        selected.set(0);
+        bin.set(None);
+    });
+    let hist = Memo::new(move |_| {
+        let i = selected.get();
+        rows.with(|rows| {
+            let row = rows.get(i)?;
+            let bins = state.data.with(|d| {
+                d.as_ref()
+                    .map(|set| log_histogram(&row.durations(set), PER_DECADE))
+            })?;
+            Some((row.clone(), bins))
+        })
+    });
+    let canvas = NodeRef::<Canvas>::new();
+    let plot_x = RwSignal::new(None::<(i32, i32)>);
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        hist.with(|h| {
+            if let Some((row, bins)) = h {
+                plot_x.set(draw_histogram(&el, bins, row));
+            }
+        });
+    });
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let (Some((x0, x1)), Some(n)) = (
+            plot_x.get_untracked(),
+            hist.with_untracked(|h| h.as_ref().map(|(_, b)| b.len())),
+        ) else {
+            return;
+        };
+        let x = f64::from(ev.offset_x());
+        if x < f64::from(x0) || x > f64::from(x1) || n == 0 {
+            return;
+        }
+        let i = ((x - f64::from(x0)) / f64::from(x1 - x0) * n as f64) as usize;
+        bin.set(Some(i.min(n - 1)));
+    };
+    let bin_spans = move || {
+        let b = bin.get()?;
+        hist.with(|h| {
+            let (row, bins) = h.as_ref()?;
+            let chosen = *bins.get(b)?;
+            state.data.with(|d| {
+                let set = d.as_ref()?;
+                let spans = spans_in_bin(set, row, chosen, b + 1 == bins.len());
+                let shown = spans.len();
+                let items: Vec<(u32, u32, String, String)> = spans
+                    .into_iter()
+                    .take(200)
+                    .map(|i| {
+                        let s = set.span(i);
+                        (s.trace(), i, s.name().to_string(), format::duration(s.duration()))
+                    })
+                    .collect();
+                Some(view! {
+                    <h3>{format!("{} spans from {} to {}", format::count(shown as u64), format::duration(chosen.lo), format::duration(chosen.hi))}</h3>
+                    <table class="top-list" data-testid="latency-bin-spans"><tbody>
+                        {items.into_iter().map(|(t, i, name, dur)| view! {
+                            <tr class="clickable" on:click=move |_| open_span(state, analysis, t, Some(i))>
+                                <td>{name}</td><td class="num">{dur}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody></table>
+                })
+            })
+        })
+    };
+    let header = move |label: &'static str, by: SortBy| {
+        view! {
+            <th class="clickable" class:sorted=move || sort.get() == by on:click=move |_| sort.set(by)>{label}</th>
+        }
+    };
+    view! {
+        <section class="panel">
+            <div class="flame-tools">
+                <label>"Group by "
+                    <select data-testid="latency-group" on:change=move |ev| group.set(match event_target_value(&ev).as_str() {
+                        "model" => LatencyKey::Model,
+                        "kind" => LatencyKey::Kind,
+                        _ => LatencyKey::Name,
+                    })>
+                        <option value="name">"span name"</option>
+                        <option value="model">"model"</option>
+                        <option value="kind">"kind"</option>
+                    </select>
+                </label>
+                <span class="muted">"Percentiles are exact (nearest rank). Click a row for its histogram, a bin for its spans."</span>
+            </div>
+            <div class="table-scroll">
+                <table class="latency" data-testid="latency-table">
+                    <thead><tr>
+                        {header("Name", SortBy::Key)}{header("Count", SortBy::Count)}{header("Errors", SortBy::Errors)}
+                        <th>"Min"</th><th>"Mean"</th>
+                        {header("p50", SortBy::P50)}{header("p90", SortBy::P90)}<th>"p95"</th>{header("p99", SortBy::P99)}{header("Max", SortBy::Max)}
+                        {header("Self p50", SortBy::SelfP50)}<th>"First token p50"</th><th>"Output tok/s"</th><th>"Histogram"</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rows.get().into_iter().take(500).enumerate().map(|(i, r)| {
+                            let bins = state.data.with_untracked(|d| d.as_ref().map(|set| log_histogram(&r.durations(set), PER_DECADE)).unwrap_or_default());
+                            let d = format::duration;
+                            view! {
+                                <tr class="clickable" class:selected=move || selected.get() == i data-testid="latency-row"
+                                    on:click=move |_| { selected.set(i); bin.set(None); }>
+                                    <td class="key" title=r.key.clone()>{r.key.clone()}</td>
+                                    <td class="num">{format::count(r.total.count as u64)}</td>
+                                    <td class="num">{format!("{:.1}%", r.error_rate() * 100.0)}</td>
+                                    <td class="num">{d(r.total.min)}</td>
+                                    <td class="num">{d(r.total.mean.round() as i64)}</td>
+                                    <td class="num">{d(r.total.p50)}</td>
+                                    <td class="num">{d(r.total.p90)}</td>
+                                    <td class="num">{d(r.total.p95)}</td>
+                                    <td class="num">{d(r.total.p99)}</td>
+                                    <td class="num">{d(r.total.max)}</td>
+                                    <td class="num">{d(r.self_time.p50)}</td>
+                                    <td class="num">{r.first_token.map_or("—".to_string(), |s| d(s.p50))}</td>
+                                    <td class="num">{r.tokens_per_second.map_or("—".to_string(), |t| format!("{t:.1}"))}</td>
+                                    <td>{mini_histogram(&bins)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <section class="panel">
+            <h3>{move || hist.with(|h| h.as_ref().map(|(r, _)| format!("Durations of {} ({} spans)", r.key, format::count(r.total.count as u64))))}</h3>
+            <canvas class="histogram" data-testid="latency-histogram" node_ref=canvas on:click=on_click></canvas>
+            {bin_spans}
+        </section>
+    }
+}
