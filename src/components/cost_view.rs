@@ -343,6 +343,7 @@ pub fn CostView() -> impl IntoView {
                     <select data-testid="cost-group" on:change=move |ev| by.set(match event_target_value(&ev).as_str() {
                         "provider" => GroupBy::Provider,
                         "name" => GroupBy::Name,
+                        "kind" => GroupBy::Kind,
                         "parent" => GroupBy::ParentKind,
                         "trace" => GroupBy::Trace,
                         "session" => GroupBy::Session,
@@ -353,6 +354,7 @@ pub fn CostView() -> impl IntoView {
                         <option value="model">"model"</option>
                         <option value="provider">"provider"</option>
                         <option value="name">"span name"</option>
+                        <option value="kind">"span kind"</option>
                         <option value="parent">"caller's kind"</option>
                         <option value="trace">"trace"</option>
                         <option value="session">"session"</option>

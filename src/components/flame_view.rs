@@ -182,7 +182,7 @@ pub fn TraceFlame(
         window.update(|w| {
             let span = (w.to - w.from).max(1.0);
             let pivot = w.from + span * at_fraction;
-            let new_span = (span * factor).clamp(1000.0, total());
+            let new_span = (span * factor).clamp(1000.0_f64.min(total()), total());
             let from = (pivot - new_span * at_fraction).clamp(0.0, (total() - new_span).max(0.0));
             *w = Window {
                 from,

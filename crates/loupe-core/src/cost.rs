@@ -192,6 +192,8 @@ pub enum GroupBy {
     Provider,
     /// The call's span name.
     Name,
+    /// The call's own kind (LLM call or embedding).
+    Kind,
     /// The kind of the call's parent (the agent, chain or tool that made the call).
     ParentKind,
     /// The call's trace.
@@ -241,6 +243,7 @@ pub fn breakdown(set: &TraceSet, report: &CostReport, by: GroupBy) -> Vec<Group>
             GroupBy::Model => vec![text(s.model())],
             GroupBy::Provider => vec![text(s.provider())],
             GroupBy::Name => vec![text(s.name())],
+            GroupBy::Kind => vec![s.kind().label().to_string()],
             GroupBy::ParentKind => vec![s.parent().map_or_else(
                 || "root".to_string(),
                 |p| set.span(p).kind().label().to_string(),

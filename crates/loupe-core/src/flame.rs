@@ -153,7 +153,9 @@ pub fn critical_path(set: &TraceSet, t: u32) -> Vec<Segment> {
             .children()
             .filter(|&c| {
                 let c = set.span(c);
-                c.end() <= limit && c.end() > span.start()
+                // Starting before the limit guarantees progress (zero-length children at the
+                // limit would otherwise be chosen forever).
+                c.end() <= limit && c.end() > span.start() && c.start() < limit
             })
             .max_by_key(|&c| (set.span(c).end(), std::cmp::Reverse(c)));
         match last {

@@ -89,7 +89,8 @@ pub fn log_histogram(values: &[i64], per_decade: u32) -> Vec<Bin> {
     let edge = |k: u32| 10f64.powf(first + f64::from(k) / per).round() as i64;
     let mut bins = Vec::new();
     let mut k = 0;
-    while bins.last().is_none_or(|b: &Bin| b.hi <= max) {
+    // Twenty decades cover every i64 duration; the bound also ends the loop at i64::MAX.
+    while bins.last().is_none_or(|b: &Bin| b.hi <= max) && k < 20 * per_decade.max(1) {
         let (lo, hi) = (edge(k), edge(k + 1));
         if hi > lo {
             bins.push(Bin { lo, hi, count: 0 });
@@ -98,6 +99,9 @@ pub fn log_histogram(values: &[i64], per_decade: u32) -> Vec<Bin> {
     }
     if let Some(b) = bins.first_mut() {
         b.lo = 0;
+    }
+    if bins.is_empty() {
+        return Vec::new();
     }
     for &v in values {
         let i = bins.partition_point(|b| b.hi <= v).min(bins.len() - 1);
@@ -248,5 +252,7 @@ mod tests {
         assert_eq!(fine.iter().map(|b| b.count).sum::<usize>(), values.len());
         assert!(fine.windows(2).all(|w| w[0].hi == w[1].lo));
         assert!(log_histogram(&[], 4).is_empty());
+        let extreme = log_histogram(&[1, i64::MAX], 4);
+        assert_eq!(extreme.iter().map(|b| b.count).sum::<usize>(), 2);
     }
 }

@@ -123,6 +123,22 @@ fn the_critical_path_follows_the_last_child_to_finish() {
 }
 
 #[test]
+fn the_critical_path_ends_with_zero_length_and_equal_time_spans() {
+    // Zero-length children at the parent's end, and children with the same times.
+    let set = trace(&[
+        (101, 0, "root", 0, 100, ""),
+        (102, 101, "mark", 100, 100, ""),
+        (103, 101, "a", 0, 50, ""),
+        (104, 101, "b", 0, 50, ""),
+        (105, 101, "tick", 50, 50, ""),
+    ]);
+    let path = critical_path(&set, 0);
+    let covered: i64 = path.iter().map(|s| s.end - s.start).sum();
+    assert_eq!(covered, 100_000_000);
+    assert!(path.len() <= 4, "{path:?}");
+}
+
+#[test]
 fn aggregation_merges_spans_by_their_path_of_names() {
     // Two traces: root → {retrieve, llm, llm}; root → {llm}; llm spans overlap in trace 1.
     let set = trace(&[
