@@ -10,31 +10,6 @@ use leptos::prelude::*;
 use loupe_core::TraceSet;
 use loupe_core::stats::Summary;
 
-/// Figures over the filtered traces, as `loupe summary --json` names them.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct OverviewFigures {
-    traces: u64,
-    spans: u64,
-    errors: u64,
-    llm_calls: u64,
-    input_tokens: u64,
-    output_tokens: u64,
-}
-
-fn figures(set: &TraceSet, traces: &[u32]) -> OverviewFigures {
-    let mut f = OverviewFigures::default();
-    for &t in traces {
-        let tr = &set.traces()[t as usize];
-        f.traces += 1;
-        f.spans += u64::from(tr.span_count());
-        f.errors += u64::from(tr.error_count);
-        f.llm_calls += u64::from(tr.llm_calls);
-        f.input_tokens += tr.input_tokens;
-        f.output_tokens += tr.output_tokens;
-    }
-    f
-}
-
 /// A row of a top-N list: what, how much, and where it opens.
 #[derive(Clone, Debug, PartialEq)]
 struct TopRow {
@@ -167,7 +142,7 @@ pub fn Overview() -> impl IntoView {
         state.data.with(|d| {
             d.as_ref().map(|set| {
                 analysis.filtered.with(|f| {
-                    let figs = figures(set, f);
+                    let figs = set.totals_of(f);
                     let mut durations: Vec<i64> = f
                         .iter()
                         .map(|&t| set.traces()[t as usize].duration())

@@ -219,6 +219,23 @@ pub struct Node {
     pub children: Vec<u32>,
 }
 
+impl Node {
+    /// An empty node.
+    fn new(name: String, parent: Option<u32>, depth: u32) -> Node {
+        Node {
+            name,
+            parent,
+            depth,
+            count: 0,
+            total_time: 0,
+            self_time: 0,
+            own_tokens: 0,
+            own_cost: 0.0,
+            children: Vec::new(),
+        }
+    }
+}
+
 /// Spans of many traces merged by path of names. Node 0 is an unnamed top holding the roots.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AggregateFlame {
@@ -250,17 +267,7 @@ impl AggregateFlame {
             .iter()
             .filter_map(|c| c.cost().map(|x| (c.span, x)))
             .collect();
-        let mut nodes = vec![Node {
-            name: String::new(),
-            parent: None,
-            depth: 0,
-            count: 0,
-            total_time: 0,
-            self_time: 0,
-            own_tokens: 0,
-            own_cost: 0.0,
-            children: Vec::new(),
-        }];
+        let mut nodes = vec![Node::new(String::new(), None, 0)];
         let mut child_index: HashMap<(u32, String), u32> = HashMap::new();
         for &t in traces {
             let Some(trace) = set.traces().get(t as usize) else {
@@ -276,17 +283,8 @@ impl AggregateFlame {
                     Some(&n) => n,
                     None => {
                         let n = nodes.len() as u32;
-                        nodes.push(Node {
-                            name: key.1.clone(),
-                            parent: Some(parent),
-                            depth: nodes[parent as usize].depth + 1,
-                            count: 0,
-                            total_time: 0,
-                            self_time: 0,
-                            own_tokens: 0,
-                            own_cost: 0.0,
-                            children: Vec::new(),
-                        });
+                        let depth = nodes[parent as usize].depth + 1;
+                        nodes.push(Node::new(key.1.clone(), Some(parent), depth));
                         nodes[parent as usize].children.push(n);
                         child_index.insert(key, n);
                         n

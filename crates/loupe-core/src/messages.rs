@@ -157,23 +157,30 @@ fn from_attributes(attrs: &[(&str, ValueRef)]) -> Option<Chat> {
             source: "gen_ai.input.messages / gen_ai.output.messages",
         });
     }
-    let input = indexed(attrs, "llm.input_messages.", openinference_field);
-    let output = indexed(attrs, "llm.output_messages.", openinference_field);
-    if !input.is_empty() || !output.is_empty() {
-        return Some(Chat {
-            input,
-            output,
-            source: "llm.input_messages / llm.output_messages",
-        });
-    }
-    let input = indexed(attrs, "gen_ai.prompt.", openllmetry_field);
-    let output = indexed(attrs, "gen_ai.completion.", openllmetry_field);
-    if !input.is_empty() || !output.is_empty() {
-        return Some(Chat {
-            input,
-            output,
-            source: "gen_ai.prompt / gen_ai.completion",
-        });
+    let indexed_conventions: [(&str, &str, FieldReader, &'static str); 2] = [
+        (
+            "llm.input_messages.",
+            "llm.output_messages.",
+            openinference_field,
+            "llm.input_messages / llm.output_messages",
+        ),
+        (
+            "gen_ai.prompt.",
+            "gen_ai.completion.",
+            openllmetry_field,
+            "gen_ai.prompt / gen_ai.completion",
+        ),
+    ];
+    for (input_prefix, output_prefix, reader, source) in indexed_conventions {
+        let input = indexed(attrs, input_prefix, reader);
+        let output = indexed(attrs, output_prefix, reader);
+        if !input.is_empty() || !output.is_empty() {
+            return Some(Chat {
+                input,
+                output,
+                source,
+            });
+        }
     }
     vercel(&get)
 }

@@ -320,12 +320,16 @@ impl TraceSet {
 
     /// Figures over everything loaded.
     pub fn totals(&self) -> Totals {
-        let mut t = Totals {
-            traces: self.traces.len() as u64,
-            spans: self.span_count() as u64,
-            ..Totals::default()
-        };
-        for tr in &self.traces {
+        let all: Vec<u32> = (0..self.traces.len() as u32).collect();
+        self.totals_of(&all)
+    }
+
+    /// Figures over the traces `traces` (indices into [`TraceSet::traces`]).
+    pub fn totals_of(&self, traces: &[u32]) -> Totals {
+        let mut t = Totals::default();
+        for tr in traces.iter().filter_map(|&i| self.traces.get(i as usize)) {
+            t.traces += 1;
+            t.spans += u64::from(tr.span_count());
             t.errors += u64::from(tr.error_count);
             t.llm_calls += u64::from(tr.llm_calls);
             t.input_tokens += tr.input_tokens;
