@@ -22,7 +22,10 @@ const FILES = [
   'other/otel-genai-client-span-attributes-flat.json',
   'chrome-trace/chrome-tracing-gzipped.json.gz',
 ];
-const WRITTEN = ['crates/loupe-core/tests/fixtures/helicone-export-session-written-by-loupe.jsonl'];
+const WRITTEN = [
+  'crates/loupe-core/tests/fixtures/helicone-export-session-written-by-loupe.jsonl',
+  'crates/loupe-core/tests/fixtures/bundle-v1-written-by-loupe.loupe.json.gz',
+];
 
 let server;
 let browser;

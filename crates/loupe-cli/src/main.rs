@@ -3,6 +3,7 @@
 mod args;
 mod dump;
 mod generate;
+mod redact;
 mod summary;
 
 use std::process::ExitCode;
@@ -12,12 +13,17 @@ loupe: summaries of LLM trace files, offline.
 
 Usage:
   loupe summary [--json] FILE...
-      Traces, spans, errors, LLM calls, tokens and recorded cost per file and in total.
+      Traces, spans, errors, LLM calls, tokens and cost per file and in total (bundles too).
       Exits 1 when any file fails to import (the others are still summarized).
   loupe dump FILE...
       Every trace as an indented tree, one line per span, then the warnings.
   loupe gen --spans N --traces M --out FILE [--seed S]
       Writes realistic OTLP/JSON agent traces with GenAI attributes.
+  loupe redact [--keep-messages] [--keep-pii] [--keep-ids] [--allow KEYS] [--deny KEYS]
+               --out OUT.loupe.json.gz INPUT...
+      Writes a session bundle of the inputs to share: message contents dropped, personal
+      data and secrets masked, user and session ids hashed, unless kept. KEYS are
+      comma-separated attribute keys (a key ending in '.' is a prefix).
   loupe help
 ";
 
@@ -27,6 +33,7 @@ fn main() -> ExitCode {
         Some("summary") => summary::run(&argv[1..]),
         Some("gen") => generate::run(&argv[1..]),
         Some("dump") => dump::run(&argv[1..]),
+        Some("redact") => redact::run(&argv[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

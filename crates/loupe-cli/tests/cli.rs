@@ -190,3 +190,56 @@ fn summary_json_prices_calls_that_record_no_cost_and_says_so() {
     assert!(second["cost_usd"].as_f64().is_some_and(|c| c > 0.0));
     assert_eq!(v["totals"]["cost_source"], "mixed");
 }
+
+#[test]
+fn redact_writes_a_bundle_whose_summary_matches_its_inputs() {
+    let inputs = [
+        fixtures().join("openinference/phoenix-rest-spans-agent-turn-error.json"),
+        fixtures().join("langfuse/agent-prism-langfuse-qa-chatbot-2025-09.json"),
+        fixtures().join("zipkin/zipkin-lens-kafka-errors.json"),
+    ];
+    let out = std::env::temp_dir().join(format!(
+        "loupe-cli-test-{}.loupe.json.gz",
+        std::process::id()
+    ));
+    let mut args = vec!["redact", "--out", out.to_str().unwrap()];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    let (code, _, err) = loupe(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("message texts"),
+        "it says what it removed: {err}"
+    );
+    let mut summary_args = vec!["summary", "--json"];
+    summary_args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    let original = json(&loupe(&summary_args).1);
+    let (code, bundle_out, _) = loupe(&["summary", "--json", out.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let bundle = json(&bundle_out);
+    assert_eq!(bundle["files"][0]["format"], "loupe-bundle");
+    for key in [
+        "traces",
+        "spans",
+        "errors",
+        "llm_calls",
+        "input_tokens",
+        "output_tokens",
+    ] {
+        assert_eq!(bundle["totals"][key], original["totals"][key], "{key}");
+    }
+    let bytes = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).ok();
+    let text = {
+        use std::io::Read;
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    assert!(
+        !text.contains("user@example.com"),
+        "the Phoenix user id is hashed"
+    );
+    assert!(!text.contains("llm.input_messages"), "messages are dropped");
+}

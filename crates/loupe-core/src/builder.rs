@@ -194,6 +194,9 @@ impl TraceSetBuilder {
             Detected::Document(Format::ChromeTrace, doc) => {
                 importers::chrome::import_document(&mut ctx, doc)
             }
+            Detected::Document(Format::LoupeBundle, _) => {
+                importers::bundle::import_document(&mut ctx)
+            }
             Detected::Lines(Format::ChromeTrace) => importers::chrome::import_truncated(&mut ctx),
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
                 importers::otlp_json::import_lines(&mut ctx)
@@ -209,7 +212,8 @@ impl TraceSetBuilder {
                 | Format::LangSmith
                 | Format::OtelJs
                 | Format::SpanAttributes
-                | Format::Tracetest),
+                | Format::Tracetest
+                | Format::LoupeBundle),
             ) => Err(ImportError::UnknownFormat {
                 found: format!("{} spans one per line", format.label()),
             }),

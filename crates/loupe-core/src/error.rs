@@ -4,7 +4,8 @@
 pub const SUPPORTED_FORMATS: &str = "OTLP/JSON (one request, an array of requests, or JSON Lines), \
 Jaeger JSON, Zipkin v2 JSON, OpenTelemetry Python span dumps, Phoenix span JSON, Langfuse trace \
 downloads, MLflow traces, LangSmith runs, Helicone request exports, OpenTelemetry JS span dumps, \
-Chrome traces, Tracetest traces and single spans' attribute maps, optionally gzipped";
+Chrome traces, Tracetest traces, single spans' attribute maps and Loupe session bundles, optionally \
+gzipped";
 
 /// Why a file could not be imported at all. Problems that lose only part of a file (one bad
 /// span, one bad line) are [`crate::Diagnostic`]s instead, and the rest of the file loads.

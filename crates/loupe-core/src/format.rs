@@ -36,6 +36,8 @@ pub enum Format {
     Tracetest,
     /// Helicone request exports (JSON Lines or a JSON array of request records).
     Helicone,
+    /// Loupe's own session bundles (`*.loupe.json.gz`).
+    LoupeBundle,
 }
 
 impl Format {
@@ -56,6 +58,7 @@ impl Format {
             Format::SpanAttributes => "span-attributes",
             Format::Tracetest => "tracetest",
             Format::Helicone => "helicone",
+            Format::LoupeBundle => "loupe-bundle",
         }
     }
 }
@@ -254,6 +257,7 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         Document::Array(items) => items.first().and_then(|f| object_members(f.get()).ok()),
     };
     let format = match (&doc, &first_members) {
+        (Document::Object(m), _) if crate::bundle::is_bundle(m) => Some(Format::LoupeBundle),
         (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_otlp_request(m) => {
             Some(Format::OtlpJson)
         }

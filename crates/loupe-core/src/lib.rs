@@ -18,6 +18,7 @@
 
 pub mod browse;
 mod builder;
+pub mod bundle;
 pub mod cost;
 mod diagnostics;
 pub mod dump;
@@ -33,6 +34,7 @@ mod messages;
 mod model;
 pub mod pricing;
 pub mod query;
+pub mod redact;
 mod scores;
 mod set;
 pub mod stats;

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{assert_tree_invariants, fixture, fixtures_dir};
+use common::{all_fixtures, assert_tree_invariants, fixture};
 use loupe_core::dump::text_dump;
 use loupe_core::{ImportError, import};
 use std::path::{Path, PathBuf};
@@ -42,26 +42,6 @@ const READ_ELSEWHERE: &[(&str, &str)] = &[
     ("other/vercel-ai-sdk-doStream-span-attributes-opencode.json", "span-attributes"),
     ("other/tracetest-nested-tree-138spans-depth48.json", "tracetest"),
 ];
-
-fn all_fixtures() -> Vec<String> {
-    let root = fixtures_dir();
-    let mut out = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.parent() != Some(root.as_path()) {
-                let rel = path.strip_prefix(&root).unwrap_or(&path);
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn snapshot_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,7 @@
 //! Importers, one file per format. Each reads its format into the builder's columns.
 
 pub(crate) mod anyvalue;
+pub(crate) mod bundle;
 pub(crate) mod chrome;
 pub(crate) mod helicone;
 pub(crate) mod jaeger;

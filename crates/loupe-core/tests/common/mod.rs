@@ -30,6 +30,27 @@ pub fn fixtures_of(format: &str) -> Vec<String> {
     names
 }
 
+/// Every file of the corpus below its format folders, as paths relative to the corpus, sorted.
+pub fn all_fixtures() -> Vec<String> {
+    let root = fixtures_dir();
+    let mut out = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.parent() != Some(root.as_path()) {
+                let rel = path.strip_prefix(&root).unwrap_or(&path);
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Asserts the tree invariants: every span has exactly one place, parents precede children,
 /// subtrees nest, and depth follows the parent. Parents preceding children rules out cycles.
 pub fn assert_tree_invariants(set: &TraceSet) {

@@ -1,0 +1,523 @@
+//! Session bundles (`*.loupe.json.gz`): Loupe's own file for sharing a debugging session. It
+//! holds the (redacted) traces in Loupe's normalized form, the view state, price overrides and
+//! notes. The bundle is rebuilt from the kept parts only, so nothing a redaction removes survives
+//! in it: there are no string tables and no raw span JSON.
+//!
+//! The format is versioned (`loupe_bundle`); `docs/bundle.schema.json` describes it, and every
+//! version ever written keeps opening. Exporting the same data with the same options gives the
+//! same bytes, apart from `created`.
+
+use crate::ids::SpanId;
+use crate::llm::Usage;
+use crate::model::AttrValue;
+use crate::pricing::Price;
+use crate::redact::{RedactOptions, RedactionCounts, Redactor};
+use crate::scores::ScoreValue;
+use crate::set::{NO_SPAN, TraceSet, ValueRef};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+/// The version this build writes.
+pub const BUNDLE_VERSION: u32 = 1;
+
+/// The view a bundle opens on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    /// The tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tab: Option<String>,
+    /// The filter query.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub query: String,
+    /// The open trace's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
+    /// The selected span's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<String>,
+}
+
+/// A note pinned to a trace or a span.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// The trace's id.
+    pub trace: String,
+    /// The span's id, or none for the whole trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<String>,
+    /// The note.
+    pub text: String,
+}
+
+/// What a bundle records of its redaction: the options applied (what they removed is shown
+/// before export, and not kept, so that exporting a bundle again gives the same bytes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redaction {
+    /// The options applied.
+    pub options: RedactOptions,
+}
+
+/// An attribute value in a bundle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Text(String),
+    /// An array or map, as JSON text.
+    Json {
+        /// The JSON text.
+        json: String,
+    },
+    /// Bytes, base64.
+    Bytes {
+        /// The base64 text.
+        bytes: String,
+    },
+    /// No value.
+    Empty(Option<()>),
+}
+
+/// A key and its value.
+pub type Attribute = (String, Value);
+
+/// A span event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// When, in Unix nanoseconds.
+    #[serde(default)]
+    pub time: Option<i64>,
+    /// Its name.
+    pub name: String,
+    /// Its attributes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Attribute>,
+}
+
+/// A span link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// The linked trace, hex.
+    #[serde(default)]
+    pub trace_id: Option<String>,
+    /// The linked span, hex.
+    #[serde(default)]
+    pub span_id: Option<String>,
+    /// Its attributes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Attribute>,
+}
+
+/// A span in normalized form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// The trace id, hex.
+    pub trace_id: String,
+    /// The span id: hex, or the file's own text for opaque ids.
+    pub span_id: String,
+    /// The id as shown, where it differs from `span_id` (the server half of a Zipkin span
+    /// shows the id it shares with its client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_id: Option<String>,
+    /// The parent's id, as `span_id` writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// The name.
+    pub name: String,
+    /// The service.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub service: String,
+    /// The kind (`llm`, `tool`, …).
+    pub kind: String,
+    /// The OpenTelemetry kind (`client`, `server`, …).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub otel_kind: String,
+    /// `ok`, `error` or `unset`.
+    pub status: String,
+    /// The status message.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub status_message: String,
+    /// Start, Unix nanoseconds; none where the file gave none.
+    #[serde(default)]
+    pub start: Option<i64>,
+    /// End, Unix nanoseconds.
+    #[serde(default)]
+    pub end: Option<i64>,
+    /// The model.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub model: String,
+    /// The provider.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub provider: String,
+    /// The session.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub session: String,
+    /// The user.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub user: String,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Tokens, cost and time to first token, normalized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// The usage is this call's own even with LLM calls below it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub own_usage: bool,
+    /// Index into the bundle's resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<u32>,
+    /// Attributes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Attribute>,
+    /// Events.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    /// Links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+}
+
+/// What a trace records beyond its spans.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trace {
+    /// The trace id, hex.
+    pub id: String,
+    /// The session.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub session: String,
+    /// The user.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub user: String,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// A score's value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ScoreVal {
+    /// A number.
+    Number(f64),
+    /// A label.
+    Label(String),
+}
+
+/// A score or piece of feedback.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// The trace id, hex.
+    pub trace: String,
+    /// The span's id, or none for the whole trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<String>,
+    /// What was scored.
+    pub name: String,
+    /// The value.
+    pub value: ScoreVal,
+    /// The comment.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+    /// Who gave it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+/// A session bundle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// The format version.
+    pub loupe_bundle: u32,
+    /// When it was written (RFC 3339); the one field that differs between exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The redaction applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<Redaction>,
+    /// The view to open on.
+    #[serde(default)]
+    pub view: View,
+    /// Price overrides, USD per token.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prices: BTreeMap<String, Price>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+    /// Resources' attributes, shared by spans.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<Vec<Attribute>>,
+    /// Trace-level facts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub traces: Vec<Trace>,
+    /// The spans, trace by trace in tree order.
+    pub spans: Vec<Span>,
+    /// Scores and feedback.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<Score>,
+}
+
+/// What goes into a bundle besides the traces.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// The view.
+    pub view: View,
+    /// Price overrides.
+    pub prices: BTreeMap<String, Price>,
+    /// Notes.
+    pub notes: Vec<Note>,
+    /// When (RFC 3339).
+    pub created: Option<String>,
+}
+
+/// Carries redaction through an export, keeping ids consistent.
+struct Writer {
+    r: Redactor,
+    ids: HashMap<String, String>,
+}
+
+/// A span's id as a bundle writes it: unique within its trace (hex, or an opaque id's own
+/// text), and the text shown for it where that differs.
+fn span_key(set: &TraceSet, i: u32) -> (String, Option<String>) {
+    let s = set.span(i);
+    let text = s.span_id_text();
+    match SpanId::parse_or_derive(&text).0 {
+        Some(id) if id == s.span_id() => (text, None),
+        _ => (s.span_id().to_string(), Some(text)),
+    }
+}
+
+impl Writer {
+    /// A span id or opaque id text: kept when masking leaves it alone, else hashed.
+    fn id(&mut self, text: &str) -> String {
+        if let Some(done) = self.ids.get(text) {
+            return done.clone();
+        }
+        let masked = self.r.text(text);
+        let out = if masked == text {
+            masked
+        } else {
+            self.r.id(text)
+        };
+        self.ids.insert(text.to_string(), out.clone());
+        out
+    }
+
+    fn value(&mut self, key: &str, v: ValueRef) -> Value {
+        match v {
+            ValueRef::Str(s) if crate::redact::is_id_key(key) => Value::Text(self.r.id(s)),
+            ValueRef::Str(s) => Value::Text(self.r.text(s)),
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Float(f) => Value::Float(f),
+            ValueRef::Bool(b) => Value::Bool(b),
+            ValueRef::Json(j) => Value::Json {
+                json: self.r.text(j),
+            },
+            ValueRef::Bytes(b) => Value::Bytes {
+                bytes: self.r.text(b),
+            },
+            ValueRef::Empty => Value::Empty(None),
+        }
+    }
+
+    fn attributes(&mut self, rows: &[(&str, ValueRef)]) -> Vec<Attribute> {
+        let mut out = Vec::new();
+        for (k, v) in rows {
+            if self.r.keep_attribute(k) {
+                let value = self.value(k, *v);
+                out.push((k.to_string(), value));
+            }
+        }
+        out
+    }
+}
+
+/// Writes the traces `traces` of `set` (all when `None`) as a bundle, redacted by `options`
+/// with this bundle's `salt`; also says what the redaction removed.
+pub fn export(
+    set: &TraceSet,
+    traces: Option<&[u32]>,
+    options: RedactOptions,
+    salt: [u8; 16],
+    extras: Extras,
+) -> (Bundle, RedactionCounts) {
+    let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+    let traces = traces.unwrap_or(&all);
+    let mut w = Writer {
+        r: Redactor::new(options, salt),
+        ids: HashMap::new(),
+    };
+    let mut resources: Vec<Vec<Attribute>> = Vec::new();
+    let mut resource_index: HashMap<u32, u32> = HashMap::new();
+    let mut spans = Vec::new();
+    let mut trace_facts = Vec::new();
+    let mut scores = Vec::new();
+    for &t in traces {
+        let Some(tr) = set.traces().get(t as usize) else {
+            continue;
+        };
+        let trace_id = tr.id.to_string();
+        if !(tr.session.is_empty() && tr.user.is_empty() && tr.tags.is_empty()) {
+            let session = w.r.id(set.str(tr.session));
+            let user = w.r.id(set.str(tr.user));
+            let tags = tr.tags.iter().map(|id| w.r.text(set.str(*id))).collect();
+            trace_facts.push(Trace {
+                id: trace_id.clone(),
+                session,
+                user,
+                tags,
+            });
+        }
+        for i in tr.spans.start..tr.spans.end {
+            let s = set.span(i);
+            let resource = set.spans.resource[i as usize];
+            let resource = (resource != crate::builder::NO_RESOURCE).then(|| {
+                *resource_index.entry(resource).or_insert_with(|| {
+                    let rows = s.resource_attributes();
+                    resources.push(w.attributes(&rows));
+                    (resources.len() - 1) as u32
+                })
+            });
+            let parent_id = match s.parent() {
+                Some(p) => Some(w.id(&span_key(set, p).0)),
+                None => s.parent_id().map(|p: SpanId| p.to_string()),
+            };
+            let no_times = s.flags().has(crate::model::SpanFlags::NO_TIMESTAMPS);
+            let mut events = Vec::new();
+            for e in s.events() {
+                if w.r.keep_event(e.name) {
+                    let attributes = w.attributes(&e.attributes);
+                    events.push(Event {
+                        time: e.time,
+                        name: w.r.text(e.name),
+                        attributes,
+                    });
+                }
+            }
+            let mut links = Vec::new();
+            for l in s.links() {
+                let attributes = w.attributes(&l.attributes);
+                links.push(Link {
+                    trace_id: l.trace_id.map(|t| t.to_string()),
+                    span_id: l.span_id.map(|x| x.to_string()),
+                    attributes,
+                });
+            }
+            let (key, shown) = span_key(set, i);
+            let span_id = w.id(&key);
+            let shown_id = shown.map(|t| w.id(&t));
+            let name = w.r.text(s.name());
+            let status_message = w.r.text(s.status_message());
+            let session = w.r.id(s.session());
+            let user = w.r.id(s.user());
+            let tags = s.tags().map(|t| w.r.text(t)).collect::<Vec<_>>();
+            let attributes = w.attributes(&s.attributes());
+            spans.push(Span {
+                trace_id: trace_id.clone(),
+                span_id,
+                shown_id,
+                parent_id,
+                name,
+                service: s.service().to_string(),
+                kind: s.kind().label().to_string(),
+                otel_kind: s.otel_kind().label().to_string(),
+                status: s.status().label().to_string(),
+                status_message,
+                start: (!no_times).then(|| s.start()),
+                end: (!no_times).then(|| s.end()),
+                model: s.model().to_string(),
+                provider: s.provider().to_string(),
+                session,
+                user,
+                tags,
+                usage: s.usage(),
+                own_usage: s.flags().has(crate::model::SpanFlags::OWN_USAGE),
+                resource,
+                attributes,
+                events,
+                links,
+            });
+        }
+        for sc in set.scores.iter().filter(|sc| sc.trace == t) {
+            let span = (sc.span != NO_SPAN).then(|| w.id(&span_key(set, sc.span).0));
+            let value = match sc.value {
+                ScoreValue::Number(x) => ScoreVal::Number(x),
+                ScoreValue::Label(l) => ScoreVal::Label(w.r.text(set.str(l))),
+            };
+            scores.push(Score {
+                trace: trace_id.clone(),
+                span,
+                name: set.str(sc.name).to_string(),
+                value,
+                comment: w.r.text(set.str(sc.comment)),
+                source: set.str(sc.source).to_string(),
+            });
+        }
+    }
+    let notes = extras
+        .notes
+        .into_iter()
+        .map(|n| Note {
+            text: w.r.text(&n.text),
+            ..n
+        })
+        .collect();
+    let bundle = Bundle {
+        loupe_bundle: BUNDLE_VERSION,
+        created: extras.created,
+        redaction: Some(Redaction {
+            options: w.r.options().clone(),
+        }),
+        view: extras.view,
+        prices: extras.prices,
+        notes,
+        resources,
+        traces: trace_facts,
+        spans,
+        scores,
+    };
+    (bundle, w.r.counts)
+}
+
+impl Bundle {
+    /// The bundle as gzipped JSON (`*.loupe.json.gz`), the same bytes for the same bundle.
+    pub fn to_gzip(&self) -> Vec<u8> {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let mut enc = flate2::GzBuilder::new()
+            .mtime(0)
+            .write(Vec::new(), flate2::Compression::best());
+        if enc.write_all(&json).is_err() {
+            return Vec::new();
+        }
+        enc.finish().unwrap_or_default()
+    }
+
+    /// The bundle as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Whether a document's members are a bundle's.
+pub(crate) fn is_bundle(members: &[(crate::text::Text<'_>, &serde_json::value::RawValue)]) -> bool {
+    members.iter().any(|(k, _)| &**k == "loupe_bundle")
+}
+
+/// An attribute value as the builder stores it.
+pub(crate) fn attr_value(builder: &mut crate::builder::TraceSetBuilder, v: &Value) -> AttrValue {
+    match v {
+        Value::Bool(b) => AttrValue::Bool(*b),
+        Value::Int(i) => AttrValue::Int(*i),
+        Value::Float(f) => AttrValue::Float(*f),
+        Value::Text(s) => AttrValue::Str(builder.intern(s)),
+        Value::Json { json } => AttrValue::Json(builder.intern(json)),
+        Value::Bytes { bytes } => AttrValue::Bytes(builder.intern(bytes)),
+        Value::Empty(_) => AttrValue::Empty,
+    }
+}

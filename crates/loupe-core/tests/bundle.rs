@@ -1,0 +1,304 @@
+//! Session bundles: every corpus file survives export and import with the same figures, a
+//! second export gives the same bytes, seeded personal data and secrets are gone from a
+//! redacted bundle's bytes, and bundles written by earlier versions keep opening.
+
+mod common;
+
+use common::{all_fixtures, fixture};
+use loupe_core::bundle::{Extras, Note, View, export};
+use loupe_core::redact::RedactOptions;
+use loupe_core::{ImportError, Totals, TraceSet, import};
+use std::io::Read;
+
+fn figures(t: &Totals) -> [u64; 6] {
+    [
+        t.traces,
+        t.spans,
+        t.errors,
+        t.llm_calls,
+        t.input_tokens,
+        t.output_tokens,
+    ]
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut s)
+        .unwrap_or_else(|e| panic!("the bundle is gzip: {e}"));
+    s
+}
+
+fn bundle_of(set: &TraceSet, options: RedactOptions) -> Vec<u8> {
+    export(set, None, options, [9; 16], Extras::default())
+        .0
+        .to_gzip()
+}
+
+#[test]
+fn every_corpus_file_keeps_its_figures_through_a_bundle_and_exports_again_the_same() {
+    let mut checked = 0;
+    for rel in all_fixtures() {
+        let Ok(set) = import(&fixture(&rel), &rel) else {
+            continue; // files of no known format
+        };
+        let bytes = bundle_of(&set, RedactOptions::default());
+        let again = import(&bytes, "shared.loupe.json.gz").unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(again.sources()[0].format.label(), "loupe-bundle");
+        assert_eq!(figures(&again.totals()), figures(&set.totals()), "{rel}");
+        let cost = |t: &Totals| t.cost_usd.map(|c| (c * 1e9).round());
+        assert_eq!(
+            cost(&again.totals()),
+            cost(&set.totals()),
+            "{rel}: recorded cost"
+        );
+        // Export → import → export: the same bytes.
+        let second = bundle_of(&again, RedactOptions::default());
+        if second != bytes {
+            let (a, b) = (gunzip(&bytes), gunzip(&second));
+            let at = a
+                .bytes()
+                .zip(b.bytes())
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            let around = |s: &str| {
+                s.get(at.saturating_sub(200)..(at + 200).min(s.len()))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            panic!(
+                "{rel}: a second export differs at byte {at}:\n{}\n---\n{}",
+                around(&a),
+                around(&b)
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50, "{checked} files checked");
+}
+
+/// A trace with personal data and secrets in every place a trace can carry them.
+const SEEDED: &str = r#"{"resourceSpans":[{"resource":{"attributes":[
+  {"key":"service.name","value":{"stringValue":"support-bot"}},
+  {"key":"host.owner","value":{"stringValue":"owner.frank@example.com"}},
+  {"key":"process.command","value":{"stringValue":"/home/frankuser/bin/agent --key AKIAIOSFODNN7EXAMPLE"}}]},
+ "scopeSpans":[{"spans":[
+  {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+   "name":"answer grace@example.org","startTimeUnixNano":"1000","endTimeUnixNano":"9000",
+   "status":{"code":2,"message":"upstream 10.20.30.40 refused token sk-live-abcdefghijklmnopqrstuvwx"},
+   "attributes":[
+    {"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+    {"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o"}},
+    {"key":"gen_ai.usage.input_tokens","value":{"intValue":"1200"}},
+    {"key":"gen_ai.usage.output_tokens","value":{"intValue":"80"}},
+    {"key":"user.id","value":{"stringValue":"customer-henry-4417"}},
+    {"key":"session.id","value":{"stringValue":"sess-ivy-secret-99"}},
+    {"key":"http.url","value":{"stringValue":"https://api.example.com/v1/chat?api_key=QWERTY123secret"}},
+    {"key":"http.request.header.authorization","value":{"stringValue":"Bearer abcdefghijklmnop12345"}},
+    {"key":"gen_ai.input.messages","value":{"stringValue":"[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"My card is 4111 1111 1111 1111, call me at +1 415-555-0132\"}]}]"}},
+    {"key":"client.address","value":{"stringValue":"2001:db8:85a3:0:0:8a2e:370:7334"}},
+    {"key":"jwt","value":{"stringValue":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqYWNrIn0.c2lnbmF0dXJlMTIz"}},
+    {"key":"code.filepath","value":{"stringValue":"C:\\Users\\kateuser\\agent\\main.py"}},
+    {"key":"github.token","value":{"stringValue":"ghp_abcdefghijklmnopqrstuvwxyz0123456789"}}],
+   "events":[{"timeUnixNano":"5000","name":"exception","attributes":[
+    {"key":"exception.message","value":{"stringValue":"could not reach liam@example.net from 192.168.1.77"}}]},
+    {"timeUnixNano":"6000","name":"gen_ai.user.message","attributes":[
+    {"key":"content","value":{"stringValue":"my phone is (415) 555-0199"}}]}]}]}]}]}"#;
+
+/// A Langfuse download whose observation ids and trace user are personal data.
+const SEEDED_IDS: &str = r#"{"trace":{"id":"t-1","userId":"mia@example.com","sessionId":"chat-of-mia","tags":["vip"]},
+ "observations":[
+  {"id":"obs-noah@example.com","traceId":"t-1","type":"SPAN","name":"root","startTime":"2025-01-01T00:00:00Z","endTime":"2025-01-01T00:00:02Z"},
+  {"id":"obs-2","traceId":"t-1","parentObservationId":"obs-noah@example.com","type":"GENERATION","name":"llm",
+   "startTime":"2025-01-01T00:00:00.5Z","endTime":"2025-01-01T00:00:01Z","model":"gpt-4o-mini",
+   "usageDetails":{"input":100,"output":10},"input":"hello from olivia@example.com","output":"hi"}]}"#;
+
+const SECRETS: &[&str] = &[
+    "frank@example.com",
+    "frankuser",
+    "AKIAIOSFODNN7EXAMPLE",
+    "grace@example.org",
+    "10.20.30.40",
+    "sk-live-abcdefghijklmnopqrstuvwx",
+    "customer-henry-4417",
+    "sess-ivy-secret-99",
+    "QWERTY123secret",
+    "abcdefghijklmnop12345",
+    "4111 1111 1111 1111",
+    "415-555-0132",
+    "2001:db8:85a3",
+    "eyJhbGciOiJIUzI1NiJ9",
+    "kateuser",
+    "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    "liam@example.net",
+    "192.168.1.77",
+    "555-0199",
+    "mia@example.com",
+    "chat-of-mia",
+    "noah@example.com",
+    "olivia@example.com",
+];
+
+#[test]
+fn seeded_personal_data_and_secrets_are_gone_and_figures_stay() {
+    let mut builder = loupe_core::TraceSetBuilder::new();
+    builder
+        .add_file("seeded.json", SEEDED.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    builder
+        .add_file("ids.json", SEEDED_IDS.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let set = builder.finish();
+    let extras = Extras {
+        view: View {
+            tab: Some("cost".into()),
+            ..View::default()
+        },
+        notes: vec![Note {
+            trace: set.traces()[0].id.to_string(),
+            span: None,
+            text: "ask pat@example.com about this".into(),
+        }],
+        ..Extras::default()
+    };
+    let (bundle, counts) = export(&set, None, RedactOptions::default(), [3; 16], extras);
+    let json = gunzip(&bundle.to_gzip());
+    for secret in SECRETS.iter().chain(&["pat@example.com"]) {
+        assert!(!json.contains(secret), "{secret} survived in the bundle");
+    }
+    assert!(counts.message_texts >= 3, "{counts:?}");
+    assert!(
+        counts.emails >= 4 && counts.secrets >= 4 && counts.ids_hashed >= 4,
+        "{counts:?}"
+    );
+    assert!(
+        counts.card_numbers == 0,
+        "the card was inside a dropped message: {counts:?}"
+    );
+    // Kept figures are unchanged.
+    let again = import(json.as_bytes(), "bundle.json").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(figures(&again.totals()), figures(&set.totals()));
+    let durations = |s: &TraceSet| {
+        (0..s.span_count() as u32)
+            .map(|i| s.span(i).duration())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(durations(&again), durations(&set));
+    // Hashed ids stay distinct and consistent: the Langfuse trace keeps one user and one session.
+    let t = again
+        .traces()
+        .iter()
+        .find(|t| !t.user.is_empty())
+        .unwrap_or_else(|| panic!("a user"));
+    assert!(again.str(t.user).starts_with("anon-"));
+    assert_ne!(again.str(t.user), again.str(t.session));
+    // With messages kept, the card number inside one is masked instead.
+    let (kept, _) = export(
+        &set,
+        None,
+        RedactOptions {
+            keep_messages: true,
+            ..RedactOptions::default()
+        },
+        [3; 16],
+        Extras::default(),
+    );
+    let kept_json = kept.to_json();
+    assert!(!kept_json.contains("4111 1111 1111 1111") && kept_json.contains("<card>"));
+}
+
+#[test]
+fn a_bundle_written_by_version_1_opens() {
+    // Written by `loupe redact` from otlp-json/otel-proto-example-trace.json and
+    // langfuse/langfuse-ui-export-claude-agent-2025-12-22.json; kept as it was written.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bundle-v1-written-by-loupe.loupe.json.gz"
+    );
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let set = import(&bytes, "old.loupe.json.gz").unwrap_or_else(|e| panic!("{e}"));
+    let mut builder = loupe_core::TraceSetBuilder::new();
+    for rel in [
+        "otlp-json/otel-proto-example-trace.json",
+        "langfuse/langfuse-ui-export-claude-agent-2025-12-22.json",
+    ] {
+        builder
+            .add_file(rel, &fixture(rel))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let originals = builder.finish();
+    assert_eq!(figures(&set.totals()), figures(&originals.totals()));
+    assert_eq!(
+        set.trace_scores(0).len() + set.trace_scores(1).len(),
+        3,
+        "the scores travel"
+    );
+}
+
+#[test]
+fn a_bundle_from_a_newer_loupe_says_so() {
+    let e = import(br#"{"loupe_bundle": 99, "spans": []}"#, "new.loupe.json").unwrap_err();
+    assert!(matches!(e, ImportError::UnknownFormat { .. }));
+    assert!(e.to_string().contains("version 99"), "{e}");
+}
+
+#[test]
+fn the_json_schema_names_every_field_a_bundle_writes() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../../docs/bundle.schema.json"))
+            .unwrap_or_else(|e| panic!("the schema is JSON: {e}"));
+    let top = &schema["properties"];
+    let span = &schema["$defs"]["span"]["properties"];
+    let usage = &schema["$defs"]["usage"]["properties"];
+    let mut builder = loupe_core::TraceSetBuilder::new();
+    for rel in [
+        "langfuse/agent-prism-langfuse-qa-chatbot-2025-09.json",
+        "zipkin/zipkin-lens-clock-skew.json",
+        "langsmith/langsmith-py-wrap-openai-stream-events.json",
+    ] {
+        builder
+            .add_file(rel, &fixture(rel))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    builder
+        .add_file("seeded.json", SEEDED.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let set = builder.finish();
+    let (bundle, _) = export(
+        &set,
+        None,
+        RedactOptions {
+            keep_messages: true,
+            ..RedactOptions::default()
+        },
+        [1; 16],
+        Extras::default(),
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&bundle.to_json()).unwrap_or_else(|e| panic!("{e}"));
+    let keys = |o: &serde_json::Value| {
+        o.as_object()
+            .map(|m| m.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    for k in keys(&v) {
+        assert!(top.get(&k).is_some(), "top-level {k} is not in the schema");
+    }
+    let mut seen_usage = false;
+    for s in v["spans"].as_array().into_iter().flatten() {
+        for k in keys(s) {
+            assert!(
+                span.get(&k).is_some(),
+                "span field {k} is not in the schema"
+            );
+        }
+        for k in keys(&s["usage"]) {
+            seen_usage = true;
+            assert!(
+                usage.get(&k).is_some(),
+                "usage field {k} is not in the schema"
+            );
+        }
+    }
+    assert!(seen_usage);
+}
