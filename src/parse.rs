@@ -71,7 +71,15 @@ pub fn parse_files(
         }
     }
     progress(done, "Building span trees");
-    (builder.finish(), statuses)
+    let set = builder.finish();
+    // Each file's warnings include what building the trees found (orphans, duplicate ids), as
+    // `loupe summary` reports them.
+    for status in &mut statuses {
+        if let Ok(loaded) = &mut status.outcome {
+            loaded.warnings = set.diagnostics().lines(Some(loaded.source));
+        }
+    }
+    (set, statuses)
 }
 
 #[cfg(test)]
