@@ -10,6 +10,7 @@ use crate::components::flame_view::AggregateFlameView;
 use crate::components::latency_view::LatencyView;
 use crate::components::overview::Overview;
 use crate::components::progress::ProgressBar;
+use crate::components::share::Share;
 use crate::components::trace_list::TraceList;
 use crate::components::trace_view::TraceView;
 use crate::state::{AppState, Input};
@@ -91,7 +92,7 @@ fn Welcome(open_picker: Callback<()>, open_demo: Callback<()>) -> impl IntoView 
     view! {
         <section class="welcome">
             <h2>"Drop trace files anywhere on this page"</h2>
-            <p>"OTLP/JSON, OTLP JSON Lines, gzipped or not — several at once. Or paste JSON."</p>
+            <p>"OpenTelemetry, Phoenix, Langfuse, LangSmith, MLflow, Helicone, Jaeger, Zipkin, Chrome traces and Loupe bundles, gzipped or not — several at once. Or paste JSON."</p>
             <p class="actions">
                 <button class="primary" on:click=move |_| open_picker.run(())>"Open files…"</button>
                 <button data-testid="open-demo" on:click=move |_| open_demo.run(())>"Open the demo trace"</button>
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
     let analysis = Analysis::new(state);
     provide_context(analysis);
     crate::url_state::sync(state, analysis);
+    crate::components::share::restore_bundles(state, analysis);
     let dragging = window_inputs(state);
     // Start the parsing worker now, so the first drop does not wait for it.
     spawn_local(async {
@@ -144,6 +146,7 @@ pub fn App() -> impl IntoView {
                 <button on:click=move |_| open_picker.run(())>"Open files…"</button>
                 <button data-testid="demo-button" on:click=move |_| open_demo.run(())>"Demo"</button>
                 <Show when=has_data>
+                    <Share />
                     <button on:click=move |_| state.clear()>"Clear"</button>
                 </Show>
             </div>

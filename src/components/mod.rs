@@ -10,6 +10,7 @@ pub mod flame_view;
 pub mod latency_view;
 pub mod overview;
 pub mod progress;
+pub mod share;
 pub mod span_detail;
 pub mod trace_list;
 pub mod trace_view;

@@ -92,6 +92,7 @@ struct Mark {
     usages: usize,
     tags: usize,
     scores: usize,
+    bundle_extras: usize,
     trace_facts: usize,
     attrs: usize,
     events: usize,
@@ -107,6 +108,7 @@ pub struct TraceSetBuilder {
     pub(crate) usages: Vec<crate::llm::Usage>,
     pub(crate) tags: Vec<StrId>,
     pub(crate) scores: Vec<Score>,
+    pub(crate) bundle_extras: Vec<String>,
     pub(crate) trace_facts: Vec<TraceFacts>,
     pub(crate) attrs: AttrTable,
     pub(crate) events: EventTable,
@@ -257,6 +259,7 @@ impl TraceSetBuilder {
             usages: self.usages.len(),
             tags: self.tags.len(),
             scores: self.scores.len(),
+            bundle_extras: self.bundle_extras.len(),
             trace_facts: self.trace_facts.len(),
             attrs: self.attrs.key.len(),
             events: self.events.name.len(),
@@ -270,6 +273,7 @@ impl TraceSetBuilder {
         self.usages.truncate(m.usages);
         self.tags.truncate(m.tags);
         self.scores.truncate(m.scores);
+        self.bundle_extras.truncate(m.bundle_extras);
         self.trace_facts.truncate(m.trace_facts);
         self.attrs.key.truncate(m.attrs);
         self.attrs.value.truncate(m.attrs);
@@ -427,6 +431,12 @@ impl TraceSetBuilder {
         self.scores.push(score);
     }
 
+    /// Keeps what a session bundle brings besides its traces (view, prices, notes).
+    pub(crate) fn push_bundle_extras(&mut self, extras: crate::bundle::Extras) {
+        self.bundle_extras
+            .push(serde_json::to_string(&extras).unwrap_or_default());
+    }
+
     /// Records what a format says about a whole trace.
     pub(crate) fn push_trace_facts(&mut self, facts: TraceFacts) {
         self.trace_facts.push(facts);
@@ -467,6 +477,7 @@ impl TraceSetBuilder {
             usages: self.usages,
             tags: self.tags,
             scores: self.scores,
+            bundle_extras: self.bundle_extras,
             attrs: self.attrs,
             events: self.events,
             links: self.links,

@@ -263,8 +263,8 @@ pub struct Bundle {
     pub scores: Vec<Score>,
 }
 
-/// What goes into a bundle besides the traces.
-#[derive(Clone, Debug, Default)]
+/// What goes into a bundle besides the traces, and what a loaded bundle brings back.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extras {
     /// The view.
     pub view: View,
@@ -474,7 +474,11 @@ pub fn export(
         redaction: Some(Redaction {
             options: w.r.options().clone(),
         }),
-        view: extras.view,
+        view: View {
+            query: w.r.text(&extras.view.query),
+            span: extras.view.span.as_deref().map(|id| w.id(id)),
+            ..extras.view
+        },
         prices: extras.prices,
         notes,
         resources,

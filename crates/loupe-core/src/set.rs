@@ -217,6 +217,9 @@ pub struct TraceSet {
     pub(crate) usages: Vec<Usage>,
     pub(crate) tags: Vec<StrId>,
     pub(crate) scores: Vec<Score>,
+    /// What loaded bundles bring besides traces, as JSON text (the wire format to the page is
+    /// bincode, which cannot carry fields that serde skips).
+    pub(crate) bundle_extras: Vec<String>,
     pub(crate) parent: Vec<u32>,
     pub(crate) depth: Vec<u32>,
     pub(crate) subtree_end: Vec<u32>,
@@ -266,6 +269,15 @@ impl TraceSet {
             .iter()
             .filter(|s| s.trace == trace)
             .map(|s| self.score_ref(s))
+            .collect()
+    }
+
+    /// What loaded session bundles bring besides their traces (view, prices, notes), in load
+    /// order.
+    pub fn bundle_extras(&self) -> Vec<crate::bundle::Extras> {
+        self.bundle_extras
+            .iter()
+            .filter_map(|json| serde_json::from_str(json).ok())
             .collect()
     }
 

@@ -302,3 +302,60 @@ fn the_json_schema_names_every_field_a_bundle_writes() {
     }
     assert!(seen_usage);
 }
+
+#[test]
+fn a_bundle_brings_back_its_view_prices_and_notes() {
+    let rel = "langfuse/langfuse-ui-export-claude-agent-2025-12-22.json";
+    let set = import(&fixture(rel), rel).unwrap_or_else(|e| panic!("{e}"));
+    let trace = set.traces()[0].id.to_string();
+    let mut prices = std::collections::BTreeMap::new();
+    prices.insert(
+        "my-model".to_string(),
+        loupe_core::pricing::Price {
+            input: 1e-6,
+            output: 2e-6,
+            ..Default::default()
+        },
+    );
+    let extras = Extras {
+        view: View {
+            tab: Some("cost".into()),
+            query: "kind:llm user:quinn@example.com".into(),
+            trace: Some(trace.clone()),
+            span: None,
+        },
+        prices: prices.clone(),
+        notes: vec![Note {
+            trace: trace.clone(),
+            span: None,
+            text: "slow turn".into(),
+        }],
+        created: Some("2026-11-22T00:00:00Z".into()),
+    };
+    let (bundle, _) = export(&set, None, RedactOptions::default(), [5; 16], extras);
+    let again = import(&bundle.to_gzip(), "b.loupe.json.gz").unwrap_or_else(|e| panic!("{e}"));
+    let back = &again.bundle_extras()[0];
+    assert_eq!(back.view.tab.as_deref(), Some("cost"));
+    assert_eq!(
+        back.view.query, "kind:llm user:<email>",
+        "the query is masked too"
+    );
+    assert_eq!(back.view.trace.as_deref(), Some(trace.as_str()));
+    assert_eq!(back.prices, prices);
+    assert_eq!(back.notes[0].text, "slow turn");
+    assert_eq!(back.created.as_deref(), Some("2026-11-22T00:00:00Z"));
+}
+
+#[test]
+fn a_set_loaded_from_a_bundle_crosses_to_the_page_intact() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bundle-v1-written-by-loupe.loupe.json.gz"
+    );
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{e}"));
+    let set = import(&bytes, "old.loupe.json.gz").unwrap_or_else(|e| panic!("{e}"));
+    let wire = loupe_core::wire::encode(&set).unwrap_or_else(|e| panic!("{e}"));
+    let back = loupe_core::wire::decode(&wire).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(figures(&back.totals()), figures(&set.totals()));
+    assert_eq!(back.bundle_extras(), set.bundle_extras());
+}

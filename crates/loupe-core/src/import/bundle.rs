@@ -21,6 +21,14 @@ use serde_json::value::RawValue;
 struct Document<'a> {
     loupe_bundle: u32,
     #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    view: bundle::View,
+    #[serde(default)]
+    prices: std::collections::BTreeMap<String, crate::pricing::Price>,
+    #[serde(default)]
+    notes: Vec<bundle::Note>,
+    #[serde(default)]
     resources: Vec<Vec<bundle::Attribute>>,
     #[serde(default)]
     traces: Vec<BundleTrace>,
@@ -73,6 +81,12 @@ pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
             ),
         });
     }
+    ctx.builder.push_bundle_extras(bundle::Extras {
+        view: doc.view,
+        prices: doc.prices,
+        notes: doc.notes,
+        created: doc.created,
+    });
     let resources: Vec<u32> = doc
         .resources
         .iter()

@@ -1,0 +1,242 @@
+//! Sharing: the Share dialog writes a redacted session bundle (`*.loupe.json.gz`) of what is
+//! loaded, with a preview of what each option removes; a dropped bundle restores its view and
+//! prices.
+
+use crate::analysis::{Analysis, Tab};
+use crate::state::AppState;
+use leptos::prelude::*;
+use loupe_core::bundle::{Extras, View, export};
+use loupe_core::redact::RedactOptions;
+use wasm_bindgen::JsCast;
+
+/// Which traces go into the bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    All,
+    Filtered,
+    Open,
+}
+
+/// A salt of this bundle's own.
+fn salt() -> [u8; 16] {
+    std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8)
+}
+
+fn keys(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Saves `bytes` as a file named `name` through a download link.
+fn download(name: &str, bytes: &[u8]) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&parts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let a = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(a) = a {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The current view, as a bundle records it.
+fn current_view(state: AppState, analysis: Analysis) -> View {
+    state.data.with_untracked(|d| {
+        let set = d.as_ref();
+        let trace = state
+            .trace
+            .get_untracked()
+            .and_then(|t| set?.traces().get(t as usize))
+            .map(|t| t.id.to_string());
+        let span = state.span.get_untracked().and_then(|s| {
+            set.filter(|set| (s as usize) < set.span_count())
+                .map(|set| set.span(s).span_id_text())
+        });
+        View {
+            tab: Some(analysis.tab.get_untracked().id().to_string()),
+            query: analysis.query.get_untracked(),
+            trace,
+            span,
+        }
+    })
+}
+
+/// Applies what dropped bundles bring: their view (tab, filter, trace, span) and their prices.
+pub fn restore_bundles(state: AppState, analysis: Analysis) {
+    let applied = StoredValue::new(0usize);
+    Effect::new(move |_| {
+        state.data.with(|d| {
+            let Some(set) = d.as_ref() else {
+                applied.set_value(0);
+                return;
+            };
+            let extras = set.bundle_extras();
+            if extras.len() <= applied.get_value() {
+                return;
+            }
+            applied.set_value(extras.len());
+            let Some(last) = extras.last().cloned() else {
+                return;
+            };
+            if !last.prices.is_empty() {
+                analysis.edit_prices(|t| {
+                    for (model, price) in &last.prices {
+                        t.set_override(model, *price);
+                    }
+                });
+            }
+            if let Some(tab) = last.view.tab.as_deref().and_then(Tab::from_id) {
+                analysis.tab.set(tab);
+            }
+            analysis.query.set(last.view.query.clone());
+            let trace = last
+                .view
+                .trace
+                .as_deref()
+                .and_then(|id| set.traces().iter().position(|t| t.id.to_string() == id));
+            if let Some(t) = trace {
+                let r = set.traces()[t].spans;
+                let span =
+                    last.view.span.as_deref().and_then(|id| {
+                        (r.start..r.end).find(|&i| set.span(i).span_id_text() == id)
+                    });
+                state.trace.set(Some(t as u32));
+                state.span.set(span);
+            }
+        });
+    });
+}
+
+/// The Share button and its dialog.
+#[component]
+pub fn Share() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let analysis = expect_context::<Analysis>();
+    let open = RwSignal::new(false);
+    let keep_messages = RwSignal::new(false);
+    let keep_pii = RwSignal::new(false);
+    let keep_ids = RwSignal::new(false);
+    let allow = RwSignal::new(String::new());
+    let deny = RwSignal::new(String::new());
+    let scope = RwSignal::new(Scope::All);
+    let options = move || RedactOptions {
+        keep_messages: keep_messages.get(),
+        mask_pii: !keep_pii.get(),
+        hash_ids: !keep_ids.get(),
+        allow_keys: allow.with(|a| (!a.trim().is_empty()).then(|| keys(a))),
+        deny_keys: deny.with(|d| keys(d)),
+    };
+    let traces = move || -> Option<Vec<u32>> {
+        match scope.get() {
+            Scope::All => None,
+            Scope::Filtered => Some(analysis.filtered.with(|f| f.to_vec())),
+            Scope::Open => Some(state.trace.get().into_iter().collect()),
+        }
+    };
+    let preview = Memo::new(move |_| {
+        if !open.get() {
+            return String::new();
+        }
+        let opts = options();
+        let chosen = traces();
+        state.data.with(|d| {
+            let Some(set) = d.as_ref() else {
+                return String::new();
+            };
+            let (bundle, counts) = export(set, chosen.as_deref(), opts, [0; 16], Extras::default());
+            let removed = counts.phrases();
+            format!(
+                "{} traces, {} spans. Removes: {}.",
+                bundle
+                    .spans
+                    .iter()
+                    .map(|s| s.trace_id.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+                bundle.spans.len(),
+                if removed.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    removed.join(", ")
+                }
+            )
+        })
+    });
+    let do_export = move |_| {
+        let opts = options();
+        let chosen = traces();
+        let extras = Extras {
+            view: current_view(state, analysis),
+            prices: analysis.prices.with_untracked(|p| p.overrides().clone()),
+            notes: Vec::new(),
+            created: Some(js_sys::Date::new_0().to_iso_string().into()),
+        };
+        let bytes = state.data.with_untracked(|d| {
+            d.as_ref().map(|set| {
+                export(set, chosen.as_deref(), opts, salt(), extras)
+                    .0
+                    .to_gzip()
+            })
+        });
+        if let Some(bytes) = bytes {
+            download("loupe-session.loupe.json.gz", &bytes);
+        }
+        open.set(false);
+    };
+    let check = move |sig: RwSignal<bool>, label: &'static str, testid: &'static str| {
+        view! {
+            <label class="share-option">
+                <input type="checkbox" data-testid=testid prop:checked=sig on:change=move |ev| sig.set(event_target_checked(&ev)) />
+                " " {label}
+            </label>
+        }
+    };
+    view! {
+        <button data-testid="share-button" on:click=move |_| open.set(true)>"Share…"</button>
+        <Show when=move || open.get()>
+            <div class="modal-backdrop" on:click=move |_| open.set(false)></div>
+            <div class="modal" role="dialog" aria-label="Share a redacted session" data-testid="share-dialog">
+                <h2>"Share a redacted session"</h2>
+                <p class="muted">"Writes a bundle anyone can open in their own copy of Loupe. What is unticked is left out or disguised."</p>
+                <label>"Traces "
+                    <select data-testid="share-scope" on:change=move |ev| scope.set(match event_target_value(&ev).as_str() {
+                        "filtered" => Scope::Filtered,
+                        "open" => Scope::Open,
+                        _ => Scope::All,
+                    })>
+                        <option value="all">"everything loaded"</option>
+                        <option value="filtered">"those the filter selects"</option>
+                        <option value="open">"the open trace"</option>
+                    </select>
+                </label>
+                {check(keep_messages, "Include message contents (prompts, completions, tool arguments and results, documents)", "share-keep-messages")}
+                {check(keep_pii, "Include personal data and secrets (e-mails, phones, IPs, card numbers, keys, URL queries, path user names)", "share-keep-pii")}
+                {check(keep_ids, "Include user, session and other ids as they are (else hashed)", "share-keep-ids")}
+                <label class="share-option">"Keep only attributes "
+                    <input type="text" placeholder="keys, comma-separated (a key ending in . is a prefix)" prop:value=allow on:input=move |ev| allow.set(event_target_value(&ev)) />
+                </label>
+                <label class="share-option">"Drop attributes "
+                    <input type="text" placeholder="keys, comma-separated" prop:value=deny on:input=move |ev| deny.set(event_target_value(&ev)) />
+                </label>
+                <p class="share-preview" data-testid="share-preview">{preview}</p>
+                <p class="actions">
+                    <button class="primary" data-testid="share-export" on:click=do_export>"Export bundle"</button>
+                    <button on:click=move |_| open.set(false)>"Cancel"</button>
+                </p>
+            </div>
+        </Show>
+    }
+}
