@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod app;
 pub mod components;
+pub mod download;
 pub mod format;
 pub mod parse;
 pub mod state;

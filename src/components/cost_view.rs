@@ -99,27 +99,6 @@ fn draw_chart(canvas: &web_sys::HtmlCanvasElement, groups: &[Group]) -> Option<(
     root.present().ok()
 }
 
-/// Saves `text` as a file named `name` through a download link.
-fn download(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let a = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-    if let Some(a) = a {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
 fn per_million(text: &str) -> Option<Option<f64>> {
     let t = text.trim();
     if t.is_empty() {
@@ -225,7 +204,7 @@ fn PriceOverrides() -> impl IntoView {
                 }).collect_view())}
             </tbody></table>
             <p class="actions">
-                <button data-testid="price-export" on:click=move |_| download("loupe-prices.json", &analysis.prices.with_untracked(|p| p.overrides_json()))>"Export prices"</button>
+                <button data-testid="price-export" on:click=move |_| crate::download::save("loupe-prices.json", analysis.prices.with_untracked(|p| p.overrides_json()).as_bytes())>"Export prices"</button>
                 <label class="button">"Import prices…"<input type="file" accept=".json,application/json" class="hidden" data-testid="price-import" on:change=on_import /></label>
             </p>
         </section>

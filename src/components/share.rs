@@ -7,7 +7,6 @@ use crate::state::AppState;
 use leptos::prelude::*;
 use loupe_core::bundle::{Extras, View, export};
 use loupe_core::redact::RedactOptions;
-use wasm_bindgen::JsCast;
 
 /// Which traces go into the bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,28 +27,6 @@ fn keys(text: &str) -> Vec<String> {
         .filter(|k| !k.is_empty())
         .map(String::from)
         .collect()
-}
-
-/// Saves `bytes` as a file named `name` through a download link.
-fn download(name: &str, bytes: &[u8]) {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&parts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let a = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-    if let Some(a) = a {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// The current view, as a bundle records it.
@@ -192,7 +169,7 @@ pub fn Share() -> impl IntoView {
             })
         });
         if let Some(bytes) = bytes {
-            download("loupe-session.loupe.json.gz", &bytes);
+            crate::download::save("loupe-session.loupe.json.gz", &bytes);
         }
         open.set(false);
     };
