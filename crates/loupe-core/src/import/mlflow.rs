@@ -345,17 +345,13 @@ fn import_span(ctx: &mut Context, raw: &RawValue) -> Option<TraceId> {
         facts.model = ctx.builder.intern(&m);
     }
 
-    let events_start = ctx.builder.event_len();
-    for ev in span.events.as_deref().unwrap_or(&[]) {
-        let ev_attrs = ctx.push_plain_map(ev.attributes, None);
-        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
-        ctx.builder
-            .push_event(ev.timestamp.map(|t| t.0), ev_name, ev_attrs);
-    }
-    let events = Rows {
-        start: events_start,
-        end: ctx.builder.event_len(),
-    };
+    let events = ctx.push_plain_events(
+        span.events.iter().flatten().map(|ev| {
+            let name = ev.name.as_deref().unwrap_or("");
+            (ev.timestamp.map(|t| t.0), name, ev.attributes)
+        }),
+        None,
+    );
     let (code, message) = match &span.status {
         Some(s) => (s.code.as_deref(), s.message.as_deref()),
         None => (span.status_code.as_deref(), span.status_message.as_deref()),

@@ -116,6 +116,38 @@ impl Context<'_, '_> {
         self.push_plain_members(map, &[], probe)
     }
 
+    /// Appends events whose attributes are plain JSON maps: (time, name, attributes) each.
+    /// `probe` sees each event's attributes (Monocle keeps token counts on an event).
+    pub fn push_plain_events<'e>(
+        &mut self,
+        events: impl IntoIterator<
+            Item = (
+                Option<crate::model::Nanos>,
+                &'e str,
+                Option<&'e serde_json::value::RawValue>,
+            ),
+        >,
+        mut probe: Option<&mut crate::llm::LlmProbe>,
+    ) -> crate::model::Rows {
+        let start = self.builder.event_len();
+        for (time, name, attributes) in events {
+            let rows = self.push_plain_map(attributes, None);
+            if let Some(probe) = probe.as_deref_mut() {
+                let b = &self.builder;
+                for r in rows.range() {
+                    let key = b.strings.resolve(b.attrs.key[r]);
+                    probe.observe_event(name, key, b.attrs.value[r], &b.strings);
+                }
+            }
+            let name = self.builder.intern(name);
+            self.builder.push_event(time, name, rows);
+        }
+        crate::model::Rows {
+            start,
+            end: self.builder.event_len(),
+        }
+    }
+
     /// A span id from its text: hex or base64 as is, or derived from an opaque id (a UUID, `s01`),
     /// whose text is then kept for display (else the empty string).
     pub fn span_id(&mut self, text: &str) -> (Option<crate::ids::SpanId>, crate::strings::StrId) {

@@ -168,23 +168,13 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
     probe.set_native_kind(span.span_kind.as_deref().and_then(kind_from_openinference));
     let attrs = ctx.push_plain_map(span.attributes, Some(&mut probe));
 
-    let events_start = ctx.builder.event_len();
-    for ev in span.events.as_deref().unwrap_or(&[]) {
-        let ev_attrs = ctx.push_plain_map(ev.attributes, None);
-        let event_name = ev.name.as_deref().unwrap_or("");
-        let b = &ctx.builder;
-        for r in ev_attrs.range() {
-            let key = b.strings.resolve(b.attrs.key[r]);
-            probe.observe_event(event_name, key, b.attrs.value[r], &b.strings);
-        }
-        let ev_name = ctx.builder.intern(event_name);
-        let time = ev.timestamp.as_deref().and_then(parse_rfc3339);
-        ctx.builder.push_event(time, ev_name, ev_attrs);
-    }
-    let events = Rows {
-        start: events_start,
-        end: ctx.builder.event_len(),
-    };
+    let events = ctx.push_plain_events(
+        span.events.iter().flatten().map(|ev| {
+            let time = ev.timestamp.as_deref().and_then(parse_rfc3339);
+            (time, ev.name.as_deref().unwrap_or(""), ev.attributes)
+        }),
+        Some(&mut probe),
+    );
     let links_start = ctx.builder.link_len();
     for link in span.links.as_deref().unwrap_or(&[]) {
         let l_attrs = ctx.push_plain_map(link.attributes, None);
@@ -357,17 +347,16 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         .and_then(|p| SpanId::parse_or_derive(p).0);
     let mut probe = LlmProbe::default();
     let attrs = ctx.push_plain_map(span.attributes, Some(&mut probe));
-    let events_start = ctx.builder.event_len();
-    for ev in span.events.as_deref().unwrap_or(&[]) {
-        let ev_attrs = ctx.push_plain_map(ev.attributes, None);
-        let ev_name = ctx.builder.intern(ev.name.as_deref().unwrap_or(""));
-        ctx.builder
-            .push_event(ev.time.map(|t| t.0), ev_name, ev_attrs);
-    }
-    let events = Rows {
-        start: events_start,
-        end: ctx.builder.event_len(),
-    };
+    let events = ctx.push_plain_events(
+        span.events.iter().flatten().map(|ev| {
+            (
+                ev.time.map(|t| t.0),
+                ev.name.as_deref().unwrap_or(""),
+                ev.attributes,
+            )
+        }),
+        None,
+    );
     // JavaScript's SpanKind numbers differ from OTLP's: INTERNAL is 0.
     let otel_kind = match span.kind {
         Some(0) => OtelKind::Internal,
