@@ -158,6 +158,10 @@ impl Analysis {
             Shared(Arc::new(rows))
         });
         let filtered_costs = Memo::new(move |_| {
+            // With every trace selected, the costs are those of everything loaded.
+            if filtered.with(|f| f.len() as u32) == all_traces() {
+                return costs.get();
+            }
             let report = state.data.with(|d| {
                 d.as_ref()
                     .map(|set| prices.with(|p| filtered.with(|f| cost_report(set, &p.0, f))))

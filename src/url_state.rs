@@ -67,6 +67,26 @@ impl ViewState {
     }
 }
 
+/// Finds the trace with id `trace_id` and, in it, the span with id `span_id` (as shown, or hex).
+pub fn locate(
+    set: &loupe_core::TraceSet,
+    trace_id: &str,
+    span_id: Option<&str>,
+) -> Option<(u32, Option<u32>)> {
+    let t = set
+        .traces()
+        .iter()
+        .position(|t| t.id.to_string() == trace_id)? as u32;
+    let r = set.traces()[t as usize].spans;
+    let span = span_id.and_then(|id| {
+        (r.start..r.end).find(|&i| {
+            let s = set.span(i);
+            s.span_id_text() == id || s.span_id().to_string() == id
+        })
+    });
+    Some((t, span))
+}
+
 fn current_fragment() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -97,21 +117,9 @@ pub fn sync(state: AppState, analysis: Analysis) {
         let Some((Some(trace_id), span_id)) = pending.get() else {
             return;
         };
-        let found = state.data.with(|d| {
-            let set = d.as_ref()?;
-            let t = set
-                .traces()
-                .iter()
-                .position(|t| t.id.to_string() == trace_id)? as u32;
-            let r = set.traces()[t as usize].spans;
-            let span = span_id.and_then(|id| {
-                (r.start..r.end).find(|&i| {
-                    let s = set.span(i);
-                    s.span_id_text() == id || s.span_id().to_string() == id
-                })
-            });
-            Some((t, span))
-        });
+        let found = state
+            .data
+            .with(|d| locate(d.as_ref()?, &trace_id, span_id.as_deref()));
         if let Some((t, span)) = found {
             pending.set(None);
             state.trace.set(Some(t));

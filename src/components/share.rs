@@ -79,18 +79,13 @@ pub fn restore_bundles(state: AppState, analysis: Analysis) {
                 analysis.tab.set(tab);
             }
             analysis.query.set(last.view.query.clone());
-            let trace = last
+            let found = last
                 .view
                 .trace
                 .as_deref()
-                .and_then(|id| set.traces().iter().position(|t| t.id.to_string() == id));
-            if let Some(t) = trace {
-                let r = set.traces()[t].spans;
-                let span =
-                    last.view.span.as_deref().and_then(|id| {
-                        (r.start..r.end).find(|&i| set.span(i).span_id_text() == id)
-                    });
-                state.trace.set(Some(t as u32));
+                .and_then(|id| crate::url_state::locate(set, id, last.view.span.as_deref()));
+            if let Some((t, span)) = found {
+                state.trace.set(Some(t));
                 state.span.set(span);
             }
         });

@@ -241,7 +241,8 @@ impl Node {
 pub struct AggregateFlame {
     /// The nodes; parents precede children.
     pub nodes: Vec<Node>,
-    /// For each node, its weights summed over its subtree: tokens and cost.
+    /// For each node, its self time, tokens and cost summed over its subtree.
+    subtree_self: Vec<Nanos>,
     subtree_tokens: Vec<u64>,
     subtree_cost: Vec<f64>,
 }
@@ -308,16 +309,19 @@ impl AggregateFlame {
             .map(|&c| nodes[c as usize].total_time)
             .sum();
         nodes[0].total_time = top_time;
+        let mut subtree_self: Vec<Nanos> = nodes.iter().map(|n| n.self_time).collect();
         let mut subtree_tokens: Vec<u64> = nodes.iter().map(|n| n.own_tokens).collect();
         let mut subtree_cost: Vec<f64> = nodes.iter().map(|n| n.own_cost).collect();
         for i in (1..nodes.len()).rev() {
             if let Some(p) = nodes[i].parent {
+                subtree_self[p as usize] += subtree_self[i];
                 subtree_tokens[p as usize] += subtree_tokens[i];
                 subtree_cost[p as usize] += subtree_cost[i];
             }
         }
         AggregateFlame {
             nodes,
+            subtree_self,
             subtree_tokens,
             subtree_cost,
         }
@@ -328,21 +332,10 @@ impl AggregateFlame {
         let i = n as usize;
         match weight {
             Weight::TotalTime => self.nodes[i].total_time as f64,
-            Weight::SelfTime => self.self_subtree(i) as f64,
+            Weight::SelfTime => self.subtree_self[i] as f64,
             Weight::Tokens => self.subtree_tokens[i] as f64,
             Weight::Cost => self.subtree_cost[i],
         }
-    }
-
-    /// Self time summed over node `i`'s subtree.
-    fn self_subtree(&self, i: usize) -> Nanos {
-        let mut sum = 0;
-        let mut stack = vec![i];
-        while let Some(j) = stack.pop() {
-            sum += self.nodes[j].self_time;
-            stack.extend(self.nodes[j].children.iter().map(|&c| c as usize));
-        }
-        sum
     }
 
     /// Rectangles of `focus`'s subtree, heaviest child first (left-heavy). Children whose
