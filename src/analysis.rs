@@ -5,6 +5,7 @@
 use crate::state::AppState;
 use leptos::prelude::*;
 use loupe_core::cost::{CostReport, cost_report};
+use loupe_core::flame::Weight;
 use loupe_core::pricing::PriceTable;
 use loupe_core::query::{Query, QueryError};
 use std::sync::Arc;
@@ -89,11 +90,47 @@ impl Tab {
     }
 }
 
+/// How the open trace is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TraceMode {
+    /// The span tree beside a waterfall of timing bars.
+    #[default]
+    Waterfall,
+    /// A flame graph over time.
+    Flame,
+}
+
+impl TraceMode {
+    /// The mode's name in a shared view.
+    pub fn id(self) -> &'static str {
+        match self {
+            TraceMode::Waterfall => "waterfall",
+            TraceMode::Flame => "flame",
+        }
+    }
+
+    /// The mode named `id`.
+    pub fn from_id(id: &str) -> Option<TraceMode> {
+        [TraceMode::Waterfall, TraceMode::Flame]
+            .into_iter()
+            .find(|m| m.id() == id)
+    }
+}
+
 /// The shared analysis state.
 #[derive(Clone, Copy)]
 pub struct Analysis {
     /// The open tab.
     pub tab: RwSignal<Tab>,
+    /// How the open trace is drawn.
+    pub mode: RwSignal<TraceMode>,
+    /// The trace flame graph's zoom: the trace it applies to and its visible window, in
+    /// nanoseconds from that trace's start. `None` (or another trace) shows the whole trace.
+    pub zoom: RwSignal<Option<(u32, [i64; 2])>>,
+    /// What the aggregated flame graph is weighted by.
+    pub weight: RwSignal<Weight>,
+    /// The aggregated flame graph's focused node, as its path of span names.
+    pub focus: RwSignal<Vec<String>>,
     /// The filter bar's text.
     pub query: RwSignal<String>,
     /// The prices, with overrides.
@@ -108,7 +145,8 @@ pub struct Analysis {
     pub filtered_costs: Memo<Shared<CostReport>>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// This browser's localStorage, where it is available.
+pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
@@ -171,6 +209,10 @@ impl Analysis {
         });
         Analysis {
             tab: RwSignal::new(Tab::default()),
+            mode: RwSignal::new(TraceMode::default()),
+            zoom: RwSignal::new(None),
+            weight: RwSignal::new(Weight::default()),
+            focus: RwSignal::new(Vec::new()),
             query,
             prices,
             parsed,

@@ -8,6 +8,7 @@ use crate::components::file_list::FileList;
 use crate::components::filter_bar::FilterBar;
 use crate::components::flame_view::AggregateFlameView;
 use crate::components::latency_view::LatencyView;
+use crate::components::link_button::CopyLink;
 use crate::components::overview::Overview;
 use crate::components::progress::ProgressBar;
 use crate::components::share::Share;
@@ -109,8 +110,10 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     let analysis = Analysis::new(state);
     provide_context(analysis);
+    let notes = crate::notes::Notes::load();
+    provide_context(notes);
     crate::url_state::sync(state, analysis);
-    crate::components::share::restore_bundles(state, analysis);
+    crate::components::share::restore_bundles(state, analysis, notes);
     let dragging = window_inputs(state);
     // Start the parsing worker now, so the first drop does not wait for it.
     spawn_local(async {
@@ -146,6 +149,7 @@ pub fn App() -> impl IntoView {
                 <button on:click=move |_| open_picker.run(())>"Open files…"</button>
                 <button data-testid="demo-button" on:click=move |_| open_demo.run(())>"Demo"</button>
                 <Show when=has_data>
+                    <CopyLink />
                     <Share />
                     <button on:click=move |_| state.clear()>"Clear"</button>
                 </Show>

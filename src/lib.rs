@@ -6,6 +6,7 @@ pub mod app;
 pub mod components;
 pub mod download;
 pub mod format;
+pub mod notes;
 pub mod parse;
 pub mod state;
 pub mod url_state;

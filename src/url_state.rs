@@ -1,23 +1,15 @@
-//! The view state in the URL fragment: `#tab=cost&q=model%3Agpt-4o*&trace=<id>&span=<id>`.
-//! The fragment never reaches a server. Reloading the page and dropping the same files shows
-//! the same view: the trace and span are found again by their ids once the files are loaded.
+//! The view state: what is shown (tab, filter, open trace and span, how the trace is drawn and
+//! zoomed, the aggregated flame graph's weight and focus), as a session bundle records it and
+//! as the URL fragment carries it: `#tab=flame&q=model%3Agpt-4o*&trace=<id>&span=<id>&mode=flame
+//! &zoom=0-5000000&weight=self&focus=agent&focus=llm`. The fragment never reaches a server; a
+//! colleague who opens the same link and drops the same files sees the same view, the trace and
+//! span being found again by their ids once the files are loaded.
 
-use crate::analysis::{Analysis, Tab};
+use crate::analysis::{Analysis, Tab, TraceMode};
 use crate::state::AppState;
 use leptos::prelude::*;
-
-/// The fragment's fields.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ViewState {
-    /// The open tab.
-    pub tab: Option<Tab>,
-    /// The filter.
-    pub query: String,
-    /// The open trace's id.
-    pub trace: Option<String>,
-    /// The selected span's id.
-    pub span: Option<String>,
-}
+use loupe_core::bundle::View;
+use loupe_core::flame::Weight;
 
 fn decode(s: &str) -> String {
     js_sys::decode_uri_component(&s.replace('+', " "))
@@ -30,41 +22,61 @@ fn encode(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
 }
 
-impl ViewState {
-    /// Reads a fragment (with or without its `#`).
-    pub fn parse(fragment: &str) -> ViewState {
-        let mut v = ViewState::default();
-        for pair in fragment.trim_start_matches('#').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = decode(value);
-            match key {
-                "tab" => v.tab = Tab::from_id(&value),
-                "q" => v.query = value,
-                "trace" if !value.is_empty() => v.trace = Some(value),
-                "span" if !value.is_empty() => v.span = Some(value),
-                _ => {}
+/// Reads a fragment (with or without its `#`). Unknown keys and malformed values are skipped.
+pub fn parse_fragment(fragment: &str) -> View {
+    let mut v = View::default();
+    for pair in fragment.trim_start_matches('#').split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = decode(value);
+        match key {
+            "tab" if Tab::from_id(&value).is_some() => v.tab = Some(value),
+            "q" => v.query = value,
+            "trace" if !value.is_empty() => v.trace = Some(value),
+            "span" if !value.is_empty() => v.span = Some(value),
+            "mode" if TraceMode::from_id(&value).is_some() => v.mode = Some(value),
+            "zoom" => {
+                v.zoom = value
+                    .split_once('-')
+                    .and_then(|(a, b)| Some([a.parse().ok()?, b.parse().ok()?]))
+                    .filter(|[a, b]| a < b);
             }
+            "weight" if Weight::from_id(&value).is_some() => v.weight = Some(value),
+            "focus" => v.focus.push(value),
+            _ => {}
         }
-        v
     }
+    v
+}
 
-    /// Writes the fragment, `#` included.
-    pub fn to_fragment(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(tab) = self.tab {
-            parts.push(format!("tab={}", tab.id()));
-        }
-        if !self.query.is_empty() {
-            parts.push(format!("q={}", encode(&self.query)));
-        }
-        if let Some(t) = &self.trace {
-            parts.push(format!("trace={}", encode(t)));
-        }
-        if let Some(s) = &self.span {
-            parts.push(format!("span={}", encode(s)));
-        }
-        format!("#{}", parts.join("&"))
+/// Writes the fragment, `#` included.
+pub fn to_fragment(v: &View) -> String {
+    let mut parts = Vec::new();
+    let mut put = |key: &str, value: &str| parts.push(format!("{key}={}", encode(value)));
+    if let Some(tab) = &v.tab {
+        put("tab", tab);
     }
+    if !v.query.is_empty() {
+        put("q", &v.query);
+    }
+    if let Some(t) = &v.trace {
+        put("trace", t);
+    }
+    if let Some(s) = &v.span {
+        put("span", s);
+    }
+    if let Some(m) = &v.mode {
+        put("mode", m);
+    }
+    if let Some([a, b]) = v.zoom {
+        put("zoom", &format!("{a}-{b}"));
+    }
+    if let Some(w) = &v.weight {
+        put("weight", w);
+    }
+    for name in &v.focus {
+        put("focus", name);
+    }
+    format!("#{}", parts.join("&"))
 }
 
 /// Finds the trace with id `trace_id` and, in it, the span with id `span_id` (as shown, or hex).
@@ -87,10 +99,89 @@ pub fn locate(
     Some((t, span))
 }
 
+/// The view shown now (read with tracking, so an effect reruns when it changes). Defaults are
+/// left out, so a fresh page has an empty fragment.
+pub fn capture(state: AppState, analysis: Analysis) -> View {
+    let (trace, span) = (state.trace.get(), state.span.get());
+    let (trace_id, span_id) = state
+        .data
+        .with(|d| {
+            let set = d.as_ref()?;
+            let tr = set.traces().get(trace? as usize)?;
+            let s = span
+                .filter(|&s| (s as usize) < set.span_count())
+                .map(|s| set.span(s).span_id_text());
+            Some((Some(tr.id.to_string()), s))
+        })
+        .unwrap_or_default();
+    let tab = analysis.tab.get();
+    let mode = analysis.mode.get();
+    let weight = analysis.weight.get();
+    View {
+        tab: (tab != Tab::default()).then(|| tab.id().to_string()),
+        query: analysis.query.get(),
+        zoom: analysis
+            .zoom
+            .get()
+            .filter(|(t, _)| trace_id.is_some() && Some(*t) == trace)
+            .map(|(_, w)| w),
+        trace: trace_id,
+        span: span_id,
+        mode: (mode != TraceMode::default()).then(|| mode.id().to_string()),
+        weight: (weight != Weight::default()).then(|| weight.id().to_string()),
+        focus: analysis.focus.get(),
+    }
+}
+
+/// Shows `view`: its tab, filter, modes and focus at once; its trace, span and zoom if the
+/// trace is loaded. Returns whether everything it names was found.
+pub fn apply(state: AppState, analysis: Analysis, view: &View) -> bool {
+    analysis.tab.set(
+        view.tab
+            .as_deref()
+            .and_then(Tab::from_id)
+            .unwrap_or_default(),
+    );
+    analysis.query.set(view.query.clone());
+    analysis.mode.set(
+        view.mode
+            .as_deref()
+            .and_then(TraceMode::from_id)
+            .unwrap_or_default(),
+    );
+    analysis.weight.set(
+        view.weight
+            .as_deref()
+            .and_then(Weight::from_id)
+            .unwrap_or_default(),
+    );
+    analysis.focus.set(view.focus.clone());
+    let Some(trace_id) = view.trace.as_deref() else {
+        return true;
+    };
+    let found = state
+        .data
+        .with_untracked(|d| locate(d.as_ref()?, trace_id, view.span.as_deref()));
+    let Some((t, span)) = found else {
+        return false;
+    };
+    state.trace.set(Some(t));
+    state.span.set(span);
+    analysis.zoom.set(view.zoom.map(|w| (t, w)));
+    true
+}
+
 fn current_fragment() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
+}
+
+/// The page's address with `view` as its fragment: a link that shares the view, not the data.
+pub fn link(view: &View) -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    let base = href.split('#').next().unwrap_or_default();
+    Some(format!("{base}{}", to_fragment(view)))
 }
 
 fn write_fragment(fragment: &str) {
@@ -105,54 +196,27 @@ fn write_fragment(fragment: &str) {
 
 /// Restores the view from the fragment, and keeps the fragment in step with the view.
 pub fn sync(state: AppState, analysis: Analysis) {
-    let initial = ViewState::parse(&current_fragment());
-    if let Some(tab) = initial.tab {
-        analysis.tab.set(tab);
-    }
-    analysis.query.set(initial.query.clone());
-    let pending = RwSignal::new((initial.trace.is_some()).then_some((initial.trace, initial.span)));
-
-    // Once data is loaded, open the trace and span the fragment names.
+    let initial = parse_fragment(&current_fragment());
+    let found = apply(state, analysis, &initial);
+    // The trace the fragment names is opened once its file is loaded.
+    let pending = RwSignal::new((!found).then_some(initial));
     Effect::new(move |_| {
-        let Some((Some(trace_id), span_id)) = pending.get() else {
-            return;
-        };
-        let found = state
-            .data
-            .with(|d| locate(d.as_ref()?, &trace_id, span_id.as_deref()));
-        if let Some((t, span)) = found {
+        let Some(view) = pending.get() else { return };
+        if state.data.with(Option::is_some) && apply(state, analysis, &view) {
             pending.set(None);
-            state.trace.set(Some(t));
-            state.span.set(span);
         }
     });
 
-    // Keep the fragment in step.
     Effect::new(move |_| {
-        let tab = analysis.tab.get();
-        let query = analysis.query.get();
-        let (trace, span) = (state.trace.get(), state.span.get());
-        let ids = state.data.with(|d| {
-            let set = d.as_ref()?;
-            let t = trace?;
-            let tr = set.traces().get(t as usize)?;
-            let s = span
-                .filter(|&s| (s as usize) < set.span_count())
-                .map(|s| set.span(s).span_id_text());
-            Some((tr.id.to_string(), s))
-        });
+        let mut view = capture(state, analysis);
         // While the files named in the fragment are not loaded yet, keep their ids.
-        let (trace, span) = match (ids, pending.get_untracked()) {
-            (Some((t, s)), _) => (Some(t), s),
-            (None, Some((t, s))) => (t, s),
-            (None, None) => (None, None),
-        };
-        let view = ViewState {
-            tab: (tab != Tab::default()).then_some(tab),
-            query,
-            trace,
-            span,
-        };
-        write_fragment(&view.to_fragment());
+        if view.trace.is_none()
+            && let Some(waiting) = pending.get()
+        {
+            view.trace = waiting.trace;
+            view.span = waiting.span;
+            view.zoom = waiting.zoom;
+        }
+        write_fragment(&to_fragment(&view));
     });
 }

@@ -79,13 +79,28 @@ pub fn TraceFlame(
         })
     });
     let total = move || layout.with(|l| l.as_ref().map_or(1, |l| l.3)) as f64;
-    let window = RwSignal::new(Window { from: 0.0, to: 1.0 });
-    Effect::new(move |_| {
-        window.set(Window {
-            from: 0.0,
-            to: total(),
-        })
+    // The zoom lives in the shared view state, so links and bundles carry it.
+    let window = Memo::new(move |_| {
+        let total = total();
+        analysis
+            .zoom
+            .get()
+            .filter(|(t, _)| *t == trace)
+            .map(|(_, [a, b])| Window {
+                from: (a as f64).clamp(0.0, total),
+                to: (b as f64).clamp(0.0, total),
+            })
+            .filter(|w| w.to > w.from)
+            .unwrap_or(Window {
+                from: 0.0,
+                to: total,
+            })
     });
+    let set_window = move |w: Window| {
+        analysis
+            .zoom
+            .set(Some((trace, [w.from.round() as i64, w.to.round() as i64])))
+    };
     let cost_of = Memo::new(move |_| {
         analysis.costs.with(|c| {
             c.calls
@@ -179,26 +194,24 @@ pub fn TraceFlame(
         })
     };
     let zoom = move |factor: f64, at_fraction: f64| {
-        window.update(|w| {
-            let span = (w.to - w.from).max(1.0);
-            let pivot = w.from + span * at_fraction;
-            let new_span = (span * factor).clamp(1000.0_f64.min(total()), total());
-            let from = (pivot - new_span * at_fraction).clamp(0.0, (total() - new_span).max(0.0));
-            *w = Window {
-                from,
-                to: from + new_span,
-            };
-        })
+        let w = window.get_untracked();
+        let span = (w.to - w.from).max(1.0);
+        let pivot = w.from + span * at_fraction;
+        let new_span = (span * factor).clamp(1000.0_f64.min(total()), total());
+        let from = (pivot - new_span * at_fraction).clamp(0.0, (total() - new_span).max(0.0));
+        set_window(Window {
+            from,
+            to: from + new_span,
+        });
     };
     let pan = move |fraction: f64| {
-        window.update(|w| {
-            let span = w.to - w.from;
-            let from = (w.from + span * fraction).clamp(0.0, (total() - span).max(0.0));
-            *w = Window {
-                from,
-                to: from + span,
-            };
-        })
+        let w = window.get_untracked();
+        let span = w.to - w.from;
+        let from = (w.from + span * fraction).clamp(0.0, (total() - span).max(0.0));
+        set_window(Window {
+            from,
+            to: from + span,
+        });
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
@@ -231,7 +244,7 @@ pub fn TraceFlame(
                 .map_or(1.0, |c| f64::from(c.client_width()));
             let dt = (x_down - x) / width * (w0.to - w0.from);
             let from = (w0.from + dt).clamp(0.0, (total() - (w0.to - w0.from)).max(0.0));
-            window.set(Window {
+            set_window(Window {
                 from,
                 to: from + (w0.to - w0.from),
             });
@@ -258,10 +271,7 @@ pub fn TraceFlame(
         "-" | "_" => zoom(1.25, 0.5),
         "ArrowLeft" => pan(-0.1),
         "ArrowRight" => pan(0.1),
-        "0" => window.set(Window {
-            from: 0.0,
-            to: total(),
-        }),
+        "0" => analysis.zoom.set(None),
         _ => {}
     };
     let tooltip = move || {
@@ -305,6 +315,16 @@ pub fn TraceFlame(
     }
 }
 
+/// A weight's name in the menu.
+fn option_label(w: Weight) -> &'static str {
+    match w {
+        Weight::TotalTime => "total time",
+        Weight::SelfTime => "self time",
+        Weight::Tokens => "tokens",
+        Weight::Cost => "cost (US$)",
+    }
+}
+
 /// All filtered traces merged by path of names, weighted by time, tokens or cost. Click a node
 /// to focus it; the breadcrumb leads back.
 #[component]
@@ -312,8 +332,7 @@ pub fn AggregateFlameView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let analysis = expect_context::<Analysis>();
     let canvas = NodeRef::<Canvas>::new();
-    let weight = RwSignal::new(Weight::TotalTime);
-    let focus = RwSignal::new(0u32);
+    let weight = analysis.weight;
     let flame = Memo::new(move |_| {
         let f = state.data.with(|d| {
             d.as_ref().map(|set| {
@@ -326,10 +345,24 @@ pub fn AggregateFlameView() -> impl IntoView {
         });
         crate::analysis::Shared(Arc::new(f))
     });
-    Effect::new(move |_| {
-        flame.track();
-        focus.set(0);
+    // The focused node, found by its path of names (the top when the path is not in the data).
+    let focus = Memo::new(move |_| {
+        analysis.focus.with(|names| {
+            flame.with(|fl| {
+                Option::as_ref(&fl.0)
+                    .and_then(|fl| fl.find(names))
+                    .unwrap_or(0)
+            })
+        })
     });
+    let set_focus = move |n: u32| {
+        let names = flame.with_untracked(|fl| {
+            Option::as_ref(&fl.0)
+                .map(|fl| fl.names(n))
+                .unwrap_or_default()
+        });
+        analysis.focus.set(names);
+    };
     let rects = Memo::new(move |_| {
         let w = weight.get();
         let f = focus.get();
@@ -422,7 +455,7 @@ pub fn AggregateFlameView() -> impl IntoView {
             let fl = Option::as_ref(&fl.0)?;
             Some(fl.path(f).into_iter().map(|n| {
                 let name = if n == 0 { "all traces".to_string() } else { fl.nodes[n as usize].name.clone() };
-                view! { <button class="link" on:click=move |_| focus.set(n)>{name}</button><span class="muted">" › "</span> }
+                view! { <button class="link" on:click=move |_| set_focus(n)>{name}</button><span class="muted">" › "</span> }
             }).collect_view())
         })
     };
@@ -430,18 +463,12 @@ pub fn AggregateFlameView() -> impl IntoView {
         <section class="panel">
             <div class="flame-tools">
                 <label>"Weight "
-                    <select data-testid="flame-weight" on:change=move |ev| {
-                        weight.set(match event_target_value(&ev).as_str() {
-                            "self" => Weight::SelfTime,
-                            "tokens" => Weight::Tokens,
-                            "cost" => Weight::Cost,
-                            _ => Weight::TotalTime,
-                        })
+                    <select data-testid="flame-weight" prop:value=move || weight.get().id() on:change=move |ev| {
+                        weight.set(Weight::from_id(&event_target_value(&ev)).unwrap_or_default())
                     }>
-                        <option value="total">"total time"</option>
-                        <option value="self">"self time"</option>
-                        <option value="tokens">"tokens"</option>
-                        <option value="cost">"cost (US$)"</option>
+                        {Weight::ALL.map(|w| view! {
+                            <option value=w.id() selected=move || weight.get() == w>{option_label(w)}</option>
+                        }).into_iter().collect_view()}
                     </select>
                 </label>
                 <span class="breadcrumb" data-testid="flame-breadcrumb">{breadcrumb}</span>
@@ -457,7 +484,7 @@ pub fn AggregateFlameView() -> impl IntoView {
                     on:mouseleave=move |_| hover.set(None)
                     on:click=move |ev| {
                         if let Some((x, y)) = mouse_at(&canvas, &ev)
-                            && let Some(n) = at(x, y) { focus.set(n); }
+                            && let Some(n) = at(x, y) { set_focus(n); }
                     }></canvas>
                 {tooltip}
             </div>

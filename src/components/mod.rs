@@ -8,6 +8,8 @@ pub mod file_list;
 pub mod filter_bar;
 pub mod flame_view;
 pub mod latency_view;
+pub mod link_button;
+pub mod notes_panel;
 pub mod overview;
 pub mod progress;
 pub mod share;

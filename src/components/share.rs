@@ -1,11 +1,12 @@
 //! Sharing: the Share dialog writes a redacted session bundle (`*.loupe.json.gz`) of what is
-//! loaded, with a preview of what each option removes; a dropped bundle restores its view and
-//! prices.
+//! loaded, with a preview of what each option removes; a dropped bundle restores its view,
+//! prices and notes.
 
-use crate::analysis::{Analysis, Tab};
+use crate::analysis::Analysis;
+use crate::notes::Notes;
 use crate::state::AppState;
 use leptos::prelude::*;
-use loupe_core::bundle::{Extras, View, export};
+use loupe_core::bundle::{Extras, export};
 use loupe_core::redact::RedactOptions;
 
 /// Which traces go into the bundle.
@@ -29,30 +30,9 @@ fn keys(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The current view, as a bundle records it.
-fn current_view(state: AppState, analysis: Analysis) -> View {
-    state.data.with_untracked(|d| {
-        let set = d.as_ref();
-        let trace = state
-            .trace
-            .get_untracked()
-            .and_then(|t| set?.traces().get(t as usize))
-            .map(|t| t.id.to_string());
-        let span = state.span.get_untracked().and_then(|s| {
-            set.filter(|set| (s as usize) < set.span_count())
-                .map(|set| set.span(s).span_id_text())
-        });
-        View {
-            tab: Some(analysis.tab.get_untracked().id().to_string()),
-            query: analysis.query.get_untracked(),
-            trace,
-            span,
-        }
-    })
-}
-
-/// Applies what dropped bundles bring: their view (tab, filter, trace, span) and their prices.
-pub fn restore_bundles(state: AppState, analysis: Analysis) {
+/// Applies what dropped bundles bring: their view (tab, filter, trace, span, zoom, flame
+/// weight and focus), their prices and their notes.
+pub fn restore_bundles(state: AppState, analysis: Analysis, notes: Notes) {
     let applied = StoredValue::new(0usize);
     Effect::new(move |_| {
         state.data.with(|d| {
@@ -64,10 +44,12 @@ pub fn restore_bundles(state: AppState, analysis: Analysis) {
             if extras.len() <= applied.get_value() {
                 return;
             }
+            let fresh = extras[applied.get_value()..].to_vec();
             applied.set_value(extras.len());
-            let Some(last) = extras.last().cloned() else {
-                return;
-            };
+            for e in &fresh {
+                notes.add(e.notes.iter().cloned());
+            }
+            let Some(last) = fresh.last() else { return };
             if !last.prices.is_empty() {
                 analysis.edit_prices(|t| {
                     for (model, price) in &last.prices {
@@ -75,19 +57,8 @@ pub fn restore_bundles(state: AppState, analysis: Analysis) {
                     }
                 });
             }
-            if let Some(tab) = last.view.tab.as_deref().and_then(Tab::from_id) {
-                analysis.tab.set(tab);
-            }
-            analysis.query.set(last.view.query.clone());
-            let found = last
-                .view
-                .trace
-                .as_deref()
-                .and_then(|id| crate::url_state::locate(set, id, last.view.span.as_deref()));
-            if let Some((t, span)) = found {
-                state.trace.set(Some(t));
-                state.span.set(span);
-            }
+            // The set is already in place, so the trace is found at once.
+            untrack(|| crate::url_state::apply(state, analysis, &last.view));
         });
     });
 }
@@ -97,6 +68,7 @@ pub fn restore_bundles(state: AppState, analysis: Analysis) {
 pub fn Share() -> impl IntoView {
     let state = expect_context::<AppState>();
     let analysis = expect_context::<Analysis>();
+    let notes = expect_context::<Notes>();
     let open = RwSignal::new(false);
     let keep_messages = RwSignal::new(false);
     let keep_pii = RwSignal::new(false);
@@ -151,9 +123,9 @@ pub fn Share() -> impl IntoView {
         let opts = options();
         let chosen = traces();
         let extras = Extras {
-            view: current_view(state, analysis),
+            view: untrack(|| crate::url_state::capture(state, analysis)),
             prices: analysis.prices.with_untracked(|p| p.overrides().clone()),
-            notes: Vec::new(),
+            notes: notes.all(),
             created: Some(js_sys::Date::new_0().to_iso_string().into()),
         };
         let bytes = state.data.with_untracked(|d| {

@@ -2,9 +2,12 @@
 //! navigation (up/down to move, left/right to collapse/expand, Enter to select).
 
 use super::flame_view::TraceFlame;
+use super::notes_panel::NotesPanel;
 use super::span_detail::SpanDetail;
 use super::virtual_list::VirtualList;
+use crate::analysis::{Analysis, TraceMode};
 use crate::format;
+use crate::notes::Notes;
 use crate::state::AppState;
 use leptos::prelude::*;
 use loupe_core::browse::tree_rows;
@@ -37,7 +40,25 @@ pub fn TraceView(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let collapsed = RwSignal::new(HashSet::<u32>::new());
-    let flame_mode = RwSignal::new(false);
+    let analysis = expect_context::<Analysis>();
+    let notes = expect_context::<Notes>();
+    let flame_mode = move || analysis.mode.get() == TraceMode::Flame;
+    let trace_id = move || {
+        state.data.with(|d| {
+            d.as_ref()
+                .and_then(|set| set.traces().get(trace as usize))
+                .map(|t| t.id.to_string())
+                .unwrap_or_default()
+        })
+    };
+    // Ids of this trace's spans that carry notes, marked in the tree.
+    let noted = Memo::new(move |_| {
+        notes
+            .of_trace(&trace_id())
+            .into_iter()
+            .filter_map(|n| n.span)
+            .collect::<HashSet<String>>()
+    });
     // The critical path: the spans that set the trace's end, highlighted in the waterfall.
     let critical = Memo::new(move |_| {
         state.data.with(|d| {
@@ -154,6 +175,8 @@ pub fn TraceView(
             let is_error = s.is_error();
             let on_path = critical.with_untracked(|c| c.contains(&i));
             let dur = format::duration(s.duration());
+            let id_text = s.span_id_text();
+            let has_note = move || noted.with(|n| n.contains(&id_text));
             Some(view! {
                 <div class="span-row" data-testid="span-row"
                     class:selected=move || state.span.get() == Some(i)
@@ -175,6 +198,7 @@ pub fn TraceView(
                         <span class="span-name" title=title>{name}</span>
                         {is_error.then(|| view! { <span class="error-mark" title="status: error">"✖"</span> })}
                         {(!problem.is_empty()).then(|| view! { <span class="problem-mark" title=problem>"⚠"</span> })}
+                        {move || has_note().then(|| view! { <span class="note-mark" data-testid="note-mark" title="has a note">"✎"</span> })}
                     </div>
                     <div class="bar-cell">
                         <div class=format!("bar kind-{kind}") class:bar-error=is_error class:critical=on_path
@@ -236,7 +260,7 @@ pub fn TraceView(
                         </div>
                     })}
                 </div>
-                <div class="wf-head" class:hidden=move || flame_mode.get()>
+                <div class="wf-head" class:hidden=move || flame_mode()>
                     <div class="tree-cell">"Span"</div>
                     <div class="bar-cell axis">{ticks}</div>
                 </div>
@@ -252,15 +276,16 @@ pub fn TraceView(
                         on:click=move |_| { state.trace.set(None); state.span.set(None); }>"← All traces"</button>
                     <button class="link" on:click=move |_| collapsed.set(HashSet::new())>"Expand all"</button>
                     <span class="view-switch">
-                        <button class="link" class:active=move || !flame_mode.get() data-testid="view-waterfall"
-                            on:click=move |_| flame_mode.set(false)>"Waterfall"</button>
-                        <button class="link" class:active=move || flame_mode.get() data-testid="view-flame"
-                            on:click=move |_| flame_mode.set(true)>"Flame graph"</button>
+                        <button class="link" class:active=move || !flame_mode() data-testid="view-waterfall"
+                            on:click=move |_| analysis.mode.set(TraceMode::Waterfall)>"Waterfall"</button>
+                        <button class="link" class:active=move || flame_mode() data-testid="view-flame"
+                            on:click=move |_| analysis.mode.set(TraceMode::Flame)>"Flame graph"</button>
                     </span>
-                    <span class="muted">{move || if flame_mode.get() { "" } else { "↑↓ move · ←→ collapse/expand · Enter select · critical path outlined" }}</span>
+                    <span class="muted">{move || if flame_mode() { "" } else { "↑↓ move · ←→ collapse/expand · Enter select · critical path outlined" }}</span>
                 </div>
                 {header}
-                <Show when=move || flame_mode.get() fallback=move || view! {
+                <NotesPanel trace=trace />
+                <Show when=move || flame_mode() fallback=move || view! {
                     <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
                         <VirtualList items=rows row_height=ROW_HEIGHT row=row class="waterfall" testid="waterfall"
                             cursor=Signal::derive(move || cursor.get()) />

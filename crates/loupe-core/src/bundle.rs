@@ -36,6 +36,18 @@ pub struct View {
     /// The selected span's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<String>,
+    /// How the open trace is drawn: `waterfall` (the default) or `flame`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The open trace's zoom: the visible window in nanoseconds from the trace's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoom: Option<[i64; 2]>,
+    /// What the aggregated flame graph is weighted by: `total`, `self`, `tokens` or `cost`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
+    /// The aggregated flame graph's focused node, as its path of span names from a root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub focus: Vec<String>,
 }
 
 /// A note pinned to a trace or a span.
@@ -460,12 +472,20 @@ pub fn export(
             });
         }
     }
+    let exported: std::collections::HashSet<String> = traces
+        .iter()
+        .filter_map(|&t| set.traces().get(t as usize))
+        .map(|t| t.id.to_string())
+        .collect();
+    // Notes go with the traces they are pinned to; their span ids are written as the spans' are.
     let notes = extras
         .notes
         .into_iter()
+        .filter(|n| exported.contains(n.trace.as_str()))
         .map(|n| Note {
+            span: n.span.as_deref().map(|id| w.id(id)),
             text: w.r.text(&n.text),
-            ..n
+            trace: n.trace,
         })
         .collect();
     let bundle = Bundle {
@@ -477,6 +497,7 @@ pub fn export(
         view: View {
             query: w.r.text(&extras.view.query),
             span: extras.view.span.as_deref().map(|id| w.id(id)),
+            focus: extras.view.focus.iter().map(|n| w.r.text(n)).collect(),
             ..extras.view
         },
         prices: extras.prices,

@@ -196,6 +196,31 @@ pub enum Weight {
     Cost,
 }
 
+impl Weight {
+    /// Every weight, in menu order.
+    pub const ALL: [Weight; 4] = [
+        Weight::TotalTime,
+        Weight::SelfTime,
+        Weight::Tokens,
+        Weight::Cost,
+    ];
+
+    /// The weight's name in a shared view (`total`, `self`, `tokens`, `cost`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Weight::TotalTime => "total",
+            Weight::SelfTime => "self",
+            Weight::Tokens => "tokens",
+            Weight::Cost => "cost",
+        }
+    }
+
+    /// The weight named `id`.
+    pub fn from_id(id: &str) -> Option<Weight> {
+        Weight::ALL.into_iter().find(|w| w.id() == id)
+    }
+}
+
 /// A node of the aggregated flame graph: the spans that share one path of names.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -373,6 +398,27 @@ impl AggregateFlame {
             }
         }
         out
+    }
+
+    /// The node reached from the top by the span names `names` (the top itself for none).
+    pub fn find(&self, names: &[String]) -> Option<u32> {
+        let mut at = 0u32;
+        for name in names {
+            at = *self.nodes[at as usize]
+                .children
+                .iter()
+                .find(|&&c| self.nodes[c as usize].name == *name)?;
+        }
+        Some(at)
+    }
+
+    /// The span names from a root down to `n` (none for the top).
+    pub fn names(&self, n: u32) -> Vec<String> {
+        self.path(n)
+            .into_iter()
+            .skip(1)
+            .map(|i| self.nodes[i as usize].name.clone())
+            .collect()
     }
 
     /// The path of names from the top to `n`, for a breadcrumb.

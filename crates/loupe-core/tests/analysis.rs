@@ -188,6 +188,14 @@ fn aggregation_merges_spans_by_their_path_of_names() {
     // Self time: root's self times are 100-(0..20 ∪ 20..90)=10 and 50-30=20.
     assert_eq!(flame.nodes[root as usize].self_time, 30_000_000);
     assert_eq!(flame.path(flame.nodes[root as usize].children[1]).len(), 3);
+    // Self-time weight sums the subtree's self times: root 30 + retrieve 20 + llm 150 ms.
+    assert_eq!(flame.weight(root, Weight::SelfTime), 200_000_000.0);
+    // A node is found again by its path of names, as a shared view names it.
+    let llm_node = flame.nodes[root as usize].children[1];
+    assert_eq!(flame.names(llm_node), ["root", "llm"]);
+    assert_eq!(flame.find(&flame.names(llm_node)), Some(llm_node));
+    assert_eq!(flame.find(&[]), Some(0));
+    assert_eq!(flame.find(&["root".into(), "nothing".into()]), None);
 }
 
 #[test]

@@ -149,16 +149,33 @@ fn seeded_personal_data_and_secrets_are_gone_and_figures_stay() {
         .add_file("ids.json", SEEDED_IDS.as_bytes())
         .unwrap_or_else(|e| panic!("{e}"));
     let set = builder.finish();
+    // A note pinned to the span whose own id carries an e-mail address.
+    let (noted_trace, noted_span) = set
+        .traces()
+        .iter()
+        .find_map(|tr| {
+            (tr.spans.start..tr.spans.end)
+                .find(|&i| set.span(i).span_id_text() == "obs-noah@example.com")
+                .map(|i| (tr.id.to_string(), i))
+        })
+        .unwrap_or_else(|| panic!("the seeded span"));
     let extras = Extras {
         view: View {
             tab: Some("cost".into()),
             ..View::default()
         },
-        notes: vec![Note {
-            trace: set.traces()[0].id.to_string(),
-            span: None,
-            text: "ask pat@example.com about this".into(),
-        }],
+        notes: vec![
+            Note {
+                trace: set.traces()[0].id.to_string(),
+                span: None,
+                text: "ask pat@example.com about this".into(),
+            },
+            Note {
+                trace: noted_trace.clone(),
+                span: Some("obs-noah@example.com".into()),
+                text: "root is slow".into(),
+            },
+        ],
         ..Extras::default()
     };
     let (bundle, counts) = export(&set, None, RedactOptions::default(), [3; 16], extras);
@@ -184,6 +201,22 @@ fn seeded_personal_data_and_secrets_are_gone_and_figures_stay() {
             .collect::<Vec<_>>()
     };
     assert_eq!(durations(&again), durations(&set));
+    // The span note still points at its span, under the span's hashed id.
+    let notes = &again.bundle_extras()[0].notes;
+    let pinned = notes
+        .iter()
+        .find_map(|n| n.span.clone())
+        .unwrap_or_else(|| panic!("a span note in {notes:?}"));
+    let tr = again
+        .traces()
+        .iter()
+        .find(|t| t.id.to_string() == noted_trace)
+        .unwrap_or_else(|| panic!("the noted trace"));
+    let found: Vec<u32> = (tr.spans.start..tr.spans.end)
+        .filter(|&i| again.span(i).span_id_text() == pinned)
+        .collect();
+    assert_eq!(found.len(), 1, "{pinned} names one span");
+    assert_eq!(again.span(found[0]).name(), set.span(noted_span).name());
     // Hashed ids stay distinct and consistent: the Langfuse trace keeps one user and one session.
     let t = again
         .traces()
@@ -272,7 +305,24 @@ fn the_json_schema_names_every_field_a_bundle_writes() {
             ..RedactOptions::default()
         },
         [1; 16],
-        Extras::default(),
+        Extras {
+            view: View {
+                tab: Some("flame".into()),
+                query: "kind:llm".into(),
+                trace: Some(set.traces()[0].id.to_string()),
+                span: Some(set.span(set.traces()[0].spans.start).span_id_text()),
+                mode: Some("flame".into()),
+                zoom: Some([0, 1_000]),
+                weight: Some("self".into()),
+                focus: vec!["root".into()],
+            },
+            notes: vec![Note {
+                trace: set.traces()[0].id.to_string(),
+                span: Some(set.span(set.traces()[0].spans.start).span_id_text()),
+                text: "a note".into(),
+            }],
+            ..Extras::default()
+        },
     );
     let v: serde_json::Value =
         serde_json::from_str(&bundle.to_json()).unwrap_or_else(|e| panic!("{e}"));
@@ -284,6 +334,19 @@ fn the_json_schema_names_every_field_a_bundle_writes() {
     for k in keys(&v) {
         assert!(top.get(&k).is_some(), "top-level {k} is not in the schema");
     }
+    for k in keys(&v["view"]) {
+        assert!(
+            top["view"]["properties"].get(&k).is_some(),
+            "view field {k} is not in the schema"
+        );
+    }
+    for k in keys(&v["notes"][0]) {
+        assert!(
+            top["notes"]["items"]["properties"].get(&k).is_some(),
+            "note field {k} is not in the schema"
+        );
+    }
+    assert_eq!(keys(&v["view"]).len(), 8, "every view field was written");
     let mut seen_usage = false;
     for s in v["spans"].as_array().into_iter().flatten() {
         for k in keys(s) {
@@ -323,13 +386,24 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
             query: "kind:llm user:quinn@example.com".into(),
             trace: Some(trace.clone()),
             span: None,
+            mode: Some("flame".into()),
+            zoom: Some([1_000, 2_000_000]),
+            weight: Some("self".into()),
+            focus: vec!["agent".into(), "quinn@example.com".into()],
         },
         prices: prices.clone(),
-        notes: vec![Note {
-            trace: trace.clone(),
-            span: None,
-            text: "slow turn".into(),
-        }],
+        notes: vec![
+            Note {
+                trace: trace.clone(),
+                span: None,
+                text: "slow turn".into(),
+            },
+            Note {
+                trace: "not-a-loaded-trace".into(),
+                span: None,
+                text: "left out: its trace is not in the bundle".into(),
+            },
+        ],
         created: Some("2026-11-22T00:00:00Z".into()),
     };
     let (bundle, _) = export(&set, None, RedactOptions::default(), [5; 16], extras);
@@ -342,7 +416,16 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
     );
     assert_eq!(back.view.trace.as_deref(), Some(trace.as_str()));
     assert_eq!(back.prices, prices);
+    assert_eq!(back.notes.len(), 1, "{:?}", back.notes);
     assert_eq!(back.notes[0].text, "slow turn");
+    assert_eq!(back.view.mode.as_deref(), Some("flame"));
+    assert_eq!(back.view.zoom, Some([1_000, 2_000_000]));
+    assert_eq!(back.view.weight.as_deref(), Some("self"));
+    assert_eq!(
+        back.view.focus,
+        ["agent", "<email>"],
+        "focus names are masked too"
+    );
     assert_eq!(back.created.as_deref(), Some("2026-11-22T00:00:00Z"));
 }
 
