@@ -115,6 +115,7 @@ pub fn App() -> impl IntoView {
     crate::url_state::sync(state, analysis);
     crate::components::share::restore_bundles(state, analysis, notes);
     let dragging = window_inputs(state);
+    crate::report::load_embedded(state);
     // Start the parsing worker now, so the first drop does not wait for it.
     spawn_local(async {
         crate::worker_client::worker().await;

@@ -8,6 +8,7 @@ pub mod download;
 pub mod format;
 pub mod notes;
 pub mod parse;
+pub mod report;
 pub mod state;
 pub mod url_state;
 pub mod worker_client;

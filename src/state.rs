@@ -29,13 +29,17 @@ pub enum Input {
     File(web_sys::File),
     /// Text with a name.
     Text(String, String),
+    /// Bytes with a name (a report's embedded session).
+    Bytes(String, Vec<u8>),
+    /// Something that could not be read, and why.
+    Failed(String, String),
 }
 
 impl Input {
     fn name(&self) -> String {
         match self {
             Input::File(f) => f.name(),
-            Input::Text(name, _) => name.clone(),
+            Input::Text(name, _) | Input::Bytes(name, _) | Input::Failed(name, _) => name.clone(),
         }
     }
 
@@ -43,6 +47,8 @@ impl Input {
     async fn data(self) -> Result<Uint8Array, String> {
         match self {
             Input::Text(_, text) => Ok(Uint8Array::from(text.as_bytes())),
+            Input::Bytes(_, bytes) => Ok(Uint8Array::from(bytes.as_slice())),
+            Input::Failed(_, error) => Err(error),
             Input::File(f) => {
                 let buf = JsFuture::from(f.array_buffer())
                     .await

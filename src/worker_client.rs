@@ -60,6 +60,10 @@ pub fn discard() {
 
 /// Starts a worker and waits until it says it is ready.
 async fn start() -> Option<Worker> {
+    // A report is one file: its policy allows no worker script, so it parses on the page.
+    if crate::report::is_report() {
+        return None;
+    }
     let worker = Worker::new(WORKER_URL).ok()?;
     let (p, resolve, reject) = promise();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {

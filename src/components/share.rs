@@ -119,26 +119,47 @@ pub fn Share() -> impl IntoView {
             )
         })
     });
-    let do_export = move |_| {
-        let opts = options();
-        let chosen = traces();
+    let error = RwSignal::new(None::<String>);
+    // The redacted bundle of the chosen traces, with the view, prices and notes.
+    let bundle = move || {
         let extras = Extras {
             view: untrack(|| crate::url_state::capture(state, analysis)),
             prices: analysis.prices.with_untracked(|p| p.overrides().clone()),
             notes: notes.all(),
             created: Some(js_sys::Date::new_0().to_iso_string().into()),
         };
-        let bytes = state.data.with_untracked(|d| {
+        let (opts, chosen) = untrack(|| (options(), traces()));
+        state.data.with_untracked(|d| {
             d.as_ref().map(|set| {
                 export(set, chosen.as_deref(), opts, salt(), extras)
                     .0
                     .to_gzip()
             })
-        });
-        if let Some(bytes) = bytes {
+        })
+    };
+    let do_export = move |_| {
+        if let Some(bytes) = bundle() {
             crate::download::save("loupe-session.loupe.json.gz", &bytes);
         }
         open.set(false);
+    };
+    let do_report = move |_| {
+        let Some(bytes) = bundle() else { return };
+        let summary = preview.get_untracked();
+        let title = format!(
+            "Loupe report — {}",
+            summary.split('.').next().unwrap_or_default()
+        );
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::report::write(&bytes, &title).await {
+                Ok(html) => {
+                    crate::download::save("loupe-report.html", &html);
+                    open.set(false);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
     let check = move |sig: RwSignal<bool>, label: &'static str, testid: &'static str| {
         view! {
@@ -176,8 +197,11 @@ pub fn Share() -> impl IntoView {
                     <input type="text" placeholder="keys, comma-separated" prop:value=deny on:input=move |ev| deny.set(event_target_value(&ev)) />
                 </label>
                 <p class="share-preview" data-testid="share-preview">{preview}</p>
+                {move || error.get().map(|e| view! { <p class="error" data-testid="share-error">{e}</p> })}
                 <p class="actions">
                     <button class="primary" data-testid="share-export" on:click=do_export>"Export bundle"</button>
+                    <button data-testid="share-report" title="One .html file that opens offline, with this session inside"
+                        on:click=do_report>"Download HTML report"</button>
                     <button on:click=move |_| open.set(false)>"Cancel"</button>
                 </p>
             </div>

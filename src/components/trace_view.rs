@@ -218,13 +218,6 @@ pub fn TraceView(
             let set = d.as_ref()?;
             let tr = set.traces().get(trace as usize)?;
             let root = set.span(tr.root());
-            let ticks = (0..=TICKS)
-                .map(|k| {
-                    let pct = k as f64 * 100.0 / TICKS as f64;
-                    let label = format::duration(tr.duration() * k as i64 / TICKS as i64);
-                    view! { <span class="tick" style:left=format!("{pct}%")>{label}</span> }
-                })
-                .collect_view();
             let mut context: Vec<String> = Vec::new();
             for (label, id) in [("session", tr.session), ("user", tr.user)] {
                 if !id.is_empty() {
@@ -260,6 +253,21 @@ pub fn TraceView(
                         </div>
                     })}
                 </div>
+            })
+        })
+    };
+    // The waterfall's time axis.
+    let axis = move || {
+        state.data.with(|d| {
+            let tr = d.as_ref()?.traces().get(trace as usize)?;
+            let ticks = (0..=TICKS)
+                .map(|k| {
+                    let pct = k as f64 * 100.0 / TICKS as f64;
+                    let label = format::duration(tr.duration() * k as i64 / TICKS as i64);
+                    view! { <span class="tick" style:left=format!("{pct}%")>{label}</span> }
+                })
+                .collect_view();
+            Some(view! {
                 <div class="wf-head" class:hidden=move || flame_mode()>
                     <div class="tree-cell">"Span"</div>
                     <div class="bar-cell axis">{ticks}</div>
@@ -285,6 +293,7 @@ pub fn TraceView(
                 </div>
                 {header}
                 <NotesPanel trace=trace />
+                {axis}
                 <Show when=move || flame_mode() fallback=move || view! {
                     <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
                         <VirtualList items=rows row_height=ROW_HEIGHT row=row class="waterfall" testid="waterfall"

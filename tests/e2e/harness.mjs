@@ -40,7 +40,9 @@ export async function serve(base = '/') {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((r) => server.close(r)) };
+  // Closing drops kept-alive connections too, so a closed server is really gone.
+  const close = () => new Promise((r) => { server.close(r); server.closeAllConnections(); });
+  return { url: `http://127.0.0.1:${port}${base}`, close };
 }
 
 const chromiumFlags = [

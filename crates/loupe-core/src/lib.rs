@@ -35,6 +35,7 @@ mod model;
 pub mod pricing;
 pub mod query;
 pub mod redact;
+pub mod report;
 mod scores;
 mod set;
 pub mod stats;
