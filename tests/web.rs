@@ -127,3 +127,28 @@ async fn the_app_opens_the_demo_trace() {
         .await
     );
 }
+
+#[wasm_bindgen_test]
+fn a_view_survives_the_url_fragment() {
+    use loupe::url_state::{parse_fragment, to_fragment};
+    use loupe_core::bundle::View;
+    let view = View {
+        tab: Some("flame".into()),
+        query: "name~\"a&b=c#d\" user:zoë".into(),
+        trace: Some("9b3aa8aade53a247537be9ef75aa816e".into()),
+        span: Some("obs 1/2".into()),
+        mode: Some("flame".into()),
+        zoom: Some([1_000, 25_000_000_000]),
+        weight: Some("self".into()),
+        focus: vec!["agent run".into(), "retrieve/docs".into(), "a&b".into()],
+    };
+    let fragment = to_fragment(&view);
+    assert!(
+        !fragment[1..].contains('#') && !fragment.contains(' '),
+        "{fragment}"
+    );
+    assert_eq!(parse_fragment(&fragment), view);
+    // What is not understood is left out rather than shown wrong.
+    let odd = parse_fragment("#tab=nope&zoom=9-3&weight=heavy&mode=&x=1");
+    assert_eq!(odd, View::default());
+}
