@@ -49,8 +49,12 @@ def externalize_loader(staging):
     open(index, "w", encoding="utf-8").write(html)
 
 
+# A name with a content hash in it (trunk's `main-<hash>.css`, this hook's `loader-<hash>.js`).
+HASHED_NAME = re.compile(r"-[0-9a-f]{16}(_bg)?\.[a-z]+$")
+
+
 def write_service_worker(staging, source):
-    """Writes sw.js: the page's files and a version from their names and contents."""
+    """Writes sw.js: the page's files, the hashed ones, and a version from names and contents."""
     files = sorted(
         f for f in os.listdir(staging) if os.path.isfile(os.path.join(staging, f)) and f != "sw.js"
     )
@@ -59,11 +63,14 @@ def write_service_worker(staging, source):
         digest.update(f.encode() + b"\0")
         digest.update(open(os.path.join(staging, f), "rb").read())
     template = open(os.path.join(source, "src", "web", "sw.js"), encoding="utf-8").read()
-    for placeholder in ("'__LOUPE_VERSION__'", "__LOUPE_FILES__"):
+    for placeholder in ("'__LOUPE_VERSION__'", "__LOUPE_FILES__", "__LOUPE_HASHED__"):
         if placeholder not in template:
             sys.exit("post_build: %s is missing from src/web/sw.js" % placeholder)
-    sw = template.replace("'__LOUPE_VERSION__'", json.dumps(digest.hexdigest()[:16])).replace(
-        "__LOUPE_FILES__", json.dumps(files)
+    hashed = [f for f in files if HASHED_NAME.search(f)]
+    sw = (
+        template.replace("'__LOUPE_VERSION__'", json.dumps(digest.hexdigest()[:16]))
+        .replace("__LOUPE_FILES__", json.dumps(files))
+        .replace("__LOUPE_HASHED__", json.dumps(hashed))
     )
     open(os.path.join(staging, "sw.js"), "w", encoding="utf-8").write(sw)
 

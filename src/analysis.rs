@@ -124,9 +124,9 @@ pub struct Analysis {
     pub tab: RwSignal<Tab>,
     /// How the open trace is drawn.
     pub mode: RwSignal<TraceMode>,
-    /// The trace flame graph's zoom: the trace it applies to and its visible window, in
-    /// nanoseconds from that trace's start. `None` (or another trace) shows the whole trace.
-    pub zoom: RwSignal<Option<(u32, [i64; 2])>>,
+    /// The trace flame graph's zoom: the id of the trace it applies to and its visible window,
+    /// in nanoseconds from that trace's start. `None` (or another trace) shows the whole trace.
+    pub zoom: RwSignal<Option<(String, [i64; 2])>>,
     /// What the aggregated flame graph is weighted by.
     pub weight: RwSignal<Weight>,
     /// The aggregated flame graph's focused node, as its path of span names.

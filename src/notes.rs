@@ -68,6 +68,6 @@ impl Notes {
 
     /// Every note, for a bundle (which keeps those of the traces it holds).
     pub fn all(&self) -> Vec<Note> {
-        self.0.get_untracked()
+        self.0.get()
     }
 }

@@ -72,8 +72,17 @@ pub struct AppState {
     pub trace: RwSignal<Option<u32>>,
     /// The selected span.
     pub span: RwSignal<Option<u32>>,
-    /// How long the last load took, in milliseconds, from the first byte read to the trees.
-    pub last_load_ms: RwSignal<Option<f64>>,
+    /// How the last load went.
+    pub last_load: RwSignal<Option<LastLoad>>,
+}
+
+/// How the last load went.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LastLoad {
+    /// How long it took, in milliseconds, from the first byte read to the trees.
+    pub ms: f64,
+    /// Whether the files were parsed in the Web Worker (else on the page itself).
+    pub in_worker: bool,
 }
 
 impl AppState {
@@ -85,7 +94,7 @@ impl AppState {
             progress: RwSignal::new(None),
             trace: RwSignal::new(None),
             span: RwSignal::new(None),
-            last_load_ms: RwSignal::new(None),
+            last_load: RwSignal::new(None),
         }
     }
 
@@ -95,7 +104,7 @@ impl AppState {
         self.files.set(Vec::new());
         self.trace.set(None);
         self.span.set(None);
-        self.last_load_ms.set(None);
+        self.last_load.set(None);
     }
 
     /// Loads `inputs` beside what is already loaded. Parsing runs in a Web Worker so the page
@@ -146,7 +155,9 @@ impl AppState {
             }
         }
 
-        let parsed = match worker_client::worker().await {
+        let worker = worker_client::worker().await;
+        let in_worker = worker.is_some();
+        let parsed = match worker {
             Some(worker) => {
                 let result = worker_client::parse(&worker, files, report).await;
                 if result.is_err() {
@@ -187,7 +198,10 @@ impl AppState {
                 })
             }),
         }
-        self.last_load_ms.set(Some(js_sys::Date::now() - started));
+        self.last_load.set(Some(LastLoad {
+            ms: js_sys::Date::now() - started,
+            in_worker,
+        }));
         self.progress.set(None);
     }
 }

@@ -79,7 +79,7 @@ pub fn to_fragment(v: &View) -> String {
     format!("#{}", parts.join("&"))
 }
 
-/// Finds the trace with id `trace_id` and, in it, the span with id `span_id` (as shown, or hex).
+/// Finds the trace with id `trace_id` and, in it, the span with key `span_id`.
 pub fn locate(
     set: &loupe_core::TraceSet,
     trace_id: &str,
@@ -90,11 +90,16 @@ pub fn locate(
         .iter()
         .position(|t| t.id.to_string() == trace_id)? as u32;
     let r = set.traces()[t as usize].spans;
+    // By key; else by the id as shown or in hex, as links written before keys named spans.
     let span = span_id.and_then(|id| {
-        (r.start..r.end).find(|&i| {
-            let s = set.span(i);
-            s.span_id_text() == id || s.span_id().to_string() == id
-        })
+        (r.start..r.end)
+            .find(|&i| set.span(i).key() == id)
+            .or_else(|| {
+                (r.start..r.end).find(|&i| {
+                    let s = set.span(i);
+                    s.span_id_text() == id || s.span_id().to_string() == id
+                })
+            })
     });
     Some((t, span))
 }
@@ -110,7 +115,7 @@ pub fn capture(state: AppState, analysis: Analysis) -> View {
             let tr = set.traces().get(trace? as usize)?;
             let s = span
                 .filter(|&s| (s as usize) < set.span_count())
-                .map(|s| set.span(s).span_id_text());
+                .map(|s| set.span(s).key());
             Some((Some(tr.id.to_string()), s))
         })
         .unwrap_or_default();
@@ -123,7 +128,7 @@ pub fn capture(state: AppState, analysis: Analysis) -> View {
         zoom: analysis
             .zoom
             .get()
-            .filter(|(t, _)| trace_id.is_some() && Some(*t) == trace)
+            .filter(|(t, _)| trace_id.as_ref() == Some(t))
             .map(|(_, w)| w),
         trace: trace_id,
         span: span_id,
@@ -167,7 +172,9 @@ pub fn apply(state: AppState, analysis: Analysis, view: &View) -> bool {
     };
     state.trace.set(Some(t));
     state.span.set(span);
-    analysis.zoom.set(view.zoom.map(|w| (t, w)));
+    analysis
+        .zoom
+        .set(view.zoom.map(|w| (trace_id.to_string(), w)));
     true
 }
 
@@ -198,12 +205,15 @@ fn write_fragment(fragment: &str) {
 pub fn sync(state: AppState, analysis: Analysis) {
     let initial = parse_fragment(&current_fragment());
     let found = apply(state, analysis, &initial);
-    // The trace the fragment names is opened once its file is loaded.
+    // The trace the fragment names is looked for once, in the first files loaded: after that
+    // the view is the user's (or a dropped bundle's), never overwritten by the fragment again.
     let pending = RwSignal::new((!found).then_some(initial));
     Effect::new(move |_| {
-        let Some(view) = pending.get() else { return };
-        if state.data.with(Option::is_some) && apply(state, analysis, &view) {
+        if state.data.with(Option::is_some)
+            && let Some(view) = pending.get_untracked()
+        {
             pending.set(None);
+            apply(state, analysis, &view);
         }
     });
 

@@ -82,9 +82,10 @@ pub fn FileList() -> impl IntoView {
                             file_row(f, totals)
                         }).collect_view()
                     }}
-                    {move || state.last_load_ms.get().map(|ms| view! {
-                        <li class="load-time muted" data-testid="load-time" data-ms=format!("{ms:.0}")>
-                            {format!("loaded in {}", format::duration((ms * 1e6) as i64))}
+                    {move || state.last_load.get().map(|last| view! {
+                        <li class="load-time muted" data-testid="load-time" data-ms=format!("{:.0}", last.ms)
+                            data-parser=if last.in_worker { "worker" } else { "page" }>
+                            {format!("loaded in {}", format::duration((last.ms * 1e6) as i64))}
                         </li>
                     })}
                 </ul>

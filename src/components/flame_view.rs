@@ -74,18 +74,20 @@ pub fn TraceFlame(
                 let rects = trace_flame(set, trace);
                 let rows = rects.iter().map(|r| r.row).max().map_or(1, |m| m + 1);
                 let tr = &set.traces()[trace as usize];
-                (Arc::new(rects), rows, tr.start, tr.duration().max(1))
+                let id = tr.id.to_string();
+                (Arc::new(rects), rows, tr.start, tr.duration().max(1), id)
             })
         })
     });
     let total = move || layout.with(|l| l.as_ref().map_or(1, |l| l.3)) as f64;
+    let trace_id = move || layout.with(|l| l.as_ref().map(|l| l.4.clone()).unwrap_or_default());
     // The zoom lives in the shared view state, so links and bundles carry it.
     let window = Memo::new(move |_| {
         let total = total();
         analysis
             .zoom
             .get()
-            .filter(|(t, _)| *t == trace)
+            .filter(|(t, _)| *t == trace_id())
             .map(|(_, [a, b])| Window {
                 from: (a as f64).clamp(0.0, total),
                 to: (b as f64).clamp(0.0, total),
@@ -97,9 +99,10 @@ pub fn TraceFlame(
             })
     });
     let set_window = move |w: Window| {
-        analysis
-            .zoom
-            .set(Some((trace, [w.from.round() as i64, w.to.round() as i64])))
+        analysis.zoom.set(Some((
+            untrack(trace_id),
+            [w.from.round() as i64, w.to.round() as i64],
+        )))
     };
     let cost_of = Memo::new(move |_| {
         analysis.costs.with(|c| {
@@ -118,7 +121,7 @@ pub fn TraceFlame(
         let needle = search.get().to_lowercase();
         let selected = state.span.get();
         layout.with(|l| {
-            let Some((rects, rows, start, _)) = l.as_ref() else {
+            let Some((rects, rows, start, _, _)) = l.as_ref() else {
                 return;
             };
             let height = (f64::from(*rows) * ROW).clamp(ROW * 4.0, 4000.0);
@@ -181,7 +184,7 @@ pub fn TraceFlame(
         let t = w.from + x / width * (w.to - w.from);
         let row = (y / ROW) as u32;
         layout.with_untracked(|l| {
-            let (rects, _, start, _) = l.as_ref()?;
+            let (rects, _, start, _, _) = l.as_ref()?;
             rects
                 .iter()
                 .filter(|r| r.row == row)

@@ -1,6 +1,8 @@
 //! "Copy link": the page's address with the view in its fragment. The link shares the view (tab,
-//! filter, trace, span, zoom), never the data; a colleague who drops the same files sees the
-//! same view, and the fragment never reaches a server.
+//! filter text, the open trace's and span's ids, zoom, the merged flame graph's focus by span
+//! names), not the traces; a colleague who drops the same files sees the same view, and the
+//! fragment never reaches a server. It is not redacted: masking would stop it naming the same
+//! spans, so the popup says what is in it.
 
 use crate::analysis::Analysis;
 use crate::state::AppState;
@@ -36,11 +38,11 @@ pub fn CopyLink() -> impl IntoView {
         });
     };
     view! {
-        <button data-testid="copy-link" title="A link to this view, without any data" on:click=copy>"Copy link"</button>
+        <button data-testid="copy-link" title="A link to this view, without the traces" on:click=copy>"Copy link"</button>
         {move || shown.get().map(|(link, copied)| view! {
             <div class="link-popup" data-testid="link-popup" role="status">
                 <p>{if copied { "Link copied. " } else { "Copy this link. " }}
-                    "It carries the view only, never data: whoever opens it drops the same files to see the same view."</p>
+                    "It holds the view, not the traces: the tab, your filter text, the open trace's and span's ids, the zoom and the flame graph's focus (span names). Whoever opens it drops the same files to see the same view."</p>
                 <input type="text" readonly data-testid="share-link" prop:value=link
                     on:focus=move |ev| {
                         use wasm_bindgen::JsCast;

@@ -28,12 +28,9 @@ pub fn NotesPanel(
         state.data.with(|d| {
             let set = d.as_ref()?;
             let range = set.traces().get(trace as usize)?.spans;
-            (range.start..range.end).contains(&span).then(|| {
-                (
-                    set.span(span).span_id_text(),
-                    set.span(span).name().to_string(),
-                )
-            })
+            (range.start..range.end)
+                .contains(&span)
+                .then(|| (set.span(span).key(), set.span(span).name().to_string()))
         })
     };
     let pin = move || {

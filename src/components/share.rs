@@ -73,6 +73,14 @@ pub fn Share() -> impl IntoView {
     let keep_messages = RwSignal::new(false);
     let keep_pii = RwSignal::new(false);
     let keep_ids = RwSignal::new(false);
+    let with_notes = RwSignal::new(true);
+    let chosen_notes = move || {
+        if with_notes.get() {
+            notes.all()
+        } else {
+            Vec::new()
+        }
+    };
     let allow = RwSignal::new(String::new());
     let deny = RwSignal::new(String::new());
     let scope = RwSignal::new(Scope::All);
@@ -100,10 +108,19 @@ pub fn Share() -> impl IntoView {
             let Some(set) = d.as_ref() else {
                 return String::new();
             };
-            let (bundle, counts) = export(set, chosen.as_deref(), opts, [0; 16], Extras::default());
+            let extras = Extras {
+                notes: chosen_notes(),
+                ..Extras::default()
+            };
+            let (bundle, counts) = export(set, chosen.as_deref(), opts, [0; 16], extras);
             let removed = counts.phrases();
+            let notes = match bundle.notes.len() {
+                0 => String::new(),
+                1 => ", 1 note".to_string(),
+                n => format!(", {n} notes"),
+            };
             format!(
-                "{} traces, {} spans. Removes: {}.",
+                "{} traces, {} spans{notes}. Removes: {}.",
                 bundle
                     .spans
                     .iter()
@@ -125,7 +142,7 @@ pub fn Share() -> impl IntoView {
         let extras = Extras {
             view: untrack(|| crate::url_state::capture(state, analysis)),
             prices: analysis.prices.with_untracked(|p| p.overrides().clone()),
-            notes: notes.all(),
+            notes: untrack(chosen_notes),
             created: Some(js_sys::Date::new_0().to_iso_string().into()),
         };
         let (opts, chosen) = untrack(|| (options(), traces()));
@@ -190,6 +207,7 @@ pub fn Share() -> impl IntoView {
                 {check(keep_messages, "Include message contents (prompts, completions, tool arguments and results, documents)", "share-keep-messages")}
                 {check(keep_pii, "Include personal data and secrets (e-mails, phones, IPs, card numbers, keys, URL queries, path user names)", "share-keep-pii")}
                 {check(keep_ids, "Include user, session and other ids as they are (else hashed)", "share-keep-ids")}
+                {check(with_notes, "Include my notes on these traces (masked as above)", "share-notes")}
                 <label class="share-option">"Keep only attributes "
                     <input type="text" placeholder="keys, comma-separated (a key ending in . is a prefix)" prop:value=allow on:input=move |ev| allow.set(event_target_value(&ev)) />
                 </label>

@@ -175,8 +175,8 @@ pub fn TraceView(
             let is_error = s.is_error();
             let on_path = critical.with_untracked(|c| c.contains(&i));
             let dur = format::duration(s.duration());
-            let id_text = s.span_id_text();
-            let has_note = move || noted.with(|n| n.contains(&id_text));
+            let key = s.key();
+            let has_note = move || noted.with(|n| n.contains(&key));
             Some(view! {
                 <div class="span-row" data-testid="span-row"
                     class:selected=move || state.span.get() == Some(i)

@@ -1,19 +1,21 @@
 // Loupe's service worker: after the first visit the page opens with the network off.
 //
 // The post-build hook (scripts/post_build.py) writes this file into the built page with the list
-// of the page's files and a version made from their contents. Installing caches every file under
-// that version; a new build is a new version, whose activation deletes the old caches. Requests
-// never leave for anywhere but the page's own origin: the worker answers only same-origin GETs,
-// the page's own files, from the cache (the page itself from the network first, so a new
-// build is seen as soon as it is online).
+// of the page's files, those whose names carry a content hash, and a version made from all their
+// contents. Installing caches every file under that version, bypassing the HTTP cache so that no
+// older copy slips in; a new build is a new version, whose activation deletes the old caches.
+// The worker answers only same-origin GETs of the page's own files: hashed files from the cache
+// (they never change), the others (the page itself, the parsing worker's files) from the network
+// first, so a new build is used as soon as it is online, and from the cache when offline.
 const VERSION = '__LOUPE_VERSION__';
 const FILES = __LOUPE_FILES__;
+const HASHED = new Set(__LOUPE_HASHED__);
 const CACHE = `loupe-${VERSION}`;
+const scope = new URL('./', self.location).href;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(['./', ...FILES.map((f) => `./${f}`)])).then(() => self.skipWaiting()),
-  );
+  const requests = ['./', ...FILES.map((f) => `./${f}`)].map((u) => new Request(u, { cache: 'reload' }));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -26,14 +28,13 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
-  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
-  if (request.mode === 'navigate') {
-    event.respondWith(
-      fetch(request).catch(() => caches.open(CACHE).then((c) => c.match('./'))),
-    );
-    return;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin || !url.href.startsWith(scope)) return;
+  const file = url.pathname.slice(new URL(scope).pathname.length);
+  const cached = () => caches.open(CACHE).then((c) => c.match(request.mode === 'navigate' ? './' : request, { ignoreSearch: true }));
+  if (HASHED.has(file)) {
+    event.respondWith(cached().then((hit) => hit ?? fetch(request)));
+  } else if (request.mode === 'navigate' || file === '' || FILES.includes(file)) {
+    event.respondWith(fetch(request).catch(() => cached().then((hit) => hit ?? Response.error())));
   }
-  event.respondWith(
-    caches.open(CACHE).then((c) => c.match(request, { ignoreSearch: true })).then((hit) => hit ?? fetch(request)),
-  );
 });

@@ -82,6 +82,7 @@ test('a whole session makes no request but GETs of the page\'s own files, and a 
   await page.click('[data-testid="note-add"]');
   await page.click('[data-testid="span-row"] >> nth=1');
   await page.waitForSelector('[data-testid="span-facts"]');
+  const spanName = (await page.textContent('[data-testid="span-row"] >> nth=1 >> .span-name')).trim();
   await page.fill('[data-testid="note-text"]', 'this call returns stale docs');
   await page.click('[data-testid="note-add"]');
   await page.waitForSelector('[data-testid="note-mark"]');
@@ -105,6 +106,7 @@ test('a whole session makes no request but GETs of the page\'s own files, and a 
   // Export a redacted bundle.
   await page.click('[data-testid="share-button"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="share-preview"]')?.textContent.includes('Removes'));
+  assert.match(await page.textContent('[data-testid="share-preview"]'), /2 traces, 21 spans, 2 notes\./);
   const out = ensureOutputDir();
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="share-export"]')]);
   const bundle = path.join(out, 'session.loupe.json.gz');
@@ -124,7 +126,8 @@ test('a whole session makes no request but GETs of the page\'s own files, and a 
   const notes = await second.page.locator('[data-testid="note"]').allTextContents();
   assert.equal(notes.length, 2, notes.join(' | '));
   assert.ok(notes.some((n) => n.includes('whole turn is slow')));
-  assert.ok(notes.some((n) => n.includes('this call returns stale docs')));
+  assert.ok(notes.some((n) => n.includes('this call returns stale docs') && n.includes(spanName)), notes.join(' | '));
+  assert.ok(!notes.some((n) => n.includes('not loaded')), 'the span note still finds its span');
   await second.page.click('[data-testid="tab-flame"]');
   assert.equal(await second.page.textContent('[data-testid="flame-breadcrumb"]'), breadcrumb);
   assert.deepEqual(second.errors, []);

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { serve, launch, openPage, dropFiles, figure, settled, fixture, ensureOutputDir } from './harness.mjs';
 
@@ -41,9 +42,16 @@ test('the HTML report opens from file:// with the trace list and the same figure
   await page.close();
   await server.close();
 
+  // The session inside is the redacted bundle: no message text, no readable user id.
   const html = fs.readFileSync(report, 'utf8');
-  assert.ok(!html.includes('what happened in this trace'), 'messages were dropped, as in a bundle');
-  assert.ok(!html.includes('user@example.com'), 'ids were hashed');
+  const embedded = html.match(/id="loupe-report-bundle">([^<]*)</);
+  assert.ok(embedded, 'the report embeds a bundle');
+  const json = zlib.gunzipSync(Buffer.from(embedded[1], 'base64')).toString('utf8');
+  assert.ok(json.includes('"loupe_bundle":1'));
+  assert.ok(json.includes('pxi.turn'), 'the decoded bundle is the session');
+  assert.ok(!json.includes('what happened in this trace'), 'messages were dropped');
+  assert.ok(!json.includes('user@example.com'), 'ids were hashed');
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[^']+' 'wasm-unsafe-eval'; style-src 'sha256-[^']+';/);
 
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const requests = [];
@@ -57,6 +65,7 @@ test('the HTML report opens from file:// with the trace list and the same figure
   await reader.waitForSelector('[data-testid="trace-row"]');
   await settled(reader);
   assert.equal(await reader.locator('[data-testid="trace-row"]').count(), 2);
+  assert.equal(await reader.getAttribute('[data-testid="load-time"]', 'data-parser'), 'page');
   for (const id of FIGURES) assert.equal(await figure(reader, id), shown[id], id);
   await reader.click('[data-testid="trace-row"] >> nth=0');
   await reader.waitForSelector('[data-testid="span-row"]');

@@ -294,15 +294,13 @@ struct Writer {
     ids: HashMap<String, String>,
 }
 
-/// A span's id as a bundle writes it: unique within its trace (hex, or an opaque id's own
-/// text), and the text shown for it where that differs.
+/// A span's id as a bundle writes it: its key (unique within its trace), and the text shown
+/// for it where that differs.
 fn span_key(set: &TraceSet, i: u32) -> (String, Option<String>) {
     let s = set.span(i);
-    let text = s.span_id_text();
-    match SpanId::parse_or_derive(&text).0 {
-        Some(id) if id == s.span_id() => (text, None),
-        _ => (s.span_id().to_string(), Some(text)),
-    }
+    let (key, text) = (s.key(), s.span_id_text());
+    let shown = (key != text).then_some(text);
+    (key, shown)
 }
 
 impl Writer {
@@ -477,6 +475,11 @@ pub fn export(
         .filter_map(|&t| set.traces().get(t as usize))
         .map(|t| t.id.to_string())
         .collect();
+    let view_exported = extras
+        .view
+        .trace
+        .as_deref()
+        .is_some_and(|t| exported.contains(t));
     // Notes go with the traces they are pinned to; their span ids are written as the spans' are.
     let notes = extras
         .notes
@@ -496,7 +499,15 @@ pub fn export(
         }),
         view: View {
             query: w.r.text(&extras.view.query),
-            span: extras.view.span.as_deref().map(|id| w.id(id)),
+            // The open trace, its span and zoom only when that trace is in the bundle.
+            span: extras
+                .view
+                .span
+                .as_deref()
+                .filter(|_| view_exported)
+                .map(|id| w.id(id)),
+            trace: extras.view.trace.filter(|_| view_exported),
+            zoom: extras.view.zoom.filter(|_| view_exported),
             focus: extras.view.focus.iter().map(|n| w.r.text(n)).collect(),
             ..extras.view
         },

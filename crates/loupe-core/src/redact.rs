@@ -221,7 +221,12 @@ fn patterns() -> &'static Patterns {
             ),
             bearer: re(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
             url_query: re(r#"(https?://[^\s?#"'<>\\]+)\?[^\s#"'<>\\]+"#),
-            email: re(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+            // Addresses in any script (`zoë@exemple.fr`, `用户@例子.公司`): a part is a run of
+            // characters that cannot separate an address from its text; the top-level domain
+            // has no digit, so `pkg@1.2.3` stays.
+            email: re(
+                r#"[^\s@<>()\[\]{},;:"'`=/\\|]+@[^\s@<>()\[\]{},;:"'`=/\\|.?#&!%+*$^~]+(?:\.[^\s@<>()\[\]{},;:"'`=/\\|.?#&!%+*$^~]+)*\.[^\s\d@<>()\[\]{},;:"'`=/\\|.?#&!%+*$^~_-]{2,}"#,
+            ),
             card: re(r"\b\d(?:[ -]?\d){12,18}\b"),
             phone: re(r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .-]\d{3,4}[ .-]\d{3,4}\b"),
             ipv6: re(
@@ -401,6 +406,16 @@ mod tests {
     fn personal_data_and_secrets_are_masked() {
         let cases = [
             ("mail alice.smith@example.co.uk now", "mail <email> now"),
+            ("écrire à zoë.müller@exemple.fr.", "écrire à <email>."),
+            ("联系 用户@例子.公司 谢谢", "联系 <email> 谢谢"),
+            (
+                r#"{"to":"bob+x@mail.example.org","cc":["ann@ex.io"]}"#,
+                r#"{"to":"<email>","cc":["<email>"]}"#,
+            ),
+            (
+                "mailto:carl@example.com?subject=hi",
+                "mailto:<email>?subject=hi",
+            ),
             ("call +1 415-555-0132 today", "call <phone> today"),
             (
                 "from 192.168.10.4 and 2001:db8:85a3:0:0:8a2e:370:7334",
@@ -439,6 +454,8 @@ mod tests {
             "card 4111 1111 1111 1112 fails Luhn",
             "span 5b8efff798038103 of trace 5b8efff798038103d269b633813fc60c",
             "version 1.2.3.4.5",
+            "installed left-pad@1.3.0 and @scope/pkg@2.0.1",
+            "see image@2x.1",
         ] {
             assert_eq!(masked(s).0, s);
         }

@@ -32,8 +32,8 @@ pub enum ReportError {
     /// The glue does not export an init function as `default`.
     #[error("the page's script does not export its init function as `default`")]
     NoInit,
-    /// A file would end its inline element early.
-    #[error("the page's {0} contains `</{1}`, which would end its inline element")]
+    /// A file would end its inline element early (or, for a script, hide its end).
+    #[error("the page's {0} contains `</{1}` or `<!--`, which would break its inline element")]
     ClosingTag(&'static str, &'static str),
 }
 
@@ -71,7 +71,9 @@ pub fn standalone_html(
     title: &str,
 ) -> Result<String, ReportError> {
     let init = default_export(assets.script).ok_or(ReportError::NoInit)?;
-    if assets.script.to_ascii_lowercase().contains("</script") {
+    // `</script` would end the element early, `<!--` can make the parser skip past its end.
+    let script_lower = assets.script.to_ascii_lowercase();
+    if script_lower.contains("</script") || script_lower.contains("<!--") {
         return Err(ReportError::ClosingTag("script", "script"));
     }
     if assets.style.to_ascii_lowercase().contains("</style") {

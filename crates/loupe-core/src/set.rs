@@ -492,6 +492,17 @@ impl<'a> SpanView<'a> {
             text => self.set.str(text).to_string(),
         }
     }
+    /// The span's key: unique within its trace (apart from spans flagged as duplicate ids),
+    /// stable across loads of the same file and through a bundle. It is the id as shown where
+    /// that names this span, else the span's own hex id (as for the server half of a Zipkin
+    /// span, which shares its shown id with the client half).
+    pub fn key(&self) -> String {
+        let text = self.span_id_text();
+        match SpanId::parse_or_derive(&text).0 {
+            Some(id) if id == self.span_id() => text,
+            _ => self.span_id().to_string(),
+        }
+    }
     /// The parent id as the file gave it (it may name a span that is not loaded).
     pub fn parent_id(&self) -> Option<SpanId> {
         self.cols().parent_id[self.i()]

@@ -52,6 +52,31 @@ fn every_corpus_file_keeps_its_figures_through_a_bundle_and_exports_again_the_sa
             cost(&set.totals()),
             "{rel}: recorded cost"
         );
+        // Span keys (what notes, links and bundles name spans by) are unique within each trace
+        // and come back unchanged through a bundle that keeps ids.
+        let keys = |set: &TraceSet| {
+            let mut keys = Vec::new();
+            for (t, tr) in set.traces().iter().enumerate() {
+                let mut seen = std::collections::HashSet::new();
+                for i in tr.spans.start..tr.spans.end {
+                    let s = set.span(i);
+                    if !s.flags().has(loupe_core::SpanFlags::DUPLICATE_ID) {
+                        assert!(seen.insert(s.key()), "{rel}: trace {t} repeats {}", s.key());
+                    }
+                    keys.push(s.key());
+                }
+            }
+            keys.sort();
+            keys
+        };
+        let kept = RedactOptions {
+            hash_ids: false,
+            mask_pii: false,
+            ..RedactOptions::default()
+        };
+        let with_ids = import(&bundle_of(&set, kept), "ids.loupe.json.gz")
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(keys(&with_ids), keys(&set), "{rel}: span keys");
         // Export → import → export: the same bytes.
         let second = bundle_of(&again, RedactOptions::default());
         if second != bytes {
@@ -425,6 +450,21 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
         back.view.focus,
         ["agent", "<email>"],
         "focus names are masked too"
+    );
+    // A bundle without the open trace does not name it.
+    let other = Extras {
+        view: View {
+            trace: Some("not-in-this-bundle".into()),
+            span: Some("s1".into()),
+            zoom: Some([0, 10]),
+            ..View::default()
+        },
+        ..Extras::default()
+    };
+    let (without, _) = export(&set, None, RedactOptions::default(), [5; 16], other);
+    assert_eq!(
+        (without.view.trace, without.view.span, without.view.zoom),
+        (None, None, None)
     );
     assert_eq!(back.created.as_deref(), Some("2026-11-22T00:00:00Z"));
 }
