@@ -1,6 +1,8 @@
 //! The page's side of the parsing Web Worker: start it, hand it the files (their buffers are
-//! transferred, not copied), relay its progress, and decode the set it sends back.
+//! transferred, not copied), relay its progress, and decode the set it sends back; ask it for
+//! redacted bundles of that set.
 
+use crate::export_job::{ExportRequest, ExportSummary};
 use crate::parse::FileStatus;
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use loupe_core::TraceSet;
@@ -86,6 +88,73 @@ async fn start() -> Option<Worker> {
     }
 }
 
+/// Sends `message` to `worker` (handing over `transfer`) and waits for its answer, calling
+/// `progress(done, label)` as it reports. One request at a time: a second waits for the first.
+async fn request(
+    worker: &Worker,
+    message: &js_sys::Object,
+    transfer: &Array,
+    progress: impl Fn(usize, String) + 'static,
+) -> Result<JsValue, String> {
+    let _turn = Turn::take().await;
+    let (p, resolve, reject) = promise();
+    let reject_on_error = reject.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let data = ev.data();
+        match field(&data, "kind").as_string().as_deref() {
+            Some("progress") => progress(
+                field(&data, "done").as_f64().unwrap_or(0.0) as usize,
+                field(&data, "label").as_string().unwrap_or_default(),
+            ),
+            Some("done" | "exported") => {
+                let _ = resolve.call1(&JsValue::NULL, &data);
+            }
+            _ => {
+                let _ = reject.call1(&JsValue::NULL, &field(&data, "error"));
+            }
+        }
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+        let _ = reject_on_error.call1(&JsValue::NULL, &e.message().into());
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    worker
+        .post_message_with_transfer(message, transfer)
+        .map_err(|e| format!("could not reach the background parser: {e:?}"))?;
+    let answer = JsFuture::from(p).await.map_err(|e| {
+        e.as_string()
+            .unwrap_or_else(|| "the background parser stopped".to_string())
+    });
+    worker.set_onmessage(None);
+    worker.set_onerror(None);
+    answer
+}
+
+thread_local! {
+    /// Whether a request is with the worker.
+    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The worker's attention, held by one request at a time.
+struct Turn;
+
+impl Turn {
+    async fn take() -> Turn {
+        while BUSY.get() {
+            crate::state::next_paint().await;
+        }
+        BUSY.set(true);
+        Turn
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        BUSY.set(false);
+    }
+}
+
 /// Parses `files` in `worker`, calling `progress(done, label)` as it reports.
 pub async fn parse(
     worker: &Worker,
@@ -99,41 +168,31 @@ pub async fn parse(
         list.push(&Array::of3(&f.name.into(), &f.data, &f.fresh.into()));
         transfer.push(&buffer);
     }
-    let (p, resolve, reject) = promise();
-    let reject_on_error = reject.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let data = ev.data();
-        match field(&data, "kind").as_string().as_deref() {
-            Some("progress") => progress(
-                field(&data, "done").as_f64().unwrap_or(0.0) as usize,
-                field(&data, "label").as_string().unwrap_or_default(),
-            ),
-            Some("done") => {
-                let _ = resolve.call1(&JsValue::NULL, &data);
-            }
-            _ => {
-                let _ = reject.call1(&JsValue::NULL, &field(&data, "error"));
-            }
-        }
-    });
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-        let _ = reject_on_error.call1(&JsValue::NULL, &e.message().into());
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let message = js_sys::Object::new();
     let _ = Reflect::set(&message, &"files".into(), &list);
-    worker
-        .post_message_with_transfer(&message, &transfer)
-        .map_err(|e| format!("could not hand the files to the parser: {e:?}"))?;
-    let done = JsFuture::from(p).await.map_err(|e| {
-        e.as_string()
-            .unwrap_or_else(|| "the parser stopped".to_string())
-    })?;
+    let done = request(worker, &message, &transfer, progress).await?;
     let statuses: Vec<FileStatus> =
         serde_json::from_str(&field(&done, "files").as_string().unwrap_or_default())
             .map_err(|e| format!("the parser's report could not be read: {e}"))?;
     let bytes = Uint8Array::new(&field(&done, "set")).to_vec();
     let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
     Ok((set, statuses))
+}
+
+/// Has the worker write the bundle `req` asks for, from the set it parsed last.
+pub async fn export(req: &ExportRequest) -> Result<(ExportSummary, Option<Vec<u8>>), String> {
+    let worker = worker().await.ok_or(
+        "sharing runs in Loupe's background parser, which could not start here \
+         (a standalone report has none: share the report itself)",
+    )?;
+    let json = serde_json::to_string(req).map_err(|e| e.to_string())?;
+    let message = js_sys::Object::new();
+    let _ = Reflect::set(&message, &"kind".into(), &"export".into());
+    let _ = Reflect::set(&message, &"request".into(), &json.into());
+    let answer = request(&worker, &message, &Array::new(), |_, _| {}).await?;
+    let summary = serde_json::from_str(&field(&answer, "summary").as_string().unwrap_or_default())
+        .map_err(|e| format!("the parser's summary could not be read: {e}"))?;
+    let bundle = field(&answer, "bundle");
+    let bytes = (!bundle.is_undefined()).then(|| Uint8Array::new(&bundle).to_vec());
+    Ok((summary, bytes))
 }

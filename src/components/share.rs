@@ -3,10 +3,11 @@
 //! prices and notes.
 
 use crate::analysis::Analysis;
+use crate::export_job::{ExportRequest, ExportSummary};
 use crate::notes::Notes;
 use crate::state::AppState;
 use leptos::prelude::*;
-use loupe_core::bundle::{Extras, export};
+use loupe_core::bundle::Extras;
 use loupe_core::redact::RedactOptions;
 
 /// Which traces go into the bundle.
@@ -16,6 +17,10 @@ enum Scope {
     Filtered,
     Open,
 }
+
+/// What to do with a written bundle: given its bytes, its summary, the dialog's open flag and
+/// its error line.
+type Written = fn(Vec<u8>, ExportSummary, RwSignal<bool>, RwSignal<Option<String>>);
 
 /// A salt of this bundle's own.
 fn salt() -> [u8; 16] {
@@ -98,85 +103,89 @@ pub fn Share() -> impl IntoView {
             Scope::Open => Some(state.trace.get().into_iter().collect()),
         }
     };
-    let preview = Memo::new(move |_| {
+    // The preview is counted by the worker, which holds the set: only the newest answer shows.
+    let preview = RwSignal::new(String::new());
+    let asked = StoredValue::new(0u64);
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
         if !open.get() {
-            return String::new();
+            return;
         }
-        let opts = options();
-        let chosen = traces();
-        state.data.with(|d| {
-            let Some(set) = d.as_ref() else {
-                return String::new();
-            };
-            let extras = Extras {
+        state.data.track();
+        let req = ExportRequest {
+            options: options(),
+            traces: traces(),
+            salt: [0; 16],
+            extras: Extras {
                 notes: chosen_notes(),
                 ..Extras::default()
-            };
-            let (bundle, counts) = export(set, chosen.as_deref(), opts, [0; 16], extras);
-            let removed = counts.phrases();
-            let notes = match bundle.notes.len() {
-                0 => String::new(),
-                1 => ", 1 note".to_string(),
-                n => format!(", {n} notes"),
-            };
-            format!(
-                "{} traces, {} spans{notes}. Removes: {}.",
-                bundle
-                    .spans
-                    .iter()
-                    .map(|s| s.trace_id.as_str())
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len(),
-                bundle.spans.len(),
-                if removed.is_empty() {
-                    "nothing".to_string()
-                } else {
-                    removed.join(", ")
-                }
-            )
-        })
-    });
-    let error = RwSignal::new(None::<String>);
-    // The redacted bundle of the chosen traces, with the view, prices and notes.
-    let bundle = move || {
-        let extras = Extras {
-            view: untrack(|| crate::url_state::capture(state, analysis)),
-            prices: analysis.prices.with_untracked(|p| p.overrides().clone()),
-            notes: untrack(chosen_notes),
-            created: Some(js_sys::Date::new_0().to_iso_string().into()),
+            },
+            bytes: false,
         };
-        let (opts, chosen) = untrack(|| (options(), traces()));
-        state.data.with_untracked(|d| {
-            d.as_ref().map(|set| {
-                export(set, chosen.as_deref(), opts, salt(), extras)
-                    .0
-                    .to_gzip()
-            })
-        })
-    };
-    let do_export = move |_| {
-        if let Some(bytes) = bundle() {
-            crate::download::save("loupe-session.loupe.json.gz", &bytes);
-        }
-        open.set(false);
-    };
-    let do_report = move |_| {
-        let Some(bytes) = bundle() else { return };
-        let summary = preview.get_untracked();
-        let title = format!(
-            "Loupe report — {}",
-            summary.split('.').next().unwrap_or_default()
-        );
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        preview.set("Counting what the options remove…".into());
         error.set(None);
         leptos::task::spawn_local(async move {
-            match crate::report::write(&bytes, &title).await {
-                Ok(html) => {
-                    crate::download::save("loupe-report.html", &html);
-                    open.set(false);
+            let answer = crate::worker_client::export(&req).await;
+            if asked.get_value() != this {
+                return;
+            }
+            match answer {
+                Ok((summary, _)) => preview.set(summary.preview()),
+                Err(e) => {
+                    preview.set(String::new());
+                    error.set(Some(e));
                 }
+            }
+        });
+    });
+    // Has the worker write the redacted bundle of the chosen traces, with the view, prices and
+    // notes; then `then(bytes, summary, open, error)`.
+    let write = move |then: Written| {
+        let req = untrack(|| ExportRequest {
+            options: options(),
+            traces: traces(),
+            salt: salt(),
+            extras: Extras {
+                view: crate::url_state::capture(state, analysis),
+                prices: analysis.prices.with(|p| p.overrides().clone()),
+                notes: chosen_notes(),
+                created: Some(js_sys::Date::new_0().to_iso_string().into()),
+            },
+            bytes: true,
+        });
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::worker_client::export(&req).await {
+                Ok((summary, Some(bytes))) => then(bytes, summary, open, error),
+                Ok((_, None)) => error.set(Some("the background parser wrote no bundle".into())),
                 Err(e) => error.set(Some(e)),
             }
         });
+    };
+    let do_export = move |_| {
+        write(|bytes, _, open, _| {
+            crate::download::save("loupe-session.loupe.json.gz", &bytes);
+            open.set(false);
+        })
+    };
+    let do_report = move |_| {
+        write(|bytes, summary, open, error| {
+            let title = format!(
+                "Loupe report — {} traces, {} spans",
+                summary.traces, summary.spans
+            );
+            leptos::task::spawn_local(async move {
+                match crate::report::write(&bytes, &title).await {
+                    Ok(html) => {
+                        crate::download::save("loupe-report.html", &html);
+                        open.set(false);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
     };
     let check = move |sig: RwSignal<bool>, label: &'static str, testid: &'static str| {
         view! {
