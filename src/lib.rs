@@ -7,6 +7,7 @@ pub mod components;
 pub mod download;
 pub mod export_job;
 pub mod format;
+pub mod messages;
 pub mod notes;
 pub mod parse;
 pub mod report;

@@ -74,6 +74,8 @@ pub struct AppState {
     pub span: RwSignal<Option<u32>>,
     /// How the last load went.
     pub last_load: RwSignal<Option<LastLoad>>,
+    /// How many sets have been loaded: names the set in [`Self::data`] for the workers.
+    pub loads: StoredValue<u64>,
 }
 
 /// How the last load went.
@@ -95,6 +97,7 @@ impl AppState {
             trace: RwSignal::new(None),
             span: RwSignal::new(None),
             last_load: RwSignal::new(None),
+            loads: StoredValue::new(0),
         }
     }
 
@@ -188,6 +191,7 @@ impl AppState {
                 });
                 self.span.set(None);
                 self.trace.set(single);
+                self.loads.update_value(|n| *n += 1);
                 self.data.set(Some(Arc::new(set)));
             }
             Err(error) => self.files.update(|f| {

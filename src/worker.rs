@@ -1,32 +1,27 @@
-//! The Web Worker: receives files from the page, parses them with the engine, reports progress,
-//! and sends back the loaded set in its binary form, so the page never freezes on a big file.
-//! It keeps the set, and writes redacted bundles of it for the Share dialog.
+//! The parsing Web Worker: receives files from the page, parses them with the engine, reports
+//! progress, and sends back the loaded set in its binary form, so the page never freezes on a
+//! big file. It keeps that binary form for the share worker (see [`loupe::worker_client`]).
 //!
-//! Messages in: `{files: [[name, ArrayBuffer, fresh], …]}`, or `{kind: "export", request:
-//! JSON}` (an [`ExportRequest`]). Out: `{kind: "ready"}` once started; for files `{kind:
-//! "progress", done, label}`, then `{kind: "done", files: JSON, set: ArrayBuffer}`; for an
-//! export `{kind: "exported", summary: JSON, bundle?: ArrayBuffer}`; or `{kind: "failed", error}`.
+//! Messages in: `{files: [[name, ArrayBuffer, fresh], …]}` or `{kind: "wire"}`. Out: `{kind:
+//! "ready"}` once started; for files `{kind: "progress", done, label}`, then `{kind: "done",
+//! files: JSON, set: ArrayBuffer}`; for `wire`, `{kind: "wire", set: ArrayBuffer}` (a copy of
+//! the last set sent); or `{kind: "failed", error}`.
 
-use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
-use loupe::export_job::{ExportRequest, run};
+use js_sys::{Array, Uint8Array};
+use loupe::messages::{failed, field, message, post_buffer};
 use loupe::parse::{Job, parse_files};
-use loupe_core::TraceSet;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-fn message(pairs: &[(&str, JsValue)]) -> Object {
-    let o = Object::new();
-    for (k, v) in pairs {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o
+thread_local! {
+    /// The binary form of the set last sent: the page holds the same set, decoded.
+    static WIRE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
 }
 
 fn jobs_of(data: &JsValue) -> Vec<Job> {
-    let files = field(data, "files");
-    Array::from(&files)
+    Array::from(&field(data, "files"))
         .iter()
         .map(|entry| {
             let entry = Array::from(&entry);
@@ -39,67 +34,23 @@ fn jobs_of(data: &JsValue) -> Vec<Job> {
         .collect()
 }
 
-thread_local! {
-    /// The set last parsed: the page holds the same one, decoded from what was sent.
-    static SET: RefCell<Option<TraceSet>> = const { RefCell::new(None) };
-}
-
-fn field(data: &JsValue, key: &str) -> JsValue {
-    Reflect::get(data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn failed(scope: &DedicatedWorkerGlobalScope, error: String) {
-    let _ = scope.post_message(&message(&[
-        ("kind", "failed".into()),
-        ("error", error.into()),
-    ]));
-}
-
 fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
-    if field(&ev.data(), "kind").as_string().as_deref() == Some("export") {
-        handle_export(scope, &ev.data());
-    } else {
-        handle_files(scope, &ev.data());
-    }
-}
-
-fn handle_export(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
-    let request: ExportRequest =
-        match serde_json::from_str(&field(data, "request").as_string().unwrap_or_default()) {
-            Ok(r) => r,
-            Err(e) => return failed(scope, format!("unreadable export request: {e}")),
-        };
-    let done = SET.with_borrow(|set| set.as_ref().map(|set| run(set, request)));
-    let Some((summary, bytes)) = done else {
-        return failed(
-            scope,
-            "the background parser no longer holds the loaded files: drop them again".into(),
-        );
-    };
-    let summary = serde_json::to_string(&summary).unwrap_or_default();
-    let _ = match bytes {
-        Some(bytes) => {
-            let buffer: ArrayBuffer = Uint8Array::from(bytes.as_slice()).buffer();
-            scope.post_message_with_transfer(
-                &message(&[
-                    ("kind", "exported".into()),
-                    ("summary", summary.into()),
-                    ("bundle", buffer.clone().into()),
-                ]),
-                &Array::of1(&buffer),
-            )
+    let data = ev.data();
+    if field(&data, "kind").as_string().as_deref() == Some("wire") {
+        let sent = WIRE.with_borrow(|w| {
+            w.as_ref()
+                .map(|bytes| post_buffer(scope, &[("kind", "wire".into())], "set", bytes))
+        });
+        if sent.is_none() {
+            failed(
+                scope,
+                "the background parser no longer holds the loaded files: drop them again".into(),
+            );
         }
-        None => scope.post_message(&message(&[
-            ("kind", "exported".into()),
-            ("summary", summary.into()),
-        ])),
-    };
-}
-
-fn handle_files(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
-    SET.with_borrow_mut(|s| *s = None);
-    let jobs = jobs_of(data);
-    let (set, statuses) = parse_files(jobs, |done, label| {
+        return;
+    }
+    WIRE.with_borrow_mut(|w| *w = None);
+    let (set, statuses) = parse_files(jobs_of(&data), |done, label| {
         let _ = scope.post_message(&message(&[
             ("kind", "progress".into()),
             ("done", JsValue::from(done as u32)),
@@ -113,25 +64,19 @@ fn handle_files(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
                 .map(|files| (bytes, files))
                 .map_err(|e| e.to_string())
         });
-    SET.with_borrow_mut(|s| *s = Some(set));
-    let _ = match encoded {
+    drop(set);
+    match encoded {
         Ok((bytes, files)) => {
-            let buffer: ArrayBuffer = Uint8Array::from(bytes.as_slice()).buffer();
-            drop(bytes);
-            scope.post_message_with_transfer(
-                &message(&[
-                    ("kind", "done".into()),
-                    ("files", files.into()),
-                    ("set", buffer.clone().into()),
-                ]),
-                &Array::of1(&buffer),
-            )
+            post_buffer(
+                scope,
+                &[("kind", "done".into()), ("files", files.into())],
+                "set",
+                &bytes,
+            );
+            WIRE.with_borrow_mut(|w| *w = Some(bytes));
         }
-        Err(error) => {
-            failed(scope, error);
-            Ok(())
-        }
-    };
+        Err(error) => failed(scope, error),
+    }
 }
 
 fn main() {

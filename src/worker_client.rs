@@ -1,18 +1,24 @@
-//! The page's side of the parsing Web Worker: start it, hand it the files (their buffers are
-//! transferred, not copied), relay its progress, and decode the set it sends back; ask it for
-//! redacted bundles of that set.
+//! The page's side of its two Web Workers.
+//!
+//! - The parser (`loupe-worker`), started with the page: it gets the dropped files (their
+//!   buffers are transferred, not copied), reports progress, and sends back the set in its binary
+//!   form, which it keeps.
+//! - The sharer (`loupe-share-worker`), started when the Share dialog first opens: it holds the
+//!   redaction's pattern matching, which neither the page nor the parser carries. It gets the
+//!   set's binary form from the parser (relayed, never decoded on the page) and writes redacted
+//!   bundles of it.
 
 use crate::export_job::{ExportRequest, ExportSummary};
+use crate::messages::{field, message};
 use crate::parse::FileStatus;
-use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Uint8Array};
 use loupe_core::TraceSet;
+use std::cell::{Cell, RefCell};
+use std::thread::LocalKey;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker};
-
-/// The worker's loader, beside the page (trunk writes it with `data-loader-shim`).
-const WORKER_URL: &str = "./loupe-worker_loader.js";
 
 /// A file's bytes, held by JavaScript until they are handed over.
 pub struct FileBytes {
@@ -24,8 +30,29 @@ pub struct FileBytes {
     pub fresh: bool,
 }
 
-fn field(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+/// One worker: its loader (beside the page; trunk writes it with `data-loader-shim`), the
+/// started worker, and whether a request is with it.
+struct Channel {
+    url: &'static str,
+    worker: RefCell<Option<Worker>>,
+    busy: Cell<bool>,
+}
+
+impl Channel {
+    const fn new(url: &'static str) -> Channel {
+        Channel {
+            url,
+            worker: RefCell::new(None),
+            busy: Cell::new(false),
+        }
+    }
+}
+
+thread_local! {
+    static PARSER: Channel = const { Channel::new("./loupe-worker_loader.js") };
+    static SHARER: Channel = const { Channel::new("./loupe-share-worker_loader.js") };
+    /// Which load's set the sharer holds.
+    static SHARER_HOLDS: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
 /// A promise and the functions that settle it.
@@ -37,36 +64,24 @@ fn promise() -> (Promise, Function, Function) {
     (p, resolve, reject)
 }
 
-thread_local! {
-    /// The started worker, kept between loads so each load does not pay for its start-up.
-    static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The parsing worker: the one already started, or a new one. `None` where no worker can
-/// start (its script is missing, or workers are unavailable).
-pub async fn worker() -> Option<Worker> {
-    if let Some(w) = WORKER.with_borrow(Clone::clone) {
+/// The channel's worker: the one already started, or a new one. `None` where no worker can
+/// start (its script is missing, workers are unavailable, or this page is a report, whose
+/// policy allows no worker script).
+async fn started(channel: &'static LocalKey<Channel>) -> Option<Worker> {
+    if let Some(w) = channel.with(|c| c.worker.borrow().clone()) {
         return Some(w);
     }
-    let w = start().await?;
-    WORKER.with_borrow_mut(|slot| *slot = Some(w.clone()));
-    Some(w)
-}
-
-/// Forgets the kept worker, after it failed.
-pub fn discard() {
-    if let Some(w) = WORKER.with_borrow_mut(Option::take) {
-        w.terminate();
-    }
-}
-
-/// Starts a worker and waits until it says it is ready.
-async fn start() -> Option<Worker> {
-    // A report is one file: its policy allows no worker script, so it parses on the page.
     if crate::report::is_report() {
         return None;
     }
-    let worker = Worker::new(WORKER_URL).ok()?;
+    let w = start(channel.with(|c| c.url)).await?;
+    channel.with(|c| *c.worker.borrow_mut() = Some(w.clone()));
+    Some(w)
+}
+
+/// Starts a worker and waits until it says it is ready.
+async fn start(url: &str) -> Option<Worker> {
+    let worker = Worker::new(url).ok()?;
     let (p, resolve, reject) = promise();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let _ = resolve.call1(&JsValue::NULL, &ev.data());
@@ -88,15 +103,47 @@ async fn start() -> Option<Worker> {
     }
 }
 
-/// Sends `message` to `worker` (handing over `transfer`) and waits for its answer, calling
-/// `progress(done, label)` as it reports. One request at a time: a second waits for the first.
+/// The parsing worker, started if need be.
+pub async fn worker() -> Option<Worker> {
+    started(&PARSER).await
+}
+
+/// Forgets the parsing worker, after it failed.
+pub fn discard() {
+    if let Some(w) = PARSER.with(|c| c.worker.borrow_mut().take()) {
+        w.terminate();
+    }
+}
+
+/// The channel's attention, held by one request at a time.
+struct Turn(&'static LocalKey<Channel>);
+
+impl Turn {
+    async fn take(channel: &'static LocalKey<Channel>) -> Turn {
+        while channel.with(|c| c.busy.get()) {
+            crate::state::next_paint().await;
+        }
+        channel.with(|c| c.busy.set(true));
+        Turn(channel)
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.0.with(|c| c.busy.set(false));
+    }
+}
+
+/// Sends `message` to the channel's `worker` (handing over `transfer`) and waits for its answer,
+/// calling `progress(done, label)` as it reports. A second request waits for the first.
 async fn request(
+    channel: &'static LocalKey<Channel>,
     worker: &Worker,
-    message: &js_sys::Object,
+    message: &Object,
     transfer: &Array,
     progress: impl Fn(usize, String) + 'static,
 ) -> Result<JsValue, String> {
-    let _turn = Turn::take().await;
+    let _turn = Turn::take(channel).await;
     let (p, resolve, reject) = promise();
     let reject_on_error = reject.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
@@ -106,11 +153,11 @@ async fn request(
                 field(&data, "done").as_f64().unwrap_or(0.0) as usize,
                 field(&data, "label").as_string().unwrap_or_default(),
             ),
-            Some("done" | "exported") => {
-                let _ = resolve.call1(&JsValue::NULL, &data);
-            }
-            _ => {
+            Some("failed") | None => {
                 let _ = reject.call1(&JsValue::NULL, &field(&data, "error"));
+            }
+            Some(_) => {
+                let _ = resolve.call1(&JsValue::NULL, &data);
             }
         }
     });
@@ -121,38 +168,14 @@ async fn request(
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     worker
         .post_message_with_transfer(message, transfer)
-        .map_err(|e| format!("could not reach the background parser: {e:?}"))?;
+        .map_err(|e| format!("could not reach a background worker: {e:?}"))?;
     let answer = JsFuture::from(p).await.map_err(|e| {
         e.as_string()
-            .unwrap_or_else(|| "the background parser stopped".to_string())
+            .unwrap_or_else(|| "a background worker stopped".to_string())
     });
     worker.set_onmessage(None);
     worker.set_onerror(None);
     answer
-}
-
-thread_local! {
-    /// Whether a request is with the worker.
-    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// The worker's attention, held by one request at a time.
-struct Turn;
-
-impl Turn {
-    async fn take() -> Turn {
-        while BUSY.get() {
-            crate::state::next_paint().await;
-        }
-        BUSY.set(true);
-        Turn
-    }
-}
-
-impl Drop for Turn {
-    fn drop(&mut self) {
-        BUSY.set(false);
-    }
 }
 
 /// Parses `files` in `worker`, calling `progress(done, label)` as it reports.
@@ -168,9 +191,14 @@ pub async fn parse(
         list.push(&Array::of3(&f.name.into(), &f.data, &f.fresh.into()));
         transfer.push(&buffer);
     }
-    let message = js_sys::Object::new();
-    let _ = Reflect::set(&message, &"files".into(), &list);
-    let done = request(worker, &message, &transfer, progress).await?;
+    let done = request(
+        &PARSER,
+        worker,
+        &message(&[("files", list.into())]),
+        &transfer,
+        progress,
+    )
+    .await?;
     let statuses: Vec<FileStatus> =
         serde_json::from_str(&field(&done, "files").as_string().unwrap_or_default())
             .map_err(|e| format!("the parser's report could not be read: {e}"))?;
@@ -179,19 +207,47 @@ pub async fn parse(
     Ok((set, statuses))
 }
 
-/// Has the worker write the bundle `req` asks for, from the set it parsed last.
-pub async fn export(req: &ExportRequest) -> Result<(ExportSummary, Option<Vec<u8>>), String> {
-    let worker = worker().await.ok_or(
-        "sharing runs in Loupe's background parser, which could not start here \
-         (a standalone report has none: share the report itself)",
-    )?;
+/// Has the sharer write the bundle `req` asks for from the set of load `load` (see
+/// [`crate::state::AppState::loads`]), handing it that set first if it holds another.
+pub async fn export(
+    req: &ExportRequest,
+    load: u64,
+) -> Result<(ExportSummary, Option<Vec<u8>>), String> {
+    let unavailable = "sharing runs in a background worker, which cannot start here \
+                       (a standalone report has none: share the report itself)";
+    let sharer = started(&SHARER).await.ok_or(unavailable)?;
+    if SHARER_HOLDS.get() != Some(load) {
+        let parser = started(&PARSER).await.ok_or(unavailable)?;
+        let wire = request(
+            &PARSER,
+            &parser,
+            &message(&[("kind", "wire".into())]),
+            &Array::new(),
+            |_, _| {},
+        )
+        .await?;
+        let set = field(&wire, "set");
+        request(
+            &SHARER,
+            &sharer,
+            &message(&[("kind", "load".into()), ("set", set.clone())]),
+            &Array::of1(&set),
+            |_, _| {},
+        )
+        .await?;
+        SHARER_HOLDS.set(Some(load));
+    }
     let json = serde_json::to_string(req).map_err(|e| e.to_string())?;
-    let message = js_sys::Object::new();
-    let _ = Reflect::set(&message, &"kind".into(), &"export".into());
-    let _ = Reflect::set(&message, &"request".into(), &json.into());
-    let answer = request(&worker, &message, &Array::new(), |_, _| {}).await?;
+    let answer = request(
+        &SHARER,
+        &sharer,
+        &message(&[("kind", "export".into()), ("request", json.into())]),
+        &Array::new(),
+        |_, _| {},
+    )
+    .await?;
     let summary = serde_json::from_str(&field(&answer, "summary").as_string().unwrap_or_default())
-        .map_err(|e| format!("the parser's summary could not be read: {e}"))?;
+        .map_err(|e| format!("the sharer's summary could not be read: {e}"))?;
     let bundle = field(&answer, "bundle");
     let bytes = (!bundle.is_undefined()).then(|| Uint8Array::new(&bundle).to_vec());
     Ok((summary, bytes))

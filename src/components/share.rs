@@ -127,7 +127,7 @@ pub fn Share() -> impl IntoView {
         preview.set("Counting what the options remove…".into());
         error.set(None);
         leptos::task::spawn_local(async move {
-            let answer = crate::worker_client::export(&req).await;
+            let answer = crate::worker_client::export(&req, state.loads.get_value()).await;
             if asked.get_value() != this {
                 return;
             }
@@ -157,7 +157,7 @@ pub fn Share() -> impl IntoView {
         });
         error.set(None);
         leptos::task::spawn_local(async move {
-            match crate::worker_client::export(&req).await {
+            match crate::worker_client::export(&req, state.loads.get_value()).await {
                 Ok((summary, Some(bytes))) => then(bytes, summary, open, error),
                 Ok((_, None)) => error.set(Some("the background parser wrote no bundle".into())),
                 Err(e) => error.set(Some(e)),
