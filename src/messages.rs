@@ -1,8 +1,9 @@
 //! Messages between the page and its workers: plain JavaScript objects.
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
-use wasm_bindgen::JsValue;
-use web_sys::DedicatedWorkerGlobalScope;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 /// An object with the given fields.
 pub fn message(pairs: &[(&str, JsValue)]) -> Object {
@@ -37,4 +38,16 @@ pub fn post_buffer(
     let mut all = fields.to_vec();
     all.push((key, buffer.clone().into()));
     let _ = scope.post_message_with_transfer(&message(&all), &Array::of1(&buffer));
+}
+
+/// A worker's start: answers every message with `handle`, then tells the page it is ready.
+pub fn serve(handle: fn(&DedicatedWorkerGlobalScope, MessageEvent)) {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let handler_scope = scope.clone();
+    let on_message =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| handle(&handler_scope, ev));
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    let _ = scope.post_message(&message(&[("kind", "ready".into())]));
 }

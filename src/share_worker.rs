@@ -9,10 +9,9 @@
 
 use js_sys::Uint8Array;
 use loupe::export_job::{ExportRequest, run};
-use loupe::messages::{failed, field, message, post_buffer};
+use loupe::messages::{failed, field, message, post_buffer, serve};
 use loupe_core::TraceSet;
 use std::cell::RefCell;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
@@ -68,12 +67,5 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
 }
 
 fn main() {
-    console_error_panic_hook::set_once();
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let handler_scope = scope.clone();
-    let on_message =
-        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| handle(&handler_scope, ev));
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    let _ = scope.post_message(&message(&[("kind", "ready".into())]));
+    serve(handle);
 }

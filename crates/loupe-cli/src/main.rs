@@ -2,6 +2,7 @@
 
 mod args;
 mod dump;
+mod files;
 mod generate;
 mod redact;
 mod summary;

@@ -3,7 +3,7 @@
 //! bundle to a failing run.
 
 use crate::args;
-use loupe_core::TraceSetBuilder;
+use crate::files::load_all;
 use loupe_core::bundle::{Extras, export};
 use loupe_core::redact::RedactOptions;
 use std::process::ExitCode;
@@ -50,18 +50,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         allow_keys: a.text("--allow").map(|l| keys(Some(l))),
         deny_keys: keys(a.text("--deny")),
     };
-    let mut builder = TraceSetBuilder::new();
-    let mut failed = false;
-    for path in &a.positional {
-        let result = std::fs::read(path)
-            .map_err(|e| format!("cannot read the file: {e}"))
-            .and_then(|bytes| builder.add_file(path, &bytes).map_err(|e| e.to_string()));
-        if let Err(e) = result {
-            eprintln!("{path}: {e}");
-            failed = true;
-        }
-    }
-    let set = builder.finish();
+    let (set, failed) = load_all(&a.positional);
     let (bundle, counts) = export(&set, None, options, salt(), Extras::default());
     std::fs::write(out, bundle.to_gzip()).map_err(|e| format!("cannot write {out}: {e}"))?;
     let removed = counts.phrases().join(", ");

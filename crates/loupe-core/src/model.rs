@@ -97,6 +97,20 @@ pub enum SpanKind {
 }
 
 impl SpanKind {
+    /// Every kind, `Other` last.
+    pub const ALL: [SpanKind; 10] = [
+        SpanKind::Llm,
+        SpanKind::Embedding,
+        SpanKind::Retriever,
+        SpanKind::Reranker,
+        SpanKind::Tool,
+        SpanKind::Agent,
+        SpanKind::Chain,
+        SpanKind::Guardrail,
+        SpanKind::Evaluator,
+        SpanKind::Other,
+    ];
+
     /// A short lowercase label, also used as a CSS class suffix.
     pub fn label(self) -> &'static str {
         match self {

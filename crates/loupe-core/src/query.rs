@@ -253,18 +253,7 @@ impl Query {
                 });
             }
             if key == "kind" && op == Op::Is {
-                let known = [
-                    SpanKind::Llm,
-                    SpanKind::Embedding,
-                    SpanKind::Retriever,
-                    SpanKind::Reranker,
-                    SpanKind::Tool,
-                    SpanKind::Agent,
-                    SpanKind::Chain,
-                    SpanKind::Guardrail,
-                    SpanKind::Evaluator,
-                    SpanKind::Other,
-                ];
+                let known = SpanKind::ALL;
                 if !value.contains('*') && !known.iter().any(|k| k.label() == value.to_lowercase())
                 {
                     return Err(QueryError {

@@ -40,20 +40,10 @@ struct Document<'a> {
 
 /// The kind named by a label (`llm`, `tool`, …).
 fn kind_of(label: &str) -> SpanKind {
-    [
-        SpanKind::Llm,
-        SpanKind::Embedding,
-        SpanKind::Retriever,
-        SpanKind::Reranker,
-        SpanKind::Tool,
-        SpanKind::Agent,
-        SpanKind::Chain,
-        SpanKind::Guardrail,
-        SpanKind::Evaluator,
-    ]
-    .into_iter()
-    .find(|k| k.label() == label)
-    .unwrap_or(SpanKind::Other)
+    SpanKind::ALL
+        .into_iter()
+        .find(|k| k.label() == label)
+        .unwrap_or(SpanKind::Other)
 }
 
 fn push_attributes(ctx: &mut Context, attrs: &[bundle::Attribute]) -> Rows {
