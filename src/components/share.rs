@@ -103,6 +103,14 @@ pub fn Share() -> impl IntoView {
             Scope::Open => Some(state.trace.get().into_iter().collect()),
         }
     };
+    // What to ask the share worker for: the chosen traces with the chosen redaction.
+    let request = move |salt: [u8; 16], extras: Extras, bytes: bool| ExportRequest {
+        options: options(),
+        traces: traces(),
+        salt,
+        extras,
+        bytes,
+    };
     // The preview is counted by the worker, which holds the set: only the newest answer shows.
     let preview = RwSignal::new(String::new());
     let asked = StoredValue::new(0u64);
@@ -112,16 +120,14 @@ pub fn Share() -> impl IntoView {
             return;
         }
         state.data.track();
-        let req = ExportRequest {
-            options: options(),
-            traces: traces(),
-            salt: [0; 16],
-            extras: Extras {
+        let req = request(
+            [0; 16],
+            Extras {
                 notes: chosen_notes(),
                 ..Extras::default()
             },
-            bytes: false,
-        };
+            false,
+        );
         asked.update_value(|n| *n += 1);
         let this = asked.get_value();
         preview.set("Counting what the options remove…".into());
@@ -143,23 +149,20 @@ pub fn Share() -> impl IntoView {
     // Has the worker write the redacted bundle of the chosen traces, with the view, prices and
     // notes; then `then(bytes, summary, open, error)`.
     let write = move |then: Written| {
-        let req = untrack(|| ExportRequest {
-            options: options(),
-            traces: traces(),
-            salt: salt(),
-            extras: Extras {
+        let req = untrack(|| {
+            let extras = Extras {
                 view: crate::url_state::capture(state, analysis),
                 prices: analysis.prices.with(|p| p.overrides().clone()),
                 notes: chosen_notes(),
                 created: Some(js_sys::Date::new_0().to_iso_string().into()),
-            },
-            bytes: true,
+            };
+            request(salt(), extras, true)
         });
         error.set(None);
         leptos::task::spawn_local(async move {
             match crate::worker_client::export(&req, state.loads.get_value()).await {
                 Ok((summary, Some(bytes))) => then(bytes, summary, open, error),
-                Ok((_, None)) => error.set(Some("the background parser wrote no bundle".into())),
+                Ok((_, None)) => error.set(Some("the share worker wrote no bundle".into())),
                 Err(e) => error.set(Some(e)),
             }
         });

@@ -59,14 +59,17 @@ export async function launch() {
   });
 }
 
-/** Opens the page and waits for the app to mount; records console errors and requests. */
+/**
+ * Opens the page in a fresh browser context and waits for the app to mount; records console
+ * errors and every request of the context (the page, its workers and its service worker).
+ */
 export async function openPage(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   const requests = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => requests.push({ method: r.method(), url: r.url() }));
+  page.context().on('request', (r) => requests.push({ method: r.method(), url: r.url(), postData: r.postData() }));
   await page.goto(url);
   await page.waitForSelector('[data-testid="trace-count"]');
   return { page, errors, requests };

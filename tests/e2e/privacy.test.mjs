@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, dropFiles, figure, settled, fixture, ensureOutputDir, dist } from './harness.mjs';
+import { serve, launch, openPage, dropFiles, figure, settled, fixture, ensureOutputDir, dist } from './harness.mjs';
 
 let server;
 let browser;
@@ -26,19 +26,6 @@ after(async () => {
 const FIGURES = ['trace-count', 'span-count', 'error-count', 'llm-call-count', 'input-tokens', 'output-tokens', 'total-cost'];
 const FILES = ['openinference/phoenix-rest-spans-agent-turn-error.json', 'mlflow/rag-session-turn1.json'];
 
-/** A fresh browser context whose every request (pages, workers, service workers) is recorded. */
-async function recordedPage(requests, url) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  context.on('request', (r) => requests.push({ method: r.method(), url: r.url(), postData: r.postData() }));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('[data-testid="trace-count"]');
-  return { context, page, errors };
-}
-
 async function figures(page) {
   const out = {};
   for (const id of FIGURES) out[id] = await figure(page, id);
@@ -50,7 +37,7 @@ const hash = (page) => page.evaluate(() => decodeURIComponent(location.hash));
 test('a whole session makes no request but GETs of the page\'s own files, and a bundle restores it exactly', async () => {
   const requests = [];
   const origin = new URL(server.url).origin;
-  const first = await recordedPage(requests, server.url);
+  const first = await openPage(browser, server.url);
   const { page } = first;
   await dropFiles(page, FILES.map(fixture));
   await page.waitForSelector('[data-testid="trace-row"]');
@@ -113,10 +100,11 @@ test('a whole session makes no request but GETs of the page\'s own files, and a 
   await download.saveAs(bundle);
   await page.screenshot({ path: path.join(out, 'notes.png') });
   assert.deepEqual(first.errors, []);
-  await first.context.close();
+  await first.page.close();
+  requests.push(...first.requests);
 
   // A fresh browser opens the bundle as the same session.
-  const second = await recordedPage(requests, server.url);
+  const second = await openPage(browser, server.url);
   await dropFiles(second.page, [bundle]);
   await second.page.waitForSelector('[data-testid="file-ok"]');
   await settled(second.page);
@@ -131,16 +119,18 @@ test('a whole session makes no request but GETs of the page\'s own files, and a 
   await second.page.click('[data-testid="tab-flame"]');
   assert.equal(await second.page.textContent('[data-testid="flame-breadcrumb"]'), breadcrumb);
   assert.deepEqual(second.errors, []);
-  await second.context.close();
+  await second.page.close();
+  requests.push(...second.requests);
 
   // The copied link, opened by a colleague who drops the same files, shows the same view.
-  const third = await recordedPage(requests, link);
+  const third = await openPage(browser, link);
   await dropFiles(third.page, FILES.map(fixture));
   await third.page.waitForSelector('[data-testid="trace-flame-canvas"]');
   await settled(third.page);
   assert.equal(await hash(third.page), view);
   assert.deepEqual(third.errors, []);
-  await third.context.close();
+  await third.page.close();
+  requests.push(...third.requests);
 
   // Nothing but GETs of the page's own files, with no data in any URL.
   const own = new Set(fs.readdirSync(dist));
