@@ -1,5 +1,6 @@
 // Load-time benchmark, run with `make bench`: the wasm sizes; the page's own load time on a
-// first and a repeat visit; then agent traces generated with `loupe gen`, each opened in the
+// first and a repeat visit; Loupe and speedscope side by side on the same ~100 MB of spans
+// (time to first view, longest frame, added renderer memory); then agent traces generated with `loupe gen`, each opened in the
 // built page in headless Chromium, with the page's load time (read + parse + trees), the time
 // until the figures show and the longest main-thread frame while loading; then the flame
 // graphs' draw time per frame on one trace of 100,000 spans, while zooming and panning.
@@ -9,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { serve, launch, openPage, repo, dist, settled } from '../tests/e2e/harness.mjs';
+import { toChromeTrace } from './bench/chrome-trace.mjs';
+import { sideBySide, speedscopeDir, viewers } from './bench/side-by-side.mjs';
 
 const sizes = (process.env.BENCH_SPANS ?? '10000,100000,300000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -43,6 +46,33 @@ for (let r = 0; r < Math.max(runs, 5); r++) {
   await context.close();
 }
 console.log(`page load until ready: first visit ${median(firsts).toFixed(0)} ms, repeat visit ${median(repeats).toFixed(0)} ms (median of ${firsts.length})`);
+// Side by side: speedscope 1.25.0 (npm) and Loupe on the same Trace Event array, written from a
+// `loupe gen` file, and Loupe on that OTLP/JSON file itself.
+{
+  const spans = Number(process.env.BENCH_PEER_SPANS ?? 150000);
+  const otlp = path.join(dir, `peer-${spans}.json`);
+  const chrome = path.join(dir, `peer-${spans}.trace.json`);
+  execFileSync(loupe, ['gen', '--spans', String(spans), '--traces', String(Math.max(1, Math.round(spans / 1000))), '--out', otlp], { stdio: 'ignore' });
+  const events = toChromeTrace(otlp, chrome);
+  const peer = await serve('/', speedscopeDir);
+  const rows = await sideBySide([
+    ['speedscope 1.25.0, Trace Event array', viewers.speedscope, peer.url, chrome],
+    ['Loupe, the same Trace Event array', viewers.loupe, server.url, chrome],
+    ['Loupe, the same spans as OTLP/JSON', viewers.loupe, server.url, otlp],
+  ], runs);
+  await peer.close();
+  const base = rows[0];
+  const mb = (b) => `${(b / 1e6).toFixed(0)} MB`;
+  console.log(`Side by side, ${events.toLocaleString('en')} spans, median of ${runs} fresh browsers each, alternating:`);
+  console.log('| viewer and file | size | until the first view | vs speedscope | longest frame | renderer memory added | × file size |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const ratio = r === base ? '1' : (r.ms / base.ms).toFixed(2);
+    console.log(`| ${r.label} | ${mb(r.size)} | ${r.ms.toLocaleString('en')} ms | ${ratio} | ${Math.round(r.frame)} ms | ${mb(r.added)} | ${(r.added / r.size).toFixed(1)}× |`);
+  }
+  console.log(`(idle renderer peak: speedscope ${mb(rows[0].idle)}, Loupe ${mb(rows[1].idle)}; each run in ms: ${rows.map((r) => `${r.label.split(',')[0]} ${r.all.join('/')}`).join('; ')})`);
+  console.log('');
+}
 console.log('| spans | traces | file size | load in the page | until the figures show | longest main-thread frame |');
 console.log('|---:|---:|---:|---:|---:|---:|');
 for (const spans of sizes) {

@@ -38,6 +38,17 @@ pub struct Job {
     pub fresh: bool,
 }
 
+impl Job {
+    /// A file loaded before, to be read again beside new ones (its text moves, uncopied).
+    pub fn again(source: loupe_core::Source) -> Job {
+        Job {
+            name: source.name,
+            bytes: source.text.into_boxed_bytes().into_vec(),
+            fresh: false,
+        }
+    }
+}
+
 /// Parses `jobs` together. `progress(done, label)` is called before each file and before the
 /// trees are built. Returns the set and the statuses of the fresh files.
 pub fn parse_files(

@@ -24,6 +24,7 @@ pub struct Progress {
 }
 
 /// Something to load: a dropped or picked file, or text (pasted, or the demo).
+#[derive(Clone)]
 pub enum Input {
     /// A browser file.
     File(web_sys::File),
@@ -44,11 +45,11 @@ impl Input {
     }
 
     /// The bytes, still held by JavaScript.
-    async fn data(self) -> Result<Uint8Array, String> {
+    async fn data(&self) -> Result<Uint8Array, String> {
         match self {
             Input::Text(_, text) => Ok(Uint8Array::from(text.as_bytes())),
             Input::Bytes(_, bytes) => Ok(Uint8Array::from(bytes.as_slice())),
-            Input::Failed(_, error) => Err(error),
+            Input::Failed(_, error) => Err(error.clone()),
             Input::File(f) => {
                 let buf = JsFuture::from(f.array_buffer())
                     .await
@@ -76,6 +77,9 @@ pub struct AppState {
     pub last_load: RwSignal<Option<LastLoad>>,
     /// How many sets have been loaded: names the set in [`Self::data`] for the workers.
     pub loads: StoredValue<u64>,
+    /// The inputs that loaded, in load order: a browser file is a handle, not its bytes. They
+    /// are read again only when the parsing worker no longer holds them (it was replaced).
+    loaded: StoredValue<Vec<Input>>,
 }
 
 /// How the last load went.
@@ -98,6 +102,7 @@ impl AppState {
             span: RwSignal::new(None),
             last_load: RwSignal::new(None),
             loads: StoredValue::new(0),
+            loaded: StoredValue::new(Vec::new()),
         }
     }
 
@@ -108,6 +113,8 @@ impl AppState {
         self.trace.set(None);
         self.span.set(None);
         self.last_load.set(None);
+        self.loaded.set_value(Vec::new());
+        wasm_bindgen_futures::spawn_local(worker_client::clear());
     }
 
     /// Loads `inputs` beside what is already loaded. Parsing runs in a Web Worker so the page
@@ -125,44 +132,51 @@ impl AppState {
         report(0, "Reading files".into());
         next_paint().await;
 
-        // What is loaded is parsed again beside the new files.
-        let mut files: Vec<FileBytes> = self
-            .data
-            .with_untracked(|d| {
-                d.as_ref().map(|set| {
-                    set.sources()
-                        .iter()
-                        .map(|s| FileBytes {
-                            name: s.name.clone(),
-                            data: Uint8Array::from(s.text.as_bytes()),
-                            fresh: false,
-                        })
-                        .collect()
-                })
-            })
-            .unwrap_or_default();
+        let worker = worker_client::worker().await;
+        let in_worker = worker.is_some();
+        let load = self.loads.get_value() + 1;
+        // The files loaded before go along unless the worker still holds them.
+        let holds = in_worker && worker_client::parser_holds(load - 1);
+        let mut files: Vec<FileBytes> = Vec::new();
         let mut unreadable = Vec::new();
+        if !holds {
+            for input in self.loaded.get_value() {
+                match input.data().await {
+                    Ok(data) => files.push(FileBytes {
+                        name: input.name(),
+                        data,
+                        fresh: false,
+                    }),
+                    Err(error) => unreadable.push(FileStatus {
+                        name: input.name(),
+                        bytes: 0,
+                        outcome: Err(format!("could not be read again: {error}")),
+                    }),
+                }
+            }
+        }
+        let mut fresh = Vec::new();
         for input in inputs {
-            let name = input.name();
             match input.data().await {
-                Ok(data) => files.push(FileBytes {
-                    name,
-                    data,
-                    fresh: true,
-                }),
+                Ok(data) => {
+                    files.push(FileBytes {
+                        name: input.name(),
+                        data,
+                        fresh: true,
+                    });
+                    fresh.push(input);
+                }
                 Err(error) => unreadable.push(FileStatus {
-                    name,
+                    name: input.name(),
                     bytes: 0,
                     outcome: Err(error),
                 }),
             }
         }
 
-        let worker = worker_client::worker().await;
-        let in_worker = worker.is_some();
         let parsed = match worker {
             Some(worker) => {
-                let result = worker_client::parse(&worker, files, report).await;
+                let result = worker_client::parse(&worker, load, files, report).await;
                 if result.is_err() {
                     worker_client::discard();
                 }
@@ -185,13 +199,22 @@ impl AppState {
         match parsed {
             Ok((set, statuses)) => {
                 let single = (set.traces().len() == 1).then_some(0);
+                self.loaded.update_value(|kept| {
+                    kept.extend(
+                        fresh
+                            .into_iter()
+                            .zip(&statuses)
+                            .filter(|(_, status)| status.outcome.is_ok())
+                            .map(|(input, _)| input),
+                    )
+                });
                 self.files.update(|f| {
                     f.extend(statuses);
                     f.extend(unreadable);
                 });
                 self.span.set(None);
                 self.trace.set(single);
-                self.loads.update_value(|n| *n += 1);
+                self.loads.set_value(load);
                 self.data.set(Some(Arc::new(set)));
             }
             Err(error) => self.files.update(|f| {

@@ -1,22 +1,27 @@
 //! The parsing Web Worker: receives files from the page, parses them with the engine, reports
 //! progress, and sends back the loaded set in its binary form, so the page never freezes on a
-//! big file. It keeps that binary form for the share worker (see [`loupe::worker_client`]).
+//! big file. It keeps the set, files' texts included (the binary form carries none): a new
+//! drop is read beside the files it holds, a span's raw JSON is read from them, and the share
+//! worker gets the set from here (see [`loupe::worker_client`]).
 //!
-//! Messages in: `{files: [[name, ArrayBuffer, fresh], …]}` or `{kind: "wire"}`. Out: `{kind:
-//! "ready"}` once started; for files `{kind: "progress", done, label}`, then `{kind: "done",
-//! files: JSON, set: ArrayBuffer}`; for `wire`, `{kind: "wire", set: ArrayBuffer}` (a copy of
-//! the last set sent); or `{kind: "failed", error}`.
+//! Messages in: `{files: [[name, ArrayBuffer, fresh], …]}` (fresh files, and, when the worker
+//! holds nothing, the files loaded before), `{kind: "wire"}`, `{kind: "raw", span}` or `{kind:
+//! "clear"}`. Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`,
+//! then `{kind: "done", files: JSON, set: ArrayBuffer}`; for `wire`, `{kind: "wire", set:
+//! ArrayBuffer}`; for `raw`, `{kind: "raw", json}`; for `clear`, `{kind: "cleared"}`; or
+//! `{kind: "failed", error}`.
 
 use js_sys::{Array, Uint8Array};
 use loupe::messages::{failed, field, message, post_buffer, serve};
 use loupe::parse::{Job, parse_files};
+use loupe_core::TraceSet;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 thread_local! {
-    /// The binary form of the set last sent: the page holds the same set, decoded.
-    static WIRE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    /// The set last sent to the page, with the files' texts.
+    static SET: RefCell<Option<TraceSet>> = const { RefCell::new(None) };
 }
 
 fn jobs_of(data: &JsValue) -> Vec<Job> {
@@ -33,23 +38,41 @@ fn jobs_of(data: &JsValue) -> Vec<Job> {
         .collect()
 }
 
-fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
-    let data = ev.data();
-    if field(&data, "kind").as_string().as_deref() == Some("wire") {
-        let sent = WIRE.with_borrow(|w| {
-            w.as_ref()
-                .map(|bytes| post_buffer(scope, &[("kind", "wire".into())], "set", bytes))
-        });
-        if sent.is_none() {
-            failed(
-                scope,
-                "the background parser no longer holds the loaded files: drop them again".into(),
-            );
-        }
-        return;
+const GONE: &str = "the background parser no longer holds the loaded files: drop them again";
+
+/// Sends the set's binary form to the sharer (through the page).
+fn send_wire(scope: &DedicatedWorkerGlobalScope) {
+    let encoded = SET.with_borrow(|s| s.as_ref().map(loupe_core::wire::encode));
+    match encoded {
+        Some(Ok(bytes)) => post_buffer(scope, &[("kind", "wire".into())], "set", &bytes),
+        Some(Err(e)) => failed(scope, e.to_string()),
+        None => failed(scope, GONE.into()),
     }
-    WIRE.with_borrow_mut(|w| *w = None);
-    let (set, statuses) = parse_files(jobs_of(&data), |done, label| {
+}
+
+/// Sends span `span`'s JSON as its file has it.
+fn send_raw(scope: &DedicatedWorkerGlobalScope, span: u32) {
+    let json = SET.with_borrow(|s| {
+        s.as_ref()
+            .filter(|set| (span as usize) < set.span_count())
+            .map(|set| set.span(span).raw_json().to_string())
+    });
+    match json {
+        Some(json) => {
+            let _ = scope.post_message(&message(&[("kind", "raw".into()), ("json", json.into())]));
+        }
+        None => failed(scope, GONE.into()),
+    }
+}
+
+/// Parses the new files beside the ones held, and sends the set.
+fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
+    let mut jobs: Vec<Job> = SET
+        .take()
+        .map(|set| set.into_sources().into_iter().map(Job::again).collect())
+        .unwrap_or_default();
+    jobs.extend(jobs_of(data));
+    let (set, statuses) = parse_files(jobs, |done, label| {
         let _ = scope.post_message(&message(&[
             ("kind", "progress".into()),
             ("done", JsValue::from(done as u32)),
@@ -63,18 +86,33 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
                 .map(|files| (bytes, files))
                 .map_err(|e| e.to_string())
         });
-    drop(set);
     match encoded {
         Ok((bytes, files)) => {
+            SET.set(Some(set));
             post_buffer(
                 scope,
                 &[("kind", "done".into()), ("files", files.into())],
                 "set",
                 &bytes,
             );
-            WIRE.with_borrow_mut(|w| *w = Some(bytes));
         }
         Err(error) => failed(scope, error),
+    }
+}
+
+fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
+    let data = ev.data();
+    match field(&data, "kind").as_string().as_deref() {
+        Some("wire") => send_wire(scope),
+        Some("raw") => send_raw(
+            scope,
+            field(&data, "span").as_f64().map_or(u32::MAX, |n| n as u32),
+        ),
+        Some("clear") => {
+            SET.set(None);
+            let _ = scope.post_message(&message(&[("kind", "cleared".into())]));
+        }
+        _ => load(scope, &data),
     }
 }
 

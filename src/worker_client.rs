@@ -2,7 +2,8 @@
 //!
 //! - The parser (`loupe-worker`), started with the page: it gets the dropped files (their
 //!   buffers are transferred, not copied), reports progress, and sends back the set in its binary
-//!   form, which it keeps.
+//!   form. It keeps the set with the files' texts, reads new files beside them, and answers for
+//!   a span's raw JSON.
 //! - The sharer (`loupe-share-worker`), started when the Share dialog first opens: it holds the
 //!   redaction's pattern matching, which neither the page nor the parser carries. It gets the
 //!   set's binary form from the parser (relayed, never decoded on the page) and writes redacted
@@ -51,6 +52,8 @@ impl Channel {
 thread_local! {
     static PARSER: Channel = const { Channel::new("./loupe-worker_loader.js") };
     static SHARER: Channel = const { Channel::new("./loupe-share-worker_loader.js") };
+    /// Which load's set the parser holds.
+    static PARSER_HOLDS: Cell<Option<u64>> = const { Cell::new(None) };
     /// Which load's set the sharer holds.
     static SHARER_HOLDS: Cell<Option<u64>> = const { Cell::new(None) };
 }
@@ -108,11 +111,18 @@ pub async fn worker() -> Option<Worker> {
     started(&PARSER).await
 }
 
-/// Forgets the parsing worker, after it failed.
+/// Forgets the parsing worker, after it failed, and with it the set it held.
 pub fn discard() {
+    PARSER_HOLDS.set(None);
     if let Some(w) = PARSER.with(|c| c.worker.borrow_mut().take()) {
         w.terminate();
     }
+}
+
+/// Whether the parsing worker holds the set of load `load` (see
+/// [`crate::state::AppState::loads`]): if not, the files loaded before must be sent again.
+pub fn parser_holds(load: u64) -> bool {
+    PARSER_HOLDS.get() == Some(load)
 }
 
 /// The channel's attention, held by one request at a time.
@@ -178,12 +188,17 @@ async fn request(
     answer
 }
 
-/// Parses `files` in `worker`, calling `progress(done, label)` as it reports.
+/// Parses `files` in `worker` beside the files it holds, as load number `load`, calling
+/// `progress(done, label)` as it reports.
 pub async fn parse(
     worker: &Worker,
+    load: u64,
     files: Vec<FileBytes>,
     progress: impl Fn(usize, String) + 'static,
 ) -> Result<(TraceSet, Vec<FileStatus>), String> {
+    // The worker gives up what it held as it reads the files: until it answers, it holds no
+    // known load.
+    PARSER_HOLDS.set(None);
     let list = Array::new();
     let transfer = Array::new();
     for f in files {
@@ -204,7 +219,39 @@ pub async fn parse(
             .map_err(|e| format!("the parser's report could not be read: {e}"))?;
     let bytes = Uint8Array::new(&field(&done, "set")).to_vec();
     let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
+    PARSER_HOLDS.set(Some(load));
     Ok((set, statuses))
+}
+
+/// Span `span`'s JSON as its file has it, from the parsing worker (the page's set has no texts).
+pub async fn raw_json(span: u32) -> Result<String, String> {
+    let parser = started(&PARSER)
+        .await
+        .ok_or("the background parser is not running")?;
+    let answer = request(
+        &PARSER,
+        &parser,
+        &message(&[("kind", "raw".into()), ("span", span.into())]),
+        &Array::new(),
+        |_, _| {},
+    )
+    .await?;
+    Ok(field(&answer, "json").as_string().unwrap_or_default())
+}
+
+/// Has the parsing worker forget its set.
+pub async fn clear() {
+    PARSER_HOLDS.set(None);
+    if let Some(parser) = PARSER.with(|c| c.worker.borrow().clone()) {
+        let _ = request(
+            &PARSER,
+            &parser,
+            &message(&[("kind", "clear".into())]),
+            &Array::new(),
+            |_, _| {},
+        )
+        .await;
+    }
 }
 
 /// Has the sharer write the bundle `req` asks for from the set of load `load` (see

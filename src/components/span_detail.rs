@@ -225,7 +225,7 @@ fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<
         .collect();
     let attributes = attr_text(&s.attributes());
     let resource = attr_text(&s.resource_attributes());
-    let raw = format::pretty_json(s.raw_json());
+    let raw = raw_json(s.index(), s.raw_json());
     let scores = score_lines(&s);
     let chat = s.chat();
     view! {
@@ -272,6 +272,23 @@ fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<
             <pre data-testid="span-raw">{raw}</pre>
         </details>
     }
+}
+
+/// Span `span`'s JSON, pretty-printed: `local` where this page parsed the file (a report), else
+/// asked of the parsing worker, which keeps the files' texts.
+fn raw_json(span: u32, local: &str) -> RwSignal<String> {
+    let text = RwSignal::new(format::pretty_json(local));
+    if local.is_empty() {
+        text.set("Reading…".into());
+        leptos::task::spawn_local(async move {
+            let shown = match crate::worker_client::raw_json(span).await {
+                Ok(json) => format::pretty_json(&json),
+                Err(e) => format!("The raw JSON could not be read: {e}"),
+            };
+            text.try_set(shown);
+        });
+    }
+    text
 }
 
 /// The detail panel for the selected span.

@@ -19,10 +19,13 @@ const types = {
   '.css': 'text/css',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
 };
 
-/** Serves `dist` on a free loopback port under `base` ("/" or "/loupe/"). */
-export async function serve(base = '/') {
+/** Serves `root` (the built page) on a free loopback port under `base` ("/" or "/loupe/"). */
+export async function serve(base = '/', root = dist) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     if (!url.pathname.startsWith(base)) {
@@ -30,8 +33,8 @@ export async function serve(base = '/') {
       return;
     }
     let rel = url.pathname.slice(base.length) || 'index.html';
-    const file = path.join(dist, path.normalize(rel));
-    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const file = path.join(root, path.normalize(rel));
+    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404).end('not found');
       return;
     }

@@ -4,10 +4,10 @@
 //! cost the files record, with calls that record none priced from the built-in table;
 //! `cost_source` says which: `recorded`, `computed`, `mixed`, or `none`.
 
-use crate::args;
+use crate::{args, files};
+use loupe_core::Totals;
 use loupe_core::cost::cost_report;
 use loupe_core::pricing::PriceTable;
-use loupe_core::{FileReport, Totals, TraceSetBuilder};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -83,16 +83,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     if a.positional.is_empty() {
         return Err("summary needs at least one FILE".into());
     }
-    let mut builder = TraceSetBuilder::new();
-    // Each path's outcome: the source index it loaded as, or its error.
-    let mut outcomes: Vec<(String, Result<FileReport, String>)> = Vec::new();
-    for path in &a.positional {
-        let outcome = std::fs::read(path)
-            .map_err(|e| format!("cannot read the file: {e}"))
-            .and_then(|bytes| builder.add_file(path, &bytes).map_err(|e| e.to_string()));
-        outcomes.push((path.clone(), outcome));
-    }
-    let set = builder.finish();
+    let (set, outcomes) = files::load_each(&a.positional);
     let per_source = set.totals_by_source();
     let all: Vec<u32> = (0..set.traces().len() as u32).collect();
     let costs = cost_report(&set, &PriceTable::builtin(), &all);

@@ -130,7 +130,9 @@ pub struct Source {
     pub name: String,
     /// The format it was read as.
     pub format: Format,
-    /// The decompressed text.
+    /// The decompressed text. Never part of the set's binary form ([`crate::wire`]): the side
+    /// that parsed the file keeps it, and a decoded set has empty texts.
+    #[serde(skip)]
     pub text: Box<str>,
 }
 

@@ -1,0 +1,118 @@
+// Loupe and speedscope side by side on the same spans, in alternating fresh browsers: the time
+// from handing the file to the page until its first view shows, the longest main-thread frame
+// meanwhile, and the renderer's added peak memory (VmHWM of the renderer processes, which hold
+// the page and its workers, less the same page's idle peak), as a multiple of the file's size.
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, repo } from '../../tests/e2e/harness.mjs';
+
+export const speedscopeDir = path.join(repo, 'node_modules/speedscope/dist/release');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Pids of the Chromium renderer processes running now. */
+function renderers() {
+  const pids = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) pids.push(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/** The largest VmHWM, in bytes, over the renderers not in `before`. */
+function peakOfNew(before) {
+  let peak = 0;
+  for (const pid of renderers().filter((p) => !before.includes(p))) {
+    try {
+      const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // Gone.
+    }
+  }
+  return peak;
+}
+
+const tickFrames = () => {
+  window.longestFrame = 0;
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    window.longestFrame = Math.max(window.longestFrame, now - last);
+    last = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+};
+const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+
+/** How each viewer is opened, given a file, and how its first view is recognised. */
+export const viewers = {
+  loupe: {
+    input: '[data-testid="file-input"]',
+    ready: '[data-testid="trace-count"]',
+    shown: async (page) => {
+      await page.waitForSelector('[data-testid="load-time"]', { timeout: 600000 });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="progress"]'), null, { timeout: 600000 });
+    },
+  },
+  speedscope: {
+    input: '#file',
+    ready: '#file',
+    shown: async (page) => {
+      await page.waitForSelector('canvas', { timeout: 600000 });
+    },
+  },
+};
+
+/** One load of `file` into `viewer` served at `url`, in a fresh browser. */
+export async function measureOnce(viewer, url, file) {
+  const before = renderers();
+  const browser = await launch();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector(viewer.ready, { state: 'attached' });
+  await page.evaluate(twoFrames);
+  const idle = peakOfNew(before);
+  await page.evaluate(tickFrames);
+  const t0 = Date.now();
+  await page.setInputFiles(viewer.input, file);
+  await viewer.shown(page);
+  await page.evaluate(twoFrames);
+  const ms = Date.now() - t0;
+  const frame = await page.evaluate(() => window.longestFrame);
+  const peak = peakOfNew(before);
+  await browser.close();
+  if (errors.length) throw new Error(`${url}: ${errors.join('; ')}`);
+  return { ms, frame, added: peak - idle, idle };
+}
+
+/** Runs each `[label, viewer, url, file]` `runs` times, alternating, and returns medians. */
+export async function sideBySide(entries, runs) {
+  const results = new Map(entries.map(([label]) => [label, []]));
+  for (let r = 0; r < runs; r++) {
+    // Rotate the order so that no viewer always runs first in a round.
+    const order = entries.map((_, i) => entries[(i + r) % entries.length]);
+    for (const [label, viewer, url, file] of order) {
+      results.get(label).push(await measureOnce(viewer, url, file));
+    }
+  }
+  return entries.map(([label, , , file]) => {
+    const xs = results.get(label);
+    const size = fs.statSync(file).size;
+    return {
+      label,
+      size,
+      ms: median(xs.map((x) => x.ms)),
+      frame: median(xs.map((x) => x.frame)),
+      added: median(xs.map((x) => x.added)),
+      idle: median(xs.map((x) => x.idle)),
+      all: xs.map((x) => x.ms),
+    };
+  });
+}

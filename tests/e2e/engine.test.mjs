@@ -1,0 +1,69 @@
+// The parsing worker keeps what it loaded: files dropped one after another add up to the
+// figures the CLI gives for them together, a span's raw JSON is read from the worker's copy of
+// its file (the page's set carries no file text), and Clear makes the worker forget them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { serve, launch, openPage, dropFiles, figure, settled, fixture, repo } from './harness.mjs';
+
+const loupe = path.join(repo, 'target/release/loupe');
+let server;
+let browser;
+
+before(async () => {
+  server = await serve('/');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const num = (s) => Number(s.replace(/[^0-9]/g, ''));
+const cliTotals = (...files) =>
+  JSON.parse(execFileSync(loupe, ['summary', '--json', ...files], { encoding: 'utf8' })).totals;
+
+async function expectFigures(page, want, what) {
+  await page.waitForFunction((n) => document.querySelector('[data-testid="span-count"]')?.textContent === n,
+    want.spans.toLocaleString('en'));
+  await settled(page);
+  for (const [testid, key] of [
+    ['trace-count', 'traces'], ['span-count', 'spans'], ['error-count', 'errors'],
+    ['llm-call-count', 'llm_calls'], ['input-tokens', 'input_tokens'], ['output-tokens', 'output_tokens'],
+  ]) {
+    assert.equal(num(await figure(page, testid)), want[key], `${what}: ${key}`);
+  }
+}
+
+test('files dropped one by one add up, raw JSON comes from the worker, Clear forgets', async () => {
+  const a = fixture('jaeger/jaeger-ui-genai-agent-trace.json');
+  const b = fixture('zipkin/zipkin-lens-smartthings-1041spans.json');
+  const c = fixture('langfuse/langfuse-ui-export-vercel-aisdk-2025-11-17.json');
+  const { page, errors } = await openPage(browser, server.url);
+
+  await dropFiles(page, [a]);
+  await expectFigures(page, cliTotals(a), 'first file');
+  assert.equal(await page.getAttribute('[data-testid="load-time"]', 'data-parser'), 'worker');
+  // The one trace is open: a span's raw JSON is the worker's slice of the Jaeger file.
+  await page.click('[data-testid="waterfall"] [data-testid="span-row"]');
+  await page.click('details.raw summary');
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-raw"]')?.textContent.includes('"spanID"'));
+  const raw = JSON.parse(await page.textContent('[data-testid="span-raw"]'));
+  assert.ok(raw.traceID && raw.operationName, 'a Jaeger span as the file has it');
+
+  await dropFiles(page, [b]);
+  await expectFigures(page, cliTotals(a, b), 'second file added');
+  await dropFiles(page, [c]);
+  await expectFigures(page, cliTotals(a, b, c), 'third file added');
+  const listed = await page.$$eval('[data-testid="file-ok"] .file-meta', (els) => els.map((e) => e.textContent.split(' ')[0]));
+  assert.deepEqual(listed, ['jaeger', 'zipkin', 'langfuse']);
+
+  await page.click('text=Clear');
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]')?.textContent === '0');
+  await dropFiles(page, [c]);
+  await expectFigures(page, cliTotals(c), 'after Clear, only the new file');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
