@@ -28,24 +28,37 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
+/// Where a file's bytes come from: read when its turn comes, so a big file is read only once
+/// the files before it are parsed (and why it could not be read, if so).
+pub type ReadBytes = Box<dyn FnOnce() -> Result<Vec<u8>, String>>;
+
 /// A file to parse.
 pub struct Job {
     /// Its name.
     pub name: String,
     /// Its bytes.
-    pub bytes: Vec<u8>,
+    pub bytes: ReadBytes,
     /// Whether it is newly dropped (rather than loaded before and read again).
     pub fresh: bool,
 }
 
 impl Job {
+    /// A file whose bytes are at hand.
+    pub fn ready(name: String, bytes: Vec<u8>, fresh: bool) -> Job {
+        Job {
+            name,
+            bytes: Box::new(move || Ok(bytes)),
+            fresh,
+        }
+    }
+
     /// A file loaded before, to be read again beside new ones (its text moves, uncopied).
     pub fn again(source: loupe_core::Source) -> Job {
-        Job {
-            name: source.name,
-            bytes: source.text.into_boxed_bytes().into_vec(),
-            fresh: false,
-        }
+        Job::ready(
+            source.name,
+            source.text.into_boxed_bytes().into_vec(),
+            false,
+        )
     }
 }
 
@@ -59,20 +72,24 @@ pub fn parse_files(
     let mut statuses = Vec::new();
     let mut done = 0;
     for job in jobs {
-        let size = job.bytes.len();
         if job.fresh {
             progress(done, &format!("Parsing {}", job.name));
             done += 1;
         }
-        let outcome = builder
-            .add_file_owned(&job.name, job.bytes)
+        let mut size = 0;
+        let outcome = (job.bytes)()
+            .and_then(|bytes| {
+                size = bytes.len();
+                builder
+                    .add_file_owned(&job.name, bytes)
+                    .map_err(|e| e.to_string())
+            })
             .map(|r| Loaded {
                 source: r.source,
                 format: r.format.label().to_string(),
                 spans: r.spans,
                 warnings: r.warnings,
-            })
-            .map_err(|e| e.to_string());
+            });
         if job.fresh {
             statuses.push(FileStatus {
                 name: job.name,
@@ -98,11 +115,7 @@ mod tests {
     use super::*;
 
     fn job(name: &str, text: &str, fresh: bool) -> Job {
-        Job {
-            name: name.into(),
-            bytes: text.as_bytes().to_vec(),
-            fresh,
-        }
+        Job::ready(name.into(), text.as_bytes().to_vec(), fresh)
     }
 
     #[test]
@@ -114,10 +127,20 @@ mod tests {
                 job("before.json", &demo, false),
                 job("broken.json", "{\"resourceSpans\": [", true),
                 job("again.json", &demo, true),
+                Job {
+                    name: "gone.json".into(),
+                    bytes: Box::new(|| Err("the file was moved".into())),
+                    fresh: true,
+                },
             ],
             |done, label| seen.push((done, label.to_string())),
         );
-        assert_eq!(statuses.len(), 2, "only fresh files get a status");
+        assert_eq!(statuses.len(), 3, "only fresh files get a status");
+        assert_eq!(
+            (statuses[2].bytes, statuses[2].outcome.clone()),
+            (0, Err("the file was moved".into())),
+            "an unreadable file is listed with why"
+        );
         assert!(
             statuses[0]
                 .outcome
@@ -129,7 +152,7 @@ mod tests {
         assert_eq!(set.span_count(), 32, "both good files are in the set");
         assert_eq!(
             seen.last().map(|(d, l)| (*d, l.as_str())),
-            Some((2, "Building span trees"))
+            Some((3, "Building span trees"))
         );
     }
 }

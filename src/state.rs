@@ -2,7 +2,7 @@
 //! Loading reads files, feeds the engine one file at a time, and reports progress.
 
 use crate::parse::{Job, parse_files};
-use crate::worker_client::{self, FileBytes};
+use crate::worker_client::{self, FileBytes, Payload};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use loupe_core::TraceSet;
@@ -44,18 +44,14 @@ impl Input {
         }
     }
 
-    /// The bytes, still held by JavaScript.
-    async fn data(&self) -> Result<Uint8Array, String> {
+    /// The contents, as the parser takes them: a browser file stays a handle (never read on
+    /// the page).
+    fn payload(&self) -> Result<Payload, String> {
         match self {
-            Input::Text(_, text) => Ok(Uint8Array::from(text.as_bytes())),
-            Input::Bytes(_, bytes) => Ok(Uint8Array::from(bytes.as_slice())),
+            Input::Text(_, text) => Ok(Payload::Bytes(Uint8Array::from(text.as_bytes()))),
+            Input::Bytes(_, bytes) => Ok(Payload::Bytes(Uint8Array::from(bytes.as_slice()))),
             Input::Failed(_, error) => Err(error.clone()),
-            Input::File(f) => {
-                let buf = JsFuture::from(f.array_buffer())
-                    .await
-                    .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
-                Ok(Uint8Array::new(&buf))
-            }
+            Input::File(f) => Ok(Payload::Blob(f.clone().into())),
         }
     }
 }
@@ -141,7 +137,7 @@ impl AppState {
         let mut unreadable = Vec::new();
         if !holds {
             for input in self.loaded.get_value() {
-                match input.data().await {
+                match input.payload() {
                     Ok(data) => files.push(FileBytes {
                         name: input.name(),
                         data,
@@ -157,7 +153,7 @@ impl AppState {
         }
         let mut fresh = Vec::new();
         for input in inputs {
-            match input.data().await {
+            match input.payload() {
                 Ok(data) => {
                     files.push(FileBytes {
                         name: input.name(),
@@ -183,14 +179,15 @@ impl AppState {
                 result
             }
             None => {
-                let jobs = files
-                    .into_iter()
-                    .map(|f| Job {
+                let mut jobs = Vec::new();
+                for f in files {
+                    let bytes = f.data.read().await;
+                    jobs.push(Job {
                         name: f.name,
-                        bytes: f.data.to_vec(),
+                        bytes: Box::new(move || bytes),
                         fresh: f.fresh,
-                    })
-                    .collect();
+                    });
+                }
                 Ok(parse_files(jobs, |done, label| {
                     report(done, label.to_string())
                 }))

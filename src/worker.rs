@@ -4,8 +4,8 @@
 //! drop is read beside the files it holds, a span's raw JSON is read from them, and the share
 //! worker gets the set from here (see [`loupe::worker_client`]).
 //!
-//! Messages in: `{files: [[name, ArrayBuffer, fresh], …]}` (fresh files, and, when the worker
-//! holds nothing, the files loaded before), `{kind: "wire"}`, `{kind: "raw", span}` or `{kind:
+//! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
+//! worker holds nothing, the files loaded before; a `File` is read here, in chunks), `{kind: "wire"}`, `{kind: "raw", span}` or `{kind:
 //! "clear"}`. Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`,
 //! then `{kind: "done", files: JSON, set: ArrayBuffer}`; for `wire`, `{kind: "wire", set:
 //! ArrayBuffer}`; for `raw`, `{kind: "raw", json}`; for `clear`, `{kind: "cleared"}`; or
@@ -13,15 +13,50 @@
 
 use js_sys::{Array, Uint8Array};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::{Job, parse_files};
+use loupe::parse::{Job, ReadBytes, parse_files};
 use loupe_core::TraceSet;
 use std::cell::RefCell;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 thread_local! {
     /// The set last sent to the page, with the files' texts.
     static SET: RefCell<Option<TraceSet>> = const { RefCell::new(None) };
+}
+
+/// How much of a browser file is read at a time.
+const CHUNK: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Reads a browser file in chunks straight into one buffer of its size: the page never reads
+/// it, and no second copy of the whole file is ever held.
+fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
+    let size = blob.size();
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(size as usize).map_err(|_| {
+        format!(
+            "at {:.1} GB the file does not fit in this tab's memory; open it with the loupe \
+             command line, or split it",
+            size / 1e9
+        )
+    })?;
+    let reader = FileReaderSync::new().map_err(|e| format!("cannot read files here: {e:?}"))?;
+    let mut at = 0.0;
+    while at < size {
+        let part = blob
+            .slice_with_f64_and_f64(at, (at + CHUNK).min(size))
+            .and_then(|part| reader.read_as_array_buffer(&part))
+            .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
+        let chunk = Uint8Array::new(&part);
+        let start = bytes.len();
+        bytes.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[start..]);
+        if chunk.length() == 0 {
+            break;
+        }
+        at += f64::from(chunk.length());
+    }
+    Ok(bytes)
 }
 
 fn jobs_of(data: &JsValue) -> Vec<Job> {
@@ -29,9 +64,17 @@ fn jobs_of(data: &JsValue) -> Vec<Job> {
         .iter()
         .map(|entry| {
             let entry = Array::from(&entry);
+            let contents = entry.get(1);
+            let bytes: ReadBytes = match contents.dyn_into::<Blob>() {
+                Ok(blob) => Box::new(move || read_blob(&blob)),
+                Err(bytes) => {
+                    let bytes = Uint8Array::new(&bytes).to_vec();
+                    Box::new(move || Ok(bytes))
+                }
+            };
             Job {
                 name: entry.get(0).as_string().unwrap_or_default(),
-                bytes: Uint8Array::new(&entry.get(1)).to_vec(),
+                bytes,
                 fresh: entry.get(2).as_bool().unwrap_or(true),
             }
         })

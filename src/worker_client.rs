@@ -21,14 +21,37 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker};
 
-/// A file's bytes, held by JavaScript until they are handed over.
+/// A file to hand to the parser.
 pub struct FileBytes {
     /// The file's name.
     pub name: String,
-    /// Its bytes.
-    pub data: Uint8Array,
+    /// Its contents.
+    pub data: Payload,
     /// Whether it is newly dropped.
     pub fresh: bool,
+}
+
+/// A file's contents as the page has them.
+pub enum Payload {
+    /// A browser file (a handle: the worker reads it in chunks, the page never does).
+    Blob(web_sys::Blob),
+    /// Bytes held by JavaScript (pasted text, the demo, a report's session).
+    Bytes(Uint8Array),
+}
+
+impl Payload {
+    /// The bytes, read here (for parsing on the page itself).
+    pub async fn read(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Payload::Bytes(bytes) => Ok(bytes.to_vec()),
+            Payload::Blob(blob) => {
+                let buf = JsFuture::from(blob.array_buffer())
+                    .await
+                    .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
+                Ok(Uint8Array::new(&buf).to_vec())
+            }
+        }
+    }
 }
 
 /// One worker: its loader (beside the page; trunk writes it with `data-loader-shim`), the
@@ -202,9 +225,14 @@ pub async fn parse(
     let list = Array::new();
     let transfer = Array::new();
     for f in files {
-        let buffer = f.data.buffer();
-        list.push(&Array::of3(&f.name.into(), &f.data, &f.fresh.into()));
-        transfer.push(&buffer);
+        let data: JsValue = match f.data {
+            Payload::Blob(blob) => blob.into(),
+            Payload::Bytes(bytes) => {
+                transfer.push(&bytes.buffer());
+                bytes.into()
+            }
+        };
+        list.push(&Array::of3(&f.name.into(), &data, &f.fresh.into()));
     }
     let done = request(
         &PARSER,

@@ -62,8 +62,9 @@ export const viewers = {
   speedscope: {
     input: '#file',
     ready: '#file',
+    // Its canvas exists from the start; the title names the file once the profile shows.
     shown: async (page) => {
-      await page.waitForSelector('canvas', { timeout: 600000 });
+      await page.waitForFunction(() => document.title.endsWith(' - speedscope'), null, { timeout: 600000 });
     },
   },
 };
