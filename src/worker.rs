@@ -66,7 +66,12 @@ fn jobs_of(data: &JsValue) -> Vec<Job> {
             let entry = Array::from(&entry);
             let contents = entry.get(1);
             let bytes: ReadBytes = match contents.dyn_into::<Blob>() {
-                Ok(blob) => Box::new(move || read_blob(&blob)),
+                Ok(blob) => Box::new(move || {
+                    let t = js_sys::Date::now();
+                    let r = read_blob(&blob);
+                    web_sys::console::log_1(&format!("T read {}", js_sys::Date::now() - t).into());
+                    r
+                }),
                 Err(bytes) => {
                     let bytes = Uint8Array::new(&bytes).to_vec();
                     Box::new(move || Ok(bytes))
@@ -115,13 +120,16 @@ fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         .map(|set| set.into_sources().into_iter().map(Job::again).collect())
         .unwrap_or_default();
     jobs.extend(jobs_of(data));
+    let t0 = js_sys::Date::now();
     let (set, statuses) = parse_files(jobs, |done, label| {
+        web_sys::console::log_1(&format!("T {} {label}", js_sys::Date::now() - t0).into());
         let _ = scope.post_message(&message(&[
             ("kind", "progress".into()),
             ("done", JsValue::from(done as u32)),
             ("label", label.into()),
         ]));
     });
+    web_sys::console::log_1(&format!("T {} parsed", js_sys::Date::now() - t0).into());
     let encoded = loupe_core::wire::encode(&set)
         .map_err(|e| e.to_string())
         .and_then(|bytes| {
@@ -131,6 +139,9 @@ fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         });
     match encoded {
         Ok((bytes, files)) => {
+            web_sys::console::log_1(
+                &format!("T {} encoded {}", js_sys::Date::now() - t0, bytes.len()).into(),
+            );
             SET.set(Some(set));
             post_buffer(
                 scope,

@@ -245,8 +245,10 @@ pub async fn parse(
     let statuses: Vec<FileStatus> =
         serde_json::from_str(&field(&done, "files").as_string().unwrap_or_default())
             .map_err(|e| format!("the parser's report could not be read: {e}"))?;
+    let t0 = js_sys::Date::now();
     let bytes = Uint8Array::new(&field(&done, "set")).to_vec();
     let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
+    web_sys::console::log_1(&format!("T page decode {}", js_sys::Date::now() - t0).into());
     PARSER_HOLDS.set(Some(load));
     Ok((set, statuses))
 }

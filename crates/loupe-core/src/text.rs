@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Deref;
 
 /// A string read from JSON, borrowed where possible.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct Text<'a>(pub Cow<'a, str>);
 
 impl Deref for Text<'_> {

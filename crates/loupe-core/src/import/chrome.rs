@@ -14,10 +14,12 @@ use crate::format::{Document, offset_in};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
 use crate::model::{AttrValue, Nanos, RawRef, Rows};
+use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Deserialize)]
@@ -28,12 +30,12 @@ struct Event<'a> {
     name: Option<Text<'a>>,
     #[serde(borrow, default)]
     cat: Option<Text<'a>>,
-    #[serde(default)]
-    pid: Option<Key>,
-    #[serde(default)]
-    tid: Option<Key>,
-    #[serde(default)]
-    id: Option<Key>,
+    #[serde(borrow, default)]
+    pid: Option<Key<'a>>,
+    #[serde(borrow, default)]
+    tid: Option<Key<'a>>,
+    #[serde(borrow, default)]
+    id: Option<Key<'a>>,
     #[serde(default)]
     ts: Option<Micros>,
     #[serde(default)]
@@ -44,17 +46,19 @@ struct Event<'a> {
     args: Option<&'a RawValue>,
 }
 
-/// A pid, tid or id: a number or a string, compared as text.
+/// A pid, tid or id: a number or a string, compared as text (borrowed from the file where the
+/// text has no escapes).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
-struct Key(String);
+struct Key<'a>(Cow<'a, str>);
 
-impl<'de> Deserialize<'de> for Key {
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = <&RawValue>::deserialize(d)?;
+        let raw = <&'de RawValue>::deserialize(d)?;
         let t = raw.get().trim();
-        Ok(Key(
-            serde_json::from_str::<String>(t).unwrap_or_else(|_| t.to_string())
-        ))
+        Ok(Key(match serde_json::from_str::<Text<'de>>(t) {
+            Ok(text) => text.0,
+            Err(_) => Cow::Borrowed(t),
+        }))
     }
 }
 
@@ -103,10 +107,10 @@ fn micros_text_to_nanos(t: &str) -> Option<Nanos> {
 struct Pending<'a> {
     raw: &'a RawValue,
     base: usize,
-    pid: Key,
-    tid: Key,
-    name: String,
-    cat: Option<String>,
+    pid: Key<'a>,
+    tid: Key<'a>,
+    name: Text<'a>,
+    cat: Option<Text<'a>>,
     start: Nanos,
     end: Option<Nanos>,
     args: Option<&'a RawValue>,
@@ -143,32 +147,36 @@ pub(crate) fn import_truncated(ctx: &mut Context) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn import_events(ctx: &mut Context, events: &[&RawValue], text: &str) {
+fn import_events<'a>(ctx: &mut Context, events: &[&'a RawValue], text: &str) {
     let mut process_names: HashMap<Key, String> = HashMap::new();
     let mut thread_names: HashMap<(Key, Key), String> = HashMap::new();
-    let mut pending: Vec<Pending> = Vec::new();
+    let mut pending: Vec<Pending<'a>> = Vec::new();
     let mut open_sync: HashMap<(Key, Key), Vec<usize>> = HashMap::new();
-    let mut open_async: HashMap<(Key, Option<String>, Key), Vec<usize>> = HashMap::new();
+    let mut open_async: HashMap<(Key, Option<Text>, Key), Vec<usize>> = HashMap::new();
     let mut last_ts: HashMap<Key, Nanos> = HashMap::new();
     for raw in events {
-        let Some(ev) = ctx.parse_span::<Event>(raw) else {
+        let Some(ev) = ctx.parse_span::<Event<'a>>(raw) else {
             continue;
         };
         let pid = ev.pid.clone().unwrap_or_default();
         let tid = ev.tid.clone().unwrap_or_default();
         let ts = ev.ts.map(|t| t.0);
         if let Some(t) = ts {
-            let last = last_ts.entry(pid.clone()).or_insert(t);
-            *last = (*last).max(t);
+            match last_ts.get_mut(&pid) {
+                Some(last) => *last = (*last).max(t),
+                None => {
+                    last_ts.insert(pid.clone(), t);
+                }
+            }
         }
-        let name = ev.name.as_deref().unwrap_or("").to_string();
+        let name = ev.name.clone().unwrap_or_default();
         let new = |nests: bool, end: Option<Nanos>| Pending {
             raw,
             base: offset_in(text, raw.get()),
             pid: pid.clone(),
             tid: tid.clone(),
             name: name.clone(),
-            cat: ev.cat.as_deref().map(str::to_string),
+            cat: ev.cat.clone(),
             start: ts.unwrap_or(0),
             end,
             args: ev.args,
@@ -197,7 +205,7 @@ fn import_events(ctx: &mut Context, events: &[&RawValue], text: &str) {
             ("b", Some(_)) => {
                 let key = (
                     pid.clone(),
-                    ev.cat.as_deref().map(str::to_string),
+                    ev.cat.clone(),
                     ev.id.clone().unwrap_or_default(),
                 );
                 open_async.entry(key).or_default().push(pending.len());
@@ -206,7 +214,7 @@ fn import_events(ctx: &mut Context, events: &[&RawValue], text: &str) {
             ("e", Some(t)) => {
                 let key = (
                     pid.clone(),
-                    ev.cat.as_deref().map(str::to_string),
+                    ev.cat.clone(),
                     ev.id.clone().unwrap_or_default(),
                 );
                 if let Some(i) = open_async.get_mut(&key).and_then(Vec::pop) {
@@ -219,7 +227,7 @@ fn import_events(ctx: &mut Context, events: &[&RawValue], text: &str) {
                     .and_then(|a| serde_json::from_str::<MetaArgs>(a.get()).ok())
                     .and_then(|a| a.name)
                     .map(|n| n.to_string());
-                match (name.as_str(), label) {
+                match (&*name, label) {
                     ("process_name", Some(l)) => {
                         process_names.insert(pid, l);
                     }
@@ -262,28 +270,24 @@ fn build_spans(
     }
     // Nesting within each thread: sorted by start (longer first), a stack of open spans.
     let mut order: Vec<usize> = (0..pending.len()).collect();
-    order.sort_by_key(|&i| {
-        let p = &pending[i];
-        (
-            p.pid.clone(),
-            p.tid.clone(),
-            !p.nests,
-            p.start,
-            std::cmp::Reverse(p.end),
-        )
+    let sort_key = |p: &Pending| (!p.nests, p.start, std::cmp::Reverse(p.end));
+    order.sort_by(|&a, &b| {
+        let (p, q) = (&pending[a], &pending[b]);
+        (&p.pid, &p.tid)
+            .cmp(&(&q.pid, &q.tid))
+            .then_with(|| sort_key(p).cmp(&sort_key(q)))
     });
     let mut parent: Vec<Option<usize>> = vec![None; pending.len()];
     let mut stack: Vec<usize> = Vec::new();
-    let mut lane: Option<(Key, Key)> = None;
+    let mut lane: Option<(&Key, &Key)> = None;
     for &i in &order {
         let p = &pending[i];
         if !p.nests {
             continue;
         }
-        let this = (p.pid.clone(), p.tid.clone());
-        if lane.as_ref() != Some(&this) {
+        if lane != Some((&p.pid, &p.tid)) {
             stack.clear();
-            lane = Some(this);
+            lane = Some((&p.pid, &p.tid));
         }
         while let Some(&top) = stack.last() {
             if pending[top].end.unwrap_or(0) >= p.end.unwrap_or(0) && pending[top].start <= p.start
@@ -298,21 +302,29 @@ fn build_spans(
     let thread_key = ctx.builder.intern("thread.name");
     let category_key = ctx.builder.intern("category");
     let args_key = ctx.builder.intern("args");
+    // Each process's trace id and service, and each thread's name, found once.
+    let mut processes: HashMap<&Key, (Option<TraceId>, StrId)> = HashMap::new();
+    let mut threads: HashMap<(&Key, &Key), StrId> = HashMap::new();
+    let file_bits = (u64::from(ctx.source) + 1) << 40;
     for (i, p) in pending.iter().enumerate() {
-        // Processes and synthetic span ids belong to this file alone.
-        let trace = TraceId::parse_or_derive(&format!("chrome:{}:{}", ctx.source, p.pid.0)).0;
-        let file_bits = (u64::from(ctx.source) + 1) << 40;
-        let service = match process_names.get(&p.pid) {
-            Some(n) => ctx.builder.intern(n),
-            None => ctx.builder.intern(&format!("pid {}", p.pid.0)),
-        };
+        let (trace, service) = *processes.entry(&p.pid).or_insert_with(|| {
+            // Processes and synthetic span ids belong to this file alone.
+            let trace = TraceId::parse_or_derive(&format!("chrome:{}:{}", ctx.source, p.pid.0)).0;
+            let service = match process_names.get(&p.pid) {
+                Some(n) => ctx.builder.intern(n),
+                None => ctx.builder.intern(&format!("pid {}", p.pid.0)),
+            };
+            (trace, service)
+        });
+        let thread = *threads.entry((&p.pid, &p.tid)).or_insert_with(|| {
+            match thread_names.get(&(p.pid.clone(), p.tid.clone())) {
+                Some(n) => ctx.builder.intern(n),
+                None => ctx.builder.intern(&format!("tid {}", p.tid.0)),
+            }
+        });
         let attrs_start = ctx.builder.attr_len();
-        let thread = thread_names
-            .get(&(p.pid.clone(), p.tid.clone()))
-            .cloned()
-            .unwrap_or_else(|| format!("tid {}", p.tid.0));
-        let v = AttrValue::Str(ctx.builder.intern(&thread));
-        ctx.builder.push_attr(thread_key, v, None);
+        ctx.builder
+            .push_attr(thread_key, AttrValue::Str(thread), None);
         if let Some(cat) = &p.cat {
             let v = AttrValue::Str(ctx.builder.intern(cat));
             ctx.builder.push_attr(category_key, v, None);
