@@ -120,6 +120,8 @@ impl TraceMode {
 /// The shared analysis state.
 #[derive(Clone, Copy)]
 pub struct Analysis {
+    /// The loaded data it analyses.
+    state: AppState,
     /// The open tab.
     pub tab: RwSignal<Tab>,
     /// How the open trace is drawn.
@@ -164,7 +166,9 @@ impl Analysis {
     /// The analysis over `state`'s data.
     pub fn new(state: AppState) -> Analysis {
         let query = RwSignal::new(String::new());
-        let prices = RwSignal::new(Shared(Arc::new(load_prices())));
+        let table = load_prices();
+        state.price_overrides.set_value(table.overrides_json());
+        let prices = RwSignal::new(Shared(Arc::new(table)));
         let parsed = Memo::new(move |_| query.with(|q| Query::parse(q)));
         let all_traces = move || {
             state
@@ -208,6 +212,7 @@ impl Analysis {
             Shared(Arc::new(report))
         });
         Analysis {
+            state,
             tab: RwSignal::new(Tab::default()),
             mode: RwSignal::new(TraceMode::default()),
             zoom: RwSignal::new(None),
@@ -226,10 +231,13 @@ impl Analysis {
     pub fn edit_prices(&self, edit: impl FnOnce(&mut PriceTable)) {
         let mut table = self.prices.with_untracked(|p| (*p.0).clone());
         edit(&mut table);
+        let overrides = table.overrides_json();
         if let Some(s) = storage() {
-            let _ = s.set_item(PRICES_KEY, &table.overrides_json());
+            let _ = s.set_item(PRICES_KEY, &overrides);
         }
         self.prices.set(Shared(Arc::new(table)));
+        self.state.price_overrides.set_value(overrides);
+        leptos::task::spawn_local(self.state.refresh_figures());
     }
 }
 

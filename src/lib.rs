@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod app;
 pub mod components;
 pub mod download;
+pub mod engine_host;
 pub mod export_job;
 pub mod format;
 pub mod messages;

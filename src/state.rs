@@ -6,6 +6,7 @@ use crate::worker_client::{self, FileBytes, Payload};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use loupe_core::TraceSet;
+use loupe_core::engine::Figures;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -71,6 +72,10 @@ pub struct AppState {
     pub span: RwSignal<Option<u32>>,
     /// How the last load went.
     pub last_load: RwSignal<Option<LastLoad>>,
+    /// The figures of everything loaded, as the engine gives them.
+    pub figures: RwSignal<Figures>,
+    /// The price overrides the engine prices calls with (JSON; see [`crate::analysis`]).
+    pub price_overrides: StoredValue<String>,
     /// How many sets have been loaded: names the set in [`Self::data`] for the workers.
     pub loads: StoredValue<u64>,
     /// The inputs that loaded, in load order: a browser file is a handle, not its bytes. They
@@ -97,6 +102,8 @@ impl AppState {
             trace: RwSignal::new(None),
             span: RwSignal::new(None),
             last_load: RwSignal::new(None),
+            figures: RwSignal::new(Figures::default()),
+            price_overrides: StoredValue::new(String::new()),
             loads: StoredValue::new(0),
             loaded: StoredValue::new(Vec::new()),
         }
@@ -109,6 +116,7 @@ impl AppState {
         self.trace.set(None);
         self.span.set(None);
         self.last_load.set(None);
+        self.figures.set(Figures::default());
         self.loaded.set_value(Vec::new());
         wasm_bindgen_futures::spawn_local(worker_client::clear());
     }
@@ -188,9 +196,10 @@ impl AppState {
                         fresh: f.fresh,
                     });
                 }
-                Ok(parse_files(jobs, |done, label| {
-                    report(done, label.to_string())
-                }))
+                let (set, statuses) =
+                    parse_files(jobs, |done, label| report(done, label.to_string()));
+                worker_client::use_local(set.clone());
+                Ok((set, statuses))
             }
         };
         match parsed {
@@ -212,6 +221,7 @@ impl AppState {
                 self.span.set(None);
                 self.trace.set(single);
                 self.loads.set_value(load);
+                self.refresh_figures().await;
                 self.data.set(Some(Arc::new(set)));
             }
             Err(error) => self.files.update(|f| {
@@ -227,6 +237,14 @@ impl AppState {
             in_worker,
         }));
         self.progress.set(None);
+    }
+}
+
+impl AppState {
+    /// Has the engine price calls with the current overrides, then shows its figures.
+    pub async fn refresh_figures(self) {
+        worker_client::sync_prices(self.price_overrides.get_value()).await;
+        self.figures.set(worker_client::figures().await);
     }
 }
 

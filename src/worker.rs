@@ -1,28 +1,31 @@
-//! The parsing Web Worker: receives files from the page, parses them with the engine, reports
-//! progress, and sends back the loaded set in its binary form, so the page never freezes on a
-//! big file. It keeps the set, files' texts included (the binary form carries none): a new
-//! drop is read beside the files it holds, a span's raw JSON is read from them, and the share
-//! worker gets the set from here (see [`loupe::worker_client`]).
+//! The parsing Web Worker: receives files from the page, parses them, reports progress, and
+//! sends back the loaded set in its binary form, so the page never freezes on a big file. It
+//! keeps the set, files' texts included (the binary form carries none), in the engine that
+//! answers the page's requests ([`loupe_core::engine`]): a new drop is read beside the files it
+//! holds, a span's raw JSON is read from them, and the share worker gets the set from here (see
+//! [`loupe::worker_client`]).
 //!
 //! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
-//! worker holds nothing, the files loaded before; a `File` is read here, in chunks), `{kind: "wire"}`, `{kind: "raw", span}` or `{kind:
-//! "clear"}`. Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`,
-//! then `{kind: "done", files: JSON, set: ArrayBuffer}`; for `wire`, `{kind: "wire", set:
-//! ArrayBuffer}`; for `raw`, `{kind: "raw", json}`; for `clear`, `{kind: "cleared"}`; or
-//! `{kind: "failed", error}`.
+//! worker holds nothing, the files loaded before; a `File` is read here, in chunks), `{kind:
+//! "wire"}`, `{kind: "raw", span}`, `{kind: "ask", request: Uint8Array}` (an engine request) or
+//! `{kind: "clear"}`. Out: `{kind: "ready"}`
+//! once started; for files `{kind: "progress", done, label}`, then `{kind: "done", files: JSON,
+//! set: ArrayBuffer}`; for `wire`, `{kind: "wire", set: ArrayBuffer}`; for `raw`, `{kind:
+//! "raw", json}`; for `ask`, `{kind: "answer", response: ArrayBuffer}`; for `clear`, `{kind:
+//! "cleared"}`; or `{kind: "failed", error}`.
 
 use js_sys::{Array, Uint8Array};
+use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
 use loupe::parse::{Job, ReadBytes, parse_files};
-use loupe_core::TraceSet;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 thread_local! {
-    /// The set last sent to the page, with the files' texts.
-    static SET: RefCell<Option<TraceSet>> = const { RefCell::new(None) };
+    /// The engine over the set last sent to the page, with the files' texts.
+    static HOST: RefCell<EngineHost> = RefCell::new(EngineHost::default());
 }
 
 /// How much of a browser file is read at a time.
@@ -66,12 +69,7 @@ fn jobs_of(data: &JsValue) -> Vec<Job> {
             let entry = Array::from(&entry);
             let contents = entry.get(1);
             let bytes: ReadBytes = match contents.dyn_into::<Blob>() {
-                Ok(blob) => Box::new(move || {
-                    let t = js_sys::Date::now();
-                    let r = read_blob(&blob);
-                    web_sys::console::log_1(&format!("T read {}", js_sys::Date::now() - t).into());
-                    r
-                }),
+                Ok(blob) => Box::new(move || read_blob(&blob)),
                 Err(bytes) => {
                     let bytes = Uint8Array::new(&bytes).to_vec();
                     Box::new(move || Ok(bytes))
@@ -86,22 +84,20 @@ fn jobs_of(data: &JsValue) -> Vec<Job> {
         .collect()
 }
 
-const GONE: &str = "the background parser no longer holds the loaded files: drop them again";
-
 /// Sends the set's binary form to the sharer (through the page).
 fn send_wire(scope: &DedicatedWorkerGlobalScope) {
-    let encoded = SET.with_borrow(|s| s.as_ref().map(loupe_core::wire::encode));
+    let encoded = HOST.with_borrow(|h| h.set().map(loupe_core::wire::encode));
     match encoded {
         Some(Ok(bytes)) => post_buffer(scope, &[("kind", "wire".into())], "set", &bytes),
         Some(Err(e)) => failed(scope, e.to_string()),
-        None => failed(scope, GONE.into()),
+        None => failed(scope, NOTHING_HELD.into()),
     }
 }
 
 /// Sends span `span`'s JSON as its file has it.
 fn send_raw(scope: &DedicatedWorkerGlobalScope, span: u32) {
-    let json = SET.with_borrow(|s| {
-        s.as_ref()
+    let json = HOST.with_borrow(|h| {
+        h.set()
             .filter(|set| (span as usize) < set.span_count())
             .map(|set| set.span(span).raw_json().to_string())
     });
@@ -109,27 +105,24 @@ fn send_raw(scope: &DedicatedWorkerGlobalScope, span: u32) {
         Some(json) => {
             let _ = scope.post_message(&message(&[("kind", "raw".into()), ("json", json.into())]));
         }
-        None => failed(scope, GONE.into()),
+        None => failed(scope, NOTHING_HELD.into()),
     }
 }
 
 /// Parses the new files beside the ones held, and sends the set.
 fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
-    let mut jobs: Vec<Job> = SET
-        .take()
+    let mut jobs: Vec<Job> = HOST
+        .with_borrow_mut(EngineHost::release)
         .map(|set| set.into_sources().into_iter().map(Job::again).collect())
         .unwrap_or_default();
     jobs.extend(jobs_of(data));
-    let t0 = js_sys::Date::now();
     let (set, statuses) = parse_files(jobs, |done, label| {
-        web_sys::console::log_1(&format!("T {} {label}", js_sys::Date::now() - t0).into());
         let _ = scope.post_message(&message(&[
             ("kind", "progress".into()),
             ("done", JsValue::from(done as u32)),
             ("label", label.into()),
         ]));
     });
-    web_sys::console::log_1(&format!("T {} parsed", js_sys::Date::now() - t0).into());
     let encoded = loupe_core::wire::encode(&set)
         .map_err(|e| e.to_string())
         .and_then(|bytes| {
@@ -139,10 +132,7 @@ fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         });
     match encoded {
         Ok((bytes, files)) => {
-            web_sys::console::log_1(
-                &format!("T {} encoded {}", js_sys::Date::now() - t0, bytes.len()).into(),
-            );
-            SET.set(Some(set));
+            HOST.with_borrow_mut(|h| h.hold(set));
             post_buffer(
                 scope,
                 &[("kind", "done".into()), ("files", files.into())],
@@ -154,6 +144,13 @@ fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     }
 }
 
+/// Answers an engine request.
+fn answer(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
+    let request = Uint8Array::new(&field(data, "request")).to_vec();
+    let response = HOST.with_borrow_mut(|h| h.answer(&request));
+    post_buffer(scope, &[("kind", "answer".into())], "response", &response);
+}
+
 fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
     let data = ev.data();
     match field(&data, "kind").as_string().as_deref() {
@@ -162,8 +159,9 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
             scope,
             field(&data, "span").as_f64().map_or(u32::MAX, |n| n as u32),
         ),
+        Some("ask") => answer(scope, &data),
         Some("clear") => {
-            SET.set(None);
+            HOST.with_borrow_mut(EngineHost::release);
             let _ = scope.post_message(&message(&[("kind", "cleared".into())]));
         }
         _ => load(scope, &data),

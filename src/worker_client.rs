@@ -14,6 +14,7 @@ use crate::messages::{field, message};
 use crate::parse::FileStatus;
 use js_sys::{Array, Function, Object, Promise, Uint8Array};
 use loupe_core::TraceSet;
+use loupe_core::engine::{Engine, Figures, Request, Response};
 use std::cell::{Cell, RefCell};
 use std::thread::LocalKey;
 use wasm_bindgen::JsCast;
@@ -79,6 +80,10 @@ thread_local! {
     static PARSER_HOLDS: Cell<Option<u64>> = const { Cell::new(None) };
     /// Which load's set the sharer holds.
     static SHARER_HOLDS: Cell<Option<u64>> = const { Cell::new(None) };
+    /// The engine on the page itself, where no worker can start (a standalone report).
+    static LOCAL: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    /// The price overrides last sent to the engine.
+    static PRICES_SENT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// A promise and the functions that settle it.
@@ -137,6 +142,7 @@ pub async fn worker() -> Option<Worker> {
 /// Forgets the parsing worker, after it failed, and with it the set it held.
 pub fn discard() {
     PARSER_HOLDS.set(None);
+    PRICES_SENT.set(None);
     if let Some(w) = PARSER.with(|c| c.worker.borrow_mut().take()) {
         w.terminate();
     }
@@ -245,10 +251,8 @@ pub async fn parse(
     let statuses: Vec<FileStatus> =
         serde_json::from_str(&field(&done, "files").as_string().unwrap_or_default())
             .map_err(|e| format!("the parser's report could not be read: {e}"))?;
-    let t0 = js_sys::Date::now();
     let bytes = Uint8Array::new(&field(&done, "set")).to_vec();
     let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
-    web_sys::console::log_1(&format!("T page decode {}", js_sys::Date::now() - t0).into());
     PARSER_HOLDS.set(Some(load));
     Ok((set, statuses))
 }
@@ -272,6 +276,7 @@ pub async fn raw_json(span: u32) -> Result<String, String> {
 /// Has the parsing worker forget its set.
 pub async fn clear() {
     PARSER_HOLDS.set(None);
+    LOCAL.set(None);
     if let Some(parser) = PARSER.with(|c| c.worker.borrow().clone()) {
         let _ = request(
             &PARSER,
@@ -328,4 +333,61 @@ pub async fn export(
     let bundle = field(&answer, "bundle");
     let bytes = (!bundle.is_undefined()).then(|| Uint8Array::new(&bundle).to_vec());
     Ok((summary, bytes))
+}
+
+/// Has the engine answer `request`: the parsing worker's, or the page's own where no worker can
+/// start (see [`use_local`]).
+pub async fn ask(asked: Request) -> Result<Response, String> {
+    let local = LOCAL.with_borrow_mut(|e| {
+        e.as_mut()
+            .map(|engine| engine.handle(asked.clone()).encode())
+    });
+    let bytes = match local {
+        Some(bytes) => bytes,
+        None => {
+            let parser = started(&PARSER)
+                .await
+                .ok_or("the background parser is not running")?;
+            let bytes = Uint8Array::from(asked.encode().as_slice());
+            let answer = request(
+                &PARSER,
+                &parser,
+                &message(&[("kind", "ask".into()), ("request", bytes.clone().into())]),
+                &Array::of1(&bytes.buffer()),
+                |_, _| {},
+            )
+            .await?;
+            Uint8Array::new(&field(&answer, "response")).to_vec()
+        }
+    };
+    match Response::decode(&bytes).map_err(|e| e.to_string())? {
+        Response::Failed(why) => Err(why),
+        response => Ok(response),
+    }
+}
+
+/// Answers requests on the page itself, over `set` (where no worker can start).
+pub fn use_local(set: TraceSet) {
+    PRICES_SENT.set(None);
+    LOCAL.set(Some(Engine::new(set)));
+}
+
+/// Sends the price overrides `json` to the engine unless it has them; says whether it sent them.
+pub async fn sync_prices(json: String) -> bool {
+    if PRICES_SENT.with_borrow(|sent| sent.as_ref() == Some(&json)) {
+        return false;
+    }
+    let sent = ask(Request::Prices(json.clone())).await.is_ok();
+    if sent {
+        PRICES_SENT.set(Some(json));
+    }
+    sent
+}
+
+/// The figures of everything loaded, from the engine (zero when nothing is).
+pub async fn figures() -> Figures {
+    match ask(Request::Figures).await {
+        Ok(Response::Figures(f)) => f,
+        _ => Figures::default(),
+    }
 }

@@ -7,7 +7,6 @@
 use leptos::prelude::*;
 use loupe::components::figures::Figures;
 use loupe::state::AppState;
-use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -84,20 +83,66 @@ fn tree_builder_runs_in_wasm() {
 }
 
 #[wasm_bindgen_test]
-async fn figures_show_the_loaded_totals() {
+async fn figures_show_the_engines_answer() {
     let state = AppState::new();
     let set = loupe_core::import(TEMPO, "tempo.json").expect("the fixture imports");
-    state.data.set(Some(Arc::new(set)));
+    // The page's own engine, as a standalone report has it.
+    loupe::worker_client::use_local(set);
     let host = host();
     let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         provide_context(state);
         provide_context(loupe::analysis::Analysis::new(state));
         view! { <Figures /> }
     });
+    state.refresh_figures().await;
     assert!(eventually(|| text_of(&host, "span-count") == "15").await);
     assert_eq!(text_of(&host, "trace-count"), "1");
     assert_eq!(text_of(&host, "error-count"), "3");
     assert_eq!(text_of(&host, "total-cost"), "—");
+}
+
+#[wasm_bindgen_test]
+fn the_workers_request_handler_answers_in_binary() {
+    use loupe::engine_host::{EngineHost, NOTHING_HELD};
+    use loupe_core::engine::{Request, Response};
+    let mut host = EngineHost::default();
+    let ask = |host: &mut EngineHost, request: Request| {
+        Response::decode(&host.answer(&request.encode())).expect("an answer it can read")
+    };
+    assert_eq!(
+        ask(&mut host, Request::Figures),
+        Response::Failed(NOTHING_HELD.into()),
+        "nothing is loaded yet"
+    );
+    // Prices sent before a load apply to it.
+    let model_free = r#"{"some-model":{"input":1.0,"output":1.0}}"#;
+    assert_eq!(
+        ask(&mut host, Request::Prices(model_free.into())),
+        Response::Done
+    );
+    host.hold(loupe_core::import(TEMPO, "tempo.json").expect("the fixture imports"));
+    let Response::Figures(f) = ask(&mut host, Request::Figures) else {
+        panic!("figures expected");
+    };
+    assert_eq!((f.traces, f.spans, f.errors), (1, 15, 3));
+    let Response::TraceRows(window) = ask(
+        &mut host,
+        Request::TraceRows {
+            query: "status:error".into(),
+            sort: Default::default(),
+            start: 0,
+            end: 10,
+        },
+    ) else {
+        panic!("rows expected");
+    };
+    assert_eq!((window.total, window.rows.len()), (1, 1));
+    assert_eq!(window.rows[0].errors, 3);
+    assert!(matches!(
+        Response::decode(&host.answer(&[0xff, 0xff, 0xff])),
+        Ok(Response::Failed(_))
+    ));
+    assert!(host.release().is_some() && host.set().is_none());
 }
 
 #[wasm_bindgen_test]

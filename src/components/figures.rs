@@ -1,11 +1,10 @@
 //! The overall figures of everything loaded: traces, spans, errors, LLM calls, tokens, and cost
 //! (recorded where the files record it, else computed from the price table).
 
-use crate::analysis::Analysis;
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
-use loupe_core::Totals;
+use loupe_core::engine::Figures;
 
 /// One labelled figure with a stable test id.
 #[component]
@@ -18,25 +17,20 @@ fn Figure(label: &'static str, testid: &'static str, value: Signal<String>) -> i
     }
 }
 
-/// The figures over everything loaded.
+/// The figures over everything loaded, as the engine gives them.
 #[component]
 pub fn Figures() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let analysis = expect_context::<Analysis>();
+    let figures = state.figures;
     let cost_title = move || {
-        analysis.costs.with(|c| match c.source() {
+        figures.with(|f| match f.cost_source.as_str() {
             "recorded" => "as the files record it",
             "computed" => "computed from the price table",
             "mixed" => "recorded where the files record it, else computed from the price table",
             _ => "no LLM call has a recorded cost or a known price",
         })
     };
-    let totals = Memo::new(move |_| {
-        state
-            .data
-            .with(|d| d.as_ref().map(|set| set.totals()).unwrap_or_default())
-    });
-    let n = move |f: fn(&Totals) -> u64| Signal::derive(move || format::count(totals.with(f)));
+    let n = move |f: fn(&Figures) -> u64| Signal::derive(move || format::count(figures.with(f)));
     view! {
         <div class="figures">
             <Figure label="traces" testid="trace-count" value=n(|t| t.traces) />
@@ -47,7 +41,7 @@ pub fn Figures() -> impl IntoView {
             <Figure label="output tokens" testid="output-tokens" value=n(|t| t.output_tokens) />
             <div class="figure" title=cost_title>
                 <span class="figure-value" data-testid="total-cost"
-                    data-usd=move || analysis.costs.with(|c| c.total().map(|x| x.to_string()))>{move || format::cost(analysis.costs.with(|c| c.total()))}</span>
+                    data-usd=move || figures.with(|f| f.cost_usd.map(|x| x.to_string()))>{move || format::cost(figures.with(|f| f.cost_usd))}</span>
                 <span class="figure-label">"cost"</span>
             </div>
         </div>

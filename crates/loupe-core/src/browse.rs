@@ -2,10 +2,11 @@
 //! of a tree with some spans collapsed.
 
 use crate::set::TraceSet;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// A column of the trace list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum TraceColumn {
     /// Root span name.
     Name,
@@ -33,7 +34,7 @@ pub enum TraceColumn {
 }
 
 /// How the trace list is ordered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct TraceSort {
     /// The column.
     pub column: TraceColumn,

@@ -22,6 +22,7 @@ pub mod bundle;
 pub mod cost;
 mod diagnostics;
 pub mod dump;
+pub mod engine;
 mod error;
 pub mod flame;
 mod format;

@@ -1,0 +1,57 @@
+//! The parsing worker's side of the engine protocol: it holds the engine over the loaded set and
+//! the price overrides the page last sent, and answers a request's bytes with the answer's.
+//! Plain Rust, so a wasm test drives it as the worker does.
+
+use loupe_core::TraceSet;
+use loupe_core::engine::{Engine, Request, Response};
+
+/// What the worker keeps between messages.
+#[derive(Default)]
+pub struct EngineHost {
+    engine: Option<Engine>,
+    prices: Option<String>,
+}
+
+/// Said when a request comes before any set is loaded, or after the worker lost it.
+pub const NOTHING_HELD: &str =
+    "the background parser no longer holds the loaded files: drop them again";
+
+impl EngineHost {
+    /// Answers `request` (its binary form) with the answer's binary form.
+    pub fn answer(&mut self, request: &[u8]) -> Vec<u8> {
+        let response = match Request::decode(request) {
+            Err(e) => Response::Failed(e.to_string()),
+            Ok(request) => {
+                if let Request::Prices(json) = &request {
+                    self.prices = Some(json.clone());
+                }
+                match self.engine.as_mut() {
+                    Some(engine) => engine.handle(request),
+                    // Nothing is loaded: the prices are kept for the first load.
+                    None if matches!(request, Request::Prices(_)) => Response::Done,
+                    None => Response::Failed(NOTHING_HELD.into()),
+                }
+            }
+        };
+        response.encode()
+    }
+
+    /// Answers for `set` from now on, with the prices last sent.
+    pub fn hold(&mut self, set: TraceSet) {
+        let mut engine = Engine::new(set);
+        if let Some(json) = &self.prices {
+            engine.handle(Request::Prices(json.clone()));
+        }
+        self.engine = Some(engine);
+    }
+
+    /// The set held, if any.
+    pub fn set(&self) -> Option<&TraceSet> {
+        self.engine.as_ref().map(Engine::set)
+    }
+
+    /// Gives up the set held (to read its files again beside new ones, or to forget them).
+    pub fn release(&mut self) -> Option<TraceSet> {
+        self.engine.take().map(Engine::into_set)
+    }
+}
