@@ -1,11 +1,14 @@
-//! The trace list: one row per trace, sortable by each column, filtered by span names.
+//! The trace list: one row per trace, sortable by each column, filtered by the filter bar's
+//! query; its rows in view are the engine's answer.
 
 use super::virtual_list::VirtualList;
 use crate::analysis::Analysis;
 use crate::format;
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::prelude::*;
-use loupe_core::browse::{TraceColumn, TraceSort, sort_traces, trace_models};
+use loupe_core::browse::{TraceColumn, TraceSort};
+use loupe_core::engine::{Request, Response, TraceWindow};
 
 const ROW_HEIGHT: f64 = 30.0;
 
@@ -64,75 +67,79 @@ fn Header(
     }
 }
 
-/// The list of traces.
+/// The list of traces: the engine gives the rows in view, for the filter and order chosen.
 #[component]
 pub fn TraceList() -> impl IntoView {
     let state = expect_context::<AppState>();
     let analysis = expect_context::<Analysis>();
     let sort = RwSignal::new(TraceSort::default());
-    let cost_of = Memo::new(move |_| {
-        state.data.with(|d| {
-            d.as_ref()
-                .map(|set| analysis.costs.with(|c| c.by_trace(set)))
-                .unwrap_or_default()
-        })
+    let window = RwSignal::new((0usize, 0usize));
+    let shown = RwSignal::new(TraceWindow::default());
+    // Which request is the newest: an answer to an older one is dropped, not drawn.
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        state.figures.track();
+        let request = Request::TraceRows {
+            query: analysis.query.get(),
+            sort: sort.get(),
+            start: window.get().0 as u32,
+            end: window.get().1 as u32,
+        };
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        leptos::task::spawn_local(async move {
+            if let Ok(Response::TraceRows(w)) = worker_client::ask(request).await
+                && asked.try_get_value() == Some(this)
+            {
+                shown.try_set(w);
+            }
+        });
     });
-    let rows = Memo::new(move |_| {
-        let s = sort.get();
-        let filtered = analysis.filtered.get();
-        state.data.with(|d| {
-            d.as_ref()
-                .map(|set| cost_of.with(|c| sort_traces(set, filtered.to_vec(), s, c)))
-                .unwrap_or_default()
-        })
-    });
-    let row = move |t: u32, _pos: usize| {
-        state.data.with_untracked(|d| {
-            let set = d.as_ref()?;
-            let tr = set.traces().get(t as usize)?;
-            let root = set.span(tr.root());
-            let name = root.name().to_string();
-            let models = trace_models(set, t).join(", ");
-            let service = match (root.service(), models.as_str()) {
-                ("", m) => m.to_string(),
-                (s, "") => s.to_string(),
-                (s, m) => format!("{s} · {m}"),
-            };
-            let extra_roots = (tr.root_count > 1).then(|| format!(" +{} roots", tr.root_count - 1));
-            let has_errors = tr.error_count > 0;
-            let session = set.str(tr.session).to_string();
-            let user = set.str(tr.user).to_string();
-            let (session_title, user_title) = (session.clone(), user.clone());
-            let tokens_title = format!(
-                "{} input + {} output tokens",
-                format::count(tr.input_tokens),
-                format::count(tr.output_tokens)
-            );
-            let title = name.clone();
-            Some(view! {
-                <div class="tr" class:has-errors=has_errors data-testid="trace-row"
-                    on:click=move |_| { state.span.set(None); state.trace.set(Some(t)); }>
-                    <span class="td col-name" title=title>{name}<small>{extra_roots}</small></span>
-                    <span class="td col-service">{service}</span>
-                    <span class="td col-service" title=session_title>{session}</span>
-                    <span class="td col-service" title=user_title>{user}</span>
-                    <span class="td col-start">{format::timestamp(tr.start)}</span>
-                    <span class="td col-num">{format::duration(tr.duration())}</span>
-                    <span class="td col-num">{format::count(u64::from(tr.span_count()))}</span>
-                    <span class="td col-num errors">{format::count(u64::from(tr.error_count))}</span>
-                    <span class="td col-num">{format::count(u64::from(tr.llm_calls))}</span>
-                    <span class="td col-num" title=tokens_title>{format::count(tr.input_tokens + tr.output_tokens)}</span>
-                    <span class="td col-num">{format::cost(cost_of.with_untracked(|c| c.get(t as usize).copied().flatten()))}</span>
-                </div>
-            })
+    let row = move |pos: usize| {
+        let r = shown.with(|w| {
+            let at = pos.checked_sub(w.start as usize)?;
+            w.rows.get(at).cloned()
+        })?;
+        let t = r.trace;
+        let models = r.models.join(", ");
+        let service = match (r.service.as_str(), models.as_str()) {
+            ("", m) => m.to_string(),
+            (s, "") => s.to_string(),
+            (s, m) => format!("{s} · {m}"),
+        };
+        let extra_roots = (r.extra_roots > 0).then(|| format!(" +{} roots", r.extra_roots));
+        let tokens_title = format!(
+            "{} input + {} output tokens",
+            format::count(r.input_tokens),
+            format::count(r.output_tokens)
+        );
+        let (session_title, user_title, title) =
+            (r.session.clone(), r.user.clone(), r.name.clone());
+        let has_errors = r.errors > 0;
+        Some(view! {
+            <div class="tr" class:has-errors=has_errors data-testid="trace-row"
+                on:click=move |_| { state.span.set(None); state.trace.set(Some(t)); }>
+                <span class="td col-name" title=title>{r.name}<small>{extra_roots}</small></span>
+                <span class="td col-service">{service}</span>
+                <span class="td col-service" title=session_title>{r.session}</span>
+                <span class="td col-service" title=user_title>{r.user}</span>
+                <span class="td col-start">{format::timestamp(r.start)}</span>
+                <span class="td col-num">{format::duration(r.duration)}</span>
+                <span class="td col-num">{format::count(u64::from(r.spans))}</span>
+                <span class="td col-num errors">{format::count(u64::from(r.errors))}</span>
+                <span class="td col-num">{format::count(u64::from(r.llm_calls))}</span>
+                <span class="td col-num" title=tokens_title>{format::count(r.input_tokens + r.output_tokens)}</span>
+                <span class="td col-num">{format::cost(r.cost_usd)}</span>
+            </div>
         })
     };
+    let count = Signal::derive(move || shown.with(|w| w.total as usize));
     view! {
         <section class="trace-list" aria-label="Traces">
             <div class="thead">
                 {COLUMNS.map(|(column, label, class)| view! { <Header sort column label class /> }).into_iter().collect_view()}
             </div>
-            <VirtualList items=rows row_height=ROW_HEIGHT row=row class="tbody" testid="trace-rows" />
+            <VirtualList count row_height=ROW_HEIGHT row window class="tbody" testid="trace-rows" />
         </section>
     }
 }

@@ -296,7 +296,9 @@ pub fn TraceView(
                 {axis}
                 <Show when=move || flame_mode() fallback=move || view! {
                     <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
-                        <VirtualList items=rows row_height=ROW_HEIGHT row=row class="waterfall" testid="waterfall"
+                        <VirtualList count=Signal::derive(move || rows.with(Vec::len)) row_height=ROW_HEIGHT
+                            row=move |pos| rows.with(|r| r.get(pos).copied()).and_then(|i| row(i, pos))
+                            class="waterfall" testid="waterfall"
                             cursor=Signal::derive(move || cursor.get()) />
                     </div>
                 }>

@@ -7,17 +7,21 @@ use leptos::prelude::*;
 /// Rows drawn beyond the viewport on each side.
 const OVERSCAN: usize = 8;
 
-/// A scrolling list of `items`, each drawn by `row` at a fixed `row_height` (pixels).
-/// `row` gets the item and its position. When `cursor` points at a row out of view, the list
-/// scrolls to it.
+/// A scrolling list of `count` rows, each drawn by `row` (given its position) at a fixed
+/// `row_height` (pixels). When `cursor` points at a row out of view, the list scrolls to it.
+/// `window` receives the positions in view (plus the margin), for lists whose rows are fetched.
 #[component]
 pub fn VirtualList<R, V>(
-    /// The items, in display order.
-    items: Memo<Vec<u32>>,
+    /// How many rows there are.
+    #[prop(into)]
+    count: Signal<usize>,
     /// Height of each row, in pixels.
     row_height: f64,
-    /// Draws one row.
+    /// Draws the row at a position (`None` draws an empty row).
     row: R,
+    /// Where to report the rows in view.
+    #[prop(optional)]
+    window: Option<RwSignal<(usize, usize)>>,
     /// A position to keep in view.
     #[prop(optional, into)]
     cursor: Option<Signal<Option<usize>>>,
@@ -29,7 +33,7 @@ pub fn VirtualList<R, V>(
     testid: String,
 ) -> impl IntoView
 where
-    R: Fn(u32, usize) -> V + Send + Sync + 'static,
+    R: Fn(usize) -> Option<V> + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let scroll_top = RwSignal::new(0.0f64);
@@ -66,37 +70,34 @@ where
         });
     }
 
-    let window = Memo::new(move |_| {
-        let n = items.with(Vec::len);
+    // Rows in view, plus the margin; the end may pass the last row before `count` is known.
+    let wanted = Memo::new(move |_| {
         let first = (scroll_top.get() / row_height).floor() as usize;
         let shown = (viewport.get() / row_height).ceil() as usize;
-        (
-            first.saturating_sub(OVERSCAN).min(n),
-            (first + shown + OVERSCAN).min(n),
-        )
+        (first.saturating_sub(OVERSCAN), first + shown + OVERSCAN)
     });
+    if let Some(window) = window {
+        Effect::new(move |_| window.set(wanted.get()));
+    }
 
     view! {
         <div class=format!("vlist {class}") data-testid=testid node_ref=node on:scroll=move |_| measure()>
             <div
                 class="vlist-spacer"
-                style:height=move || format!("{}px", items.with(Vec::len) as f64 * row_height)
+                style:height=move || format!("{}px", count.get() as f64 * row_height)
             >
                 {move || {
-                    let (a, b) = window.get();
-                    items
-                        .with(|v| v[a..b].to_vec())
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, item)| {
-                            let pos = a + k;
+                    let n = count.get();
+                    let (a, b) = wanted.get();
+                    (a.min(n)..b.min(n))
+                        .map(|pos| {
                             view! {
                                 <div
                                     class="vrow"
                                     style:top=format!("{}px", pos as f64 * row_height)
                                     style:height=format!("{row_height}px")
                                 >
-                                    {row(item, pos)}
+                                    {row(pos)}
                                 </div>
                             }
                         })

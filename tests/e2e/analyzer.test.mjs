@@ -95,6 +95,7 @@ test('a filter narrows the trace list and the charts, and a bad one says why', a
   assert.ok(groupsBefore > 1);
   assert.deepEqual(groupsAfter, ['o1-2024-12-17'], 'the breakdown follows the filter');
   await page.click('[data-testid="tab-traces"]');
+  await page.waitForSelector('[data-testid="trace-row"]');
   assert.equal((await page.$$('[data-testid="trace-row"]')).length, 1, 'the trace list follows the filter');
   assert.ok(all > 1);
   await page.fill('[data-testid="filter"]', 'duration>soon');

@@ -34,7 +34,8 @@ test('dropping a fixture shows its counts in the figures', async () => {
   assert.equal(num(await figure(page, 'error-count')), 107);
   assert.equal(num(await figure(page, 'llm-call-count')), 0);
   assert.equal(await figure(page, 'total-cost'), '—');
-  assert.ok((await page.$$('[data-testid="trace-row"]')).length > 10, 'trace rows are listed');
+  // The rows in view come from the engine, a moment after the figures.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="trace-row"]').length > 10);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -74,6 +75,7 @@ test('a trace opens in the waterfall and a span shows its attributes', async () 
   assert.ok(title.length > 0);
   // Back to the list, where the trace is one row.
   await page.click('[data-testid="back-to-traces"]');
+  await page.waitForSelector('[data-testid="trace-row"]');
   assert.equal((await page.$$('[data-testid="trace-row"]')).length, 1);
   assert.deepEqual(errors, []);
   await page.close();

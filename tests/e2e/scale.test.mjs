@@ -38,6 +38,7 @@ test('a 100,000-span file opens and its 5,000-span trace scrolls to the end', as
   );
   await settled(page);
   assert.equal(await page.textContent('[data-testid="trace-count"]'), '20');
+  await page.waitForSelector('[data-testid="trace-row"]');
   const rows = await page.$$('[data-testid="trace-row"]');
   assert.ok(rows.length < 60, `the trace list is virtualized (${rows.length} rows in the DOM)`);
   await rows[0].click();
