@@ -178,7 +178,10 @@ test('the view survives a reload through the URL fragment', async () => {
   await page.fill('[data-testid="filter"]', 'kind:tool');
   await page.press('[data-testid="filter"]', 'Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="filter-count"]').textContent.startsWith('1 of'));
+  // The engine's rows follow the filter.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="trace-row"]').length === 1);
   await page.click('[data-testid="trace-row"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="span-row"]').length > 2);
   const rows = await page.$$('[data-testid="span-row"]');
   await rows[2].click();
   const name = await page.textContent('[data-testid="span-detail"] h2');

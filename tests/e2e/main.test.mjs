@@ -121,10 +121,12 @@ test('the demo opens one click away and the keyboard walks the tree', async () =
   assert.match(await page.textContent('.detail-title'), /retrieval/);
   // Left collapses the retriever's subtree; right opens it again.
   const before = (await page.$$('[data-testid="span-row"]')).length;
+  // The engine answers with the rows left to show.
+  const rowsAre = (n) => page.waitForFunction((n) => document.querySelectorAll('[data-testid="span-row"]').length === n, n);
   await page.keyboard.press('ArrowLeft');
-  assert.equal((await page.$$('[data-testid="span-row"]')).length, before - 1);
+  await rowsAre(before - 1);
   await page.keyboard.press('ArrowRight');
-  assert.equal((await page.$$('[data-testid="span-row"]')).length, before);
+  await rowsAre(before);
 
   // Select the failed tool call: its exception is shown.
   await failedTool.click();

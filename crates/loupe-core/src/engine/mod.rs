@@ -4,138 +4,16 @@
 //! page and the parsing worker in a compact binary form ([`Request::encode`],
 //! [`Response::encode`]).
 
+mod protocol;
+mod tree;
+
+pub use protocol::*;
+
 use crate::browse::{TraceSort, sort_traces, trace_models};
 use crate::cost::{CostReport, cost_report};
 use crate::pricing::PriceTable;
 use crate::query::Query;
 use crate::set::{Totals, TraceSet};
-use serde::{Deserialize, Serialize};
-
-/// What the page asks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Request {
-    /// Use these price overrides (the JSON of [`PriceTable::overrides_json`]).
-    Prices(String),
-    /// The figures of everything loaded.
-    Figures,
-    /// Rows `start..end` of the trace list: the traces `query` selects (all of them while it
-    /// is empty or malformed), ordered by `sort`.
-    TraceRows {
-        /// The filter bar's text.
-        query: String,
-        /// The order.
-        sort: TraceSort,
-        /// First row wanted.
-        start: u32,
-        /// One past the last row wanted.
-        end: u32,
-    },
-}
-
-/// What the engine answers, one variant per request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Response {
-    /// The request was carried out.
-    Done,
-    /// The figures.
-    Figures(Figures),
-    /// A window of the trace list.
-    TraceRows(TraceWindow),
-    /// The request could not be answered, and why.
-    Failed(String),
-}
-
-/// The figures of everything loaded.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Figures {
-    /// Traces.
-    pub traces: u64,
-    /// Spans.
-    pub spans: u64,
-    /// Spans whose status is error.
-    pub errors: u64,
-    /// LLM calls.
-    pub llm_calls: u64,
-    /// Input tokens, without double counting.
-    pub input_tokens: u64,
-    /// Output tokens, without double counting.
-    pub output_tokens: u64,
-    /// Cost: recorded where the files record it, else computed from the prices.
-    pub cost_usd: Option<f64>,
-    /// Where the cost comes from: `recorded`, `computed`, `mixed` or `none`.
-    pub cost_source: String,
-}
-
-/// Rows of the trace list.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TraceWindow {
-    /// Rows in the whole (filtered) list.
-    pub total: u32,
-    /// The position of the first row given.
-    pub start: u32,
-    /// The rows asked for.
-    pub rows: Vec<TraceRow>,
-}
-
-/// One row of the trace list.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TraceRow {
-    /// The trace's index in the set.
-    pub trace: u32,
-    /// Its root span's name.
-    pub name: String,
-    /// Roots besides the first (orphaned or partial traces).
-    pub extra_roots: u32,
-    /// The root's service.
-    pub service: String,
-    /// The models of its LLM calls, in order of first use.
-    pub models: Vec<String>,
-    /// Its session, or empty.
-    pub session: String,
-    /// Its end user, or empty.
-    pub user: String,
-    /// Start, in nanoseconds since the epoch.
-    pub start: i64,
-    /// Duration, in nanoseconds.
-    pub duration: i64,
-    /// Spans.
-    pub spans: u32,
-    /// Spans in error.
-    pub errors: u32,
-    /// LLM calls.
-    pub llm_calls: u32,
-    /// Input tokens.
-    pub input_tokens: u64,
-    /// Output tokens.
-    pub output_tokens: u64,
-    /// Cost: recorded, else computed.
-    pub cost_usd: Option<f64>,
-}
-
-/// Why bytes could not be read as a request or an answer.
-#[derive(Debug, thiserror::Error)]
-#[error("unreadable message between the page and the engine: {0}")]
-pub struct MessageError(String);
-
-macro_rules! binary_form {
-    ($t:ty) => {
-        impl $t {
-            /// The compact binary form that crosses between the page and the worker.
-            pub fn encode(&self) -> Vec<u8> {
-                // Plain data of known types: serializing into memory cannot fail.
-                bincode::serialize(self).unwrap_or_default()
-            }
-
-            /// Reads what [`Self::encode`] wrote.
-            pub fn decode(bytes: &[u8]) -> Result<Self, MessageError> {
-                bincode::deserialize(bytes).map_err(|e| MessageError(e.to_string()))
-            }
-        }
-    };
-}
-
-binary_form!(Request);
-binary_form!(Response);
 
 /// The loaded set with what the answers are computed from: the prices, every call's cost, and
 /// the traces the last query selected.
@@ -146,6 +24,8 @@ pub struct Engine {
     by_trace: Vec<Option<f64>>,
     /// The last query, its order and the rows it gave.
     listed: Option<(String, TraceSort, Vec<u32>)>,
+    /// The rows of the trace tree last asked for.
+    shown: Option<tree::Shown>,
 }
 
 impl Engine {
@@ -157,6 +37,7 @@ impl Engine {
             costs: CostReport::default(),
             by_trace: Vec::new(),
             listed: None,
+            shown: None,
         };
         engine.price();
         engine
@@ -200,6 +81,25 @@ impl Engine {
                 start,
                 end,
             } => Response::TraceRows(self.trace_rows(query, sort, start, end)),
+            Request::TraceHeader(t) => match tree::header(&self.set, t) {
+                Some(h) => Response::TraceHeader(h),
+                None => Response::Failed(format!("there is no trace {t}")),
+            },
+            Request::TreeRows {
+                trace,
+                collapsed,
+                start,
+                end,
+            } => {
+                let collapsed = collapsed.into_iter().collect();
+                let shown = match self.shown.take() {
+                    Some(shown) if shown.is(trace, &collapsed) => shown,
+                    _ => tree::Shown::new(&self.set, trace, collapsed),
+                };
+                let window = shown.window(&self.set, start, end);
+                self.shown = Some(shown);
+                Response::TreeRows(window)
+            }
         }
     }
 
@@ -349,6 +249,60 @@ mod tests {
         assert!(errors.rows.iter().all(|r| r.errors > 0));
         let malformed = window(&mut e, "duration:>abc", 0, 100);
         assert_eq!(malformed.total, 20, "a malformed query selects everything");
+    }
+
+    #[test]
+    fn a_trees_rows_follow_collapsing_and_know_their_parents() {
+        let mut e = engine();
+        let t = 3;
+        let tr = e.set().traces()[t as usize].clone();
+        let rows = |e: &mut Engine, collapsed: Vec<u32>, start, end| match ask(
+            e,
+            Request::TreeRows {
+                trace: t,
+                collapsed,
+                start,
+                end,
+            },
+        ) {
+            Response::TreeRows(w) => w,
+            other => panic!("rows expected, got {other:?}"),
+        };
+        let all = rows(&mut e, Vec::new(), 0, u32::MAX);
+        assert_eq!(all.total, tr.span_count());
+        assert_eq!(all.rows[0].span, tr.root());
+        assert_eq!((all.rows[0].depth, all.rows[0].parent_row), (0, None));
+        for (pos, row) in all.rows.iter().enumerate().skip(1) {
+            let parent =
+                row.parent_row
+                    .expect("every row but the root shows its parent") as usize;
+            assert!(parent < pos);
+            assert_eq!(all.rows[parent].depth + 1, row.depth);
+            assert!((0.0..=100.0).contains(&row.left) && row.left + row.width <= 100.0 + 1e-9);
+        }
+        assert!(
+            all.rows.iter().any(|r| r.critical),
+            "the critical path is marked"
+        );
+        let window = rows(&mut e, Vec::new(), 2, 5);
+        assert_eq!(window.rows, all.rows[2..5].to_vec());
+        let folded = rows(&mut e, vec![tr.root()], 0, u32::MAX);
+        assert_eq!(
+            (folded.total, folded.rows.len()),
+            (1, 1),
+            "a collapsed root hides all"
+        );
+        let Response::TraceHeader(h) = ask(&mut e, Request::TraceHeader(t)) else {
+            panic!("a header expected");
+        };
+        assert_eq!(
+            (h.spans, h.duration, h.name),
+            (tr.span_count(), tr.duration(), all.rows[0].name.clone())
+        );
+        assert!(matches!(
+            ask(&mut e, Request::TraceHeader(99)),
+            Response::Failed(_)
+        ));
     }
 
     #[test]

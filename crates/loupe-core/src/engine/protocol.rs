@@ -1,0 +1,216 @@
+//! The engine's requests and answers: small, typed, and carried in a compact binary form.
+
+use crate::browse::TraceSort;
+use crate::model::SpanKind;
+use serde::{Deserialize, Serialize};
+
+/// What the page asks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Use these price overrides (the JSON of [`PriceTable::overrides_json`]).
+    Prices(String),
+    /// The figures of everything loaded.
+    Figures,
+    /// Rows `start..end` of the trace list: the traces `query` selects (all of them while it
+    /// is empty or malformed), ordered by `sort`.
+    TraceRows {
+        /// The filter bar's text.
+        query: String,
+        /// The order.
+        sort: TraceSort,
+        /// First row wanted.
+        start: u32,
+        /// One past the last row wanted.
+        end: u32,
+    },
+    /// What the head of trace `trace`'s view shows.
+    TraceHeader(u32),
+    /// Rows `start..end` of trace `trace`'s span tree, with the spans in `collapsed` hiding
+    /// their subtrees.
+    TreeRows {
+        /// The trace's index.
+        trace: u32,
+        /// Spans whose subtrees are hidden.
+        collapsed: Vec<u32>,
+        /// First row wanted.
+        start: u32,
+        /// One past the last row wanted.
+        end: u32,
+    },
+}
+
+/// What the engine answers, one variant per request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The request was carried out.
+    Done,
+    /// The figures.
+    Figures(Figures),
+    /// A window of the trace list.
+    TraceRows(TraceWindow),
+    /// The head of a trace's view.
+    TraceHeader(TraceHeader),
+    /// A window of a trace's span tree.
+    TreeRows(TreeWindow),
+    /// The request could not be answered, and why.
+    Failed(String),
+}
+
+/// The figures of everything loaded.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Traces.
+    pub traces: u64,
+    /// Spans.
+    pub spans: u64,
+    /// Spans whose status is error.
+    pub errors: u64,
+    /// LLM calls.
+    pub llm_calls: u64,
+    /// Input tokens, without double counting.
+    pub input_tokens: u64,
+    /// Output tokens, without double counting.
+    pub output_tokens: u64,
+    /// Cost: recorded where the files record it, else computed from the prices.
+    pub cost_usd: Option<f64>,
+    /// Where the cost comes from: `recorded`, `computed`, `mixed` or `none`.
+    pub cost_source: String,
+}
+
+/// Rows of the trace list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceWindow {
+    /// Rows in the whole (filtered) list.
+    pub total: u32,
+    /// The position of the first row given.
+    pub start: u32,
+    /// The rows asked for.
+    pub rows: Vec<TraceRow>,
+}
+
+/// One row of the trace list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceRow {
+    /// The trace's index in the set.
+    pub trace: u32,
+    /// Its root span's name.
+    pub name: String,
+    /// Roots besides the first (orphaned or partial traces).
+    pub extra_roots: u32,
+    /// The root's service.
+    pub service: String,
+    /// The models of its LLM calls, in order of first use.
+    pub models: Vec<String>,
+    /// Its session, or empty.
+    pub session: String,
+    /// Its end user, or empty.
+    pub user: String,
+    /// Start, in nanoseconds since the epoch.
+    pub start: i64,
+    /// Duration, in nanoseconds.
+    pub duration: i64,
+    /// Spans.
+    pub spans: u32,
+    /// Spans in error.
+    pub errors: u32,
+    /// LLM calls.
+    pub llm_calls: u32,
+    /// Input tokens.
+    pub input_tokens: u64,
+    /// Output tokens.
+    pub output_tokens: u64,
+    /// Cost: recorded, else computed.
+    pub cost_usd: Option<f64>,
+}
+
+/// Why bytes could not be read as a request or an answer.
+#[derive(Debug, thiserror::Error)]
+#[error("unreadable message between the page and the engine: {0}")]
+pub struct MessageError(String);
+
+macro_rules! binary_form {
+    ($t:ty) => {
+        impl $t {
+            /// The compact binary form that crosses between the page and the worker.
+            pub fn encode(&self) -> Vec<u8> {
+                // Plain data of known types: serializing into memory cannot fail.
+                bincode::serialize(self).unwrap_or_default()
+            }
+
+            /// Reads what [`Self::encode`] wrote.
+            pub fn decode(bytes: &[u8]) -> Result<Self, MessageError> {
+                bincode::deserialize(bytes).map_err(|e| MessageError(e.to_string()))
+            }
+        }
+    };
+}
+
+binary_form!(Request);
+binary_form!(Response);
+
+/// The head of a trace's view.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceHeader {
+    /// The trace id.
+    pub id: String,
+    /// Its root span's name.
+    pub name: String,
+    /// Start, in nanoseconds since the epoch.
+    pub start: i64,
+    /// Duration, in nanoseconds.
+    pub duration: i64,
+    /// Spans.
+    pub spans: u32,
+    /// Spans in error.
+    pub errors: u32,
+    /// Its session, or empty.
+    pub session: String,
+    /// Its end user, or empty.
+    pub user: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Scores on it and its spans: `name value`, and who gave it with the comment.
+    pub scores: Vec<(String, String)>,
+}
+
+/// Rows of a trace's span tree.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TreeWindow {
+    /// Rows shown in all (spans not hidden by a collapsed ancestor).
+    pub total: u32,
+    /// The position of the first row given.
+    pub start: u32,
+    /// The rows asked for.
+    pub rows: Vec<TreeRow>,
+}
+
+/// One span of a trace's tree, as its row shows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TreeRow {
+    /// The span's index in the set.
+    pub span: u32,
+    /// Its key (unique within the trace; notes and links name spans by it).
+    pub key: String,
+    /// Its name.
+    pub name: String,
+    /// What it does.
+    pub kind: SpanKind,
+    /// Depth in the tree (roots are 0).
+    pub depth: u32,
+    /// Whether it has children.
+    pub has_children: bool,
+    /// The row position of its parent, where the parent is shown.
+    pub parent_row: Option<u32>,
+    /// Whether its status is error.
+    pub error: bool,
+    /// What is wrong with it (parent not loaded, cycle cut, duplicate id, no timestamps).
+    pub problems: Vec<String>,
+    /// Whether it is on the trace's critical path.
+    pub critical: bool,
+    /// Where its bar starts, in percent of the trace.
+    pub left: f64,
+    /// Its bar's width, in percent of the trace.
+    pub width: f64,
+    /// Duration, in nanoseconds.
+    pub duration: i64,
+}

@@ -1,0 +1,122 @@
+//! The answers for one trace's view: its head, and windows of its span tree's rows with each
+//! bar's place in the waterfall and the critical path marked.
+
+use super::{TraceHeader, TreeRow, TreeWindow};
+use crate::browse::tree_rows;
+use crate::flame::critical_path;
+use crate::model::SpanFlags;
+use crate::set::TraceSet;
+use std::collections::{HashMap, HashSet};
+
+/// What a span's flags say is wrong with it, as the tree marks it.
+const PROBLEMS: [(u8, &str); 4] = [
+    (SpanFlags::ORPHAN, "parent not loaded"),
+    (SpanFlags::CYCLE_BROKEN, "cycle cut here"),
+    (SpanFlags::DUPLICATE_ID, "duplicate span id"),
+    (SpanFlags::NO_TIMESTAMPS, "no timestamps"),
+];
+
+/// The head of trace `t`'s view, or `None` past the last trace.
+pub(super) fn header(set: &TraceSet, t: u32) -> Option<TraceHeader> {
+    let tr = set.traces().get(t as usize)?;
+    Some(TraceHeader {
+        id: tr.id.to_string(),
+        name: set.span(tr.root()).name().to_string(),
+        start: tr.start,
+        duration: tr.duration(),
+        spans: tr.span_count(),
+        errors: tr.error_count,
+        session: set.str(tr.session).to_string(),
+        user: set.str(tr.user).to_string(),
+        tags: tr.tags.iter().map(|&id| set.str(id).to_string()).collect(),
+        scores: set
+            .trace_scores(t)
+            .iter()
+            .map(|s| {
+                let by: Vec<&str> = [s.source, s.comment]
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .collect();
+                (format!("{} {}", s.name, s.value), by.join(": "))
+            })
+            .collect(),
+    })
+}
+
+/// The shown rows of one trace's tree, kept while the page scrolls through them.
+pub(super) struct Shown {
+    trace: u32,
+    collapsed: HashSet<u32>,
+    rows: Vec<u32>,
+    position: HashMap<u32, u32>,
+    critical: HashSet<u32>,
+}
+
+impl Shown {
+    /// The rows of trace `t` with `collapsed` spans hiding their subtrees.
+    pub(super) fn new(set: &TraceSet, t: u32, collapsed: HashSet<u32>) -> Shown {
+        let rows = if (t as usize) < set.traces().len() {
+            tree_rows(set, t, &collapsed)
+        } else {
+            Vec::new()
+        };
+        let position = rows
+            .iter()
+            .enumerate()
+            .map(|(pos, &span)| (span, pos as u32))
+            .collect();
+        let critical = critical_path(set, t).into_iter().map(|s| s.span).collect();
+        Shown {
+            trace: t,
+            collapsed,
+            rows,
+            position,
+            critical,
+        }
+    }
+
+    /// Whether these are the rows of trace `t` with `collapsed` hidden.
+    pub(super) fn is(&self, t: u32, collapsed: &HashSet<u32>) -> bool {
+        self.trace == t && self.collapsed == *collapsed
+    }
+
+    /// Rows `start..end`.
+    pub(super) fn window(&self, set: &TraceSet, start: u32, end: u32) -> TreeWindow {
+        let total = self.rows.len() as u32;
+        let start = start.min(total);
+        let end = end.clamp(start, total);
+        let Some(tr) = set.traces().get(self.trace as usize) else {
+            return TreeWindow::default();
+        };
+        let span_total = tr.duration().max(1) as f64;
+        let rows = self.rows[start as usize..end as usize]
+            .iter()
+            .map(|&i| {
+                let s = set.span(i);
+                let left = ((s.start() - tr.start) as f64 / span_total * 100.0).clamp(0.0, 100.0);
+                let width = (s.duration() as f64 / span_total * 100.0).clamp(0.0, 100.0 - left);
+                let flags = s.flags();
+                TreeRow {
+                    span: i,
+                    key: s.key(),
+                    name: s.name().to_string(),
+                    kind: s.kind(),
+                    depth: s.depth(),
+                    has_children: s.has_children(),
+                    parent_row: s.parent().and_then(|p| self.position.get(&p).copied()),
+                    error: s.is_error(),
+                    problems: PROBLEMS
+                        .iter()
+                        .filter(|(f, _)| flags.has(*f))
+                        .map(|(_, text)| text.to_string())
+                        .collect(),
+                    critical: self.critical.contains(&i),
+                    left,
+                    width,
+                    duration: s.duration(),
+                }
+            })
+            .collect();
+        TreeWindow { total, start, rows }
+    }
+}
