@@ -1,17 +1,16 @@
 //! The parsing Web Worker: receives files from the page, parses them, reports progress, and
 //! sends back the loaded set in its binary form, so the page never freezes on a big file. It
 //! keeps the set, files' texts included (the binary form carries none), in the engine that
-//! answers the page's requests ([`loupe_core::engine`]): a new drop is read beside the files it
-//! holds, a span's raw JSON is read from them, and the share worker gets the set from here (see
-//! [`loupe::worker_client`]).
+//! answers the page's requests ([`loupe_core::engine`]; a span's raw JSON is read from the
+//! texts): a new drop is read beside the files it holds, and the share worker gets the set from
+//! here (see [`loupe::worker_client`]).
 //!
 //! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
 //! worker holds nothing, the files loaded before; a `File` is read here, in chunks), `{kind:
-//! "wire"}`, `{kind: "raw", span}`, `{kind: "ask", request: Uint8Array}` (an engine request) or
-//! `{kind: "clear"}`. Out: `{kind: "ready"}`
-//! once started; for files `{kind: "progress", done, label}`, then `{kind: "done", files: JSON,
-//! set: ArrayBuffer}`; for `wire`, `{kind: "wire", set: ArrayBuffer}`; for `raw`, `{kind:
-//! "raw", json}`; for `ask`, `{kind: "answer", response: ArrayBuffer}`; for `clear`, `{kind:
+//! "wire"}`, `{kind: "ask", request: Uint8Array}` (an engine request) or `{kind: "clear"}`.
+//! Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`, then
+//! `{kind: "done", files: JSON, set: ArrayBuffer}`; for `wire`, `{kind: "wire", set:
+//! ArrayBuffer}`; for `ask`, `{kind: "answer", response: ArrayBuffer}`; for `clear`, `{kind:
 //! "cleared"}`; or `{kind: "failed", error}`.
 
 use js_sys::{Array, Uint8Array};
@@ -94,21 +93,6 @@ fn send_wire(scope: &DedicatedWorkerGlobalScope) {
     }
 }
 
-/// Sends span `span`'s JSON as its file has it.
-fn send_raw(scope: &DedicatedWorkerGlobalScope, span: u32) {
-    let json = HOST.with_borrow(|h| {
-        h.set()
-            .filter(|set| (span as usize) < set.span_count())
-            .map(|set| set.span(span).raw_json().to_string())
-    });
-    match json {
-        Some(json) => {
-            let _ = scope.post_message(&message(&[("kind", "raw".into()), ("json", json.into())]));
-        }
-        None => failed(scope, NOTHING_HELD.into()),
-    }
-}
-
 /// Parses the new files beside the ones held, and sends the set.
 fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let mut jobs: Vec<Job> = HOST
@@ -155,10 +139,6 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
     let data = ev.data();
     match field(&data, "kind").as_string().as_deref() {
         Some("wire") => send_wire(scope),
-        Some("raw") => send_raw(
-            scope,
-            field(&data, "span").as_f64().map_or(u32::MAX, |n| n as u32),
-        ),
         Some("ask") => answer(scope, &data),
         Some("clear") => {
             HOST.with_borrow_mut(EngineHost::release);

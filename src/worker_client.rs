@@ -2,8 +2,8 @@
 //!
 //! - The parser (`loupe-worker`), started with the page: it gets the dropped files (their
 //!   buffers are transferred, not copied), reports progress, and sends back the set in its binary
-//!   form. It keeps the set with the files' texts, reads new files beside them, and answers for
-//!   a span's raw JSON.
+//!   form. It keeps the set with the files' texts, reads new files beside them, and its engine
+//!   answers the page's requests ([`ask`]).
 //! - The sharer (`loupe-share-worker`), started when the Share dialog first opens: it holds the
 //!   redaction's pattern matching, which neither the page nor the parser carries. It gets the
 //!   set's binary form from the parser (relayed, never decoded on the page) and writes redacted
@@ -60,6 +60,9 @@ impl Payload {
 struct Channel {
     url: &'static str,
     worker: RefCell<Option<Worker>>,
+    /// Whether the worker is being started: a second caller waits for it rather than starting
+    /// another worker, which would hold nothing.
+    starting: Cell<bool>,
     busy: Cell<bool>,
 }
 
@@ -68,6 +71,7 @@ impl Channel {
         Channel {
             url,
             worker: RefCell::new(None),
+            starting: Cell::new(false),
             busy: Cell::new(false),
         }
     }
@@ -99,15 +103,22 @@ fn promise() -> (Promise, Function, Function) {
 /// start (its script is missing, workers are unavailable, or this page is a report, whose
 /// policy allows no worker script).
 async fn started(channel: &'static LocalKey<Channel>) -> Option<Worker> {
+    while channel.with(|c| c.starting.get()) {
+        crate::state::next_paint().await;
+    }
     if let Some(w) = channel.with(|c| c.worker.borrow().clone()) {
         return Some(w);
     }
     if crate::report::is_report() {
         return None;
     }
-    let w = start(channel.with(|c| c.url)).await?;
-    channel.with(|c| *c.worker.borrow_mut() = Some(w.clone()));
-    Some(w)
+    channel.with(|c| c.starting.set(true));
+    let w = start(channel.with(|c| c.url)).await;
+    channel.with(|c| {
+        c.starting.set(false);
+        c.worker.borrow_mut().clone_from(&w);
+    });
+    w
 }
 
 /// Starts a worker and waits until it says it is ready.
@@ -255,22 +266,6 @@ pub async fn parse(
     let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
     PARSER_HOLDS.set(Some(load));
     Ok((set, statuses))
-}
-
-/// Span `span`'s JSON as its file has it, from the parsing worker (the page's set has no texts).
-pub async fn raw_json(span: u32) -> Result<String, String> {
-    let parser = started(&PARSER)
-        .await
-        .ok_or("the background parser is not running")?;
-    let answer = request(
-        &PARSER,
-        &parser,
-        &message(&[("kind", "raw".into()), ("span", span.into())]),
-        &Array::new(),
-        |_, _| {},
-    )
-    .await?;
-    Ok(field(&answer, "json").as_string().unwrap_or_default())
 }
 
 /// Has the parsing worker forget its set.

@@ -4,20 +4,14 @@
 use crate::components::chat_view::chat_view;
 use crate::format;
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::prelude::*;
-use loupe_core::{SpanFlags, SpanView, TraceSet, ValueRef};
-
-fn value_text(v: &ValueRef) -> String {
-    match v {
-        ValueRef::Json(s) => format::pretty_json(s),
-        other => other.to_string(),
-    }
-}
+use loupe_core::engine::{AttributeText, Request, Response, SpanDetail};
 
 /// Attributes as display text: key, and value (JSON pretty-printed).
-fn attr_text(rows: &[(&str, ValueRef)]) -> Vec<(String, String)> {
-    rows.iter()
-        .map(|(k, v)| (k.to_string(), value_text(v)))
+fn attr_text(rows: Vec<AttributeText>) -> Vec<(String, String)> {
+    rows.into_iter()
+        .map(|(k, v, json)| (k, if json { format::pretty_json(&v) } else { v }))
         .collect()
 }
 
@@ -35,19 +29,19 @@ fn attr_table(rows: Vec<(String, String)>, testid: &'static str) -> impl IntoVie
 
 /// The LLM facts: model, provider, token classes (with the numbers as the source reported
 /// them where its convention differs), cost, time to first token, session, user and tags.
-fn llm_facts(s: &SpanView) -> Vec<(&'static str, String)> {
+fn llm_facts(d: &SpanDetail) -> Vec<(&'static str, String)> {
     let mut facts = Vec::new();
     let mut text = |label: &'static str, value: &str| {
         if !value.is_empty() {
             facts.push((label, value.to_string()));
         }
     };
-    text("Model", s.model());
-    text("Provider", s.provider());
-    text("Session", s.session());
-    text("User", s.user());
-    text("Tags", &s.tags().collect::<Vec<_>>().join(", "));
-    let Some(u) = s.usage() else { return facts };
+    text("Model", &d.model);
+    text("Provider", &d.provider);
+    text("Session", &d.session);
+    text("User", &d.user);
+    text("Tags", &d.tags.join(", "));
+    let Some(u) = d.usage else { return facts };
     let tok = |t: Option<u64>| t.map_or("—".to_string(), format::count);
     let mut input = tok(u.input);
     if u.reported_input() != u.input {
@@ -84,23 +78,23 @@ fn llm_facts(s: &SpanView) -> Vec<(&'static str, String)> {
     if let Some(t) = u.first_token {
         facts.push(("First token", format::duration(t)));
     }
-    if let Some(rate) = u.output_rate(s.duration()) {
+    if let Some(rate) = u.output_rate(d.duration) {
         facts.push(("Output rate", format!("{rate:.1} tokens/s")));
     }
     facts
 }
 
 /// The scores and feedback on a span, as lines.
-fn score_lines(s: &SpanView) -> Vec<String> {
-    s.scores()
+fn score_lines(d: &SpanDetail) -> Vec<String> {
+    d.scores
         .iter()
-        .map(|sc| {
-            let mut line = format!("{}: {}", sc.name, sc.value);
-            if !sc.source.is_empty() {
-                line.push_str(&format!(" ({})", sc.source));
+        .map(|(name, value, source, comment)| {
+            let mut line = format!("{name}: {value}");
+            if !source.is_empty() {
+                line.push_str(&format!(" ({source})"));
             }
-            if !sc.comment.is_empty() {
-                line.push_str(&format!(" — {}", sc.comment));
+            if !comment.is_empty() {
+                line.push_str(&format!(" — {comment}"));
             }
             line
         })
@@ -114,85 +108,51 @@ struct EventRow {
     attrs: Vec<(String, String)>,
 }
 
-fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<> {
+fn detail(d: SpanDetail) -> impl IntoView + use<> {
     let mut facts: Vec<(&'static str, String)> = vec![
-        (
-            "Kind",
-            format!("{} ({})", s.kind().label(), s.otel_kind().label()),
-        ),
-        ("Service", s.service().to_string()),
+        ("Kind", format!("{} ({})", d.kind.label(), d.otel_kind)),
+        ("Service", d.service.clone()),
         ("Status", {
-            let m = s.status_message();
-            if m.is_empty() {
-                s.status().label().to_string()
+            if d.status_message.is_empty() {
+                d.status.clone()
             } else {
-                format!("{}: {m}", s.status().label())
+                format!("{}: {}", d.status, d.status_message)
             }
         }),
         (
             "Start",
             format!(
                 "{} (+{})",
-                format::timestamp(s.start()),
-                format::duration(s.start() - trace_start)
+                format::timestamp(d.start),
+                format::duration(d.start - d.trace_start)
             ),
         ),
-        ("Duration", format::duration(s.duration())),
-        ("Self time", format::duration(s.self_time())),
+        ("Duration", format::duration(d.duration)),
+        ("Self time", format::duration(d.self_time)),
         (
             "Share of trace",
-            format!("{:.1}%", s.share_of_trace() * 100.0),
+            format!("{:.1}%", d.share_of_trace * 100.0),
         ),
     ];
-    facts.extend(llm_facts(&s));
-    facts.push(("Span id", s.span_id_text()));
-    if let Some(p) = s.parent_id() {
-        // A loaded parent shows its id as its file wrote it (opaque ids are hashed inside).
-        let shown = match s.parent() {
-            Some(parent) => set.span(parent).span_id_text(),
-            None => format!("{p} (not loaded)"),
-        };
-        facts.push(("Parent id", shown));
+    facts.extend(llm_facts(&d));
+    facts.push(("Span id", d.span_id.clone()));
+    if let Some(p) = &d.parent_id {
+        facts.push(("Parent id", p.clone()));
     }
-    facts.push(("Trace id", s.trace_id().to_string()));
-    facts.push(("File", s.source_name().to_string()));
-    let flags = s.flags();
-    for (flag, text) in [
-        (
-            SpanFlags::ORPHAN,
-            "its parent is not in the loaded files; shown as a root",
-        ),
-        (
-            SpanFlags::CYCLE_BROKEN,
-            "its parent link closed a cycle and was cut",
-        ),
-        (
-            SpanFlags::DUPLICATE_ID,
-            "another span of this trace has the same id",
-        ),
-        (
-            SpanFlags::NO_TIMESTAMPS,
-            "the file gives no start or end time",
-        ),
-        (
-            SpanFlags::SYNTHETIC_ID,
-            "its id was empty or zero; Loupe assigned one",
-        ),
-    ] {
-        if flags.has(flag) {
-            facts.push(("Note", text.to_string()));
-        }
-    }
-    let events = s.events();
-    let exceptions: Vec<(String, String, String)> = events
+    facts.push(("Trace id", d.trace_id.clone()));
+    facts.push(("File", d.file.clone()));
+    facts.extend(d.notes.iter().map(|n| ("Note", n.clone())));
+    let scores = score_lines(&d);
+    let exceptions: Vec<(String, String, String)> = d
+        .events
         .iter()
         .filter(|e| e.name == "exception")
         .map(|e| {
             let get = |k: &str| {
                 e.attributes
                     .iter()
-                    .find(|(key, _)| *key == k)
-                    .map(|(_, v)| v.to_string())
+                    .find(|(key, _, _)| key == k)
+                    .map(|(_, v, _)| v.clone())
                     .unwrap_or_default()
             };
             (
@@ -202,34 +162,28 @@ fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<
             )
         })
         .collect();
-    let event_rows: Vec<EventRow> = events
-        .iter()
+    let trace_start = d.trace_start;
+    let event_rows: Vec<EventRow> = d
+        .events
+        .into_iter()
         .map(|e| EventRow {
             time: e.time.map_or("—".into(), |t| {
                 format!("+{}", format::duration(t - trace_start))
             }),
-            name: e.name.to_string(),
-            attrs: attr_text(&e.attributes),
+            name: e.name,
+            attrs: attr_text(e.attributes),
         })
         .collect();
-    let links: Vec<String> = s
-        .links()
-        .iter()
-        .map(|l| {
-            format!(
-                "trace {} span {}",
-                l.trace_id.map_or("—".into(), |t| t.to_string()),
-                l.span_id.map_or("—".into(), |x| x.to_string())
-            )
-        })
+    let links: Vec<String> = d
+        .links
+        .into_iter()
+        .map(|(trace, span)| format!("trace {trace} span {span}"))
         .collect();
-    let attributes = attr_text(&s.attributes());
-    let resource = attr_text(&s.resource_attributes());
-    let raw = raw_json(s.index(), s.raw_json());
-    let scores = score_lines(&s);
-    let chat = s.chat();
+    let attributes = attr_text(d.attributes);
+    let resource = attr_text(d.resource);
+    let raw = format::pretty_json(&d.raw);
     view! {
-        <h2 class="detail-title">{s.name().to_string()}</h2>
+        <h2 class="detail-title">{d.name}</h2>
         <dl class="facts" data-testid="span-facts">
             {facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
@@ -239,7 +193,7 @@ fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<
                 {scores.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
             </ul>
         })}
-        {chat_view(chat)}
+        {chat_view(d.chat)}
         {exceptions.into_iter().map(|(ty, msg, stack)| view! {
             <div class="exception" data-testid="span-exception">
                 <strong>{ty}</strong>" "{msg}
@@ -274,39 +228,33 @@ fn detail(set: &TraceSet, s: SpanView, trace_start: i64) -> impl IntoView + use<
     }
 }
 
-/// Span `span`'s JSON, pretty-printed: `local` where this page parsed the file (a report), else
-/// asked of the parsing worker, which keeps the files' texts.
-fn raw_json(span: u32, local: &str) -> RwSignal<String> {
-    let text = RwSignal::new(format::pretty_json(local));
-    if local.is_empty() {
-        text.set("Reading…".into());
-        leptos::task::spawn_local(async move {
-            let shown = match crate::worker_client::raw_json(span).await {
-                Ok(json) => format::pretty_json(&json),
-                Err(e) => format!("The raw JSON could not be read: {e}"),
-            };
-            text.try_set(shown);
-        });
-    }
-    text
-}
-
-/// The detail panel for the selected span.
+/// The detail panel for the selected span: the engine's answer for it.
 #[component]
 pub fn SpanDetail() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let shown = RwSignal::new(None::<loupe_core::engine::SpanDetail>);
+    Effect::new(move |_| {
+        state.figures.track();
+        let Some(i) = state.span.get() else {
+            shown.set(None);
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let answer = worker_client::ask(Request::SpanDetail(i)).await;
+            // Only the answer for the span still selected is drawn.
+            if state.span.get_untracked() == Some(i) {
+                shown.try_set(match answer {
+                    Ok(Response::SpanDetail(d)) => Some(*d),
+                    _ => None,
+                });
+            }
+        });
+    });
     view! {
         <aside class="detail" data-testid="span-detail" aria-label="Span detail">
-            {move || {
-                let i = state.span.get();
-                state.data.with(|d| match (d.as_ref(), i) {
-                    (Some(set), Some(i)) if (i as usize) < set.span_count() => {
-                        let s = set.span(i);
-                        let start = set.traces()[s.trace() as usize].start;
-                        detail(set, s, start).into_any()
-                    }
-                    _ => view! { <p class="muted">"Select a span to see its attributes, events and raw JSON."</p> }.into_any(),
-                })
+            {move || match shown.get() {
+                Some(d) => detail(d).into_any(),
+                None => view! { <p class="muted">"Select a span to see its attributes, events and raw JSON."</p> }.into_any(),
             }}
         </aside>
     }

@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 
 /// A tool call an assistant message asks for.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ToolCall {
     /// The call's id, or "".
     pub id: String,
@@ -29,7 +29,7 @@ pub struct ToolCall {
 }
 
 /// One chat message.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// `system`, `user`, `assistant`, `tool`, or the role as the file names it.
     pub role: String,
@@ -42,14 +42,14 @@ pub struct Message {
 }
 
 /// A span's input and output messages, and the convention they were read from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Chat {
     /// Messages sent to the model (or the operation's input).
     pub input: Vec<Message>,
     /// Messages it returned (or the operation's output).
     pub output: Vec<Message>,
     /// The attributes they came from, for display.
-    pub source: &'static str,
+    pub source: std::borrow::Cow<'static, str>,
 }
 
 impl Chat {
@@ -154,7 +154,7 @@ fn from_attributes(attrs: &[(&str, ValueRef)]) -> Option<Chat> {
         return Some(Chat {
             input,
             output,
-            source: "gen_ai.input.messages / gen_ai.output.messages",
+            source: "gen_ai.input.messages / gen_ai.output.messages".into(),
         });
     }
     let indexed_conventions: [(&str, &str, FieldReader, &'static str); 2] = [
@@ -178,7 +178,7 @@ fn from_attributes(attrs: &[(&str, ValueRef)]) -> Option<Chat> {
             return Some(Chat {
                 input,
                 output,
-                source,
+                source: source.into(),
             });
         }
     }
@@ -202,7 +202,7 @@ fn from_payloads(attrs: &[(&str, ValueRef)]) -> Option<Chat> {
         return Some(Chat {
             input: i.map_or_else(Vec::new, |v| value_messages(v, "user")),
             output: o.map_or_else(Vec::new, |v| value_messages(v, "assistant")),
-            source,
+            source: source.into(),
         });
     }
     None
@@ -234,7 +234,7 @@ fn vercel<'a>(get: &impl Fn(&str) -> Option<ValueRef<'a>>) -> Option<Chat> {
     Some(Chat {
         input: prompt.map_or_else(Vec::new, |v| value_messages(v, "user")),
         output: if has_reply { vec![reply] } else { Vec::new() },
-        source: "ai.prompt / ai.response",
+        source: "ai.prompt / ai.response".into(),
     })
 }
 
@@ -284,14 +284,14 @@ fn from_events(span: &SpanView) -> Option<Chat> {
                 m.role = normal_role(role);
             }
             chat.input.extend(ms);
-            chat.source = "gen_ai.*.message / gen_ai.choice events";
+            chat.source = "gen_ai.*.message / gen_ai.choice events".into();
         } else if ev.name == "gen_ai.choice" {
             let body = attr("message")
                 .or_else(|| attr("content"))
                 .or_else(|| attr("body"));
             chat.output
                 .extend(body.map_or_else(Vec::new, |b| value_messages(b, "assistant")));
-            chat.source = "gen_ai.*.message / gen_ai.choice events";
+            chat.source = "gen_ai.*.message / gen_ai.choice events".into();
         } else if ev.name == "gen_ai.content.prompt" || ev.name == "gen_ai.content.completion" {
             let (key, role, out) = if ev.name.ends_with("prompt") {
                 ("gen_ai.prompt", "user", &mut chat.input)
@@ -299,7 +299,7 @@ fn from_events(span: &SpanView) -> Option<Chat> {
                 ("gen_ai.completion", "assistant", &mut chat.output)
             };
             out.extend(attr(key).map_or_else(Vec::new, |v| value_messages(v, role)));
-            chat.source = "gen_ai.content.prompt / completion events";
+            chat.source = "gen_ai.content.prompt / completion events".into();
         } else if ev.name == "data.input" || ev.name == "data.output" {
             let (role, out) = if ev.name == "data.input" {
                 ("user", &mut chat.input)
@@ -309,7 +309,7 @@ fn from_events(span: &SpanView) -> Option<Chat> {
             for key in ["input", "response", "output"] {
                 out.extend(attr(key).map_or_else(Vec::new, |v| value_messages(v, role)));
             }
-            chat.source = "data.input / data.output events";
+            chat.source = "data.input / data.output events".into();
         }
     }
     (!chat.is_empty()).then_some(chat)

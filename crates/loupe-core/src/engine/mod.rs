@@ -4,6 +4,7 @@
 //! page and the parsing worker in a compact binary form ([`Request::encode`],
 //! [`Response::encode`]).
 
+mod detail;
 mod protocol;
 mod tree;
 
@@ -84,6 +85,10 @@ impl Engine {
             Request::TraceHeader(t) => match tree::header(&self.set, t) {
                 Some(h) => Response::TraceHeader(h),
                 None => Response::Failed(format!("there is no trace {t}")),
+            },
+            Request::SpanDetail(i) => match detail::detail(&self.set, i) {
+                Some(d) => Response::SpanDetail(Box::new(d)),
+                None => Response::Failed(format!("there is no span {i}")),
             },
             Request::TreeRows {
                 trace,

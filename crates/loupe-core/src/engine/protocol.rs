@@ -1,6 +1,8 @@
 //! The engine's requests and answers: small, typed, and carried in a compact binary form.
 
 use crate::browse::TraceSort;
+use crate::llm::Usage;
+use crate::messages::Chat;
 use crate::model::SpanKind;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +27,8 @@ pub enum Request {
     },
     /// What the head of trace `trace`'s view shows.
     TraceHeader(u32),
+    /// Everything the detail panel shows of span `span`.
+    SpanDetail(u32),
     /// Rows `start..end` of trace `trace`'s span tree, with the spans in `collapsed` hiding
     /// their subtrees.
     TreeRows {
@@ -52,6 +56,8 @@ pub enum Response {
     TraceHeader(TraceHeader),
     /// A window of a trace's span tree.
     TreeRows(TreeWindow),
+    /// A span's detail.
+    SpanDetail(Box<SpanDetail>),
     /// The request could not be answered, and why.
     Failed(String),
 }
@@ -213,4 +219,83 @@ pub struct TreeRow {
     pub width: f64,
     /// Duration, in nanoseconds.
     pub duration: i64,
+}
+
+/// Everything the detail panel shows of one span.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpanDetail {
+    /// The span's index in the set.
+    pub span: u32,
+    /// Its name.
+    pub name: String,
+    /// What it does.
+    pub kind: SpanKind,
+    /// Its OpenTelemetry kind, as a label.
+    pub otel_kind: String,
+    /// Its service.
+    pub service: String,
+    /// Its status, as a label.
+    pub status: String,
+    /// The status message, or empty.
+    pub status_message: String,
+    /// Start, in nanoseconds since the epoch.
+    pub start: i64,
+    /// Its trace's start.
+    pub trace_start: i64,
+    /// Duration, in nanoseconds.
+    pub duration: i64,
+    /// Time not covered by its children.
+    pub self_time: i64,
+    /// Its duration as a fraction of its trace's.
+    pub share_of_trace: f64,
+    /// Model, provider, session and user, each possibly empty.
+    pub model: String,
+    /// The model's provider.
+    pub provider: String,
+    /// The session.
+    pub session: String,
+    /// The end user.
+    pub user: String,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Token usage, recorded cost and time to first token.
+    pub usage: Option<Usage>,
+    /// Its id as the file wrote it.
+    pub span_id: String,
+    /// Its parent's id as the file wrote it (or with "(not loaded)").
+    pub parent_id: Option<String>,
+    /// The trace id.
+    pub trace_id: String,
+    /// The file it came from.
+    pub file: String,
+    /// What Loupe noticed about it (orphaned, cycle cut, duplicate id, no times, synthetic id).
+    pub notes: Vec<String>,
+    /// Its attributes.
+    pub attributes: Vec<AttributeText>,
+    /// Its resource's attributes.
+    pub resource: Vec<AttributeText>,
+    /// Its events.
+    pub events: Vec<EventDetail>,
+    /// Its links: trace and span id.
+    pub links: Vec<(String, String)>,
+    /// Scores and feedback on it: name, value, who gave it, comment.
+    pub scores: Vec<(String, String, String, String)>,
+    /// Its messages.
+    pub chat: Chat,
+    /// Its JSON as its file has it.
+    pub raw: String,
+}
+
+/// An attribute as shown: key, value as text, and whether the value is JSON.
+pub type AttributeText = (String, String, bool);
+
+/// A span event as shown.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventDetail {
+    /// When, in nanoseconds since the epoch.
+    pub time: Option<i64>,
+    /// Its name (`exception`, a log line …).
+    pub name: String,
+    /// Its attributes.
+    pub attributes: Vec<AttributeText>,
 }

@@ -1,0 +1,60 @@
+//! The engine's answers on real files, through the binary form the page and the worker use.
+
+mod common;
+
+use loupe_core::engine::{Engine, Request, Response};
+use loupe_core::import;
+
+fn ask(engine: &mut Engine, request: Request) -> Response {
+    let request = Request::decode(&request.encode()).unwrap();
+    Response::decode(&engine.handle(request).encode()).unwrap()
+}
+
+#[test]
+fn a_spans_detail_carries_its_facts_chat_and_raw_json() {
+    let bytes = common::fixture("openinference/phoenix-rest-spans-agent-turn-error.json");
+    let set = import(&bytes, "phoenix.json").unwrap();
+    // The first LLM call under the agent turn: span s02.
+    let i = (0..set.span_count() as u32)
+        .find(|&i| set.span(i).span_id_text() == "s02")
+        .unwrap();
+    let want = set.span(i);
+    let (want_chat, want_raw) = (want.chat(), want.raw_json().to_string());
+    let mut engine = Engine::new(set.clone());
+    let Response::SpanDetail(d) = ask(&mut engine, Request::SpanDetail(i)) else {
+        panic!("a detail expected");
+    };
+    assert_eq!(
+        (d.name.as_str(), d.model.as_str()),
+        ("claude-fable-5", "claude-fable-5")
+    );
+    assert_eq!(
+        (d.provider.as_str(), d.session.as_str()),
+        ("anthropic", "fixture-session")
+    );
+    assert_eq!(
+        (d.span_id.as_str(), d.parent_id.as_deref()),
+        ("s02", Some("s01"))
+    );
+    assert_eq!(d.chat, want_chat);
+    assert!(!d.chat.input.is_empty() && !d.chat.output.is_empty());
+    assert_eq!(d.raw, want_raw);
+    assert!(
+        d.raw.contains("\"s02\""),
+        "the span's JSON as the file has it"
+    );
+    let usage = d.usage.expect("the call reports usage");
+    assert_eq!(usage.input, Some(32_321));
+    assert!(d.attributes.iter().any(|(k, _, _)| k == "llm.model_name"));
+    let failed = (0..set.span_count() as u32)
+        .find(|&i| set.span(i).is_error())
+        .unwrap();
+    let Response::SpanDetail(f) = ask(&mut engine, Request::SpanDetail(failed)) else {
+        panic!("a detail expected");
+    };
+    assert_eq!(f.status, "error");
+    assert!(matches!(
+        ask(&mut engine, Request::SpanDetail(u32::MAX)),
+        Response::Failed(_)
+    ));
+}
