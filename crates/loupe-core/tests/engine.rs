@@ -6,8 +6,13 @@ use loupe_core::engine::{Engine, Request, Response};
 use loupe_core::import;
 
 fn ask(engine: &mut Engine, request: Request) -> Response {
-    let request = Request::decode(&request.encode()).unwrap();
-    Response::decode(&engine.handle(request).encode()).unwrap()
+    let answer = Request::decode(&request.encode())
+        .map(|request| engine.handle(request))
+        .and_then(|answer| Response::decode(&answer.encode()));
+    match answer {
+        Ok(answer) => answer,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 #[test]
