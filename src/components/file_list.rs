@@ -4,10 +4,11 @@
 use crate::format;
 use crate::state::{AppState, FileStatus};
 use leptos::prelude::*;
-use loupe_core::Totals;
+use loupe_core::engine::Figures;
 
 /// A file's figures, as `loupe summary --json` gives them per file.
-fn figures(t: &Totals, (cost, source): (Option<f64>, &'static str)) -> impl IntoView + use<> {
+fn figures(t: Figures) -> impl IntoView + use<> {
+    let (cost, source) = (t.cost_usd, t.cost_source);
     let text = format!(
         "{} · {} · {} · {} · {} in / {} out tokens · {}",
         format::plural(t.traces, "trace"),
@@ -28,7 +29,7 @@ fn figures(t: &Totals, (cost, source): (Option<f64>, &'static str)) -> impl Into
     }
 }
 
-fn file_row(f: FileStatus, totals: Option<(Totals, (Option<f64>, &'static str))>) -> impl IntoView {
+fn file_row(f: FileStatus, totals: Option<Figures>) -> impl IntoView {
     let size = format::bytes(f.bytes);
     match f.outcome {
         Ok(loaded) => {
@@ -39,7 +40,7 @@ fn file_row(f: FileStatus, totals: Option<(Totals, (Option<f64>, &'static str))>
                     <span class="file-meta">
                         {format!("{} · {} spans · {size}", loaded.format, format::count(loaded.spans as u64))}
                     </span>
-                    {totals.map(|(t, cost)| figures(&t, cost))}
+                    {totals.map(figures)}
                     {(warnings > 0).then(|| view! {
                         <details class="file-warnings">
                             <summary>{format::plural(warnings as u64, "warning")}</summary>
@@ -65,20 +66,15 @@ fn file_row(f: FileStatus, totals: Option<(Totals, (Option<f64>, &'static str))>
 #[component]
 pub fn FileList() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let analysis = expect_context::<crate::analysis::Analysis>();
     view! {
         <Show when=move || state.files.with(|f| !f.is_empty())>
             <section class="files" aria-label="Loaded files">
                 <ul>
                     {move || {
-                        let (by_source, costs) = state.data.with(|d| d.as_ref().map(|s| {
-                            (s.totals_by_source(), analysis.costs.with(|c| c.by_source(s)))
-                        }).unwrap_or_default());
+                        let by_source = state.figures.with(|f| f.by_source.clone());
                         state.files.get().into_iter().map(|f| {
-                            let totals = f.outcome.as_ref().ok().and_then(|l| {
-                                let i = l.source as usize;
-                                Some((by_source.get(i)?.clone(), *costs.get(i)?))
-                            });
+                            let totals = f.outcome.as_ref().ok()
+                                .and_then(|l| by_source.get(l.source as usize).cloned());
                             file_row(f, totals)
                         }).collect_view()
                     }}

@@ -4,8 +4,10 @@
 use crate::analysis::Analysis;
 use crate::format;
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::prelude::*;
-use loupe_core::query::{Query, completions};
+use loupe_core::engine::{Request, Response};
+use loupe_core::query::Query;
 
 /// The filter bar.
 #[component]
@@ -17,16 +19,41 @@ pub fn FilterBar() -> impl IntoView {
     Effect::new(move |_| draft.set(analysis.query.get()));
     let focused = RwSignal::new(false);
     let apply = move || analysis.query.set(draft.get_untracked().trim().to_string());
-    let suggestions = Memo::new(move |_| {
+    // Completions from the engine, for the text as it stands.
+    let suggestions = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
         if !focused.get() {
-            return Vec::new();
+            suggestions.set(Vec::new());
+            return;
         }
         let text = draft.get();
-        state.data.with(|d| {
-            d.as_ref()
-                .map(|set| completions(set, &text, 8))
-                .unwrap_or_default()
-        })
+        leptos::task::spawn_local(async move {
+            if let Ok(Response::Completions(c)) =
+                worker_client::ask(Request::Complete(text.clone())).await
+                && draft.get_untracked() == text
+            {
+                suggestions.try_set(c);
+            }
+        });
+    });
+    // How many traces the query selects, from the engine.
+    let selected = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        state.figures.track();
+        let query = analysis.query.get();
+        leptos::task::spawn_local(async move {
+            let request = Request::TraceRows {
+                query: query.clone(),
+                sort: Default::default(),
+                start: 0,
+                end: 0,
+            };
+            if let Ok(Response::TraceRows(w)) = worker_client::ask(request).await
+                && analysis.query.get_untracked() == query
+            {
+                selected.try_set(w.total);
+            }
+        });
     });
     let error = Memo::new(move |_| draft.with(|d| Query::parse(d).err()));
     let pick = move |s: String| {
@@ -43,14 +70,10 @@ pub fn FilterBar() -> impl IntoView {
         }
     };
     let count = move || {
-        let total = state
-            .data
-            .with(|d| d.as_ref().map_or(0, |s| s.traces().len()));
-        let shown = analysis.filtered.with(|f| f.len());
         format!(
             "{} of {} traces",
-            format::count(shown as u64),
-            format::count(total as u64)
+            format::count(u64::from(selected.get())),
+            format::count(state.figures.with(|f| f.traces))
         )
     };
     view! {

@@ -13,8 +13,26 @@ pub use protocol::*;
 use crate::browse::{TraceSort, sort_traces, trace_models};
 use crate::cost::{CostReport, cost_report};
 use crate::pricing::PriceTable;
-use crate::query::Query;
+use crate::query::{Query, completions};
 use crate::set::{Totals, TraceSet};
+
+/// Figures from totals and a cost.
+fn figures_of(totals: Totals, cost_usd: Option<f64>, cost_source: &str) -> Figures {
+    Figures {
+        traces: totals.traces,
+        spans: totals.spans,
+        errors: totals.errors,
+        llm_calls: totals.llm_calls,
+        input_tokens: totals.input_tokens,
+        output_tokens: totals.output_tokens,
+        cost_usd,
+        cost_source: cost_source.to_string(),
+        by_source: Vec::new(),
+    }
+}
+
+/// Completions offered for the filter bar's text.
+const COMPLETIONS: usize = 8;
 
 /// The loaded set with what the answers are computed from: the prices, every call's cost, and
 /// the traces the last query selected.
@@ -86,6 +104,9 @@ impl Engine {
                 Some(h) => Response::TraceHeader(h),
                 None => Response::Failed(format!("there is no trace {t}")),
             },
+            Request::Complete(text) => {
+                Response::Completions(completions(&self.set, &text, COMPLETIONS))
+            }
             Request::SpanDetail(i) => match detail::detail(&self.set, i) {
                 Some(d) => Response::SpanDetail(Box::new(d)),
                 None => Response::Failed(format!("there is no span {i}")),
@@ -109,25 +130,15 @@ impl Engine {
     }
 
     fn figures(&self) -> Figures {
-        let Totals {
-            traces,
-            spans,
-            errors,
-            llm_calls,
-            input_tokens,
-            output_tokens,
-            ..
-        } = self.set.totals();
-        Figures {
-            traces,
-            spans,
-            errors,
-            llm_calls,
-            input_tokens,
-            output_tokens,
-            cost_usd: self.costs.total(),
-            cost_source: self.costs.source().to_string(),
-        }
+        let mut all = figures_of(self.set.totals(), self.costs.total(), self.costs.source());
+        all.by_source = self
+            .set
+            .totals_by_source()
+            .into_iter()
+            .zip(self.costs.by_source(&self.set))
+            .map(|(totals, (cost, source))| figures_of(totals, cost, source))
+            .collect();
+        all
     }
 
     /// The traces `query` selects, ordered by `sort`; kept for the next window of the same list.
@@ -215,6 +226,15 @@ mod tests {
         );
         assert!(f.cost_usd.is_some_and(|c| c > 0.0), "{f:?}");
         assert_eq!(f.cost_source, "computed");
+        assert_eq!(f.by_source.len(), 1);
+        assert_eq!(
+            (f.by_source[0].spans, f.by_source[0].cost_usd),
+            (f.spans, f.cost_usd)
+        );
+        let Response::Completions(c) = ask(&mut e, Request::Complete("kind:l".into())) else {
+            panic!("completions expected");
+        };
+        assert!(c.iter().any(|s| s == "kind:llm"), "{c:?}");
     }
 
     #[test]

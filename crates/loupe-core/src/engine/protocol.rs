@@ -29,6 +29,8 @@ pub enum Request {
     TraceHeader(u32),
     /// Everything the detail panel shows of span `span`.
     SpanDetail(u32),
+    /// Completions of the filter bar's text: keys, and values found in the data.
+    Complete(String),
     /// Rows `start..end` of trace `trace`'s span tree, with the spans in `collapsed` hiding
     /// their subtrees.
     TreeRows {
@@ -58,6 +60,8 @@ pub enum Response {
     TreeRows(TreeWindow),
     /// A span's detail.
     SpanDetail(Box<SpanDetail>),
+    /// Completions of the filter bar's text.
+    Completions(Vec<String>),
     /// The request could not be answered, and why.
     Failed(String),
 }
@@ -81,6 +85,8 @@ pub struct Figures {
     pub cost_usd: Option<f64>,
     /// Where the cost comes from: `recorded`, `computed`, `mixed` or `none`.
     pub cost_source: String,
+    /// The same figures for each loaded file, in load order (empty within a file's own).
+    pub by_source: Vec<Figures>,
 }
 
 /// Rows of the trace list.
