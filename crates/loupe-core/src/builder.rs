@@ -151,6 +151,7 @@ impl TraceSetBuilder {
         let detected = format::detect(&text)?;
         let format = match &detected {
             Detected::Document(f, _) | Detected::Lines(f) => *f,
+            Detected::OtlpRequest => Format::OtlpJson,
         };
         let mut ctx = importers::Context {
             builder: self,
@@ -159,6 +160,7 @@ impl TraceSetBuilder {
             diags: &mut diags,
         };
         let result = match detected {
+            Detected::OtlpRequest => importers::otlp_json::import_trace_request(&mut ctx),
             Detected::Document(Format::OtlpJson | Format::OtlpJsonLines, doc) => {
                 importers::otlp_json::import_document(&mut ctx, doc)
             }

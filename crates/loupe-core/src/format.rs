@@ -213,6 +213,21 @@ pub(crate) enum Detected<'a> {
     Document(Format, Document<'a>),
     /// JSON Lines; the importer reads line by line.
     Lines(Format),
+    /// One OTLP/JSON trace export request, known from its first key: the importer reads the
+    /// whole text in one pass, with no skim of the top level first.
+    OtlpRequest,
+}
+
+/// The first key of a top-level object, read from the first bytes alone (`None` if the text
+/// does not open with an object and a plain key).
+fn first_key(text: &str) -> Option<&str> {
+    let rest = text
+        .trim_start()
+        .strip_prefix('{')?
+        .trim_start()
+        .strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
 }
 
 /// Detects the format of `text`.
@@ -242,6 +257,9 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
                 found: format!("JSON Lines whose first line is {}", describe(&members)),
             })
         };
+    }
+    if matches!(first_key(text), Some("resourceSpans" | "resource_spans")) {
+        return Ok(Detected::OtlpRequest);
     }
     let doc = match parse_document(text) {
         Ok(doc) => doc,
@@ -351,6 +369,7 @@ mod tests {
     fn format_of(text: &str) -> Result<Format, ImportError> {
         detect(text).map(|d| match d {
             Detected::Document(f, _) | Detected::Lines(f) => f,
+            Detected::OtlpRequest => Format::OtlpJson,
         })
     }
 
@@ -408,7 +427,10 @@ mod tests {
 
     #[test]
     fn truncated_json_reports_line_and_column() {
-        let err = format_of("{\n  \"resourceSpans\": [\n    {\"resource\": {}").unwrap_err();
+        // An OTLP request is known from its first key; the importer's one pass finds the cut.
+        let text = "{\n  \"resourceSpans\": [\n    {\"resource\": {}";
+        assert!(matches!(detect(text), Ok(Detected::OtlpRequest)));
+        let err = crate::import(text.as_bytes(), "cut.json").unwrap_err();
         let ImportError::Json { line, .. } = err else {
             panic!("expected a JSON error, got {err}");
         };

@@ -150,6 +150,35 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
     Ok(())
 }
 
+/// One trace export request read whole: its resource spans (each span still parsed on its own
+/// from its slice), and other signals counted.
+#[derive(Deserialize)]
+struct TraceRequest<'a> {
+    #[serde(borrow, default, rename = "resourceSpans", alias = "resource_spans")]
+    resource_spans: Option<Vec<ResourceSpans<'a>>>,
+    #[serde(default, rename = "resourceMetrics", alias = "resource_metrics")]
+    metrics: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "resourceLogs", alias = "resource_logs")]
+    logs: Option<serde::de::IgnoredAny>,
+}
+
+/// Imports a document that is one trace export request (detection saw its first key), in one
+/// pass over the text.
+pub(crate) fn import_trace_request(ctx: &mut Context) -> Result<(), ImportError> {
+    let text = ctx.text;
+    let request: TraceRequest =
+        serde_json::from_str(text).map_err(|e| json_error_at(text, 0, &e))?;
+    for rs in request.resource_spans.unwrap_or_default() {
+        import_resource_spans(ctx, rs);
+    }
+    let other = OtherSignals {
+        metrics: usize::from(request.metrics.is_some()),
+        logs: usize::from(request.logs.is_some()),
+    };
+    report_other_signals(ctx, &other, "requests");
+    Ok(())
+}
+
 /// Imports OTLP/JSON Lines: each line is one export request. A bad line is reported and
 /// skipped.
 pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
