@@ -152,7 +152,8 @@ pub fn App() -> impl IntoView {
                 <Show when=has_data>
                     <CopyLink />
                     <Share />
-                    <button on:click=move |_| state.clear()>"Clear"</button>
+                    <button disabled=move || state.progress.with(Option::is_some)
+                        on:click=move |_| state.clear()>"Clear"</button>
                 </Show>
             </div>
         </header>

@@ -3,7 +3,8 @@
 //! Plain Rust, so a wasm test drives it as the worker does.
 
 use loupe_core::TraceSet;
-use loupe_core::engine::{Engine, Request, Response};
+use loupe_core::engine::{Engine, Request, Response, prices_with};
+use loupe_core::pricing::PriceTable;
 
 /// What the worker keeps between messages.
 #[derive(Default)]
@@ -36,13 +37,14 @@ impl EngineHost {
         response.encode()
     }
 
-    /// Answers for `set` from now on, with the prices last sent.
+    /// Answers for `set` from now on, with the prices last sent (its calls priced once).
     pub fn hold(&mut self, set: TraceSet) {
-        let mut engine = Engine::new(set);
-        if let Some(json) = &self.prices {
-            engine.handle(Request::Prices(json.clone()));
-        }
-        self.engine = Some(engine);
+        let prices = self
+            .prices
+            .as_deref()
+            .and_then(|json| prices_with(json).ok())
+            .unwrap_or_else(PriceTable::builtin);
+        self.engine = Some(Engine::with_prices(set, prices));
     }
 
     /// The set held, if any.

@@ -1,5 +1,6 @@
 //! The app's state: what is loaded, what each dropped file became, and what is selected.
-//! Loading reads files, feeds the engine one file at a time, and reports progress.
+//! Loading hands the files to the parsing worker (or parses them on the page where no worker
+//! can start), reports progress, and takes the engine's figures.
 
 use crate::parse::{Job, parse_files};
 use crate::worker_client::{self, FileBytes, Payload};
@@ -144,20 +145,7 @@ impl AppState {
         let mut files: Vec<FileBytes> = Vec::new();
         let mut unreadable = Vec::new();
         if !holds {
-            for input in self.loaded.get_value() {
-                match input.payload() {
-                    Ok(data) => files.push(FileBytes {
-                        name: input.name(),
-                        data,
-                        fresh: false,
-                    }),
-                    Err(error) => unreadable.push(FileStatus {
-                        name: input.name(),
-                        bytes: 0,
-                        outcome: Err(format!("could not be read again: {error}")),
-                    }),
-                }
-            }
+            files.extend(self.loaded_again());
         }
         let mut fresh = Vec::new();
         for input in inputs {
@@ -224,19 +212,58 @@ impl AppState {
                 self.refresh_figures().await;
                 self.data.set(Some(Arc::new(set)));
             }
-            Err(error) => self.files.update(|f| {
-                f.push(FileStatus {
-                    name: "(parser)".into(),
-                    bytes: 0,
-                    outcome: Err(format!("loading failed: {error}")),
-                })
-            }),
+            Err(error) => {
+                self.files.update(|f| {
+                    f.push(FileStatus {
+                        name: "(parser)".into(),
+                        bytes: 0,
+                        outcome: Err(format!("loading failed: {error}")),
+                    })
+                });
+                // The worker that failed is gone with the files it held: a fresh one reads
+                // the files loaded before again, so the views keep answering.
+                if in_worker && !self.loaded.with_value(Vec::is_empty) {
+                    let restore = self.reload_loaded();
+                    self.progress.set(None);
+                    restore.await;
+                }
+            }
         }
         self.last_load.set(Some(LastLoad {
             ms: js_sys::Date::now() - started,
             in_worker,
         }));
         self.progress.set(None);
+    }
+
+    /// The files loaded before, to hand to a parser that does not hold them.
+    fn loaded_again(&self) -> Vec<FileBytes> {
+        self.loaded.with_value(|inputs| {
+            inputs
+                .iter()
+                .filter_map(|input| {
+                    Some(FileBytes {
+                        name: input.name(),
+                        data: input.payload().ok()?,
+                        fresh: false,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Reads the files loaded before into a fresh parsing worker, listing nothing new.
+    async fn reload_loaded(self) {
+        let Some(worker) = worker_client::worker().await else {
+            return;
+        };
+        let load = self.loads.get_value();
+        if worker_client::parse(&worker, load, self.loaded_again(), |_, _| {})
+            .await
+            .is_err()
+        {
+            worker_client::discard();
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The page's side of its two Web Workers.
 //!
-//! - The parser (`loupe-worker`), started with the page: it gets the dropped files (their
-//!   buffers are transferred, not copied), reports progress, and sends back the set in its binary
+//! - The parser (`loupe-worker`), started with the page: it gets the dropped files (browser
+//!   files as handles it reads itself, other bytes transferred, not copied), reports progress, and sends back the set in its binary
 //!   form. It keeps the set with the files' texts, reads new files beside them, and its engine
 //!   answers the page's requests ([`ask`]).
 //! - The sharer (`loupe-share-worker`), started when the Share dialog first opens: it holds the
@@ -265,6 +265,8 @@ pub async fn parse(
     let bytes = Uint8Array::new(&field(&done, "set")).to_vec();
     let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
     PARSER_HOLDS.set(Some(load));
+    // From now on the worker's engine answers, not one left on the page by an earlier load.
+    LOCAL.set(None);
     Ok((set, statuses))
 }
 

@@ -42,16 +42,10 @@ pub fn FilterBar() -> impl IntoView {
         state.figures.track();
         let query = analysis.query.get();
         leptos::task::spawn_local(async move {
-            let request = Request::TraceRows {
-                query: query.clone(),
-                sort: Default::default(),
-                start: 0,
-                end: 0,
-            };
-            if let Ok(Response::TraceRows(w)) = worker_client::ask(request).await
+            if let Ok(Response::Count(n)) = worker_client::ask(Request::Count(query.clone())).await
                 && analysis.query.get_untracked() == query
             {
-                selected.try_set(w.total);
+                selected.try_set(n);
             }
         });
     });

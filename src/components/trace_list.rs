@@ -96,10 +96,7 @@ pub fn TraceList() -> impl IntoView {
         });
     });
     let row = move |pos: usize| {
-        let r = shown.with(|w| {
-            let at = pos.checked_sub(w.start as usize)?;
-            w.rows.get(at).cloned()
-        })?;
+        let r = shown.with(|w| w.row(pos).cloned())?;
         let t = r.trace;
         let models = r.models.join(", ");
         let service = match (r.service.as_str(), models.as_str()) {

@@ -74,12 +74,7 @@ pub fn TraceView(
             }
         });
     });
-    let row_at = move |pos: usize| {
-        shown.with_untracked(|w| {
-            let at = pos.checked_sub(w.start as usize)?;
-            w.rows.get(at).cloned()
-        })
-    };
+    let row_at = move |pos: usize| shown.with_untracked(|w| w.row(pos).cloned());
     let toggle = move |i: u32| {
         collapsed.update(|c| {
             if !c.remove(&i) {
@@ -137,10 +132,7 @@ pub fn TraceView(
     };
 
     let row = move |pos: usize| {
-        let r = shown.with(|w| {
-            let at = pos.checked_sub(w.start as usize)?;
-            w.rows.get(at).cloned()
-        })?;
+        let r = shown.with(|w| w.row(pos).cloned())?;
         let i = r.span;
         let kind = r.kind.label();
         let (left, width) = (r.left, r.width);

@@ -349,7 +349,8 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
     Err(ImportError::UnknownFormat { found })
 }
 
-fn parse_document(text: &str) -> Result<Document<'_>, ImportError> {
+/// Parses the top level of a document: an object's members or an array's elements, unparsed.
+pub(crate) fn parse_document(text: &str) -> Result<Document<'_>, ImportError> {
     let start = text.len() - text.trim_start().len();
     if text[start..].starts_with('[') {
         serde_json::from_str::<Vec<&RawValue>>(text)

@@ -128,3 +128,16 @@ fn a_failed_file_leaves_nothing_behind() {
     assert_eq!(set.span_count(), 1);
     assert_eq!(set.sources().len(), 1);
 }
+
+#[test]
+fn a_request_with_its_spans_under_both_spellings_loads_both() {
+    // Read in one pass when the first key is known, the document still loads as a whole when
+    // that pass cannot take it (here the key is given twice).
+    let text = format!(
+        "{{\"resourceSpans\":[{{\"scopeSpans\":[{{\"spans\":[{GOOD_SPAN}]}}]}}],\
+         \"resource_spans\":[{{\"scopeSpans\":[{{\"spans\":[{}]}}]}}]}}",
+        GOOD_SPAN.replace("b7ad6b7169203331", "b7ad6b7169203332")
+    );
+    let set = import(text.as_bytes(), "twice.json").unwrap();
+    assert_eq!(set.span_count(), 2);
+}

@@ -1,6 +1,7 @@
 //! The engine behind the page, as Perfetto's trace processor is: it holds the loaded set and
-//! answers small, typed requests for what the page draws (the figures, a window of trace rows),
-//! so the page never holds or decodes the whole set. Requests and answers cross between the
+//! answers small, typed requests for what the page draws (the figures, a window of trace rows,
+//! a trace's tree rows, a span's detail, the filter's count and completions). The views of
+//! the Traces tab ask it; the analysis tabs still compute over a copy of the set on the page. Requests and answers cross between the
 //! page and the parsing worker in a compact binary form ([`Request::encode`],
 //! [`Response::encode`]).
 
@@ -31,6 +32,13 @@ fn figures_of(totals: Totals, cost_usd: Option<f64>, cost_source: &str) -> Figur
     }
 }
 
+/// The built-in prices with the overrides `json` (as [`PriceTable::overrides_json`] writes).
+pub fn prices_with(json: &str) -> Result<PriceTable, String> {
+    let mut prices = PriceTable::builtin();
+    prices.load_overrides(json).map_err(|e| e.to_string())?;
+    Ok(prices)
+}
+
 /// Completions offered for the filter bar's text.
 const COMPLETIONS: usize = 8;
 
@@ -43,6 +51,8 @@ pub struct Engine {
     by_trace: Vec<Option<f64>>,
     /// The last query, its order and the rows it gave.
     listed: Option<(String, TraceSort, Vec<u32>)>,
+    /// The last query counted, and how many traces it selects.
+    counted: Option<(String, u32)>,
     /// The rows of the trace tree last asked for.
     shown: Option<tree::Shown>,
 }
@@ -50,12 +60,18 @@ pub struct Engine {
 impl Engine {
     /// An engine over `set`, with the built-in prices.
     pub fn new(set: TraceSet) -> Engine {
+        Engine::with_prices(set, PriceTable::builtin())
+    }
+
+    /// An engine over `set`, pricing calls with `prices`.
+    pub fn with_prices(set: TraceSet, prices: PriceTable) -> Engine {
         let mut engine = Engine {
             set,
-            prices: PriceTable::builtin(),
+            prices,
             costs: CostReport::default(),
             by_trace: Vec::new(),
             listed: None,
+            counted: None,
             shown: None,
         };
         engine.price();
@@ -77,22 +93,22 @@ impl Engine {
         self.costs = cost_report(&self.set, &self.prices, &all);
         self.by_trace = self.costs.by_trace(&self.set);
         self.listed = None;
+        self.counted = None;
     }
 
     /// Answers one request.
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
-            Request::Prices(json) => {
-                let mut prices = PriceTable::builtin();
-                match prices.load_overrides(&json) {
-                    Ok(()) => {
-                        self.prices = prices;
-                        self.price();
-                        Response::Done
-                    }
-                    Err(e) => Response::Failed(e.to_string()),
+            Request::Prices(json) => match prices_with(&json) {
+                // The same overrides again: every cost stands.
+                Ok(prices) if prices.overrides() == self.prices.overrides() => Response::Done,
+                Ok(prices) => {
+                    self.prices = prices;
+                    self.price();
+                    Response::Done
                 }
-            }
+                Err(e) => Response::Failed(e),
+            },
             Request::Figures => Response::Figures(self.figures()),
             Request::TraceRows {
                 query,
@@ -104,6 +120,7 @@ impl Engine {
                 Some(h) => Response::TraceHeader(h),
                 None => Response::Failed(format!("there is no trace {t}")),
             },
+            Request::Count(query) => Response::Count(self.count(query)),
             Request::Complete(text) => {
                 Response::Completions(completions(&self.set, &text, COMPLETIONS))
             }
@@ -141,22 +158,33 @@ impl Engine {
         all
     }
 
-    /// The traces `query` selects, ordered by `sort`; kept for the next window of the same list.
-    fn listed(&mut self, query: String, sort: TraceSort) -> &[u32] {
-        let same = matches!(&self.listed, Some((q, s, _)) if *q == query && *s == sort);
-        if !same {
-            let selected = match Query::parse(&query) {
-                Ok(q) if !q.is_empty() => q.filter(&self.set, Some(&self.costs)),
-                _ => (0..self.set.traces().len() as u32).collect(),
-            };
-            let rows = sort_traces(&self.set, selected, sort, &self.by_trace);
-            self.listed = Some((query, sort, rows));
+    /// The traces `query` selects (all of them while it is empty or malformed).
+    fn select(&self, query: &str) -> Vec<u32> {
+        match Query::parse(query) {
+            Ok(q) if !q.is_empty() => q.filter(&self.set, Some(&self.costs)),
+            _ => (0..self.set.traces().len() as u32).collect(),
         }
-        self.listed.as_ref().map_or(&[], |(_, _, rows)| rows)
+    }
+
+    /// How many traces `query` selects; kept for the same query asked again.
+    fn count(&mut self, query: String) -> u32 {
+        match &self.counted {
+            Some((q, n)) if *q == query => *n,
+            _ => {
+                let n = self.select(&query).len() as u32;
+                self.counted = Some((query, n));
+                n
+            }
+        }
     }
 
     fn trace_rows(&mut self, query: String, sort: TraceSort, start: u32, end: u32) -> TraceWindow {
-        let listed = self.listed(query, sort).to_vec();
+        let same = matches!(&self.listed, Some((q, s, _)) if *q == query && *s == sort);
+        if !same {
+            let rows = sort_traces(&self.set, self.select(&query), sort, &self.by_trace);
+            self.listed = Some((query, sort, rows));
+        }
+        let listed = self.listed.as_ref().map_or(&[][..], |(_, _, rows)| rows);
         let total = listed.len() as u32;
         let (start, end) = (start.min(total), end.clamp(start.min(total), total));
         let set = &self.set;
@@ -274,6 +302,10 @@ mod tests {
         assert!(errors.rows.iter().all(|r| r.errors > 0));
         let malformed = window(&mut e, "duration:>abc", 0, 100);
         assert_eq!(malformed.total, 20, "a malformed query selects everything");
+        assert_eq!(
+            ask(&mut e, Request::Count("status:error".into())),
+            Response::Count(errors.total)
+        );
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub enum Request {
     SpanDetail(u32),
     /// Completions of the filter bar's text: keys, and values found in the data.
     Complete(String),
+    /// How many traces the query selects (all of them while it is empty or malformed).
+    Count(String),
     /// Rows `start..end` of trace `trace`'s span tree, with the spans in `collapsed` hiding
     /// their subtrees.
     TreeRows {
@@ -62,6 +64,8 @@ pub enum Response {
     SpanDetail(Box<SpanDetail>),
     /// Completions of the filter bar's text.
     Completions(Vec<String>),
+    /// How many traces a query selects.
+    Count(u32),
     /// The request could not be answered, and why.
     Failed(String),
 }
@@ -98,6 +102,13 @@ pub struct TraceWindow {
     pub start: u32,
     /// The rows asked for.
     pub rows: Vec<TraceRow>,
+}
+
+impl TraceWindow {
+    /// The row at position `pos` of the whole list, if this window holds it.
+    pub fn row(&self, pos: usize) -> Option<&TraceRow> {
+        self.rows.get(pos.checked_sub(self.start as usize)?)
+    }
 }
 
 /// One row of the trace list.
@@ -194,6 +205,13 @@ pub struct TreeWindow {
     pub start: u32,
     /// The rows asked for.
     pub rows: Vec<TreeRow>,
+}
+
+impl TreeWindow {
+    /// The row at position `pos` of the whole tree, if this window holds it.
+    pub fn row(&self, pos: usize) -> Option<&TreeRow> {
+        self.rows.get(pos.checked_sub(self.start as usize)?)
+    }
 }
 
 /// One span of a trace's tree, as its row shows it.

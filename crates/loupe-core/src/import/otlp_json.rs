@@ -166,8 +166,12 @@ struct TraceRequest<'a> {
 /// pass over the text.
 pub(crate) fn import_trace_request(ctx: &mut Context) -> Result<(), ImportError> {
     let text = ctx.text;
-    let request: TraceRequest =
-        serde_json::from_str(text).map_err(|e| json_error_at(text, 0, &e))?;
+    let Ok(request) = serde_json::from_str::<TraceRequest>(text) else {
+        // Not one plain request after all (a key given twice, other wrappers beside it) or not
+        // JSON: the general path reads it, or says where it breaks.
+        let doc = crate::format::parse_document(text)?;
+        return import_document(ctx, doc);
+    };
     for rs in request.resource_spans.unwrap_or_default() {
         import_resource_spans(ctx, rs);
     }
