@@ -7,7 +7,7 @@ use crate::worker_client::{self, FileBytes, Payload};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use loupe_core::TraceSet;
-use loupe_core::engine::Figures;
+use loupe_core::engine::{Figures, Named};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -75,6 +75,8 @@ pub struct AppState {
     pub last_load: RwSignal<Option<LastLoad>>,
     /// The figures of everything loaded, as the engine gives them.
     pub figures: RwSignal<Figures>,
+    /// The ids of the open trace and span, as the engine names them (see [`crate::url_state`]).
+    pub named: RwSignal<Option<Named>>,
     /// The price overrides the engine prices calls with (JSON; see [`crate::analysis`]).
     pub price_overrides: StoredValue<String>,
     /// How many sets have been loaded: names the set in [`Self::data`] for the workers.
@@ -104,6 +106,7 @@ impl AppState {
             span: RwSignal::new(None),
             last_load: RwSignal::new(None),
             figures: RwSignal::new(Figures::default()),
+            named: RwSignal::new(None),
             price_overrides: StoredValue::new(String::new()),
             loads: StoredValue::new(0),
             loaded: StoredValue::new(Vec::new()),

@@ -7,8 +7,10 @@
 
 use crate::analysis::{Analysis, Tab, TraceMode};
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::prelude::*;
 use loupe_core::bundle::View;
+use loupe_core::engine::{Named, Request, Response};
 use loupe_core::flame::Weight;
 
 fn decode(s: &str) -> String {
@@ -79,46 +81,22 @@ pub fn to_fragment(v: &View) -> String {
     format!("#{}", parts.join("&"))
 }
 
-/// Finds the trace with id `trace_id` and, in it, the span with key `span_id`.
-pub fn locate(
-    set: &loupe_core::TraceSet,
-    trace_id: &str,
-    span_id: Option<&str>,
-) -> Option<(u32, Option<u32>)> {
-    let t = set
-        .traces()
-        .iter()
-        .position(|t| t.id.to_string() == trace_id)? as u32;
-    let r = set.traces()[t as usize].spans;
-    // By key; else by the id as shown or in hex, as links written before keys named spans.
-    let span = span_id.and_then(|id| {
-        (r.start..r.end)
-            .find(|&i| set.span(i).key() == id)
-            .or_else(|| {
-                (r.start..r.end).find(|&i| {
-                    let s = set.span(i);
-                    s.span_id_text() == id || s.span_id().to_string() == id
-                })
-            })
-    });
-    Some((t, span))
+/// The ids of the open trace and span, when the engine has named the ones open now.
+fn open_ids(state: AppState) -> Option<Named> {
+    let (trace, span) = (state.trace.get(), state.span.get());
+    state
+        .named
+        .get()
+        .filter(|n| Some(n.trace) == trace && n.span == span)
 }
 
 /// The view shown now (read with tracking, so an effect reruns when it changes). Defaults are
-/// left out, so a fresh page has an empty fragment.
+/// left out, so a fresh page has an empty fragment. The open trace and span are named by their
+/// ids once the engine has given them.
 pub fn capture(state: AppState, analysis: Analysis) -> View {
-    let (trace, span) = (state.trace.get(), state.span.get());
-    let (trace_id, span_id) = state
-        .data
-        .with(|d| {
-            let set = d.as_ref()?;
-            let tr = set.traces().get(trace? as usize)?;
-            let s = span
-                .filter(|&s| (s as usize) < set.span_count())
-                .map(|s| set.span(s).key());
-            Some((Some(tr.id.to_string()), s))
-        })
-        .unwrap_or_default();
+    let named = open_ids(state);
+    let trace_id = named.as_ref().map(|n| n.trace_id.clone());
+    let span_id = named.and_then(|n| n.span_key).map(|(key, _)| key);
     let tab = analysis.tab.get();
     let mode = analysis.mode.get();
     let weight = analysis.weight.get();
@@ -138,9 +116,8 @@ pub fn capture(state: AppState, analysis: Analysis) -> View {
     }
 }
 
-/// Shows `view`: its tab, filter, modes and focus at once; its trace, span and zoom if the
-/// trace is loaded. Returns whether everything it names was found.
-pub fn apply(state: AppState, analysis: Analysis, view: &View) -> bool {
+/// Shows `view`'s tab, filter, modes and focus.
+fn apply_settings(analysis: Analysis, view: &View) {
     analysis.tab.set(
         view.tab
             .as_deref()
@@ -161,21 +138,32 @@ pub fn apply(state: AppState, analysis: Analysis, view: &View) -> bool {
             .unwrap_or_default(),
     );
     analysis.focus.set(view.focus.clone());
-    let Some(trace_id) = view.trace.as_deref() else {
-        return true;
+}
+
+/// Opens the trace, span and zoom `view` names, if the engine finds the trace.
+async fn apply_trace(state: AppState, analysis: Analysis, view: &View) {
+    let Some(trace_id) = view.trace.clone() else {
+        return;
     };
-    let found = state
-        .data
-        .with_untracked(|d| locate(d.as_ref()?, trace_id, view.span.as_deref()));
-    let Some((t, span)) = found else {
-        return false;
+    let request = Request::Locate {
+        trace_id: trace_id.clone(),
+        span_keys: view.span.iter().cloned().collect(),
     };
-    state.trace.set(Some(t));
-    state.span.set(span);
-    analysis
-        .zoom
-        .set(view.zoom.map(|w| (trace_id.to_string(), w)));
-    true
+    let Ok(Response::Located(Some(found))) = worker_client::ask(request).await else {
+        return;
+    };
+    state.trace.set(Some(found.trace));
+    state
+        .span
+        .set(found.spans.first().cloned().flatten().map(|(i, _)| i));
+    analysis.zoom.set(view.zoom.map(|w| (trace_id, w)));
+}
+
+/// Shows `view`: its tab, filter, modes and focus at once; its trace, span and zoom once the
+/// engine finds the trace among those loaded.
+pub async fn apply(state: AppState, analysis: Analysis, view: View) {
+    apply_settings(analysis, &view);
+    apply_trace(state, analysis, &view).await;
 }
 
 fn current_fragment() -> String {
@@ -204,20 +192,49 @@ fn write_fragment(fragment: &str) {
 /// Restores the view from the fragment, and keeps the fragment in step with the view.
 pub fn sync(state: AppState, analysis: Analysis) {
     let initial = parse_fragment(&current_fragment());
-    let found = apply(state, analysis, &initial);
+    apply_settings(analysis, &initial);
     // The trace the fragment names is looked for once, in the first files loaded: after that
     // the view is the user's (or a dropped bundle's), never overwritten by the fragment again.
-    let pending = RwSignal::new((!found).then_some(initial));
+    let pending = RwSignal::new(initial.trace.is_some().then_some(initial));
+    let looking = StoredValue::new(false);
     Effect::new(move |_| {
-        if state.data.with(Option::is_some)
-            && let Some(view) = pending.get_untracked()
-        {
-            pending.set(None);
-            apply(state, analysis, &view);
+        if state.figures.with(|f| f.traces == 0) || looking.get_value() {
+            return;
         }
+        let Some(view) = pending.get_untracked() else {
+            return;
+        };
+        looking.set_value(true);
+        leptos::task::spawn_local(async move {
+            apply_trace(state, analysis, &view).await;
+            pending.set(None);
+        });
+    });
+
+    // The engine names the open trace and span (their ids, as links and notes name them).
+    Effect::new(move |_| {
+        state.figures.track();
+        let (trace, span) = (state.trace.get(), state.span.get());
+        let Some(trace) = trace else {
+            state.named.set(None);
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let answer = worker_client::ask(Request::Name { trace, span }).await;
+            if (state.trace.get_untracked(), state.span.get_untracked()) == (Some(trace), span) {
+                state.named.try_set(match answer {
+                    Ok(Response::Named(n)) => Some(n),
+                    _ => None,
+                });
+            }
+        });
     });
 
     Effect::new(move |_| {
+        // A trace just opened is written once the engine has named it.
+        if state.trace.get().is_some() && open_ids(state).is_none() {
+            return;
+        }
         let mut view = capture(state, analysis);
         // While the files named in the fragment are not loaded yet, keep their ids.
         if view.trace.is_none()

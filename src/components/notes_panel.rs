@@ -3,8 +3,11 @@
 
 use crate::notes::Notes;
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::prelude::*;
 use loupe_core::bundle::Note;
+use loupe_core::engine::{Request, Response};
+use std::collections::HashMap;
 
 /// The notes of trace `trace` and the box to add one.
 #[component]
@@ -15,24 +18,10 @@ pub fn NotesPanel(
     let state = expect_context::<AppState>();
     let notes = expect_context::<Notes>();
     let draft = RwSignal::new(String::new());
-    let trace_id = move || {
-        state.data.with(|d| {
-            d.as_ref()
-                .and_then(|set| set.traces().get(trace as usize))
-                .map(|t| t.id.to_string())
-        })
-    };
-    // The selected span's id and name, when it is in this trace.
-    let selected = move || {
-        let span = state.span.get()?;
-        state.data.with(|d| {
-            let set = d.as_ref()?;
-            let range = set.traces().get(trace as usize)?.spans;
-            (range.start..range.end)
-                .contains(&span)
-                .then(|| (set.span(span).key(), set.span(span).name().to_string()))
-        })
-    };
+    // The engine's names of this trace and of the selected span, when it is in this trace.
+    let named = move || state.named.get().filter(|n| n.trace == trace);
+    let trace_id = move || named().map(|n| n.trace_id);
+    let selected = move || named().and_then(|n| n.span_key);
     let pin = move || {
         let text = draft.get_untracked().trim().to_string();
         let Some(trace) = untrack(trace_id) else {
@@ -45,25 +34,41 @@ pub fn NotesPanel(
         notes.add([Note { trace, span, text }]);
         draft.set(String::new());
     };
-    let span_name = move |id: &str| {
-        state.data.with(|d| {
-            let set = d.as_ref()?;
-            let found = crate::url_state::locate(set, &trace_id()?, Some(id))?;
-            found.1.map(|i| (i, set.span(i).name().to_string()))
-        })
-    };
     let list = move || {
         let Some(id) = trace_id() else {
             return Vec::new();
         };
         notes.of_trace(&id)
     };
+    // The spans the notes are pinned to, found by the engine: key → (span, name).
+    let targets = RwSignal::new(HashMap::<String, (u32, String)>::new());
+    Effect::new(move |_| {
+        let Some(id) = trace_id() else {
+            return;
+        };
+        let keys: Vec<String> = list().into_iter().filter_map(|n| n.span).collect();
+        leptos::task::spawn_local(async move {
+            let request = Request::Locate {
+                trace_id: id,
+                span_keys: keys.clone(),
+            };
+            if let Ok(Response::Located(Some(found))) = worker_client::ask(request).await {
+                let map = keys
+                    .into_iter()
+                    .zip(found.spans)
+                    .filter_map(|(key, span)| Some((key, span?)))
+                    .collect();
+                targets.try_set(map);
+            }
+        });
+    });
+    let span_name = move |id: &str| targets.with(|t| t.get(id).cloned());
     view! {
         <section class="notes" data-testid="notes" aria-label="Notes">
             <For each=list key=|n| (n.span.clone(), n.text.clone()) let:note>
                 {
-                    let target = note.span.as_deref().map(|id| span_name(id).ok_or(id.to_string()));
-                    let pinned_to = match target {
+                    let key = note.span.clone();
+                    let pinned_to = move || match key.as_deref().map(|id| span_name(id).ok_or(id)) {
                         None => view! { <span class="muted">"trace"</span> }.into_any(),
                         Some(Ok((i, name))) => view! {
                             <button class="link" on:click=move |_| state.span.set(Some(i))>{name}</button>

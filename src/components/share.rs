@@ -6,8 +6,10 @@ use crate::analysis::Analysis;
 use crate::export_job::{ExportRequest, ExportSummary};
 use crate::notes::Notes;
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::prelude::*;
 use loupe_core::bundle::Extras;
+use loupe_core::engine::{Request, Response};
 use loupe_core::redact::RedactOptions;
 
 /// Which traces go into the bundle.
@@ -40,12 +42,16 @@ fn keys(text: &str) -> Vec<String> {
 pub fn restore_bundles(state: AppState, analysis: Analysis, notes: Notes) {
     let applied = StoredValue::new(0usize);
     Effect::new(move |_| {
-        state.data.with(|d| {
-            let Some(set) = d.as_ref() else {
-                applied.set_value(0);
+        if state.figures.with(|f| f.traces == 0) {
+            applied.set_value(0);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let Ok(Response::BundleExtras(json)) = worker_client::ask(Request::BundleExtras).await
+            else {
                 return;
             };
-            let extras = set.bundle_extras();
+            let extras: Vec<Extras> = serde_json::from_str(&json).unwrap_or_default();
             if extras.len() <= applied.get_value() {
                 return;
             }
@@ -54,7 +60,9 @@ pub fn restore_bundles(state: AppState, analysis: Analysis, notes: Notes) {
             for e in &fresh {
                 notes.add(e.notes.iter().cloned());
             }
-            let Some(last) = fresh.last() else { return };
+            let Some(last) = fresh.last().cloned() else {
+                return;
+            };
             if !last.prices.is_empty() {
                 analysis.edit_prices(|t| {
                     for (model, price) in &last.prices {
@@ -62,8 +70,7 @@ pub fn restore_bundles(state: AppState, analysis: Analysis, notes: Notes) {
                     }
                 });
             }
-            // The set is already in place, so the trace is found at once.
-            untrack(|| crate::url_state::apply(state, analysis, &last.view));
+            crate::url_state::apply(state, analysis, last.view).await;
         });
     });
 }
@@ -119,7 +126,7 @@ pub fn Share() -> impl IntoView {
         if !open.get() {
             return;
         }
-        state.data.track();
+        state.figures.track();
         let req = request(
             [0; 16],
             Extras {

@@ -121,6 +121,17 @@ impl Engine {
                 None => Response::Failed(format!("there is no trace {t}")),
             },
             Request::Count(query) => Response::Count(self.count(query)),
+            Request::Locate {
+                trace_id,
+                span_keys,
+            } => Response::Located(tree::locate(&self.set, &trace_id, &span_keys)),
+            Request::Name { trace, span } => match tree::name(&self.set, trace, span) {
+                Some(named) => Response::Named(named),
+                None => Response::Failed(format!("there is no trace {trace}")),
+            },
+            Request::BundleExtras => Response::BundleExtras(
+                serde_json::to_string(&self.set.bundle_extras()).unwrap_or_else(|_| "[]".into()),
+            ),
             Request::Complete(text) => {
                 Response::Completions(completions(&self.set, &text, COMPLETIONS))
             }

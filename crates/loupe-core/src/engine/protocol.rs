@@ -33,6 +33,23 @@ pub enum Request {
     Complete(String),
     /// How many traces the query selects (all of them while it is empty or malformed).
     Count(String),
+    /// The trace with id `trace_id`, and in it the spans with keys `span_keys` (a link, a note,
+    /// a bundle's view name them so).
+    Locate {
+        /// The trace id.
+        trace_id: String,
+        /// Span keys (or ids as shown) to find in it.
+        span_keys: Vec<String>,
+    },
+    /// The ids of trace `trace` and of span `span` in it, as links and notes name them.
+    Name {
+        /// The trace's index.
+        trace: u32,
+        /// A span's index.
+        span: Option<u32>,
+    },
+    /// What loaded session bundles bring besides their traces (view, prices, notes).
+    BundleExtras,
     /// Rows `start..end` of trace `trace`'s span tree, with the spans in `collapsed` hiding
     /// their subtrees.
     TreeRows {
@@ -66,6 +83,12 @@ pub enum Response {
     Completions(Vec<String>),
     /// How many traces a query selects.
     Count(u32),
+    /// A trace found by id (or `None`), with the spans found by key.
+    Located(Option<Located>),
+    /// The ids of a trace and span.
+    Named(Named),
+    /// Bundles' extras, as JSON (a list of `loupe_core::bundle::Extras`).
+    BundleExtras(String),
     /// The request could not be answered, and why.
     Failed(String),
 }
@@ -322,4 +345,27 @@ pub struct EventDetail {
     pub name: String,
     /// Its attributes.
     pub attributes: Vec<AttributeText>,
+}
+
+/// A trace found by its id, and spans found in it by key.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Located {
+    /// The trace's index.
+    pub trace: u32,
+    /// For each key asked, the span's index and name, or `None` when the trace has no such
+    /// span.
+    pub spans: Vec<Option<(u32, String)>>,
+}
+
+/// The ids of an open trace and span.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    /// The trace's index.
+    pub trace: u32,
+    /// The span's index.
+    pub span: Option<u32>,
+    /// The trace's id.
+    pub trace_id: String,
+    /// The span's key, and its name.
+    pub span_key: Option<(String, String)>,
 }

@@ -1,7 +1,7 @@
 //! The answers for one trace's view: its head, and windows of its span tree's rows with each
 //! bar's place in the waterfall and the critical path marked.
 
-use super::{TraceHeader, TreeRow, TreeWindow};
+use super::{Located, Named, TraceHeader, TreeRow, TreeWindow};
 use crate::browse::tree_rows;
 use crate::flame::critical_path;
 use crate::model::SpanFlags;
@@ -40,6 +40,44 @@ pub(super) fn header(set: &TraceSet, t: u32) -> Option<TraceHeader> {
                 (format!("{} {}", s.name, s.value), by.join(": "))
             })
             .collect(),
+    })
+}
+
+/// The trace with id `trace_id` and, in it, the spans with keys `keys` (by key; else by the id
+/// as shown or in hex, as links written before keys named spans).
+pub(super) fn locate(set: &TraceSet, trace_id: &str, keys: &[String]) -> Option<Located> {
+    let t = set
+        .traces()
+        .iter()
+        .position(|t| t.id.to_string() == trace_id)? as u32;
+    let r = set.traces()[t as usize].spans;
+    let find = |key: &str| {
+        (r.start..r.end)
+            .find(|&i| set.span(i).key() == key)
+            .or_else(|| {
+                (r.start..r.end).find(|&i| {
+                    let s = set.span(i);
+                    s.span_id_text() == key || s.span_id().to_string() == key
+                })
+            })
+            .map(|i| (i, set.span(i).name().to_string()))
+    };
+    Some(Located {
+        trace: t,
+        spans: keys.iter().map(|k| find(k)).collect(),
+    })
+}
+
+/// The ids of trace `t` and of span `span`, when both are loaded (a span of another trace is
+/// left out).
+pub(super) fn name(set: &TraceSet, t: u32, span: Option<u32>) -> Option<Named> {
+    let tr = set.traces().get(t as usize)?;
+    let span = span.filter(|&s| (tr.spans.start..tr.spans.end).contains(&s));
+    Some(Named {
+        trace: t,
+        span,
+        trace_id: tr.id.to_string(),
+        span_key: span.map(|s| (set.span(s).key(), set.span(s).name().to_string())),
     })
 }
 
