@@ -138,7 +138,8 @@ pub fn App() -> impl IntoView {
         input.set_value("");
         spawn_local(state.load(inputs));
     };
-    let has_data = move || state.data.with(Option::is_some) || state.files.with(|f| !f.is_empty());
+    let has_data =
+        move || state.figures.with(|f| f.traces > 0) || state.files.with(|f| !f.is_empty());
 
     view! {
         <header class="top">

@@ -61,7 +61,8 @@ impl Input {
 /// The app's shared state, passed down by context.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// Everything loaded.
+    /// A copy of everything loaded, for the views that still compute on the page: held where
+    /// the page parses itself, else fetched when such a view opens ([`Self::need_data`]).
     pub data: RwSignal<Option<Arc<TraceSet>>>,
     /// Each dropped file's outcome, in drop order.
     pub files: RwSignal<Vec<FileStatus>>,
@@ -81,6 +82,8 @@ pub struct AppState {
     pub price_overrides: StoredValue<String>,
     /// How many sets have been loaded: names the set in [`Self::data`] for the workers.
     pub loads: StoredValue<u64>,
+    /// The load whose set is being fetched for [`Self::data`], if any.
+    fetching: StoredValue<Option<u64>>,
     /// The inputs that loaded, in load order: a browser file is a handle, not its bytes. They
     /// are read again only when the parsing worker no longer holds them (it was replaced).
     loaded: StoredValue<Vec<Input>>,
@@ -109,6 +112,7 @@ impl AppState {
             named: RwSignal::new(None),
             price_overrides: StoredValue::new(String::new()),
             loads: StoredValue::new(0),
+            fetching: StoredValue::new(None),
             loaded: StoredValue::new(Vec::new()),
         }
     }
@@ -169,13 +173,15 @@ impl AppState {
             }
         }
 
+        // The page holds a copy of the set only where it parses itself; else the analysis
+        // tabs fetch one from the worker when they open (see `need_data`).
         let parsed = match worker {
             Some(worker) => {
                 let result = worker_client::parse(&worker, load, files, report).await;
                 if result.is_err() {
                     worker_client::discard();
                 }
-                result
+                result.map(|statuses| (None, statuses))
             }
             None => {
                 let mut jobs = Vec::new();
@@ -190,12 +196,11 @@ impl AppState {
                 let (set, statuses) =
                     parse_files(jobs, |done, label| report(done, label.to_string()));
                 worker_client::use_local(set.clone());
-                Ok((set, statuses))
+                Ok((Some(Arc::new(set)), statuses))
             }
         };
         match parsed {
             Ok((set, statuses)) => {
-                let single = (set.traces().len() == 1).then_some(0);
                 self.loaded.update_value(|kept| {
                     kept.extend(
                         fresh
@@ -209,11 +214,12 @@ impl AppState {
                     f.extend(statuses);
                     f.extend(unreadable);
                 });
-                self.span.set(None);
-                self.trace.set(single);
                 self.loads.set_value(load);
+                self.data.set(set);
                 self.refresh_figures().await;
-                self.data.set(Some(Arc::new(set)));
+                self.span.set(None);
+                self.trace
+                    .set(self.figures.with_untracked(|f| f.traces == 1).then_some(0));
             }
             Err(error) => {
                 self.files.update(|f| {
@@ -271,6 +277,34 @@ impl AppState {
 }
 
 impl AppState {
+    /// Keeps a copy of the set in [`Self::data`] while the calling view lives, for the views that
+    /// still compute on the page (the analysis tabs): fetched from the parsing worker when such a
+    /// view opens, and after each load while it is open.
+    pub fn want_data(self) {
+        Effect::new(move |_| {
+            self.figures.track();
+            self.need_data();
+        });
+    }
+
+    fn need_data(self) {
+        let load = self.loads.get_value();
+        let have = self.data.with_untracked(Option::is_some);
+        if have || self.fetching.get_value() == Some(load) || !worker_client::parser_holds(load) {
+            return;
+        }
+        self.fetching.set_value(Some(load));
+        leptos::task::spawn_local(async move {
+            let fetched = worker_client::fetch_set().await;
+            if self.loads.get_value() == load
+                && let Ok(set) = fetched
+            {
+                self.data.set(Some(Arc::new(set)));
+            }
+            self.fetching.set_value(None);
+        });
+    }
+
     /// Has the engine price calls with the current overrides, then shows its figures.
     pub async fn refresh_figures(self) {
         worker_client::sync_prices(self.price_overrides.get_value()).await;

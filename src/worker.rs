@@ -1,15 +1,15 @@
-//! The parsing Web Worker: receives files from the page, parses them, reports progress, and
-//! sends back the loaded set in its binary form, so the page never freezes on a big file. It
-//! keeps the set, files' texts included (the binary form carries none), in the engine that
-//! answers the page's requests ([`loupe_core::engine`]; a span's raw JSON is read from the
-//! texts): a new drop is read beside the files it holds, and the share worker gets the set from
-//! here (see [`loupe::worker_client`]).
+//! The parsing Web Worker: receives files from the page, parses them and reports progress, so
+//! the page never freezes on a big file. It keeps the set, files' texts included, in the engine
+//! that answers the page's requests ([`loupe_core::engine`]; a span's raw JSON is read from the
+//! texts): a new drop is read beside the files it holds. The set's binary form (which carries
+//! no file text) goes out only when asked: to the share worker, and to the page's analysis tabs
+//! (see [`loupe::worker_client`]).
 //!
 //! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
 //! worker holds nothing, the files loaded before; a `File` is read here, in chunks), `{kind:
 //! "wire"}`, `{kind: "ask", request: Uint8Array}` (an engine request) or `{kind: "clear"}`.
 //! Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`, then
-//! `{kind: "done", files: JSON, set: ArrayBuffer}`; for `wire`, `{kind: "wire", set:
+//! `{kind: "done", files: JSON}`; for `wire`, `{kind: "wire", set:
 //! ArrayBuffer}`; for `ask`, `{kind: "answer", response: ArrayBuffer}`; for `clear`, `{kind:
 //! "cleared"}`; or `{kind: "failed", error}`.
 
@@ -93,7 +93,8 @@ fn send_wire(scope: &DedicatedWorkerGlobalScope) {
     }
 }
 
-/// Parses the new files beside the ones held, and sends the set.
+/// Parses the new files beside the ones held, keeps the set for the engine, and sends what
+/// became of each new file.
 fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let mut jobs: Vec<Job> = HOST
         .with_borrow_mut(EngineHost::release)
@@ -107,24 +108,15 @@ fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             ("label", label.into()),
         ]));
     });
-    let encoded = loupe_core::wire::encode(&set)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| {
-            serde_json::to_string(&statuses)
-                .map(|files| (bytes, files))
-                .map_err(|e| e.to_string())
-        });
-    match encoded {
-        Ok((bytes, files)) => {
-            HOST.with_borrow_mut(|h| h.hold(set));
-            post_buffer(
-                scope,
-                &[("kind", "done".into()), ("files", files.into())],
-                "set",
-                &bytes,
-            );
+    HOST.with_borrow_mut(|h| h.hold(set));
+    match serde_json::to_string(&statuses) {
+        Ok(files) => {
+            let _ = scope.post_message(&message(&[
+                ("kind", "done".into()),
+                ("files", files.into()),
+            ]));
         }
-        Err(error) => failed(scope, error),
+        Err(error) => failed(scope, error.to_string()),
     }
 }
 

@@ -235,7 +235,7 @@ pub async fn parse(
     load: u64,
     files: Vec<FileBytes>,
     progress: impl Fn(usize, String) + 'static,
-) -> Result<(TraceSet, Vec<FileStatus>), String> {
+) -> Result<Vec<FileStatus>, String> {
     // The worker gives up what it held as it reads the files: until it answers, it holds no
     // known load.
     PARSER_HOLDS.set(None);
@@ -262,12 +262,28 @@ pub async fn parse(
     let statuses: Vec<FileStatus> =
         serde_json::from_str(&field(&done, "files").as_string().unwrap_or_default())
             .map_err(|e| format!("the parser's report could not be read: {e}"))?;
-    let bytes = Uint8Array::new(&field(&done, "set")).to_vec();
-    let set = loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())?;
     PARSER_HOLDS.set(Some(load));
     // From now on the worker's engine answers, not one left on the page by an earlier load.
     LOCAL.set(None);
-    Ok((set, statuses))
+    Ok(statuses)
+}
+
+/// A copy of the set the parsing worker holds, for the views that still compute on the page
+/// (its binary form, which carries no file text).
+pub async fn fetch_set() -> Result<TraceSet, String> {
+    let parser = started(&PARSER)
+        .await
+        .ok_or("the background parser is not running")?;
+    let wire = request(
+        &PARSER,
+        &parser,
+        &message(&[("kind", "wire".into())]),
+        &Array::new(),
+        |_, _| {},
+    )
+    .await?;
+    let bytes = Uint8Array::new(&field(&wire, "set")).to_vec();
+    loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())
 }
 
 /// Has the parsing worker forget its set.

@@ -215,6 +215,7 @@ fn PriceOverrides() -> impl IntoView {
 #[component]
 pub fn CostView() -> impl IntoView {
     let state = expect_context::<AppState>();
+    state.want_data();
     let analysis = expect_context::<Analysis>();
     let by = RwSignal::new(GroupBy::Model);
     let groups = Memo::new(move |_| {

@@ -65,6 +65,7 @@ pub fn TraceFlame(
     trace: u32,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
+    state.want_data();
     let analysis = expect_context::<Analysis>();
     let canvas = NodeRef::<Canvas>::new();
     let search = RwSignal::new(String::new());
@@ -333,6 +334,7 @@ fn option_label(w: Weight) -> &'static str {
 #[component]
 pub fn AggregateFlameView() -> impl IntoView {
     let state = expect_context::<AppState>();
+    state.want_data();
     let analysis = expect_context::<Analysis>();
     let canvas = NodeRef::<Canvas>::new();
     let weight = analysis.weight;

@@ -140,6 +140,7 @@ fn mini_histogram(bins: &[Bin]) -> impl IntoView + use<> {
 #[component]
 pub fn LatencyView() -> impl IntoView {
     let state = expect_context::<AppState>();
+    state.want_data();
     let analysis = expect_context::<Analysis>();
     let group = RwSignal::new(LatencyKey::Name);
     let sort = RwSignal::new(SortBy::Count);

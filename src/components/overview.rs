@@ -137,6 +137,7 @@ fn draw_timeline(canvas: &NodeRef<Canvas>, set: &TraceSet, traces: &[u32]) {
 #[component]
 pub fn Overview() -> impl IntoView {
     let state = expect_context::<AppState>();
+    state.want_data();
     let analysis = expect_context::<Analysis>();
     let data = Memo::new(move |_| {
         state.data.with(|d| {
