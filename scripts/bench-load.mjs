@@ -109,6 +109,20 @@ for (const spans of sizes) {
   console.log(`| ${spans.toLocaleString('en')} | ${traces} | ${mb} MB | ${ms(median(loads))} | ${ms(median(walls))} | ${ms(median(frames))} |`);
 }
 
+/** Waits until the canvas `testid` shows more than a few painted pixels. */
+async function drawn(page, testid) {
+  await page.waitForFunction((id) => {
+    const canvas = document.querySelector(`[data-testid="${id}"]`);
+    if (!canvas || !canvas.width) return false;
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let inked = 0;
+    for (let i = 0; i < data.length && inked <= 1000; i += 4) {
+      if (data[i + 3] > 0 && !(data[i] > 245 && data[i + 1] > 245 && data[i + 2] > 245)) inked += 1;
+    }
+    return inked > 1000;
+  }, testid, { timeout: 300000 });
+}
+
 // Flame graph draw time: one trace of BENCH_FLAME_SPANS spans, zoomed in and out with the wheel.
 const flameSpans = Number(process.env.BENCH_FLAME_SPANS ?? 100000);
 const flameFile = path.join(dir, `one-trace-${flameSpans}.json`);
@@ -120,6 +134,8 @@ execFileSync(loupe, ['gen', '--spans', String(flameSpans), '--traces', '1', '--o
   await settled(page);
   await page.click('[data-testid="view-flame"]');
   const canvas = await page.waitForSelector('[data-testid="trace-flame-canvas"]');
+  // The flame graph draws once the page has its copy of the set (fetched when it opens).
+  await drawn(page, 'trace-flame-canvas');
   const box = await canvas.boundingBox();
   const draws = [];
   const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
@@ -131,6 +147,7 @@ execFileSync(loupe, ['gen', '--spans', String(flameSpans), '--traces', '1', '--o
   }
   await page.click('[data-testid="tab-flame"]');
   const agg = await page.waitForSelector('[data-testid="flame-canvas"][data-draw-ms]');
+  await drawn(page, 'flame-canvas');
   const aggMs = Number(await agg.getAttribute('data-draw-ms'));
   const sorted = [...draws].sort((a, b) => a - b);
   console.log('');
