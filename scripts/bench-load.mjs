@@ -11,7 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { serve, launch, openPage, repo, dist, settled } from '../tests/e2e/harness.mjs';
 import { toChromeTrace } from './bench/chrome-trace.mjs';
-import { sideBySide, speedscopeDir, viewers } from './bench/side-by-side.mjs';
+import { sideBySide, speedscopeDir, tickFrames, viewers } from './bench/side-by-side.mjs';
 
 const sizes = (process.env.BENCH_SPANS ?? '10000,100000,300000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -84,17 +84,7 @@ for (const spans of sizes) {
   const frames = [];
   for (let r = 0; r < runs; r++) {
     const { page } = await openPage(browser, server.url);
-    await page.evaluate(() => {
-      window.longestFrame = 0;
-      let last = performance.now();
-      const tick = () => {
-        const now = performance.now();
-        window.longestFrame = Math.max(window.longestFrame, now - last);
-        last = now;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
+    await page.evaluate(tickFrames);
     const t0 = Date.now();
     await page.setInputFiles('[data-testid="file-input"]', file);
     await page.waitForSelector('[data-testid="load-time"]', { timeout: 300000 });

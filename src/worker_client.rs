@@ -268,21 +268,24 @@ pub async fn parse(
     Ok(statuses)
 }
 
-/// A copy of the set the parsing worker holds, for the views that still compute on the page
-/// (its binary form, which carries no file text).
-pub async fn fetch_set() -> Result<TraceSet, String> {
+/// Sends `message` to the parsing worker (started if need be) and waits for its answer.
+async fn to_parser(message: &Object, transfer: &Array) -> Result<JsValue, String> {
     let parser = started(&PARSER)
         .await
         .ok_or("the background parser is not running")?;
-    let wire = request(
-        &PARSER,
-        &parser,
-        &message(&[("kind", "wire".into())]),
-        &Array::new(),
-        |_, _| {},
-    )
-    .await?;
-    let bytes = Uint8Array::new(&field(&wire, "set")).to_vec();
+    request(&PARSER, &parser, message, transfer, |_, _| {}).await
+}
+
+/// The binary form of the set the parsing worker holds (a buffer, still in JavaScript).
+async fn parser_wire() -> Result<JsValue, String> {
+    let wire = to_parser(&message(&[("kind", "wire".into())]), &Array::new()).await?;
+    Ok(field(&wire, "set"))
+}
+
+/// A copy of the set the parsing worker holds, for the views that still compute on the page
+/// (its binary form, which carries no file text).
+pub async fn fetch_set() -> Result<TraceSet, String> {
+    let bytes = Uint8Array::new(&parser_wire().await?).to_vec();
     loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())
 }
 
@@ -290,15 +293,8 @@ pub async fn fetch_set() -> Result<TraceSet, String> {
 pub async fn clear() {
     PARSER_HOLDS.set(None);
     LOCAL.set(None);
-    if let Some(parser) = PARSER.with(|c| c.worker.borrow().clone()) {
-        let _ = request(
-            &PARSER,
-            &parser,
-            &message(&[("kind", "clear".into())]),
-            &Array::new(),
-            |_, _| {},
-        )
-        .await;
+    if PARSER.with(|c| c.worker.borrow().is_some()) {
+        let _ = to_parser(&message(&[("kind", "clear".into())]), &Array::new()).await;
     }
 }
 
@@ -312,16 +308,7 @@ pub async fn export(
                        (a standalone report has none: share the report itself)";
     let sharer = started(&SHARER).await.ok_or(unavailable)?;
     if SHARER_HOLDS.get() != Some(load) {
-        let parser = started(&PARSER).await.ok_or(unavailable)?;
-        let wire = request(
-            &PARSER,
-            &parser,
-            &message(&[("kind", "wire".into())]),
-            &Array::new(),
-            |_, _| {},
-        )
-        .await?;
-        let set = field(&wire, "set");
+        let set = parser_wire().await?;
         request(
             &SHARER,
             &sharer,
@@ -358,16 +345,10 @@ pub async fn ask(asked: Request) -> Result<Response, String> {
     let bytes = match local {
         Some(bytes) => bytes,
         None => {
-            let parser = started(&PARSER)
-                .await
-                .ok_or("the background parser is not running")?;
             let bytes = Uint8Array::from(asked.encode().as_slice());
-            let answer = request(
-                &PARSER,
-                &parser,
+            let answer = to_parser(
                 &message(&[("kind", "ask".into()), ("request", bytes.clone().into())]),
                 &Array::of1(&bytes.buffer()),
-                |_, _| {},
             )
             .await?;
             Uint8Array::new(&field(&answer, "response")).to_vec()

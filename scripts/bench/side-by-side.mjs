@@ -36,7 +36,8 @@ function peakOfNew(before) {
   return peak;
 }
 
-const tickFrames = () => {
+/** Starts recording the longest gap between animation frames in `window.longestFrame`. */
+export const tickFrames = () => {
   window.longestFrame = 0;
   let last = performance.now();
   const tick = () => {
