@@ -62,7 +62,7 @@ impl Input {
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// A copy of everything loaded, for the views that still compute on the page: held where
-    /// the page parses itself, else fetched when such a view opens ([`Self::need_data`]).
+    /// the page parses itself, else fetched when such a view opens ([`Self::want_data`]).
     pub data: RwSignal<Option<Arc<TraceSet>>>,
     /// Each dropped file's outcome, in drop order.
     pub files: RwSignal<Vec<FileStatus>>,

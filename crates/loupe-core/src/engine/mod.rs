@@ -196,34 +196,28 @@ impl Engine {
             self.listed = Some((query, sort, rows));
         }
         let listed = self.listed.as_ref().map_or(&[][..], |(_, _, rows)| rows);
-        let total = listed.len() as u32;
-        let (start, end) = (start.min(total), end.clamp(start.min(total), total));
         let set = &self.set;
-        let rows = listed[start as usize..end as usize]
-            .iter()
-            .map(|&t| {
-                let tr = &set.traces()[t as usize];
-                let root = set.span(tr.root());
-                TraceRow {
-                    trace: t,
-                    name: root.name().to_string(),
-                    extra_roots: tr.root_count.saturating_sub(1),
-                    service: root.service().to_string(),
-                    models: trace_models(set, t).into_iter().map(String::from).collect(),
-                    session: set.str(tr.session).to_string(),
-                    user: set.str(tr.user).to_string(),
-                    start: tr.start,
-                    duration: tr.duration(),
-                    spans: tr.span_count(),
-                    errors: tr.error_count,
-                    llm_calls: tr.llm_calls,
-                    input_tokens: tr.input_tokens,
-                    output_tokens: tr.output_tokens,
-                    cost_usd: self.by_trace.get(t as usize).copied().flatten(),
-                }
-            })
-            .collect();
-        TraceWindow { total, start, rows }
+        Window::of(listed, start, end, |t| {
+            let tr = &set.traces()[t as usize];
+            let root = set.span(tr.root());
+            TraceRow {
+                trace: t,
+                name: root.name().to_string(),
+                extra_roots: tr.root_count.saturating_sub(1),
+                service: root.service().to_string(),
+                models: trace_models(set, t).into_iter().map(String::from).collect(),
+                session: set.str(tr.session).to_string(),
+                user: set.str(tr.user).to_string(),
+                start: tr.start,
+                duration: tr.duration(),
+                spans: tr.span_count(),
+                errors: tr.error_count,
+                llm_calls: tr.llm_calls,
+                input_tokens: tr.input_tokens,
+                output_tokens: tr.output_tokens,
+                cost_usd: self.by_trace.get(t as usize).copied().flatten(),
+            }
+        })
     }
 }
 

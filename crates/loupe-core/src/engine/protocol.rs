@@ -117,19 +117,38 @@ pub struct Figures {
 }
 
 /// Rows of the trace list.
+pub type TraceWindow = Window<TraceRow>;
+
+/// Rows `start..` of a longer list (the trace list, a trace's tree): only those in view cross.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TraceWindow {
-    /// Rows in the whole (filtered) list.
+pub struct Window<R> {
+    /// Rows in the whole list.
     pub total: u32,
     /// The position of the first row given.
     pub start: u32,
     /// The rows asked for.
-    pub rows: Vec<TraceRow>,
+    pub rows: Vec<R>,
 }
 
-impl TraceWindow {
+impl<R> Window<R> {
+    /// Rows `start..end` of `items` (the range cut to the list), each made by `row`.
+    pub(crate) fn of<T: Copy>(items: &[T], start: u32, end: u32, row: impl FnMut(T) -> R) -> Self {
+        let total = items.len() as u32;
+        let start = start.min(total);
+        let end = end.clamp(start, total);
+        Window {
+            total,
+            start,
+            rows: items[start as usize..end as usize]
+                .iter()
+                .copied()
+                .map(row)
+                .collect(),
+        }
+    }
+
     /// The row at position `pos` of the whole list, if this window holds it.
-    pub fn row(&self, pos: usize) -> Option<&TraceRow> {
+    pub fn row(&self, pos: usize) -> Option<&R> {
         self.rows.get(pos.checked_sub(self.start as usize)?)
     }
 }
@@ -219,23 +238,8 @@ pub struct TraceHeader {
     pub scores: Vec<(String, String)>,
 }
 
-/// Rows of a trace's span tree.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TreeWindow {
-    /// Rows shown in all (spans not hidden by a collapsed ancestor).
-    pub total: u32,
-    /// The position of the first row given.
-    pub start: u32,
-    /// The rows asked for.
-    pub rows: Vec<TreeRow>,
-}
-
-impl TreeWindow {
-    /// The row at position `pos` of the whole tree, if this window holds it.
-    pub fn row(&self, pos: usize) -> Option<&TreeRow> {
-        self.rows.get(pos.checked_sub(self.start as usize)?)
-    }
-}
+/// Rows of a trace's span tree (those not hidden by a collapsed ancestor).
+pub type TreeWindow = Window<TreeRow>;
 
 /// One span of a trace's tree, as its row shows it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

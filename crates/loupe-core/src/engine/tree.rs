@@ -1,7 +1,7 @@
 //! The answers for one trace's view: its head, and windows of its span tree's rows with each
 //! bar's place in the waterfall and the critical path marked.
 
-use super::{Located, Named, TraceHeader, TreeRow, TreeWindow};
+use super::{Located, Named, TraceHeader, TreeRow, TreeWindow, Window};
 use crate::browse::tree_rows;
 use crate::flame::critical_path;
 use crate::model::SpanFlags;
@@ -120,41 +120,34 @@ impl Shown {
 
     /// Rows `start..end`.
     pub(super) fn window(&self, set: &TraceSet, start: u32, end: u32) -> TreeWindow {
-        let total = self.rows.len() as u32;
-        let start = start.min(total);
-        let end = end.clamp(start, total);
         let Some(tr) = set.traces().get(self.trace as usize) else {
             return TreeWindow::default();
         };
         let span_total = tr.duration().max(1) as f64;
-        let rows = self.rows[start as usize..end as usize]
-            .iter()
-            .map(|&i| {
-                let s = set.span(i);
-                let left = ((s.start() - tr.start) as f64 / span_total * 100.0).clamp(0.0, 100.0);
-                let width = (s.duration() as f64 / span_total * 100.0).clamp(0.0, 100.0 - left);
-                let flags = s.flags();
-                TreeRow {
-                    span: i,
-                    key: s.key(),
-                    name: s.name().to_string(),
-                    kind: s.kind(),
-                    depth: s.depth(),
-                    has_children: s.has_children(),
-                    parent_row: s.parent().and_then(|p| self.position.get(&p).copied()),
-                    error: s.is_error(),
-                    problems: PROBLEMS
-                        .iter()
-                        .filter(|(f, _)| flags.has(*f))
-                        .map(|(_, text)| text.to_string())
-                        .collect(),
-                    critical: self.critical.contains(&i),
-                    left,
-                    width,
-                    duration: s.duration(),
-                }
-            })
-            .collect();
-        TreeWindow { total, start, rows }
+        Window::of(&self.rows, start, end, |i| {
+            let s = set.span(i);
+            let left = ((s.start() - tr.start) as f64 / span_total * 100.0).clamp(0.0, 100.0);
+            let width = (s.duration() as f64 / span_total * 100.0).clamp(0.0, 100.0 - left);
+            let flags = s.flags();
+            TreeRow {
+                span: i,
+                key: s.key(),
+                name: s.name().to_string(),
+                kind: s.kind(),
+                depth: s.depth(),
+                has_children: s.has_children(),
+                parent_row: s.parent().and_then(|p| self.position.get(&p).copied()),
+                error: s.is_error(),
+                problems: PROBLEMS
+                    .iter()
+                    .filter(|(f, _)| flags.has(*f))
+                    .map(|(_, text)| text.to_string())
+                    .collect(),
+                critical: self.critical.contains(&i),
+                left,
+                width,
+                duration: s.duration(),
+            }
+        })
     }
 }
