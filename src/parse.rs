@@ -1,4 +1,4 @@
-//! Turning dropped files into a [`TraceSet`], with a status per file. The same function runs in
+//! Adding dropped files to a [`TraceSet`], with a status per file. The same function runs in
 //! the Web Worker and, where no worker can start, on the page itself.
 
 use loupe_core::{TraceSet, TraceSetBuilder};
@@ -42,33 +42,15 @@ pub struct Job {
     pub fresh: bool,
 }
 
-impl Job {
-    /// A file whose bytes are at hand.
-    pub fn ready(name: String, bytes: Vec<u8>, fresh: bool) -> Job {
-        Job {
-            name,
-            bytes: Box::new(move || Ok(bytes)),
-            fresh,
-        }
-    }
-
-    /// A file loaded before, to be read again beside new ones (its text moves, uncopied).
-    pub fn again(source: loupe_core::Source) -> Job {
-        Job::ready(
-            source.name,
-            source.text.into_boxed_bytes().into_vec(),
-            false,
-        )
-    }
-}
-
-/// Parses `jobs` together. `progress(done, label)` is called before each file and before the
-/// trees are built. Returns the set and the statuses of the fresh files.
-pub fn parse_files(
+/// Adds `jobs` to `set`: only their bytes are parsed, and only the traces their spans join
+/// are grouped again. `progress(done, label)` is called before each fresh file and before the
+/// trees are built. Returns a status per job, in order.
+pub fn add_files(
+    set: &mut TraceSet,
     jobs: Vec<Job>,
     mut progress: impl FnMut(usize, &str),
-) -> (TraceSet, Vec<FileStatus>) {
-    let mut builder = TraceSetBuilder::new();
+) -> Vec<FileStatus> {
+    let mut builder = TraceSetBuilder::reopen(std::mem::take(set));
     let mut statuses = Vec::new();
     let mut done = 0;
     for job in jobs {
@@ -90,16 +72,14 @@ pub fn parse_files(
                 spans: r.spans,
                 warnings: r.warnings,
             });
-        if job.fresh {
-            statuses.push(FileStatus {
-                name: job.name,
-                bytes: size,
-                outcome,
-            });
-        }
+        statuses.push(FileStatus {
+            name: job.name,
+            bytes: size,
+            outcome,
+        });
     }
     progress(done, "Building span trees");
-    let set = builder.finish();
+    *set = builder.finish();
     // Each file's warnings include what building the trees found (orphans, duplicate ids), as
     // `loupe summary` reports them.
     for status in &mut statuses {
@@ -107,7 +87,7 @@ pub fn parse_files(
             loaded.warnings = set.diagnostics().lines(Some(loaded.source));
         }
     }
-    (set, statuses)
+    statuses
 }
 
 #[cfg(test)]
@@ -115,14 +95,21 @@ mod tests {
     use super::*;
 
     fn job(name: &str, text: &str, fresh: bool) -> Job {
-        Job::ready(name.into(), text.as_bytes().to_vec(), fresh)
+        let bytes = text.as_bytes().to_vec();
+        Job {
+            name: name.into(),
+            bytes: Box::new(move || Ok(bytes)),
+            fresh,
+        }
     }
 
     #[test]
-    fn statuses_cover_fresh_files_and_failures_do_not_stop_the_rest() {
+    fn every_file_gets_a_status_and_failures_do_not_stop_the_rest() {
         let demo = loupe_core::generate::demo();
         let mut seen = Vec::new();
-        let (set, statuses) = parse_files(
+        let mut set = TraceSet::default();
+        let statuses = add_files(
+            &mut set,
             vec![
                 job("before.json", &demo, false),
                 job("broken.json", "{\"resourceSpans\": [", true),
@@ -135,24 +122,29 @@ mod tests {
             ],
             |done, label| seen.push((done, label.to_string())),
         );
-        assert_eq!(statuses.len(), 3, "only fresh files get a status");
+        assert_eq!(statuses.len(), 4);
         assert_eq!(
-            (statuses[2].bytes, statuses[2].outcome.clone()),
+            (statuses[3].bytes, statuses[3].outcome.clone()),
             (0, Err("the file was moved".into())),
             "an unreadable file is listed with why"
         );
         assert!(
-            statuses[0]
+            statuses[1]
                 .outcome
                 .as_ref()
                 .is_err_and(|e| e.contains("line 1"))
         );
-        let loaded = statuses[1].outcome.as_ref().expect("the good file loads");
+        let loaded = statuses[2].outcome.as_ref().expect("the good file loads");
         assert_eq!((loaded.format.as_str(), loaded.spans), ("otlp-json", 16));
         assert_eq!(set.span_count(), 32, "both good files are in the set");
         assert_eq!(
             seen.last().map(|(d, l)| (*d, l.as_str())),
-            Some((3, "Building span trees"))
+            Some((3, "Building span trees")),
+            "progress counts the fresh files"
         );
+        let more = add_files(&mut set, vec![job("more.json", &demo, true)], |_, _| {});
+        let source = more[0].outcome.as_ref().map(|l| l.source);
+        assert_eq!(source, Ok(2), "a later file is added beside the others");
+        assert_eq!(set.span_count(), 48);
     }
 }

@@ -2,12 +2,12 @@
 //! Loading hands the files to the parsing worker (or parses them on the page where no worker
 //! can start), reports progress, and takes the engine's figures.
 
-use crate::parse::{Job, parse_files};
+use crate::parse::{Job, add_files};
 use crate::worker_client::{self, FileBytes, Payload};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use loupe_core::TraceSet;
-use loupe_core::engine::{Figures, Named};
+use loupe_core::engine::{Figures, Named, Request};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -84,9 +84,10 @@ pub struct AppState {
     pub loads: StoredValue<u64>,
     /// The load whose set is being fetched for [`Self::data`], if any.
     fetching: StoredValue<Option<u64>>,
-    /// The inputs that loaded, in load order: a browser file is a handle, not its bytes. They
-    /// are read again only when the parsing worker no longer holds them (it was replaced).
-    loaded: StoredValue<Vec<Input>>,
+    /// The inputs that loaded, in load order, each with its index among the engine's sources:
+    /// a browser file is a handle, not its bytes. They are read again only when the parsing
+    /// worker no longer holds them (it was replaced).
+    loaded: StoredValue<Vec<(u32, Input)>>,
 }
 
 /// How the last load went.
@@ -154,6 +155,7 @@ impl AppState {
         if !holds {
             files.extend(self.loaded_again());
         }
+        let again = files.len();
         let mut fresh = Vec::new();
         for input in inputs {
             match input.payload() {
@@ -193,21 +195,26 @@ impl AppState {
                         fresh: f.fresh,
                     });
                 }
-                let (set, statuses) =
-                    parse_files(jobs, |done, label| report(done, label.to_string()));
+                let mut set = TraceSet::default();
+                let statuses = add_files(&mut set, jobs, |done, label| {
+                    report(done, label.to_string())
+                });
                 worker_client::use_local(set.clone());
                 Ok((Some(Arc::new(set)), statuses))
             }
         };
         match parsed {
-            Ok((set, statuses)) => {
+            Ok((set, mut statuses)) => {
+                let again: Vec<FileStatus> = statuses.drain(..again.min(statuses.len())).collect();
+                self.renumber(&again);
                 self.loaded.update_value(|kept| {
                     kept.extend(
                         fresh
                             .into_iter()
                             .zip(&statuses)
-                            .filter(|(_, status)| status.outcome.is_ok())
-                            .map(|(input, _)| input),
+                            .filter_map(|(input, status)| {
+                                Some((status.outcome.as_ref().ok()?.source, input))
+                            }),
                     )
                 });
                 self.files.update(|f| {
@@ -250,7 +257,7 @@ impl AppState {
         self.loaded.with_value(|inputs| {
             inputs
                 .iter()
-                .filter_map(|input| {
+                .filter_map(|(_, input)| {
                     Some(FileBytes {
                         name: input.name(),
                         data: input.payload().ok()?,
@@ -267,12 +274,89 @@ impl AppState {
             return;
         };
         let load = self.loads.get_value();
-        if worker_client::parse(&worker, load, self.loaded_again(), |_, _| {})
-            .await
-            .is_err()
-        {
-            worker_client::discard();
+        match worker_client::parse(&worker, load, self.loaded_again(), |_, _| {}).await {
+            Ok(statuses) => self.renumber(&statuses),
+            Err(_) => worker_client::discard(),
         }
+    }
+
+    /// After the files loaded before were read again (`again`, a status each, in order): their
+    /// rows take their new places among the sources, and a file that could not be read again
+    /// says why.
+    fn renumber(&self, again: &[FileStatus]) {
+        let moves: Vec<(u32, Result<u32, String>)> = self.loaded.with_value(|kept| {
+            kept.iter()
+                .zip(again)
+                .map(|((old, _), status)| {
+                    let now = status
+                        .outcome
+                        .as_ref()
+                        .map(|l| l.source)
+                        .map_err(Clone::clone);
+                    (*old, now)
+                })
+                .collect()
+        });
+        if moves.iter().all(|(old, now)| now.as_ref() == Ok(old)) {
+            return;
+        }
+        self.files.update(|rows| {
+            for row in rows.iter_mut() {
+                let Ok(loaded) = &mut row.outcome else {
+                    continue;
+                };
+                match moves.iter().find(|(old, _)| *old == loaded.source) {
+                    Some((_, Ok(now))) => loaded.source = *now,
+                    Some((_, Err(why))) => row.outcome = Err(why.clone()),
+                    None => {}
+                }
+            }
+        });
+        self.loaded.update_value(|kept| {
+            let mut moves = moves.into_iter();
+            kept.retain_mut(|(source, _)| match moves.next() {
+                Some((_, Ok(now))) => {
+                    *source = now;
+                    true
+                }
+                _ => false,
+            });
+        });
+    }
+
+    /// Removes the file in row `row` of the file list: the engine drops its spans without
+    /// reading any other file again, and the figures and views follow.
+    pub async fn remove(self, row: usize) {
+        if self.progress.get_untracked().is_some() {
+            return;
+        }
+        let Some(status) = self.files.with_untracked(|f| f.get(row).cloned()) else {
+            return;
+        };
+        if let Ok(loaded) = &status.outcome {
+            if let Err(error) = worker_client::ask(Request::Remove(loaded.source)).await {
+                self.files.update(|f| {
+                    if let Some(row) = f.get_mut(row) {
+                        row.outcome = Err(format!("could not be removed: {error}"));
+                    }
+                });
+                return;
+            }
+            let load = self.loads.get_value() + 1;
+            worker_client::changed_in_place(load);
+            self.loads.set_value(load);
+            self.loaded
+                .update_value(|kept| kept.retain(|(source, _)| *source != loaded.source));
+            self.data.set(worker_client::local_set().map(Arc::new));
+            self.span.set(None);
+            self.trace.set(None);
+        }
+        self.files.update(|f| {
+            if row < f.len() {
+                f.remove(row);
+            }
+        });
+        self.refresh_figures().await;
     }
 }
 

@@ -1,7 +1,8 @@
 //! The parsing Web Worker: receives files from the page, parses them and reports progress, so
 //! the page never freezes on a big file. It keeps the set, files' texts included, in the engine
 //! that answers the page's requests ([`loupe_core::engine`]; a span's raw JSON is read from the
-//! texts): a new drop is read beside the files it holds. The set's binary form (which carries
+//! texts): a new drop is parsed alone and added to the set it holds (an engine request removes
+//! a file). The set's binary form (which carries
 //! no file text) goes out only when asked: to the share worker, and to the page's analysis tabs
 //! (see [`loupe::worker_client`]).
 //!
@@ -9,14 +10,14 @@
 //! worker holds nothing, the files loaded before; a `File` is read here, in chunks), `{kind:
 //! "wire"}`, `{kind: "ask", request: Uint8Array}` (an engine request) or `{kind: "clear"}`.
 //! Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`, then
-//! `{kind: "done", files: JSON}`; for `wire`, `{kind: "wire", set:
+//! `{kind: "done", files: JSON}` (a status per file sent); for `wire`, `{kind: "wire", set:
 //! ArrayBuffer}`; for `ask`, `{kind: "answer", response: ArrayBuffer}`; for `clear`, `{kind:
 //! "cleared"}`; or `{kind: "failed", error}`.
 
 use js_sys::{Array, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::{Job, ReadBytes, parse_files};
+use loupe::parse::{Job, ReadBytes, add_files};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -93,15 +94,13 @@ fn send_wire(scope: &DedicatedWorkerGlobalScope) {
     }
 }
 
-/// Parses the new files beside the ones held, keeps the set for the engine, and sends what
-/// became of each new file.
+/// Adds the files to the set held (parsing only them), keeps the set for the engine, and sends
+/// what became of each file.
 fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
-    let mut jobs: Vec<Job> = HOST
+    let mut set = HOST
         .with_borrow_mut(EngineHost::release)
-        .map(|set| set.into_sources().into_iter().map(Job::again).collect())
         .unwrap_or_default();
-    jobs.extend(jobs_of(data));
-    let (set, statuses) = parse_files(jobs, |done, label| {
+    let statuses = add_files(&mut set, jobs_of(data), |done, label| {
         let _ = scope.post_message(&message(&[
             ("kind", "progress".into()),
             ("done", JsValue::from(done as u32)),

@@ -276,6 +276,19 @@ async fn to_parser(message: &Object, transfer: &Array) -> Result<JsValue, String
     request(&PARSER, &parser, message, transfer, |_, _| {}).await
 }
 
+/// Says that the parser's set changed in place (a file was removed): it holds load `load` now
+/// if it held the one before.
+pub fn changed_in_place(load: u64) {
+    if PARSER_HOLDS.get() == Some(load - 1) {
+        PARSER_HOLDS.set(Some(load));
+    }
+}
+
+/// A copy of the set the page's own engine holds, where no worker can start.
+pub fn local_set() -> Option<TraceSet> {
+    LOCAL.with_borrow(|e| e.as_ref().map(|engine| engine.set().clone()))
+}
+
 /// The binary form of the set the parsing worker holds (a buffer, still in JavaScript).
 async fn parser_wire() -> Result<JsValue, String> {
     let wire = to_parser(&message(&[("kind", "wire".into())]), &Array::new()).await?;

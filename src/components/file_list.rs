@@ -1,5 +1,5 @@
 //! The loaded files: each with its format, its figures (the same as `loupe summary --json`
-//! gives per file), its warnings, or its error.
+//! gives per file), its warnings, or its error, and a button that removes it.
 
 use crate::format;
 use crate::state::{AppState, FileStatus};
@@ -29,13 +29,27 @@ fn figures(t: Figures) -> impl IntoView + use<> {
     }
 }
 
-fn file_row(f: FileStatus, totals: Option<Figures>) -> impl IntoView {
+/// The button that removes row `row`'s file (disabled while files load).
+fn remove_button(state: AppState, row: usize, name: &str) -> impl IntoView + use<> {
+    let label = format!("Remove {name}");
+    view! {
+        <button class="file-remove" data-testid="file-remove" title=label.clone() aria-label=label
+            disabled=move || state.progress.with(Option::is_some)
+            on:click=move |_| leptos::task::spawn_local(state.remove(row))>
+            "×"
+        </button>
+    }
+}
+
+fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>) -> impl IntoView {
     let size = format::bytes(f.bytes);
+    let remove = remove_button(state, row, &f.name);
     match f.outcome {
         Ok(loaded) => {
             let warnings = loaded.warnings.len();
             view! {
                 <li class="file ok" data-testid="file-ok">
+                    {remove}
                     <span class="file-name">{f.name}</span>
                     <span class="file-meta">
                         {format!("{} · {} spans · {size}", loaded.format, format::count(loaded.spans as u64))}
@@ -53,6 +67,7 @@ fn file_row(f: FileStatus, totals: Option<Figures>) -> impl IntoView {
         }
         Err(error) => view! {
             <li class="file failed" data-testid="file-error">
+                {remove}
                 <span class="file-name">{f.name}</span>
                 <span class="file-meta">{size}</span>
                 <span class="file-error-text">{error}</span>
@@ -72,10 +87,10 @@ pub fn FileList() -> impl IntoView {
                 <ul>
                     {move || {
                         let by_source = state.figures.with(|f| f.by_source.clone());
-                        state.files.get().into_iter().map(|f| {
+                        state.files.get().into_iter().enumerate().map(|(row, f)| {
                             let totals = f.outcome.as_ref().ok()
                                 .and_then(|l| by_source.get(l.source as usize).cloned());
-                            file_row(f, totals)
+                            file_row(state, row, f, totals)
                         }).collect_view()
                     }}
                     {move || state.last_load.get().map(|last| view! {

@@ -1,9 +1,12 @@
 // The parsing worker keeps what it loaded: files dropped one after another add up to the
-// figures the CLI gives for them together, a span's raw JSON is read from the worker's copy of
-// its file (the page's set carries no file text), and Clear makes the worker forget them.
+// figures the CLI gives for them together, a removed file takes its figures with it, a span's
+// raw JSON is read from the worker's copy of its file (the page's set carries no file text),
+// and Clear makes the worker forget them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, openPage, dropFiles, figure, settled, fixture, repo } from './harness.mjs';
 
@@ -64,6 +67,43 @@ test('files dropped one by one add up, raw JSON comes from the worker, Clear for
   await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]')?.textContent === '0');
   await dropFiles(page, [c]);
   await expectFigures(page, cliTotals(c), 'after Clear, only the new file');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('removing files leaves the figures of the others, in every view', async () => {
+  const a = fixture('jaeger/jaeger-ui-genai-agent-trace.json');
+  const b = fixture('langfuse/langfuse-ui-export-vercel-aisdk-2025-11-17.json');
+  const c = fixture('otlp-json/jaeger-integration-multi-resource-events.json');
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [a]);
+  await expectFigures(page, cliTotals(a), 'first file');
+  const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-')), 'not-a-trace.json');
+  fs.writeFileSync(broken, 'hello');
+  await dropFiles(page, [b, broken]);
+  await expectFigures(page, cliTotals(a, b), 'second file added');
+  assert.equal(await page.locator('[data-testid="file-error"]').count(), 1);
+
+  await page.click('[data-testid="file-ok"]:has-text("jaeger-ui-genai") [data-testid="file-remove"]');
+  await expectFigures(page, cliTotals(b), 'first file removed');
+  const names = () => page.$$eval('.files .file-name', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(await names(), [path.basename(b), 'not-a-trace.json']);
+  await page.click('[data-testid="file-error"] [data-testid="file-remove"]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="file-error"]'));
+
+  // The trace list and an analysis tab follow the engine.
+  const rows = await page.locator('[data-testid="trace-row"]').count();
+  assert.equal(rows, Math.min(cliTotals(b).traces, rows), 'no row beyond the file left');
+  await dropFiles(page, [c]);
+  await expectFigures(page, cliTotals(b, c), 'a third file added after the removal');
+  await page.click('[data-testid="tab-overview"]');
+  await page.waitForFunction((n) => document.querySelector('[data-testid="overview-spans"]')?.textContent === n,
+    cliTotals(b, c).spans.toLocaleString('en'));
+
+  await page.click('[data-testid="file-ok"]:has-text("langfuse") [data-testid="file-remove"]');
+  await expectFigures(page, cliTotals(c), 'second file removed');
+  await page.click('[data-testid="file-remove"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-count"]')?.textContent === '0');
   assert.deepEqual(errors, []);
   await page.close();
 });

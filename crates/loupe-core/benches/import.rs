@@ -1,8 +1,8 @@
 //! Import throughput: generated OTLP/JSON agent traces, parsed and built into trees natively.
 //! Run with `cargo bench -p loupe-core`; prints the median of several runs per phase.
 
-use loupe_core::TraceSetBuilder;
 use loupe_core::generate::{GenOptions, otlp_json};
+use loupe_core::{TraceSet, TraceSetBuilder, add_file, remove_file};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
@@ -33,6 +33,7 @@ fn main() {
             parse.push(t1 - t0);
             trees.push(t2 - t1);
         }
+        let (added, removed) = add_and_remove(&text);
         let (p, t) = (median(parse), median(trees));
         let total = p + t;
         println!(
@@ -42,5 +43,41 @@ fn main() {
             total.as_secs_f64() * 1e3,
             mb / total.as_secs_f64()
         );
+        println!(
+            "{:>9}  then adding a file of 10 KB: {:5.1} ms; removing it: {:5.1} ms",
+            "",
+            added.as_secs_f64() * 1e3,
+            removed.as_secs_f64() * 1e3
+        );
     }
+}
+
+/// Times adding a small file (new traces) to the set of `text`, and removing it again.
+fn add_and_remove(text: &str) -> (Duration, Duration) {
+    let small = otlp_json(&GenOptions {
+        spans: 15,
+        traces: 1,
+        seed: 7,
+        ..GenOptions::default()
+    });
+    assert!(
+        (5_000..20_000).contains(&small.len()),
+        "{} bytes",
+        small.len()
+    );
+    let mut set = TraceSet::default();
+    let loaded = add_file(&mut set, "bench.json", text.as_bytes().to_vec());
+    assert!(loaded.is_ok());
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let t0 = Instant::now();
+        let report = add_file(&mut set, "small.json", small.as_bytes().to_vec());
+        let t1 = Instant::now();
+        let source = report.map(|r| r.source).unwrap_or_else(|e| panic!("{e}"));
+        remove_file(&mut set, source);
+        let t2 = Instant::now();
+        added.push(t1 - t0);
+        removed.push(t2 - t1);
+    }
+    (median(added), median(removed))
 }

@@ -108,7 +108,7 @@ pub struct TraceSetBuilder {
     pub(crate) usages: Vec<crate::llm::Usage>,
     pub(crate) tags: Vec<StrId>,
     pub(crate) scores: Vec<Score>,
-    pub(crate) bundle_extras: Vec<String>,
+    pub(crate) bundle_extras: Vec<(u32, String)>,
     pub(crate) trace_facts: Vec<TraceFacts>,
     pub(crate) attrs: AttrTable,
     pub(crate) events: EventTable,
@@ -117,12 +117,37 @@ pub struct TraceSetBuilder {
     sources: Vec<Source>,
     diagnostics: Diagnostics,
     next_synthetic: u64,
+    /// The trees of the set this builder was reopened from.
+    built: Option<tree::Built>,
 }
 
 impl TraceSetBuilder {
     /// An empty builder.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A builder holding a built set, to add files to it: [`TraceSetBuilder::finish`] then
+    /// groups only the new spans and the traces they join. Nothing is copied.
+    pub fn reopen(mut set: TraceSet) -> Self {
+        let built = tree::Built::take(&mut set);
+        TraceSetBuilder {
+            strings: set.strings,
+            spans: set.spans,
+            usages: set.usages,
+            tags: set.tags,
+            scores: set.scores,
+            bundle_extras: set.bundle_extras,
+            trace_facts: set.trace_facts,
+            attrs: set.attrs,
+            events: set.events,
+            links: set.links,
+            resources: set.resources,
+            sources: set.sources,
+            diagnostics: set.import_diagnostics,
+            next_synthetic: set.next_synthetic,
+            built: Some(built),
+        }
     }
 
     /// Spans collected so far.
@@ -246,6 +271,7 @@ impl TraceSetBuilder {
             name: name.to_string(),
             format,
             text: text.into_boxed_str(),
+            removed: false,
         });
         Ok(FileReport {
             source,
@@ -434,9 +460,9 @@ impl TraceSetBuilder {
     }
 
     /// Keeps what a session bundle brings besides its traces (view, prices, notes).
-    pub(crate) fn push_bundle_extras(&mut self, extras: crate::bundle::Extras) {
+    pub(crate) fn push_bundle_extras(&mut self, source: u32, extras: crate::bundle::Extras) {
         self.bundle_extras
-            .push(serde_json::to_string(&extras).unwrap_or_default());
+            .push((source, serde_json::to_string(&extras).unwrap_or_default()));
     }
 
     /// Records what a format says about a whole trace.
@@ -470,9 +496,13 @@ impl TraceSetBuilder {
         }
     }
 
-    /// Builds traces and trees over everything added.
+    /// Builds traces and trees over everything added (over the new spans only, and the traces
+    /// they join, when reopened).
     pub fn finish(self) -> TraceSet {
-        let source_names: Vec<String> = self.sources.iter().map(|s| s.name.clone()).collect();
+        let plan = match self.built {
+            None => tree::Plan::fresh(self.spans.name.len()),
+            Some(built) => tree::Plan::adding(built, &self.spans.trace_id, &self.spans.flags),
+        };
         let mut set = TraceSet {
             strings: self.strings,
             spans: self.spans,
@@ -480,17 +510,45 @@ impl TraceSetBuilder {
             tags: self.tags,
             scores: self.scores,
             bundle_extras: self.bundle_extras,
+            trace_facts: self.trace_facts,
             attrs: self.attrs,
             events: self.events,
             links: self.links,
             resources: self.resources,
             sources: self.sources,
-            diagnostics: self.diagnostics,
+            import_diagnostics: self.diagnostics,
+            next_synthetic: self.next_synthetic,
             ..TraceSet::default()
         };
-        tree::build(&mut set, &source_names, &self.trace_facts);
+        tree::build(&mut set, plan);
         set
     }
+}
+
+/// Adds a file to a built set: only its bytes are parsed, and only the traces its spans join
+/// are grouped again. On error the set is as it was.
+pub fn add_file(set: &mut TraceSet, name: &str, bytes: Vec<u8>) -> Result<FileReport, ImportError> {
+    let mut builder = TraceSetBuilder::reopen(std::mem::take(set));
+    let report = builder.add_file_owned(name, bytes);
+    *set = builder.finish();
+    report
+}
+
+/// Removes file `source` from a built set, without reading any file again: its spans, scores
+/// and what it recorded per trace go, and only the traces it had spans in are grouped again.
+/// Its place among the sources stays, marked removed, so the other files keep their indices.
+pub fn remove_file(set: &mut TraceSet, source: u32) {
+    let Some(removed) = set.sources.get_mut(source as usize) else {
+        return;
+    };
+    removed.removed = true;
+    removed.text = Box::default();
+    set.scores.retain(|s| s.file != source);
+    set.trace_facts.retain(|f| f.file != source);
+    set.bundle_extras.retain(|(file, _)| *file != source);
+    set.import_diagnostics.forget(source);
+    let plan = tree::Plan::removing(set, source);
+    tree::build(set, plan);
 }
 
 /// Imports one file on its own.

@@ -133,6 +133,12 @@ impl Diagnostics {
         lines
     }
 
+    /// Drops the problems of source `source`.
+    pub fn forget(&mut self, source: u32) {
+        self.kept.retain(|d| d.source != Some(source));
+        self.counts.retain(|(s, _), _| *s != Some(source));
+    }
+
     /// Moves another list's problems into this one.
     pub fn extend(&mut self, other: Diagnostics) {
         self.kept.extend(other.kept);

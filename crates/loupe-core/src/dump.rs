@@ -14,7 +14,12 @@ fn cost(c: Option<f64>) -> String {
 pub fn text_dump(set: &TraceSet) -> String {
     let mut out = String::new();
     let t = set.totals();
-    let formats: Vec<&str> = set.sources().iter().map(|s| s.format.label()).collect();
+    let formats: Vec<&str> = set
+        .sources()
+        .iter()
+        .filter(|s| !s.removed)
+        .map(|s| s.format.label())
+        .collect();
     let _ = writeln!(out, "format: {}", formats.join(", "));
     let _ = writeln!(
         out,

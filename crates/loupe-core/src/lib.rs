@@ -46,7 +46,7 @@ mod timefmt;
 mod tree;
 pub mod wire;
 
-pub use builder::{FileReport, TraceSetBuilder, import};
+pub use builder::{FileReport, TraceSetBuilder, add_file, import, remove_file};
 pub use diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use error::{ImportError, SUPPORTED_FORMATS};
 pub use format::Format;

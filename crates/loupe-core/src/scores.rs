@@ -67,7 +67,7 @@ pub struct ScoreRef<'a> {
 }
 
 /// Facts a format records for a whole trace.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct TraceFacts {
     pub trace_id: Option<TraceId>,
     pub file: u32,

@@ -10,7 +10,7 @@ use crate::format::Format;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::Usage;
 use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, SpanFlags, SpanKind, StatusCode};
-use crate::scores::{Score, ScoreRef, ScoreValue, ScoreValueRef};
+use crate::scores::{Score, ScoreRef, ScoreValue, ScoreValueRef, TraceFacts};
 use crate::strings::{Interner, StrId};
 use serde::{Deserialize, Serialize};
 
@@ -134,6 +134,9 @@ pub struct Source {
     /// that parsed the file keeps it, and a decoded set has empty texts.
     #[serde(skip)]
     pub text: Box<str>,
+    /// Whether the file was removed: its spans are gone, its place is kept so the other
+    /// files' indices hold.
+    pub removed: bool,
 }
 
 /// One trace: a contiguous range of spans and figures rolled up over it.
@@ -221,7 +224,13 @@ pub struct TraceSet {
     pub(crate) scores: Vec<Score>,
     /// What loaded bundles bring besides traces, as JSON text (the wire format to the page is
     /// bincode, which cannot carry fields that serde skips).
-    pub(crate) bundle_extras: Vec<String>,
+    pub(crate) bundle_extras: Vec<(u32, String)>,
+    /// What formats record per trace, applied to the traces at each build.
+    pub(crate) trace_facts: Vec<TraceFacts>,
+    /// The problems importing found (the build adds what it finds to [`Self::diagnostics`]).
+    pub(crate) import_diagnostics: Diagnostics,
+    /// Synthetic span ids given so far.
+    pub(crate) next_synthetic: u64,
     pub(crate) parent: Vec<u32>,
     pub(crate) depth: Vec<u32>,
     pub(crate) subtree_end: Vec<u32>,
@@ -279,7 +288,7 @@ impl TraceSet {
     pub fn bundle_extras(&self) -> Vec<crate::bundle::Extras> {
         self.bundle_extras
             .iter()
-            .filter_map(|json| serde_json::from_str(json).ok())
+            .filter_map(|(_, json)| serde_json::from_str(json).ok())
             .collect()
     }
 
@@ -309,11 +318,6 @@ impl TraceSet {
     /// The loaded sources.
     pub fn sources(&self) -> &[Source] {
         &self.sources
-    }
-
-    /// Gives up everything but the loaded sources, to load them again with more files.
-    pub fn into_sources(self) -> Vec<Source> {
-        self.sources
     }
 
     /// Problems found while importing and building trees.

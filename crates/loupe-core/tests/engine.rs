@@ -63,3 +63,42 @@ fn a_spans_detail_carries_its_facts_chat_and_raw_json() {
         Response::Failed(_)
     ));
 }
+
+#[test]
+fn removing_a_file_leaves_the_figures_of_the_others() {
+    let (a, b) = (
+        common::fixture("langfuse/langfuse-ui-export-openai-agents-2025-09-30.json"),
+        common::fixture("otlp-json/jaeger-integration-multi-resource-events.json"),
+    );
+    let mut both = loupe_core::TraceSetBuilder::new();
+    for (name, bytes) in [("a.json", &a), ("b.json", &b)] {
+        both.add_file(name, bytes).unwrap();
+    }
+    let mut engine = Engine::new(both.finish());
+    let Response::Figures(before) = ask(&mut engine, Request::Figures) else {
+        panic!("figures expected");
+    };
+    assert!(matches!(
+        ask(&mut engine, Request::Remove(0)),
+        Response::Done
+    ));
+    let Response::Figures(after) = ask(&mut engine, Request::Figures) else {
+        panic!("figures expected");
+    };
+    let Response::Figures(alone) = ask(
+        &mut Engine::new(import(&b, "b.json").unwrap()),
+        Request::Figures,
+    ) else {
+        panic!("figures expected");
+    };
+    assert!(before.spans > after.spans);
+    assert_eq!(
+        after.by_source[1], alone.by_source[0],
+        "the file left keeps its figures"
+    );
+    assert_eq!(
+        (after.spans, after.traces, after.cost_usd),
+        (alone.spans, alone.traces, alone.cost_usd)
+    );
+    assert_eq!(after.by_source[0].spans, 0, "the removed file has none");
+}

@@ -83,7 +83,7 @@ impl Engine {
         &self.set
     }
 
-    /// Gives up the set (to read its files again beside new ones).
+    /// Gives up the set (to add files to it).
     pub fn into_set(self) -> TraceSet {
         self.set
     }
@@ -132,6 +132,12 @@ impl Engine {
             Request::BundleExtras => Response::BundleExtras(
                 serde_json::to_string(&self.set.bundle_extras()).unwrap_or_else(|_| "[]".into()),
             ),
+            Request::Remove(source) => {
+                crate::builder::remove_file(&mut self.set, source);
+                self.shown = None;
+                self.price();
+                Response::Done
+            }
             Request::Complete(text) => {
                 Response::Completions(completions(&self.set, &text, COMPLETIONS))
             }

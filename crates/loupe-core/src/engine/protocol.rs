@@ -50,6 +50,9 @@ pub enum Request {
     },
     /// What loaded session bundles bring besides their traces (view, prices, notes).
     BundleExtras,
+    /// Removes loaded file `source` (its index among the sources), reading no other again;
+    /// answered with [`Response::Done`].
+    Remove(u32),
     /// Rows `start..end` of trace `trace`'s span tree, with the spans in `collapsed` hiding
     /// their subtrees.
     TreeRows {

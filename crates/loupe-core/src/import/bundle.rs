@@ -71,12 +71,15 @@ pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
             ),
         });
     }
-    ctx.builder.push_bundle_extras(bundle::Extras {
-        view: doc.view,
-        prices: doc.prices,
-        notes: doc.notes,
-        created: doc.created,
-    });
+    ctx.builder.push_bundle_extras(
+        ctx.source,
+        bundle::Extras {
+            view: doc.view,
+            prices: doc.prices,
+            notes: doc.notes,
+            created: doc.created,
+        },
+    );
     let resources: Vec<u32> = doc
         .resources
         .iter()
