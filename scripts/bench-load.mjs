@@ -48,9 +48,10 @@ for (let r = 0; r < Math.max(runs, 5); r++) {
 console.log(`page load until ready: first visit ${median(firsts).toFixed(0)} ms, repeat visit ${median(repeats).toFixed(0)} ms (median of ${firsts.length})`);
 // Side by side: speedscope 1.25.0 (npm) and Loupe on the same Trace Event array, written from a
 // `loupe gen` file, and Loupe on that OTLP/JSON file itself.
+const peerSpans = Number(process.env.BENCH_PEER_SPANS ?? 150000);
+const otlp = path.join(dir, `peer-${peerSpans}.json`);
 {
-  const spans = Number(process.env.BENCH_PEER_SPANS ?? 150000);
-  const otlp = path.join(dir, `peer-${spans}.json`);
+  const spans = peerSpans;
   const chrome = path.join(dir, `peer-${spans}.trace.json`);
   execFileSync(loupe, ['gen', '--spans', String(spans), '--traces', String(Math.max(1, Math.round(spans / 1000))), '--out', otlp], { stdio: 'ignore' });
   const events = toChromeTrace(otlp, chrome);
@@ -71,6 +72,31 @@ console.log(`page load until ready: first visit ${median(firsts).toFixed(0)} ms,
     console.log(`| ${r.label} | ${mb(r.size)} | ${r.ms.toLocaleString('en')} ms | ${ratio} | ${Math.round(r.frame)} ms | ${mb(r.added)} | ${(r.added / r.size).toFixed(1)}× |`);
   }
   console.log(`(idle renderer peak: speedscope ${mb(rows[0].idle)}, Loupe ${mb(rows[1].idle)}; each run in ms: ${rows.map((r) => `${r.label.split(',')[0]} ${r.all.join('/')}`).join('; ')})`);
+  console.log('');
+}
+// Adding a small file to the loaded ~100 MB set: only the new file is parsed.
+{
+  const small = path.join(dir, 'small.json');
+  execFileSync(loupe, ['gen', '--spans', '15', '--traces', '1', '--seed', '7', '--out', small], { stdio: 'ignore' });
+  const want = JSON.parse(execFileSync(loupe, ['summary', '--json', otlp, small], { encoding: 'utf8' })).totals.spans;
+  const adds = [];
+  const walls = [];
+  for (let r = 0; r < runs; r++) {
+    const { page } = await openPage(browser, server.url);
+    await page.setInputFiles('[data-testid="file-input"]', otlp);
+    await page.waitForSelector('[data-testid="load-time"]', { timeout: 300000 });
+    await settled(page);
+    const t0 = Date.now();
+    await page.setInputFiles('[data-testid="file-input"]', small);
+    await page.waitForFunction((n) => document.querySelector('[data-testid="span-count"]')?.textContent === n,
+      want.toLocaleString('en'), { timeout: 300000 });
+    walls.push(Date.now() - t0);
+    await settled(page);
+    adds.push(Number(await page.getAttribute('[data-testid="load-time"]', 'data-ms')));
+    await page.close();
+  }
+  const kb = (fs.statSync(small).size / 1e3).toFixed(0);
+  console.log(`Adding a ${kb} KB file to the ${(fs.statSync(otlp).size / 1e6).toFixed(0)} MB set: ${median(adds)} ms in the page, ${median(walls)} ms until the figures show (median of ${runs})`);
   console.log('');
 }
 console.log('| spans | traces | file size | load in the page | until the figures show | longest main-thread frame |');

@@ -1,4 +1,4 @@
-//! Adding dropped files to a [`TraceSet`], with a status per file. The same function runs in
+//! Adding dropped files to a [`TraceSet`], with a status per file. The same loader runs in
 //! the Web Worker and, where no worker can start, on the page itself.
 
 use loupe_core::{TraceSet, TraceSetBuilder};
@@ -28,42 +28,31 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
-/// Where a file's bytes come from: read when its turn comes, so a big file is read only once
-/// the files before it are parsed (and why it could not be read, if so).
-pub type ReadBytes = Box<dyn FnOnce() -> Result<Vec<u8>, String>>;
-
-/// A file to parse.
-pub struct Job {
-    /// Its name.
-    pub name: String,
-    /// Its bytes.
-    pub bytes: ReadBytes,
-    /// Whether it is newly dropped (rather than loaded before and read again).
-    pub fresh: bool,
+/// Adds files to a set one at a time: only their bytes are parsed, and [`Loader::finish`]
+/// regroups only the traces their spans join.
+pub struct Loader {
+    builder: TraceSetBuilder,
+    statuses: Vec<FileStatus>,
 }
 
-/// Adds `jobs` to `set`: only their bytes are parsed, and only the traces their spans join
-/// are grouped again. `progress(done, label)` is called before each fresh file and before the
-/// trees are built. Returns a status per job, in order.
-pub fn add_files(
-    set: &mut TraceSet,
-    jobs: Vec<Job>,
-    mut progress: impl FnMut(usize, &str),
-) -> Vec<FileStatus> {
-    let mut builder = TraceSetBuilder::reopen(std::mem::take(set));
-    let mut statuses = Vec::new();
-    let mut done = 0;
-    for job in jobs {
-        if job.fresh {
-            progress(done, &format!("Parsing {}", job.name));
-            done += 1;
+impl Loader {
+    /// A loader adding to `set`.
+    pub fn new(set: TraceSet) -> Loader {
+        Loader {
+            builder: TraceSetBuilder::reopen(set),
+            statuses: Vec::new(),
         }
+    }
+
+    /// Parses file `name` (its bytes, or why they could not be read). A file that fails
+    /// leaves nothing behind, and the others still load.
+    pub fn add(&mut self, name: String, bytes: Result<Vec<u8>, String>) {
         let mut size = 0;
-        let outcome = (job.bytes)()
+        let outcome = bytes
             .and_then(|bytes| {
                 size = bytes.len();
-                builder
-                    .add_file_owned(&job.name, bytes)
+                self.builder
+                    .add_file_owned(&name, bytes)
                     .map_err(|e| e.to_string())
             })
             .map(|r| Loaded {
@@ -72,56 +61,45 @@ pub fn add_files(
                 spans: r.spans,
                 warnings: r.warnings,
             });
-        statuses.push(FileStatus {
-            name: job.name,
+        self.statuses.push(FileStatus {
+            name,
             bytes: size,
             outcome,
         });
     }
-    progress(done, "Building span trees");
-    *set = builder.finish();
-    // Each file's warnings include what building the trees found (orphans, duplicate ids), as
-    // `loupe summary` reports them.
-    for status in &mut statuses {
-        if let Ok(loaded) = &mut status.outcome {
-            loaded.warnings = set.diagnostics().lines(Some(loaded.source));
+
+    /// Builds the trees; returns the set and a status per file added, in order.
+    pub fn finish(self) -> (TraceSet, Vec<FileStatus>) {
+        let set = self.builder.finish();
+        let mut statuses = self.statuses;
+        // Each file's warnings include what building the trees found (orphans, duplicate ids),
+        // as `loupe summary` reports them.
+        for status in &mut statuses {
+            if let Ok(loaded) = &mut status.outcome {
+                loaded.warnings = set.diagnostics().lines(Some(loaded.source));
+            }
         }
+        (set, statuses)
     }
-    statuses
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn job(name: &str, text: &str, fresh: bool) -> Job {
-        let bytes = text.as_bytes().to_vec();
-        Job {
-            name: name.into(),
-            bytes: Box::new(move || Ok(bytes)),
-            fresh,
-        }
+    fn add(loader: &mut Loader, name: &str, text: &str) {
+        loader.add(name.into(), Ok(text.as_bytes().to_vec()));
     }
 
     #[test]
     fn every_file_gets_a_status_and_failures_do_not_stop_the_rest() {
         let demo = loupe_core::generate::demo();
-        let mut seen = Vec::new();
-        let mut set = TraceSet::default();
-        let statuses = add_files(
-            &mut set,
-            vec![
-                job("before.json", &demo, false),
-                job("broken.json", "{\"resourceSpans\": [", true),
-                job("again.json", &demo, true),
-                Job {
-                    name: "gone.json".into(),
-                    bytes: Box::new(|| Err("the file was moved".into())),
-                    fresh: true,
-                },
-            ],
-            |done, label| seen.push((done, label.to_string())),
-        );
+        let mut loader = Loader::new(TraceSet::default());
+        add(&mut loader, "before.json", &demo);
+        add(&mut loader, "broken.json", "{\"resourceSpans\": [");
+        add(&mut loader, "again.json", &demo);
+        loader.add("gone.json".into(), Err("the file was moved".into()));
+        let (set, statuses) = loader.finish();
         assert_eq!(statuses.len(), 4);
         assert_eq!(
             (statuses[3].bytes, statuses[3].outcome.clone()),
@@ -137,12 +115,10 @@ mod tests {
         let loaded = statuses[2].outcome.as_ref().expect("the good file loads");
         assert_eq!((loaded.format.as_str(), loaded.spans), ("otlp-json", 16));
         assert_eq!(set.span_count(), 32, "both good files are in the set");
-        assert_eq!(
-            seen.last().map(|(d, l)| (*d, l.as_str())),
-            Some((3, "Building span trees")),
-            "progress counts the fresh files"
-        );
-        let more = add_files(&mut set, vec![job("more.json", &demo, true)], |_, _| {});
+
+        let mut loader = Loader::new(set);
+        add(&mut loader, "more.json", &demo);
+        let (set, more) = loader.finish();
         let source = more[0].outcome.as_ref().map(|l| l.source);
         assert_eq!(source, Ok(2), "a later file is added beside the others");
         assert_eq!(set.span_count(), 48);

@@ -2,7 +2,7 @@
 //! Loading hands the files to the parsing worker (or parses them on the page where no worker
 //! can start), reports progress, and takes the engine's figures.
 
-use crate::parse::{Job, add_files};
+use crate::parse::Loader;
 use crate::worker_client::{self, FileBytes, Payload};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -186,19 +186,18 @@ impl AppState {
                 result.map(|statuses| (None, statuses))
             }
             None => {
-                let mut jobs = Vec::new();
+                // Everything is parsed again here: the page keeps no builder between loads.
+                let mut loader = Loader::new(TraceSet::default());
+                let mut done = 0;
                 for f in files {
-                    let bytes = f.data.read().await;
-                    jobs.push(Job {
-                        name: f.name,
-                        bytes: Box::new(move || bytes),
-                        fresh: f.fresh,
-                    });
+                    if f.fresh {
+                        report(done, format!("Parsing {}", f.name));
+                        done += 1;
+                    }
+                    loader.add(f.name, f.data.read().await);
                 }
-                let mut set = TraceSet::default();
-                let statuses = add_files(&mut set, jobs, |done, label| {
-                    report(done, label.to_string())
-                });
+                report(done, "Building span trees".into());
+                let (set, statuses) = loader.finish();
                 worker_client::use_local(set.clone());
                 Ok((Some(Arc::new(set)), statuses))
             }

@@ -7,21 +7,24 @@
 //! (see [`loupe::worker_client`]).
 //!
 //! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
-//! worker holds nothing, the files loaded before; a `File` is read here, in chunks), `{kind:
+//! worker holds nothing, the files loaded before; a `File` is read here, as a stream), `{kind:
 //! "wire"}`, `{kind: "ask", request: Uint8Array}` (an engine request) or `{kind: "clear"}`.
 //! Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`, then
 //! `{kind: "done", files: JSON}` (a status per file sent); for `wire`, `{kind: "wire", set:
 //! ArrayBuffer}`; for `ask`, `{kind: "answer", response: ArrayBuffer}`; for `clear`, `{kind:
 //! "cleared"}`; or `{kind: "failed", error}`.
 
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::{Job, ReadBytes, add_files};
+use loupe::parse::Loader;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent, ReadableStreamByobReader,
+};
 
 thread_local! {
     /// The engine over the set last sent to the page, with the files' texts.
@@ -29,12 +32,10 @@ thread_local! {
 }
 
 /// How much of a browser file is read at a time.
-const CHUNK: f64 = 16.0 * 1024.0 * 1024.0;
+const CHUNK: u32 = 1 << 20;
 
-/// Reads a browser file in chunks straight into one buffer of its size: the page never reads
-/// it, and no second copy of the whole file is ever held.
-fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
-    let size = blob.size();
+/// Room for a file of `size` bytes, or why there is none.
+fn room_for(size: f64) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     bytes.try_reserve_exact(size as usize).map_err(|_| {
         format!(
@@ -43,45 +44,99 @@ fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
             size / 1e9
         )
     })?;
-    let reader = FileReaderSync::new().map_err(|e| format!("cannot read files here: {e:?}"))?;
-    let mut at = 0.0;
-    while at < size {
-        let part = blob
-            .slice_with_f64_and_f64(at, (at + CHUNK).min(size))
-            .and_then(|part| reader.read_as_array_buffer(&part))
-            .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
-        let chunk = Uint8Array::new(&part);
-        let start = bytes.len();
-        bytes.resize(start + chunk.length() as usize, 0);
-        chunk.copy_to(&mut bytes[start..]);
-        if chunk.length() == 0 {
+    Ok(bytes)
+}
+
+/// Appends a chunk read from JavaScript, unless the file grew past the room made for it.
+fn append(bytes: &mut Vec<u8>, chunk: &Uint8Array) -> Result<(), String> {
+    let start = bytes.len();
+    let end = start + chunk.length() as usize;
+    if end > bytes.capacity() {
+        return Err("the file changed while it was read".into());
+    }
+    bytes.resize(end, 0);
+    chunk.copy_to(&mut bytes[start..]);
+    Ok(())
+}
+
+/// Reads a browser file straight into one buffer of its size, in chunks through one scratch
+/// buffer that is reused (a byte stream read into a buffer of our own), so neither a second
+/// copy of the file nor a trail of discarded chunks is ever held. Where the browser's file
+/// stream takes no buffer of ours, the file is read in slices instead.
+async fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
+    let mut bytes = room_for(blob.size())?;
+    let unreadable = |e: JsValue| format!("the browser could not read the file: {e:?}");
+    let Ok(reader) = ReadableStreamByobReader::new(&blob.stream()) else {
+        return read_slices(blob, bytes);
+    };
+    let mut scratch = ArrayBuffer::new(CHUNK);
+    loop {
+        let view = Uint8Array::new(&scratch);
+        let read = JsFuture::from(reader.read_with_array_buffer_view(&view))
+            .await
+            .map_err(unreadable)?;
+        if field(&read, "done").as_bool() == Some(true) {
             break;
         }
-        at += f64::from(chunk.length());
+        // The chunk is a view of the scratch buffer, handed back (`Uint8Array::new` would copy).
+        let chunk: Uint8Array = field(&read, "value").unchecked_into();
+        append(&mut bytes, &chunk)?;
+        scratch = chunk.buffer();
     }
     Ok(bytes)
 }
 
-fn jobs_of(data: &JsValue) -> Vec<Job> {
-    Array::from(&field(data, "files"))
+/// Reads a browser file in slices (where its stream cannot be read into a buffer of ours).
+fn read_slices(blob: &Blob, mut bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    let reader = FileReaderSync::new().map_err(|e| format!("cannot read files here: {e:?}"))?;
+    let size = blob.size();
+    while (bytes.len() as f64) < size {
+        let at = bytes.len() as f64;
+        let part = blob
+            .slice_with_f64_and_f64(at, (at + f64::from(CHUNK)).min(size))
+            .and_then(|part| reader.read_as_array_buffer(&part))
+            .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
+        let chunk = Uint8Array::new(&part);
+        if chunk.length() == 0 {
+            break;
+        }
+        append(&mut bytes, &chunk)?;
+    }
+    Ok(bytes)
+}
+
+/// A file to add: its name and contents as the page sent them.
+struct Sent {
+    name: String,
+    contents: JsValue,
+}
+
+impl Sent {
+    async fn read(self) -> Result<Vec<u8>, String> {
+        match self.contents.dyn_into::<Blob>() {
+            Ok(blob) => read_blob(&blob).await,
+            Err(bytes) => Ok(Uint8Array::new(&bytes).to_vec()),
+        }
+    }
+}
+
+/// The files of a `files` message, and how many of them are newly dropped.
+fn files_of(data: &JsValue) -> (Vec<Sent>, usize) {
+    let mut fresh = 0;
+    let files = Array::from(&field(data, "files"))
         .iter()
         .map(|entry| {
             let entry = Array::from(&entry);
-            let contents = entry.get(1);
-            let bytes: ReadBytes = match contents.dyn_into::<Blob>() {
-                Ok(blob) => Box::new(move || read_blob(&blob)),
-                Err(bytes) => {
-                    let bytes = Uint8Array::new(&bytes).to_vec();
-                    Box::new(move || Ok(bytes))
-                }
-            };
-            Job {
+            if entry.get(2).as_bool().unwrap_or(true) {
+                fresh += 1;
+            }
+            Sent {
                 name: entry.get(0).as_string().unwrap_or_default(),
-                bytes,
-                fresh: entry.get(2).as_bool().unwrap_or(true),
+                contents: entry.get(1),
             }
         })
-        .collect()
+        .collect();
+    (files, fresh)
 }
 
 /// Sends the set's binary form to the sharer (through the page).
@@ -94,19 +149,32 @@ fn send_wire(scope: &DedicatedWorkerGlobalScope) {
     }
 }
 
-/// Adds the files to the set held (parsing only them), keeps the set for the engine, and sends
-/// what became of each file.
-fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
-    let mut set = HOST
+/// Adds the files to the set held (parsing only them, each read when its turn comes), keeps
+/// the set for the engine, and sends what became of each file.
+async fn load(scope: DedicatedWorkerGlobalScope, data: JsValue) {
+    let set = HOST
         .with_borrow_mut(EngineHost::release)
         .unwrap_or_default();
-    let statuses = add_files(&mut set, jobs_of(data), |done, label| {
+    let progress = |done: usize, label: &str| {
         let _ = scope.post_message(&message(&[
             ("kind", "progress".into()),
             ("done", JsValue::from(done as u32)),
             ("label", label.into()),
         ]));
-    });
+    };
+    let (files, fresh) = files_of(&data);
+    let again = files.len() - fresh;
+    let mut loader = Loader::new(set);
+    for (i, file) in files.into_iter().enumerate() {
+        if i >= again {
+            progress(i - again, &format!("Parsing {}", file.name));
+        }
+        let name = file.name.clone();
+        let bytes = file.read().await;
+        loader.add(name, bytes);
+    }
+    progress(fresh, "Building span trees");
+    let (set, statuses) = loader.finish();
     HOST.with_borrow_mut(|h| h.hold(set));
     match serde_json::to_string(&statuses) {
         Ok(files) => {
@@ -115,7 +183,7 @@ fn load(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
                 ("files", files.into()),
             ]));
         }
-        Err(error) => failed(scope, error.to_string()),
+        Err(error) => failed(&scope, error.to_string()),
     }
 }
 
@@ -135,7 +203,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
             HOST.with_borrow_mut(EngineHost::release);
             let _ = scope.post_message(&message(&[("kind", "cleared".into())]));
         }
-        _ => load(scope, &data),
+        _ => wasm_bindgen_futures::spawn_local(load(scope.clone(), data)),
     }
 }
 
