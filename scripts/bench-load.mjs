@@ -3,7 +3,8 @@
 // (time to first view, longest frame, added renderer memory); then agent traces generated with `loupe gen`, each opened in the
 // built page in headless Chromium, with the page's load time (read + parse + trees), the time
 // until the figures show and the longest main-thread frame while loading; then the flame
-// graphs' draw time per frame on one trace of 100,000 spans, while zooming and panning.
+// graphs' draw time per frame on one trace of 100,000 spans, while zooming and panning. A file of
+// about 1 GB (JSON Lines) is opened too, with the frames of the first interactions on it.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import zlib from 'node:zlib';
 import { serve, launch, openPage, repo, dist, settled } from '../tests/e2e/harness.mjs';
 import { toChromeTrace } from './bench/chrome-trace.mjs';
 import { sideBySide, speedscopeDir, tickFrames, viewers } from './bench/side-by-side.mjs';
+import { bigFile } from './bench/big-file.mjs';
 
 const sizes = (process.env.BENCH_SPANS ?? '10000,100000,300000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -99,6 +101,7 @@ const otlp = path.join(dir, `peer-${peerSpans}.json`);
   console.log(`Adding a ${kb} KB file to the ${(fs.statSync(otlp).size / 1e6).toFixed(0)} MB set: ${median(adds)} ms in the page, ${median(walls)} ms until the figures show (median of ${runs})`);
   console.log('');
 }
+await bigFile(loupe, server.url, dir);
 console.log('| spans | traces | file size | load in the page | until the figures show | longest main-thread frame |');
 console.log('|---:|---:|---:|---:|---:|---:|');
 for (const spans of sizes) {

@@ -48,7 +48,7 @@ export const tickFrames = () => {
   };
   requestAnimationFrame(tick);
 };
-const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+export const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 
 /** How each viewer is opened, given a file, and how its first view is recognised. */
 export const viewers = {
@@ -70,8 +70,11 @@ export const viewers = {
   },
 };
 
-/** One load of `file` into `viewer` served at `url`, in a fresh browser. */
-export async function measureOnce(viewer, url, file) {
+/**
+ * One load of `file` into `viewer` served at `url`, in a fresh browser; `then(page)`, if
+ * given, runs on the loaded page before the browser closes and its answer is returned too.
+ */
+export async function measureOnce(viewer, url, file, then) {
   const before = renderers();
   const browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -89,9 +92,10 @@ export async function measureOnce(viewer, url, file) {
   const ms = Date.now() - t0;
   const frame = await page.evaluate(() => window.longestFrame);
   const peak = peakOfNew(before);
+  const after = then ? await then(page) : undefined;
   await browser.close();
   if (errors.length) throw new Error(`${url}: ${errors.join('; ')}`);
-  return { ms, frame, added: peak - idle, idle };
+  return { ms, frame, added: peak - idle, idle, after };
 }
 
 /** Runs each `[label, viewer, url, file]` `runs` times, alternating, and returns medians. */

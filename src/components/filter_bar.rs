@@ -31,6 +31,8 @@ pub fn FilterBar() -> impl IntoView {
             if let Ok(Response::Completions(c)) =
                 worker_client::ask(Request::Complete(text.clone())).await
                 && draft.get_untracked() == text
+                // An answer that comes after the bar lost focus opens nothing.
+                && focused.get_untracked()
             {
                 suggestions.try_set(c);
             }

@@ -1,12 +1,18 @@
-//! `loupe gen`: writes realistic OTLP/JSON agent traces.
+//! `loupe gen`: writes realistic OTLP/JSON agent traces, as one export request or as JSON
+//! Lines (one request per trace).
 
 use crate::args;
-use loupe_core::generate::{GenOptions, otlp_json};
+use loupe_core::generate::{GenOptions, otlp_json, write_otlp_json_lines};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Runs `loupe gen`.
 pub fn run(argv: &[String]) -> Result<ExitCode, String> {
-    let a = args::parse(argv, &[], &["--spans", "--traces", "--out", "--seed"])?;
+    let a = args::parse(
+        argv,
+        &["--lines"],
+        &["--spans", "--traces", "--out", "--seed"],
+    )?;
     if let Some(extra) = a.positional.first() {
         return Err(format!("unexpected argument '{extra}'"));
     }
@@ -23,13 +29,21 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     if opts.traces == 0 || opts.spans < opts.traces {
         return Err("--traces must be at least 1 and --spans at least --traces".into());
     }
-    let text = otlp_json(&opts);
-    std::fs::write(out, text.as_bytes()).map_err(|e| format!("cannot write {out}: {e}"))?;
-    eprintln!(
-        "wrote {out}: {} traces, {} spans, {} bytes",
-        opts.traces,
-        opts.spans,
+    let cannot = |e: std::io::Error| format!("cannot write {out}: {e}");
+    let bytes = if a.flag("--lines") {
+        let file = std::fs::File::create(out).map_err(cannot)?;
+        let mut writer = std::io::BufWriter::new(file);
+        let n = write_otlp_json_lines(&opts, &mut writer).map_err(cannot)?;
+        writer.flush().map_err(cannot)?;
+        n
+    } else {
+        let text = otlp_json(&opts);
+        std::fs::write(out, text.as_bytes()).map_err(cannot)?;
         text.len()
+    };
+    eprintln!(
+        "wrote {out}: {} traces, {} spans, {bytes} bytes",
+        opts.traces, opts.spans
     );
     Ok(ExitCode::SUCCESS)
 }

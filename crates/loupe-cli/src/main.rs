@@ -18,8 +18,9 @@ Usage:
       Exits 1 when any file fails to import (the others are still summarized).
   loupe dump FILE...
       Every trace as an indented tree, one line per span, then the warnings.
-  loupe gen --spans N --traces M --out FILE [--seed S]
-      Writes realistic OTLP/JSON agent traces with GenAI attributes.
+  loupe gen --spans N --traces M --out FILE [--seed S] [--lines]
+      Writes realistic OTLP/JSON agent traces with GenAI attributes (with --lines, as
+      JSON Lines: one export request per trace).
   loupe redact [--keep-messages] [--keep-pii] [--keep-ids] [--allow KEYS] [--deny KEYS]
                --out OUT.loupe.json.gz INPUT...
       Writes a session bundle of the inputs to share: message contents dropped, personal

@@ -321,21 +321,57 @@ fn provider(model: &str) -> &'static str {
     }
 }
 
+/// The start of an export request, up to its first span.
+const REQUEST_HEAD: &str = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[\
+     {\"key\":\"service.name\",\"value\":{\"stringValue\":\"research-agent\"}},\
+     {\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\"python\"}}]},\
+     \"scopeSpans\":[{\"scope\":{\"name\":\"loupe.gen\",\"version\":\"1\"},\"spans\":[";
+
+/// The end of an export request, after its last span.
+const REQUEST_TAIL: &str = "]}]}]}";
+
 /// Writes OTLP/JSON (one export request) with `opts.traces` agent traces and `opts.spans`
 /// spans in all.
 pub fn otlp_json(opts: &GenOptions) -> String {
+    let mut out = String::with_capacity(opts.spans.max(1) * 900);
+    out.push_str(REQUEST_HEAD);
+    let mut first = true;
+    each_trace(opts, |spans| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(spans);
+    });
+    out.push_str(REQUEST_TAIL);
+    out.push('\n');
+    out
+}
+
+/// Writes the same traces as [`otlp_json`] as OTLP/JSON Lines: one export request per trace,
+/// one per line, as a Collector's file exporter writes them. Returns the bytes written.
+pub fn write_otlp_json_lines(
+    opts: &GenOptions,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<usize> {
+    let mut written = 0;
+    let mut result = Ok(());
+    each_trace(opts, |spans| {
+        if result.is_ok() {
+            result = writeln!(out, "{REQUEST_HEAD}{spans}{REQUEST_TAIL}");
+            written += REQUEST_HEAD.len() + spans.len() + REQUEST_TAIL.len() + 1;
+        }
+    });
+    result.map(|()| written)
+}
+
+/// Generates the traces, handing each trace's spans (OTLP/JSON objects, comma-separated) to
+/// `emit` in order.
+fn each_trace(opts: &GenOptions, mut emit: impl FnMut(&str)) {
     let traces = opts.traces.max(1);
     let spans = opts.spans.max(traces);
-    let mut out = String::with_capacity(spans * 900);
-    out.push_str(
-        "{\"resourceSpans\":[{\"resource\":{\"attributes\":[\
-         {\"key\":\"service.name\",\"value\":{\"stringValue\":\"research-agent\"}},\
-         {\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\"python\"}}]},\
-         \"scopeSpans\":[{\"scope\":{\"name\":\"loupe.gen\",\"version\":\"1\"},\"spans\":[",
-    );
     let mut rng = Rng(opts.seed);
     let mut t0 = opts.start_ns;
-    let mut first = true;
     for ti in 0..traces {
         let budget = spans / traces + usize::from(ti < spans % traces);
         let mut body = String::new();
@@ -377,16 +413,10 @@ pub fn otlp_json(opts: &GenOptions) -> String {
                 error: None,
             },
         );
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push_str(&root_json);
-        out.push_str(&body);
+        root_json.push_str(&body);
+        emit(&root_json);
         t0 = end + rng.range(1_000_000_000, 60_000_000_000);
     }
-    out.push_str("]}]}]}\n");
-    out
 }
 
 #[cfg(test)]
@@ -410,6 +440,27 @@ mod tests {
             "{:?}",
             set.diagnostic_list()
         );
+    }
+
+    #[test]
+    fn the_same_traces_as_json_lines_load_alike() {
+        let opts = GenOptions {
+            spans: 500,
+            traces: 7,
+            ..GenOptions::default()
+        };
+        let mut lines = Vec::new();
+        let written = write_otlp_json_lines(&opts, &mut lines).unwrap();
+        assert_eq!(written, lines.len());
+        assert_eq!(
+            lines.iter().filter(|&&b| b == b'\n').count(),
+            7,
+            "a line per trace"
+        );
+        let set = crate::import(&lines, "gen.jsonl").unwrap();
+        assert_eq!(set.sources()[0].format, crate::Format::OtlpJsonLines);
+        let document = crate::import(otlp_json(&opts).as_bytes(), "gen.json").unwrap();
+        assert_eq!(set.totals(), document.totals());
     }
 
     #[test]
