@@ -184,7 +184,7 @@ pub fn cost_report(set: &TraceSet, table: &PriceTable, traces: &[u32]) -> CostRe
 }
 
 /// How calls are grouped in a breakdown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum GroupBy {
     /// The call's model.
     Model,
@@ -207,7 +207,7 @@ pub enum GroupBy {
 }
 
 /// Calls grouped under one key, with their tokens by class and their cost.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     /// The key (`(none)` where calls have no value).
     pub key: String,

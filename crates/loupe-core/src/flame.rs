@@ -6,13 +6,183 @@
 //! - [`AggregateFlame`]: all spans of many traces merged by their path of names, like
 //!   speedscope's left-heavy view, weighted by total time, self time, tokens or cost.
 //! - [`critical_path`]: the chain of spans that set a trace's end.
+//! - What a viewport shows of them: [`TimeWindow`] (zoom and pan over a trace), [`viewport`]
+//!   (the boxes of a trace's flame graph in view, culled to what a pixel can show),
+//!   [`AggregateFlame::boxes`], and hit-testing ([`box_at`], [`AggBox::at`]).
 //!
 //! All are built without recursion: real traces are thousands of levels deep.
 
 use crate::cost::CostReport;
-use crate::model::Nanos;
+use crate::model::{Nanos, SpanKind};
 use crate::set::TraceSet;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// The visible part of a trace's flame graph, in nanoseconds from the trace's start.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeWindow {
+    /// Left edge.
+    pub from: f64,
+    /// Right edge.
+    pub to: f64,
+}
+
+/// The narrowest window a zoom reaches, in nanoseconds.
+const NARROWEST: f64 = 1000.0;
+
+impl TimeWindow {
+    /// All of a trace `total` nanoseconds long.
+    pub fn whole(total: f64) -> TimeWindow {
+        TimeWindow {
+            from: 0.0,
+            to: total.max(1.0),
+        }
+    }
+
+    /// This window cut to a trace `total` nanoseconds long; all of it when nothing is left.
+    pub fn within(self, total: f64) -> TimeWindow {
+        let cut = TimeWindow {
+            from: self.from.clamp(0.0, total),
+            to: self.to.clamp(0.0, total),
+        };
+        if cut.to > cut.from {
+            cut
+        } else {
+            TimeWindow::whole(total)
+        }
+    }
+
+    /// Zoomed by `factor` (below 1 zooms in) about the point `at` (0 to 1 across the view),
+    /// staying inside a trace `total` nanoseconds long.
+    pub fn zoom(self, factor: f64, at: f64, total: f64) -> TimeWindow {
+        let width = (self.to - self.from).max(1.0);
+        let pivot = self.from + width * at;
+        let new_width = (width * factor).clamp(NARROWEST.min(total), total.max(1.0));
+        let from = (pivot - new_width * at).clamp(0.0, (total - new_width).max(0.0));
+        TimeWindow {
+            from,
+            to: from + new_width,
+        }
+    }
+
+    /// Moved by `fraction` of its width (negative moves left), staying inside the trace.
+    pub fn pan(self, fraction: f64, total: f64) -> TimeWindow {
+        let width = self.to - self.from;
+        let from = (self.from + width * fraction).clamp(0.0, (total - width).max(0.0));
+        TimeWindow {
+            from,
+            to: from + width,
+        }
+    }
+}
+
+/// A span's box in the visible part of a trace's flame graph, with what its tooltip shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlameBox {
+    /// The span.
+    pub span: u32,
+    /// Its row from the top.
+    pub row: u32,
+    /// Left edge, in pixels from the view's left.
+    pub x0: f32,
+    /// Right edge (at least half a pixel right of the left).
+    pub x1: f32,
+    /// What the span does.
+    pub kind: SpanKind,
+    /// Whether it failed.
+    pub error: bool,
+    /// Whether a search is on and the span's name does not match it.
+    pub dim: bool,
+    /// Its name.
+    pub name: String,
+    /// Duration.
+    pub duration: Nanos,
+    /// Self time.
+    pub self_time: Nanos,
+    /// Input and output tokens, where it reports them.
+    pub tokens: Option<(u64, u64)>,
+    /// Its cost, where it has one.
+    pub cost: Option<f64>,
+}
+
+/// Where a trace's flame graph is drawn: the time window, across `width` pixels, down to row
+/// `rows`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    /// The time shown.
+    pub window: TimeWindow,
+    /// Pixels across.
+    pub width: f64,
+    /// Rows shown.
+    pub rows: u32,
+}
+
+/// The boxes of trace `t`'s flame graph (`rects`, from [`trace_flame`]) in `view`. A box
+/// narrower than a pixel is skipped where its row is already drawn there. `search` (lower
+/// case) dims the spans whose names lack it; `cost` gives a span's cost.
+pub fn viewport(
+    set: &TraceSet,
+    t: u32,
+    rects: &[FlameRect],
+    view: Viewport,
+    search: &str,
+    cost: impl Fn(u32) -> Option<f64>,
+) -> Vec<FlameBox> {
+    let Some(trace) = set.traces().get(t as usize) else {
+        return Vec::new();
+    };
+    let Viewport {
+        window,
+        width,
+        rows,
+    } = view;
+    let scale = width / (window.to - window.from).max(1.0);
+    let mut filled_to = vec![f64::MIN; rows as usize];
+    let mut out = Vec::new();
+    for r in rects {
+        let x0 = ((r.start - trace.start) as f64 - window.from) * scale;
+        let x1 = ((r.end - trace.start) as f64 - window.from) * scale;
+        if x1 < 0.0 || x0 > width || r.row >= rows {
+            continue;
+        }
+        let (x0, x1) = (x0.max(0.0), x1.min(width));
+        let x1 = x1.max(x0 + 0.5);
+        let filled = &mut filled_to[r.row as usize];
+        if x1 - x0 < 1.0 && x0 < *filled {
+            continue;
+        }
+        *filled = x1;
+        let s = set.span(r.span);
+        let name = s.name();
+        out.push(FlameBox {
+            span: r.span,
+            row: r.row,
+            x0: x0 as f32,
+            x1: x1 as f32,
+            kind: s.kind(),
+            error: s.is_error(),
+            dim: !search.is_empty() && !name.to_lowercase().contains(search),
+            name: name.to_string(),
+            duration: s.duration(),
+            self_time: s.self_time(),
+            tokens: s
+                .usage()
+                .filter(|u| u.has_tokens())
+                .map(|u| (u.input.unwrap_or(0), u.output.unwrap_or(0))),
+            cost: cost(r.span),
+        });
+    }
+    out
+}
+
+/// The span whose box is at `x` pixels in row `row`: a box is at least a pixel wide to the
+/// pointer.
+pub fn box_at(boxes: &[FlameBox], x: f64, row: u32) -> Option<u32> {
+    boxes
+        .iter()
+        .find(|b| b.row == row && f64::from(b.x0) <= x && x < f64::from(b.x1.max(b.x0 + 1.0)))
+        .map(|b| b.span)
+}
 
 /// One span's rectangle in a trace's flame graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +353,7 @@ pub fn critical_path(set: &TraceSet, t: u32) -> Vec<Segment> {
 }
 
 /// What an aggregated flame graph is weighted by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Weight {
     /// Summed durations.
     #[default]
@@ -258,6 +428,72 @@ impl Node {
             own_cost: 0.0,
             children: Vec::new(),
         }
+    }
+}
+
+/// A node's box in a view of the aggregated flame graph, with what its tooltip shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AggBox {
+    /// The node.
+    pub node: u32,
+    /// Its parent node (`None` for the top).
+    pub parent: Option<u32>,
+    /// Row below the focused node.
+    pub row: u32,
+    /// Left edge, in pixels.
+    pub x0: f32,
+    /// Right edge, in pixels.
+    pub x1: f32,
+    /// The span name (empty for the top).
+    pub name: String,
+    /// Spans merged here.
+    pub count: u32,
+    /// Summed durations.
+    pub total_time: Nanos,
+    /// Self time over its subtree.
+    pub self_time: Nanos,
+    /// Tokens over its subtree.
+    pub tokens: u64,
+    /// Cost over its subtree.
+    pub cost: f64,
+}
+
+/// What a view shows of the aggregated flame graph.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AggregateView {
+    /// The nodes from the top to the focused one, with their names.
+    pub path: Vec<(u32, String)>,
+    /// The boxes in view, the focused node's first.
+    pub boxes: Vec<AggBox>,
+}
+
+impl AggregateView {
+    /// The box at `x` pixels in row `row`.
+    pub fn at(&self, x: f64, row: u32) -> Option<&AggBox> {
+        self.boxes
+            .iter()
+            .find(|b| b.row == row && f64::from(b.x0) <= x && x < f64::from(b.x1))
+    }
+
+    /// The span names from a root down to node `node` (in view), as a focus is named.
+    pub fn names(&self, node: u32) -> Vec<String> {
+        let mut below = Vec::new();
+        let mut at = node;
+        let focus = self.path.last().map_or(0, |(n, _)| *n);
+        while at != focus {
+            let Some(b) = self.boxes.iter().find(|b| b.node == at) else {
+                break;
+            };
+            below.push(b.name.clone());
+            match b.parent {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        below.reverse();
+        let mut names: Vec<String> = self.path.iter().skip(1).map(|(_, n)| n.clone()).collect();
+        names.extend(below);
+        names
     }
 }
 
@@ -398,6 +634,45 @@ impl AggregateFlame {
             }
         }
         out
+    }
+
+    /// What a view `width` pixels wide shows of `focus`'s subtree weighted by `weight`: the
+    /// path from the top to the focus, and the boxes at least a third of a pixel wide.
+    pub fn view(&self, focus: u32, weight: Weight, width: f64) -> AggregateView {
+        let focus = if (focus as usize) < self.nodes.len() {
+            focus
+        } else {
+            0
+        };
+        let boxes = self
+            .layout(focus, weight)
+            .into_iter()
+            .filter(|r| (r.x1 - r.x0) * width >= 0.3)
+            .map(|r| {
+                let n = &self.nodes[r.node as usize];
+                AggBox {
+                    node: r.node,
+                    parent: n.parent,
+                    row: r.row,
+                    x0: (r.x0 * width) as f32,
+                    x1: (r.x1 * width) as f32,
+                    name: n.name.clone(),
+                    count: n.count,
+                    total_time: n.total_time,
+                    self_time: self.subtree_self[r.node as usize],
+                    tokens: self.subtree_tokens[r.node as usize],
+                    cost: self.subtree_cost[r.node as usize],
+                }
+            })
+            .collect();
+        AggregateView {
+            path: self
+                .path(focus)
+                .into_iter()
+                .map(|n| (n, self.nodes[n as usize].name.clone()))
+                .collect(),
+            boxes,
+        }
     }
 
     /// The node reached from the top by the span names `names` (the top itself for none).

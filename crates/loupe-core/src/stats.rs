@@ -19,7 +19,7 @@ pub fn percentile(sorted: &[i64], p: f64) -> Option<i64> {
 }
 
 /// Count, mean and percentiles of a set of durations.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Samples.
     pub count: usize,
@@ -58,7 +58,7 @@ impl Summary {
 }
 
 /// One histogram bin: samples `lo <= v < hi`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Bin {
     /// Lower bound (inclusive).
     pub lo: i64,
@@ -111,7 +111,7 @@ pub fn log_histogram(values: &[i64], per_decade: u32) -> Vec<Bin> {
 }
 
 /// What the latency table groups spans by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LatencyKey {
     /// Span name.
     Name,
@@ -203,6 +203,43 @@ pub fn latency_table(set: &TraceSet, traces: &[u32], by: LatencyKey) -> Vec<Late
         .collect();
     rows.sort_by(|a, b| b.total.count.cmp(&a.total.count).then(a.key.cmp(&b.key)));
     rows
+}
+
+/// The latency table's orders: by key ascending, by the others descending.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LatencySort {
+    /// The group's name.
+    Key,
+    /// Most spans first.
+    #[default]
+    Count,
+    /// Highest error rate first.
+    Errors,
+    /// Slowest median first.
+    P50,
+    /// Slowest p90 first.
+    P90,
+    /// Slowest p99 first.
+    P99,
+    /// Slowest span first.
+    Max,
+    /// Largest median self time first.
+    SelfP50,
+}
+
+/// Orders latency rows as `by` says.
+pub fn sort_latency(rows: &mut [LatencyRow], by: LatencySort) {
+    use std::cmp::Reverse;
+    match by {
+        LatencySort::Key => rows.sort_by(|a, b| a.key.cmp(&b.key)),
+        LatencySort::Count => rows.sort_by_key(|r| Reverse(r.total.count)),
+        LatencySort::Errors => rows.sort_by(|a, b| b.error_rate().total_cmp(&a.error_rate())),
+        LatencySort::P50 => rows.sort_by_key(|r| Reverse(r.total.p50)),
+        LatencySort::P90 => rows.sort_by_key(|r| Reverse(r.total.p90)),
+        LatencySort::P99 => rows.sort_by_key(|r| Reverse(r.total.p99)),
+        LatencySort::Max => rows.sort_by_key(|r| Reverse(r.total.max)),
+        LatencySort::SelfP50 => rows.sort_by_key(|r| Reverse(r.self_time.p50)),
+    }
 }
 
 /// The spans of `row` whose duration falls in `bin`.

@@ -3,7 +3,9 @@
 //! tables, and costs.
 
 use loupe_core::cost::{GroupBy, breakdown, cost_report, what_if};
-use loupe_core::flame::{AggregateFlame, Weight, critical_path, trace_flame};
+use loupe_core::flame::{
+    AggregateFlame, TimeWindow, Viewport, Weight, box_at, critical_path, trace_flame, viewport,
+};
 use loupe_core::pricing::{Price, PriceTable};
 use loupe_core::stats::{LatencyKey, latency_table};
 use loupe_core::{TraceSet, import};
@@ -388,4 +390,118 @@ fn queries_select_traces_by_span_and_trace_facts() {
     assert_eq!(run("retriev"), [bob], "a bare word searches names");
     assert_eq!(run("attr.http.status_code=500"), [bob]);
     assert_eq!(run("attr.http.status_code>=400"), [bob]);
+}
+
+#[test]
+fn a_flame_viewport_shows_the_window_culls_what_a_pixel_cannot_and_hit_tests() {
+    // root 0–100 ms; ten 1 µs spans side by side at 50 ms; one failed tool 60–90 ms.
+    let mut spans: Vec<(u32, u32, String, i64, i64)> = vec![(101, 0, "root".into(), 0, 100_000)];
+    for k in 0..10 {
+        spans.push((
+            110 + k,
+            101,
+            format!("tiny{k}"),
+            50_000 + i64::from(k),
+            50_001 + i64::from(k),
+        ));
+    }
+    spans.push((130, 101, "tool".into(), 60_000, 90_000));
+    // Microsecond times: the helper takes milliseconds, so scale the tuples' ends by hand.
+    let items: Vec<String> = spans
+        .iter()
+        .map(|(id, parent, name, start, end)| {
+            let parent = if *parent == 0 { String::new() } else { format!(r#""parentSpanId":"{parent:016x}","#) };
+            let status = if name == "tool" { r#","status":{"code":2}"# } else { "" };
+            format!(
+                r#"{{"traceId":"{:032x}","spanId":"{id:016x}",{parent}"name":"{name}","startTimeUnixNano":"{}","endTimeUnixNano":"{}"{status}}}"#,
+                1, start * 1000, end * 1000
+            )
+        })
+        .collect();
+    let doc = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        items.join(",")
+    );
+    let set = import(doc.as_bytes(), "tiny.json").unwrap();
+    let rects = trace_flame(&set, 0);
+    let total = 100_000_000.0;
+    let whole = Viewport {
+        window: TimeWindow::whole(total),
+        width: 1000.0,
+        rows: 10,
+    };
+    let boxes = viewport(&set, 0, &rects, whole, "", |_| None);
+    let tiny = boxes.iter().filter(|b| b.name.starts_with("tiny")).count();
+    assert_eq!(tiny, 1, "ten spans within one pixel draw once");
+    let tool = boxes.iter().find(|b| b.name == "tool").unwrap();
+    assert!(tool.error && (tool.x0 - 600.0).abs() < 0.01 && (tool.x1 - 900.0).abs() < 0.01);
+    assert_eq!(box_at(&boxes, 750.0, tool.row), Some(tool.span));
+    assert_eq!(box_at(&boxes, 950.0, tool.row), None);
+    assert_eq!(box_at(&boxes, 10.0, 0), Some(0), "the root spans the row");
+
+    // Zoomed on the tiny spans: each is its own box; the tool is out of view.
+    let near = TimeWindow {
+        from: 49_990_000.0,
+        to: 50_020_000.0,
+    };
+    let boxes = viewport(
+        &set,
+        0,
+        &rects,
+        Viewport {
+            window: near,
+            ..whole
+        },
+        "tiny3",
+        |_| None,
+    );
+    let names: Vec<&str> = boxes.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names.iter().filter(|n| n.starts_with("tiny")).count(), 10);
+    assert!(!names.contains(&"tool"));
+    assert!(
+        boxes.iter().all(|b| b.dim == (b.name != "tiny3")),
+        "the search dims other names"
+    );
+
+    // Zoom and pan stay inside the trace, about the pointer.
+    let w = TimeWindow::whole(total).zoom(0.5, 0.25, total);
+    assert_eq!((w.from, w.to), (12_500_000.0, 62_500_000.0));
+    let w = w.pan(-1.0, total);
+    assert_eq!(
+        (w.from, w.to),
+        (0.0, 50_000_000.0),
+        "panning stops at the start"
+    );
+    let w = TimeWindow::whole(total).zoom(1e-9, 0.5, total);
+    assert_eq!(w.to - w.from, 1000.0, "zoom stops at a microsecond");
+    assert_eq!(
+        TimeWindow { from: 5e8, to: 6e8 }.within(total),
+        TimeWindow::whole(total)
+    );
+}
+
+#[test]
+fn an_aggregated_view_names_the_node_clicked_and_leads_back() {
+    let set = trace(&[
+        (101, 0, "root", 0, 100, ""),
+        (102, 101, "plan", 0, 20, ""),
+        (103, 102, "llm", 0, 10, &llm("gpt-4o", 10, 1)),
+        (104, 101, "act", 20, 100, ""),
+    ]);
+    let report = cost_report(&set, &PriceTable::builtin(), &[0]);
+    let flame = AggregateFlame::build(&set, &[0], &report);
+    let view = flame.view(0, Weight::TotalTime, 1000.0);
+    let llm_box = view.boxes.iter().find(|b| b.name == "llm").unwrap();
+    assert_eq!(view.names(llm_box.node), ["root", "plan", "llm"]);
+    let hit = view
+        .at(f64::from(llm_box.x0) + 1.0, llm_box.row)
+        .map(|b| b.node);
+    assert_eq!(hit, Some(llm_box.node));
+    let plan = flame.find(&["root".into(), "plan".into()]).unwrap();
+    let focused = flame.view(plan, Weight::TotalTime, 1000.0);
+    let path: Vec<&str> = focused.path.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(path, ["", "root", "plan"], "the breadcrumb from the top");
+    assert_eq!(focused.boxes[0].x1, 1000.0, "the focus fills the width");
+    let llm_again = focused.boxes.iter().find(|b| b.name == "llm").unwrap();
+    assert_eq!(focused.names(llm_again.node), ["root", "plan", "llm"]);
 }

@@ -102,3 +102,136 @@ fn removing_a_file_leaves_the_figures_of_the_others() {
     );
     assert_eq!(after.by_source[0].spans, 0, "the removed file has none");
 }
+
+#[test]
+fn the_analysis_tabs_answers_agree_with_the_analyses_over_the_filtered_traces() {
+    use loupe_core::cost::{GroupBy, breakdown, cost_report};
+    use loupe_core::flame::Weight;
+    use loupe_core::pricing::PriceTable;
+    use loupe_core::query::Query;
+    use loupe_core::stats::{LatencyKey, LatencySort, latency_table};
+    let set = import(
+        &common::fixture("langfuse/langfuse-ui-export-openai-agents-2025-09-30.json"),
+        "a.json",
+    )
+    .unwrap();
+    let query = "kind:llm".to_string();
+    let chosen = Query::parse(&query).unwrap().filter(&set, None);
+    assert!(!chosen.is_empty() && chosen.len() < set.traces().len() + 1);
+    let costs = cost_report(&set, &PriceTable::builtin(), &chosen);
+    let mut engine = Engine::new(set.clone());
+
+    let Response::Overview(o) = ask(
+        &mut engine,
+        Request::Overview {
+            query: query.clone(),
+            buckets: 20,
+        },
+    ) else {
+        panic!("an overview expected");
+    };
+    assert_eq!(o.figures.traces, chosen.len() as u64);
+    assert_eq!(o.figures.cost_usd, costs.total());
+    assert_eq!(
+        o.timeline.ok.iter().chain(&o.timeline.failed).sum::<u32>() as usize,
+        chosen.len()
+    );
+    assert!(
+        o.top_self_time
+            .windows(2)
+            .all(|w| w[0].self_time >= w[1].self_time)
+    );
+
+    let table = latency_table(&set, &chosen, LatencyKey::Kind);
+    let asked = Request::Latency {
+        query: query.clone(),
+        by: LatencyKey::Kind,
+        sort: LatencySort::Count,
+    };
+    let Response::Latency(l) = ask(&mut engine, asked) else {
+        panic!("a latency table expected");
+    };
+    assert_eq!(l.groups as usize, table.len());
+    assert_eq!(l.rows[0].total, table[0].total);
+    let in_bins: usize = l.rows[0].bins.iter().map(|b| b.count).sum();
+    assert_eq!(in_bins, table[0].total.count, "every span in one bin");
+    let last = l.rows[0].bins.len() as u32 - 1;
+    let asked = Request::LatencyBin {
+        query: query.clone(),
+        by: LatencyKey::Kind,
+        sort: LatencySort::Count,
+        row: 0,
+        bin: last,
+    };
+    let Response::BinSpans(b) = ask(&mut engine, asked) else {
+        panic!("a bin's spans expected");
+    };
+    assert_eq!(b.count as usize, l.rows[0].bins[last as usize].count);
+
+    let Response::Costs(c) = ask(
+        &mut engine,
+        Request::Costs {
+            query: query.clone(),
+            by: GroupBy::Model,
+            what_if: "gpt-4o-mini".into(),
+        },
+    ) else {
+        panic!("a cost report expected");
+    };
+    assert_eq!(c.groups, breakdown(&set, &costs, GroupBy::Model));
+    assert!(matches!(c.what_if, Some(Some(x)) if x > 0.0));
+
+    let Response::AggregateFlame(f) = ask(
+        &mut engine,
+        Request::AggregateFlame {
+            query: query.clone(),
+            weight: Weight::TotalTime,
+            focus: vec![],
+            width: 800.0,
+        },
+    ) else {
+        panic!("a flame graph expected");
+    };
+    assert_eq!(
+        f.boxes[0].count as usize, 0,
+        "the top merges no span itself"
+    );
+    assert!(f.boxes.iter().all(|b| b.x1 <= 800.0 + 1e-3));
+
+    let t = chosen[0];
+    let Response::TraceFlame(tf) = ask(
+        &mut engine,
+        Request::TraceFlame {
+            trace: t,
+            zoom: None,
+            width: 1000.0,
+            rows: 100,
+            search: String::new(),
+        },
+    ) else {
+        panic!("a trace flame graph expected");
+    };
+    assert_eq!(
+        tf.boxes.len() as u32,
+        set.traces()[t as usize]
+            .span_count()
+            .min(tf.boxes.len() as u32)
+    );
+    assert!(!tf.boxes.is_empty());
+    let half = tf.duration / 2;
+    let zoomed = Request::TraceFlame {
+        trace: t,
+        zoom: Some((tf.trace_id.clone(), [0, half])),
+        width: 1000.0,
+        rows: 100,
+        search: String::new(),
+    };
+    let Response::TraceFlame(z) = ask(&mut engine, zoomed) else {
+        panic!("a trace flame graph expected");
+    };
+    assert_eq!(
+        z.window.map(|w| w.to),
+        Some(half as f64),
+        "the zoom applies to its trace"
+    );
+}

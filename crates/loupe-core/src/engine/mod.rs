@@ -1,15 +1,20 @@
 //! The engine behind the page, as Perfetto's trace processor is: it holds the loaded set and
 //! answers small, typed requests for what the page draws (the figures, a window of trace rows,
-//! a trace's tree rows, a span's detail, the filter's count and completions). The views of
-//! the Traces tab ask it; the analysis tabs still compute over a copy of the set on the page. Requests and answers cross between the
-//! page and the parsing worker in a compact binary form ([`Request::encode`],
+//! a trace's tree rows, a span's detail, the filter's count and completions, the overview, the
+//! latency table, the flame graphs in a viewport, the cost report). Requests and answers cross
+//! between the page and the parsing worker in a compact binary form ([`Request::encode`],
 //! [`Response::encode`]).
 
 mod detail;
 mod protocol;
 mod tree;
+mod views;
 
 pub use protocol::*;
+pub use views::{
+    BinSpans, CallLine, CostView, LatencyLine, LatencyView, OverviewView, Timeline, TopSpan,
+    TraceFlameView, timeline,
+};
 
 use crate::browse::{TraceSort, sort_traces, trace_models};
 use crate::cost::{CostReport, cost_report};
@@ -55,6 +60,10 @@ pub struct Engine {
     counted: Option<(String, u32)>,
     /// The rows of the trace tree last asked for.
     shown: Option<tree::Shown>,
+    /// The traces the analysis tabs' query chose, and what was computed over them.
+    chosen: Option<views::Chosen>,
+    /// The flame graph layout of the trace last drawn.
+    flamed: Option<(u32, Vec<crate::flame::FlameRect>)>,
 }
 
 impl Engine {
@@ -73,6 +82,8 @@ impl Engine {
             listed: None,
             counted: None,
             shown: None,
+            chosen: None,
+            flamed: None,
         };
         engine.price();
         engine
@@ -94,6 +105,31 @@ impl Engine {
         self.by_trace = self.costs.by_trace(&self.set);
         self.listed = None;
         self.counted = None;
+        self.chosen = None;
+    }
+
+    /// The traces `query` selects, with what is computed over them: the ones kept for the
+    /// same query, or chosen now. The caller puts them back (`self.chosen`) when done.
+    fn take_chosen(&mut self, query: String) -> views::Chosen {
+        match self.chosen.take() {
+            Some(chosen) if chosen.query == query => chosen,
+            _ => {
+                let traces = self.select(&query);
+                views::Chosen::new(&self.set, &self.prices, query, traces)
+            }
+        }
+    }
+
+    /// Answers a request about the traces `query` selects.
+    fn over_chosen(
+        &mut self,
+        query: String,
+        answer: impl FnOnce(&mut views::Chosen, &TraceSet, &CostReport, &PriceTable) -> Response,
+    ) -> Response {
+        let mut chosen = self.take_chosen(query);
+        let response = answer(&mut chosen, &self.set, &self.costs, &self.prices);
+        self.chosen = Some(chosen);
+        response
     }
 
     /// Answers one request.
@@ -135,8 +171,59 @@ impl Engine {
             Request::Remove(source) => {
                 crate::builder::remove_file(&mut self.set, source);
                 self.shown = None;
+                self.flamed = None;
                 self.price();
                 Response::Done
+            }
+            Request::Overview { query, buckets } => self.over_chosen(query, |c, set, all, _| {
+                Response::Overview(Box::new(c.overview(set, all, buckets)))
+            }),
+            Request::Latency { query, by, sort } => self.over_chosen(query, |c, set, _, _| {
+                Response::Latency(views::latency_view(set, c.latency(set, by, sort)))
+            }),
+            Request::LatencyBin {
+                query,
+                by,
+                sort,
+                row,
+                bin,
+            } => self.over_chosen(query, |c, set, _, _| {
+                Response::BinSpans(views::bin_spans(set, c.latency(set, by, sort), row, bin))
+            }),
+            Request::AggregateFlame {
+                query,
+                weight,
+                focus,
+                width,
+            } => self.over_chosen(query, |c, set, all, _| {
+                Response::AggregateFlame(c.flame(set, all, weight, &focus, width))
+            }),
+            Request::Costs { query, by, what_if } => {
+                self.over_chosen(query, |c, set, all, prices| {
+                    Response::Costs(Box::new(c.costs_view(set, all, prices, by, &what_if)))
+                })
+            }
+            Request::TraceFlame {
+                trace,
+                zoom,
+                width,
+                rows,
+                search,
+            } => {
+                let rects = match self.flamed.take() {
+                    Some((t, rects)) if t == trace => rects,
+                    _ => crate::flame::trace_flame(&self.set, trace),
+                };
+                let view = views::trace_flame_view(
+                    &self.set,
+                    &self.costs,
+                    (trace, &rects),
+                    zoom,
+                    (width, rows),
+                    &search,
+                );
+                self.flamed = Some((trace, rects));
+                Response::TraceFlame(view)
             }
             Request::Complete(text) => {
                 Response::Completions(completions(&self.set, &text, COMPLETIONS))

@@ -1,9 +1,13 @@
 //! The engine's requests and answers: small, typed, and carried in a compact binary form.
 
+use super::views::{BinSpans, CostView, LatencyView, OverviewView, TraceFlameView};
 use crate::browse::TraceSort;
+use crate::cost::GroupBy;
+use crate::flame::{AggregateView, Weight};
 use crate::llm::Usage;
 use crate::messages::Chat;
 use crate::model::SpanKind;
+use crate::stats::{LatencyKey, LatencySort};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks.
@@ -53,6 +57,69 @@ pub enum Request {
     /// Removes loaded file `source` (its index among the sources), reading no other again;
     /// answered with [`Response::Done`].
     Remove(u32),
+    /// The overview of the traces `query` selects, with a timeline of `buckets` buckets.
+    Overview {
+        /// The filter.
+        query: String,
+        /// Timeline buckets.
+        buckets: u32,
+    },
+    /// The latency table of the traces `query` selects.
+    Latency {
+        /// The filter.
+        query: String,
+        /// What spans are grouped by.
+        by: LatencyKey,
+        /// The rows' order.
+        sort: LatencySort,
+    },
+    /// The spans in bin `bin` of row `row`'s histogram in that table.
+    LatencyBin {
+        /// The filter.
+        query: String,
+        /// What spans are grouped by.
+        by: LatencyKey,
+        /// The rows' order.
+        sort: LatencySort,
+        /// The row.
+        row: u32,
+        /// The bin.
+        bin: u32,
+    },
+    /// What trace `trace`'s flame graph shows in a viewport.
+    TraceFlame {
+        /// The trace's index.
+        trace: u32,
+        /// The zoom: a trace id and its window in nanoseconds from its start (ignored for
+        /// another trace).
+        zoom: Option<(String, [i64; 2])>,
+        /// Pixels across.
+        width: f64,
+        /// Rows shown.
+        rows: u32,
+        /// Names to highlight.
+        search: String,
+    },
+    /// What the aggregated flame graph of the traces `query` selects shows.
+    AggregateFlame {
+        /// The filter.
+        query: String,
+        /// What boxes are weighted by.
+        weight: Weight,
+        /// The focused node, by its path of span names.
+        focus: Vec<String>,
+        /// Pixels across.
+        width: f64,
+    },
+    /// The tokens-and-cost report of the traces `query` selects.
+    Costs {
+        /// The filter.
+        query: String,
+        /// What calls are grouped by.
+        by: GroupBy,
+        /// A model to price every call as, or empty.
+        what_if: String,
+    },
     /// Rows `start..end` of trace `trace`'s span tree, with the spans in `collapsed` hiding
     /// their subtrees.
     TreeRows {
@@ -92,6 +159,18 @@ pub enum Response {
     Named(Named),
     /// Bundles' extras, as JSON (a list of `loupe_core::bundle::Extras`).
     BundleExtras(String),
+    /// The overview.
+    Overview(Box<OverviewView>),
+    /// The latency table.
+    Latency(LatencyView),
+    /// A histogram bin's spans.
+    BinSpans(BinSpans),
+    /// A trace's flame graph in a viewport.
+    TraceFlame(TraceFlameView),
+    /// The aggregated flame graph in a viewport.
+    AggregateFlame(AggregateView),
+    /// The tokens-and-cost report.
+    Costs(Box<CostView>),
     /// The request could not be answered, and why.
     Failed(String),
 }
