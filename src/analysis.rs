@@ -1,13 +1,11 @@
-//! What every view shares beyond the loaded data: the open tab, the filter query and the traces
-//! it selects, the prices (with the user's overrides, kept in localStorage), and the costs of
-//! all LLM calls. Each is a memo over the engine's pure functions.
+//! What every view shares beyond the loaded data: the open tab, the filter query, how the open
+//! trace and the flame graphs are shown, and the prices (with the user's overrides, kept in
+//! localStorage and sent to the engine, which computes every cost).
 
 use crate::state::AppState;
 use leptos::prelude::*;
-use loupe_core::cost::{CostReport, cost_report};
 use loupe_core::flame::Weight;
 use loupe_core::pricing::PriceTable;
-use loupe_core::query::{Query, QueryError};
 use std::sync::Arc;
 
 /// Where price overrides are kept in the browser.
@@ -137,14 +135,6 @@ pub struct Analysis {
     pub query: RwSignal<String>,
     /// The prices, with overrides.
     pub prices: RwSignal<Shared<PriceTable>>,
-    /// The parsed query, or why it does not parse.
-    pub parsed: Memo<Result<Query, QueryError>>,
-    /// Costs of every LLM call loaded.
-    pub costs: Memo<Shared<CostReport>>,
-    /// The traces the filter selects (all of them while the query is malformed).
-    pub filtered: Memo<Shared<Vec<u32>>>,
-    /// Costs of the filtered traces' LLM calls.
-    pub filtered_costs: Memo<Shared<CostReport>>,
 }
 
 /// This browser's localStorage, where it is available.
@@ -169,48 +159,6 @@ impl Analysis {
         let table = load_prices();
         state.price_overrides.set_value(table.overrides_json());
         let prices = RwSignal::new(Shared(Arc::new(table)));
-        let parsed = Memo::new(move |_| query.with(|q| Query::parse(q)));
-        let all_traces = move || {
-            state
-                .data
-                .with(|d| d.as_ref().map_or(0, |s| s.traces().len() as u32))
-        };
-        let costs = Memo::new(move |_| {
-            let traces: Vec<u32> = (0..all_traces()).collect();
-            let report = state.data.with(|d| {
-                d.as_ref()
-                    .map(|set| prices.with(|p| cost_report(set, &p.0, &traces)))
-                    .unwrap_or_default()
-            });
-            Shared(Arc::new(report))
-        });
-        let filtered = Memo::new(move |_| {
-            let rows = state.data.with(|d| {
-                let Some(set) = d.as_ref() else {
-                    return Vec::new();
-                };
-                parsed.with(|p| match p {
-                    Ok(q) if !q.is_empty() => {
-                        let report = q.uses_cost().then(|| costs.get());
-                        q.filter(set, report.as_deref())
-                    }
-                    _ => (0..set.traces().len() as u32).collect(),
-                })
-            });
-            Shared(Arc::new(rows))
-        });
-        let filtered_costs = Memo::new(move |_| {
-            // With every trace selected, the costs are those of everything loaded.
-            if filtered.with(|f| f.len() as u32) == all_traces() {
-                return costs.get();
-            }
-            let report = state.data.with(|d| {
-                d.as_ref()
-                    .map(|set| prices.with(|p| filtered.with(|f| cost_report(set, &p.0, f))))
-                    .unwrap_or_default()
-            });
-            Shared(Arc::new(report))
-        });
         Analysis {
             state,
             tab: RwSignal::new(Tab::default()),
@@ -220,10 +168,6 @@ impl Analysis {
             focus: RwSignal::new(Vec::new()),
             query,
             prices,
-            parsed,
-            costs,
-            filtered,
-            filtered_costs,
         }
     }
 

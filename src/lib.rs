@@ -2,6 +2,7 @@
 //! views; every computation is a pure engine function.
 
 pub mod analysis;
+pub mod answer;
 pub mod app;
 pub mod components;
 pub mod download;

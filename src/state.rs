@@ -8,7 +8,6 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use loupe_core::TraceSet;
 use loupe_core::engine::{Figures, Named, Request};
-use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -61,9 +60,6 @@ impl Input {
 /// The app's shared state, passed down by context.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// A copy of everything loaded, for the views that still compute on the page: held where
-    /// the page parses itself, else fetched when such a view opens ([`Self::want_data`]).
-    pub data: RwSignal<Option<Arc<TraceSet>>>,
     /// Each dropped file's outcome, in drop order.
     pub files: RwSignal<Vec<FileStatus>>,
     /// The load under way, if any.
@@ -80,10 +76,9 @@ pub struct AppState {
     pub named: RwSignal<Option<Named>>,
     /// The price overrides the engine prices calls with (JSON; see [`crate::analysis`]).
     pub price_overrides: StoredValue<String>,
-    /// How many sets have been loaded: names the set in [`Self::data`] for the workers.
+    /// How many sets have been loaded (a removal counts): names the engine's set for the
+    /// workers.
     pub loads: StoredValue<u64>,
-    /// The load whose set is being fetched for [`Self::data`], if any.
-    fetching: StoredValue<Option<u64>>,
     /// The inputs that loaded, in load order, each with its index among the engine's sources:
     /// a browser file is a handle, not its bytes. They are read again only when the parsing
     /// worker no longer holds them (it was replaced).
@@ -103,7 +98,6 @@ impl AppState {
     /// Empty state.
     pub fn new() -> Self {
         AppState {
-            data: RwSignal::new(None),
             files: RwSignal::new(Vec::new()),
             progress: RwSignal::new(None),
             trace: RwSignal::new(None),
@@ -113,14 +107,12 @@ impl AppState {
             named: RwSignal::new(None),
             price_overrides: StoredValue::new(String::new()),
             loads: StoredValue::new(0),
-            fetching: StoredValue::new(None),
             loaded: StoredValue::new(Vec::new()),
         }
     }
 
     /// Forgets everything loaded.
     pub fn clear(&self) {
-        self.data.set(None);
         self.files.set(Vec::new());
         self.trace.set(None);
         self.span.set(None);
@@ -175,15 +167,14 @@ impl AppState {
             }
         }
 
-        // The page holds a copy of the set only where it parses itself; else the analysis
-        // tabs fetch one from the worker when they open (see `need_data`).
+        // The engine holds the set: the worker's, or the page's own where no worker starts.
         let parsed = match worker {
             Some(worker) => {
                 let result = worker_client::parse(&worker, load, files, report).await;
                 if result.is_err() {
                     worker_client::discard();
                 }
-                result.map(|statuses| (None, statuses))
+                result
             }
             None => {
                 // Everything is parsed again here: the page keeps no builder between loads.
@@ -198,12 +189,12 @@ impl AppState {
                 }
                 report(done, "Building span trees".into());
                 let (set, statuses) = loader.finish();
-                worker_client::use_local(set.clone());
-                Ok((Some(Arc::new(set)), statuses))
+                worker_client::use_local(set);
+                Ok(statuses)
             }
         };
         match parsed {
-            Ok((set, mut statuses)) => {
+            Ok(mut statuses) => {
                 let again: Vec<FileStatus> = statuses.drain(..again.min(statuses.len())).collect();
                 self.renumber(&again);
                 self.loaded.update_value(|kept| {
@@ -221,7 +212,6 @@ impl AppState {
                     f.extend(unreadable);
                 });
                 self.loads.set_value(load);
-                self.data.set(set);
                 self.refresh_figures().await;
                 self.span.set(None);
                 self.trace
@@ -346,7 +336,6 @@ impl AppState {
             self.loads.set_value(load);
             self.loaded
                 .update_value(|kept| kept.retain(|(source, _)| *source != loaded.source));
-            self.data.set(worker_client::local_set().map(Arc::new));
             self.span.set(None);
             self.trace.set(None);
         }
@@ -360,34 +349,6 @@ impl AppState {
 }
 
 impl AppState {
-    /// Keeps a copy of the set in [`Self::data`] while the calling view lives, for the views that
-    /// still compute on the page (the analysis tabs): fetched from the parsing worker when such a
-    /// view opens, and after each load while it is open.
-    pub fn want_data(self) {
-        Effect::new(move |_| {
-            self.figures.track();
-            self.need_data();
-        });
-    }
-
-    fn need_data(self) {
-        let load = self.loads.get_value();
-        let have = self.data.with_untracked(Option::is_some);
-        if have || self.fetching.get_value() == Some(load) || !worker_client::parser_holds(load) {
-            return;
-        }
-        self.fetching.set_value(Some(load));
-        leptos::task::spawn_local(async move {
-            let fetched = worker_client::fetch_set().await;
-            if self.loads.get_value() == load
-                && let Ok(set) = fetched
-            {
-                self.data.set(Some(Arc::new(set)));
-            }
-            self.fetching.set_value(None);
-        });
-    }
-
     /// Has the engine price calls with the current overrides, then shows its figures.
     pub async fn refresh_figures(self) {
         worker_client::sync_prices(self.price_overrides.get_value()).await;

@@ -2,9 +2,8 @@
 //! the page never freezes on a big file. It keeps the set, files' texts included, in the engine
 //! that answers the page's requests ([`loupe_core::engine`]; a span's raw JSON is read from the
 //! texts): a new drop is parsed alone and added to the set it holds (an engine request removes
-//! a file). The set's binary form (which carries
-//! no file text) goes out only when asked: to the share worker, and to the page's analysis tabs
-//! (see [`loupe::worker_client`]).
+//! a file). The set's binary form (which carries no file text) goes out only when asked, to the
+//! share worker (see [`loupe::worker_client`]); the page only ever gets answers.
 //!
 //! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
 //! worker holds nothing, the files loaded before; a `File` is read here, as a stream), `{kind:

@@ -1,9 +1,9 @@
 //! The page's side of its two Web Workers.
 //!
 //! - The parser (`loupe-worker`), started with the page: it gets the dropped files (browser
-//!   files as handles it reads itself, other bytes transferred, not copied), reports progress, and sends back the set in its binary
-//!   form. It keeps the set with the files' texts, reads new files beside them, and its engine
-//!   answers the page's requests ([`ask`]).
+//!   files as handles it reads itself, other bytes transferred, not copied) and reports
+//!   progress. It keeps the set with the files' texts, adds new files to it, and its engine
+//!   answers the page's requests ([`ask`]): the page never holds the set.
 //! - The sharer (`loupe-share-worker`), started when the Share dialog first opens: it holds the
 //!   redaction's pattern matching, which neither the page nor the parser carries. It gets the
 //!   set's binary form from the parser (relayed, never decoded on the page) and writes redacted
@@ -284,22 +284,10 @@ pub fn changed_in_place(load: u64) {
     }
 }
 
-/// A copy of the set the page's own engine holds, where no worker can start.
-pub fn local_set() -> Option<TraceSet> {
-    LOCAL.with_borrow(|e| e.as_ref().map(|engine| engine.set().clone()))
-}
-
 /// The binary form of the set the parsing worker holds (a buffer, still in JavaScript).
 async fn parser_wire() -> Result<JsValue, String> {
     let wire = to_parser(&message(&[("kind", "wire".into())]), &Array::new()).await?;
     Ok(field(&wire, "set"))
-}
-
-/// A copy of the set the parsing worker holds, for the views that still compute on the page
-/// (its binary form, which carries no file text).
-pub async fn fetch_set() -> Result<TraceSet, String> {
-    let bytes = Uint8Array::new(&parser_wire().await?).to_vec();
-    loupe_core::wire::decode(&bytes).map_err(|e| e.to_string())
 }
 
 /// Has the parsing worker forget its set.

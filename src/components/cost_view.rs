@@ -1,14 +1,17 @@
 //! Tokens and cost: a breakdown by model, provider, name, parent kind, trace, session, user or
 //! tag (stacked token classes drawn with plotters, cost shares in a table), the most expensive
-//! calls, an audit of what could not be priced, price overrides, and a what-if.
+//! calls, an audit of what could not be priced, price overrides, and a what-if. The engine
+//! computes the report; the prices are edited here and sent to it.
 
 use crate::analysis::{Analysis, open_span};
+use crate::answer::answer;
 use crate::format;
 use crate::state::AppState;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use loupe_core::cost::{Group, GroupBy, breakdown, what_if};
+use loupe_core::cost::{Group, GroupBy};
+use loupe_core::engine::{CostView as Report, Request, Response};
 use loupe_core::pricing::Price;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -215,97 +218,102 @@ fn PriceOverrides() -> impl IntoView {
 #[component]
 pub fn CostView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    state.want_data();
     let analysis = expect_context::<Analysis>();
     let by = RwSignal::new(GroupBy::Model);
-    let groups = Memo::new(move |_| {
-        let by = by.get();
-        state.data.with(|d| {
-            d.as_ref()
-                .map(|set| analysis.filtered_costs.with(|c| breakdown(set, c, by)))
-                .unwrap_or_default()
-        })
-    });
+    let what_if_model = RwSignal::new(String::new());
+    let (report, _) = answer(
+        // Edited prices reach the engine, then the figures change and the report is asked again
+        // (see `Analysis::edit_prices`).
+        move || {
+            Some(Request::Costs {
+                query: analysis.query.get(),
+                by: by.get(),
+                what_if: what_if_model.get(),
+            })
+        },
+        |r| match r {
+            Response::Costs(v) => Some(*v),
+            _ => None,
+        },
+    );
+    let with_report = move |f: &dyn Fn(&Report) -> AnyView| report.with(|r| r.as_ref().map(f));
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        groups.with(|g| draw_chart(&el, g));
+        report.with(|r| r.as_ref().map(|r| draw_chart(&el, &r.groups)));
     });
-    let total = move || analysis.filtered_costs.with(|c| c.total());
+    let total = move || report.with(|r| r.as_ref().and_then(|r| r.total));
     let top_calls = move || {
-        state.data.with(|d| {
-            let set = d.as_ref()?;
-            analysis.filtered_costs.with(|c| {
-                let mut calls: Vec<_> = c.calls.iter().filter(|c| c.cost().is_some()).collect();
-                calls.sort_by(|a, b| b.cost().unwrap_or(0.0).total_cmp(&a.cost().unwrap_or(0.0)));
-                Some(calls.into_iter().take(10).map(|call| {
-                    let s = set.span(call.span);
-                    let (t, i) = (s.trace(), call.span);
-                    view! {
-                        <tr class="clickable" on:click=move |_| open_span(state, analysis, t, Some(i))>
-                            <td>{s.name().to_string()}</td><td class="muted">{s.model().to_string()}</td>
-                            <td class="muted">{call.source()}</td><td class="num">{format::cost(call.cost())}</td>
-                        </tr>
-                    }
-                }).collect_view())
-            })
+        with_report(&|r| {
+            r.top_calls.iter().map(|call| {
+                let (t, i) = (call.trace, call.span);
+                view! {
+                    <tr class="clickable" on:click=move |_| open_span(state, analysis, t, Some(i))>
+                        <td>{call.text.clone()}</td><td class="muted">{call.model.clone()}</td>
+                        <td class="muted">{call.source.clone()}</td><td class="num">{format::cost(call.cost)}</td>
+                    </tr>
+                }
+            }).collect_view().into_any()
         })
     };
     let audit = move || {
-        state.data.with(|d| {
-            let set = d.as_ref()?;
-            analysis.filtered_costs.with(|c| {
-                let unpriced: Vec<String> = c.unpriced_models(set).into_iter()
-                    .map(|(m, n)| format!("{} ({})", if m.is_empty() { "(no model name)" } else { m }, format::plural(u64::from(n), "call")))
-                    .collect();
-                let missing: Vec<String> = c.missing_rates().into_iter()
-                    .map(|((m, class), n)| format!("{m}: no {} rate, priced at its {} rate ({})", class.label(),
-                        if class.label() == "reasoning" { "output" } else { "input" }, format::plural(u64::from(n), "call")))
-                    .collect();
-                let disagree: Vec<(u32, u32, String)> = c.disagreements().map(|call| {
-                    let s = set.span(call.span);
-                    (s.trace(), call.span, format!("{}: recorded {} vs computed {}", s.name(), format::cost(call.recorded), format::cost(call.computed)))
-                }).collect();
-                let without = c.without_usage.len();
-                let first_without = c.without_usage.first().map(|&i| (set.span(i).trace(), i));
-                Some(view! {
-                    <ul class="audit" data-testid="cost-audit">
-                        <li>{if unpriced.is_empty() { "Every model has a price.".to_string() } else { format!("Models with no price: {}", unpriced.join(", ")) }}</li>
-                        <li>{if missing.is_empty() { "Every token class has a rate.".to_string() } else { missing.join("; ") }}</li>
-                        <li>{format!("LLM calls with no usage: {without}")}
-                            {first_without.map(|(t, i)| view! { " " <button class="link" on:click=move |_| open_span(state, analysis, t, Some(i))>"open the first"</button> })}
-                        </li>
-                        <li>{format!("Recorded and computed costs differing by more than 1%: {}", disagree.len())}</li>
-                        {disagree.into_iter().take(10).map(|(t, i, text)| view! {
-                            <li class="clickable" on:click=move |_| open_span(state, analysis, t, Some(i))>{text}</li>
-                        }).collect_view()}
-                    </ul>
+        with_report(&|r| {
+            let unpriced: Vec<String> = r
+                .unpriced
+                .iter()
+                .map(|(m, n)| {
+                    format!(
+                        "{} ({})",
+                        if m.is_empty() { "(no model name)" } else { m },
+                        format::plural(u64::from(*n), "call")
+                    )
                 })
-            })
+                .collect();
+            let missing: Vec<String> = r
+                .missing_rates
+                .iter()
+                .map(|(m, class, n)| {
+                    format!(
+                        "{m}: no {class} rate, priced at its {} rate ({})",
+                        if class == "reasoning" {
+                            "output"
+                        } else {
+                            "input"
+                        },
+                        format::plural(u64::from(*n), "call")
+                    )
+                })
+                .collect();
+            let (without, first_without) = r.without_usage;
+            let (disagree, shown) = (r.disagreements.0, r.disagreements.1.clone());
+            view! {
+                <ul class="audit" data-testid="cost-audit">
+                    <li>{if unpriced.is_empty() { "Every model has a price.".to_string() } else { format!("Models with no price: {}", unpriced.join(", ")) }}</li>
+                    <li>{if missing.is_empty() { "Every token class has a rate.".to_string() } else { missing.join("; ") }}</li>
+                    <li>{format!("LLM calls with no usage: {without}")}
+                        {first_without.map(|(t, i)| view! { " " <button class="link" on:click=move |_| open_span(state, analysis, t, Some(i))>"open the first"</button> })}
+                    </li>
+                    <li>{format!("Recorded and computed costs differing by more than 1%: {disagree}")}</li>
+                    {shown.into_iter().map(|call| {
+                        let (t, i) = (call.trace, call.span);
+                        view! { <li class="clickable" on:click=move |_| open_span(state, analysis, t, Some(i))>{call.text}</li> }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
         })
     };
-    let what_if_model = RwSignal::new(String::new());
     let what_if_total = move || {
         let model = what_if_model.get();
-        if model.trim().is_empty() {
-            return None;
-        }
-        let text = state.data.with(|d| {
-            let set = d.as_ref()?;
-            let r = analysis.prices.with(|p| {
-                analysis
-                    .filtered_costs
-                    .with(|c| what_if(set, c, &p.0, &model))
-            });
-            Some(match r {
-                Some(x) => format!(
-                    "On {model}: {} (now {})",
-                    format::cost(Some(x)),
-                    format::cost(total())
-                ),
-                None => format!("No price for {model}"),
-            })
-        })?;
+        let answer = report.with(|r| r.as_ref().and_then(|r| r.what_if))?;
+        let text = match answer {
+            Some(x) => format!(
+                "On {}: {} (now {})",
+                model.trim(),
+                format::cost(Some(x)),
+                format::cost(total())
+            ),
+            None => format!("No price for {}", model.trim()),
+        };
         Some(view! { <span data-testid="what-if-total">{text}</span> })
     };
     let model_names = move || {
@@ -343,7 +351,7 @@ pub fn CostView() -> impl IntoView {
                     </select>
                 </label>
                 <strong data-testid="cost-total">{move || format!("Total {}", format::cost(total()))}</strong>
-                <span class="muted">{move || analysis.filtered_costs.with(|c| format!("({})", c.source()))}</span>
+                <span class="muted">{move || report.with(|r| r.as_ref().map(|r| format!("({})", r.source)))}</span>
             </div>
             <canvas class="cost-chart" data-testid="cost-chart" node_ref=canvas></canvas>
             <div class="legend">
@@ -356,8 +364,9 @@ pub fn CostView() -> impl IntoView {
                     <thead><tr><th>"Group"</th><th>"Calls"</th><th>"Input"</th><th>"Cache read"</th><th>"Cache write"</th><th>"Output"</th><th>"Reasoning"</th><th>"Cost"</th><th>"Share"</th></tr></thead>
                     <tbody>
                         {move || {
-                            let sum: f64 = groups.with(|g| g.iter().map(|g| g.cost).sum());
-                            groups.get().into_iter().take(500).map(|g| {
+                            let groups = report.with(|r| r.as_ref().map(|r| r.groups.clone()).unwrap_or_default());
+                            let sum: f64 = groups.iter().map(|g| g.cost).sum();
+                            groups.into_iter().map(|g| {
                                 let share = if sum > 0.0 { g.cost / sum * 100.0 } else { 0.0 };
                                 let trace = g.trace;
                                 let n = |v: u64| format::count(v);

@@ -1,44 +1,18 @@
 //! Latency by span name, model or kind: a sortable table with a small histogram per row, and
 //! the selected row's histogram (log-scaled bins, percentiles marked) drawn with plotters.
-//! Selecting a bin lists its spans.
+//! Selecting a bin lists its spans. The engine computes the table, the bins and a bin's spans.
 
 use crate::analysis::{Analysis, open_span};
+use crate::answer::answer;
 use crate::format;
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use loupe_core::stats::{Bin, LatencyKey, LatencyRow, latency_table, log_histogram, spans_in_bin};
+use loupe_core::engine::{BinSpans, LatencyLine, Request, Response};
+use loupe_core::stats::{Bin, LatencyKey, LatencySort as SortBy};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-
-/// Bins per power of ten.
-const PER_DECADE: u32 = 4;
-
-/// Table columns that sort.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SortBy {
-    Key,
-    Count,
-    Errors,
-    P50,
-    P90,
-    P99,
-    Max,
-    SelfP50,
-}
-
-fn sort_rows(rows: &mut [LatencyRow], by: SortBy) {
-    match by {
-        SortBy::Key => rows.sort_by(|a, b| a.key.cmp(&b.key)),
-        SortBy::Count => rows.sort_by_key(|r| std::cmp::Reverse(r.total.count)),
-        SortBy::Errors => rows.sort_by(|a, b| b.error_rate().total_cmp(&a.error_rate())),
-        SortBy::P50 => rows.sort_by_key(|r| std::cmp::Reverse(r.total.p50)),
-        SortBy::P90 => rows.sort_by_key(|r| std::cmp::Reverse(r.total.p90)),
-        SortBy::P99 => rows.sort_by_key(|r| std::cmp::Reverse(r.total.p99)),
-        SortBy::Max => rows.sort_by_key(|r| std::cmp::Reverse(r.total.max)),
-        SortBy::SelfP50 => rows.sort_by_key(|r| std::cmp::Reverse(r.self_time.p50)),
-    }
-}
 
 /// Where percentile `v` sits on a histogram's bin axis (bin index plus the fraction through
 /// the bin, in log space).
@@ -60,7 +34,7 @@ fn bin_position(bins: &[Bin], v: i64) -> f64 {
 fn draw_histogram(
     canvas: &web_sys::HtmlCanvasElement,
     bins: &[Bin],
-    row: &LatencyRow,
+    row: &LatencyLine,
 ) -> Option<(i32, i32)> {
     let width = canvas.client_width().max(300) as u32;
     canvas.set_width(width);
@@ -140,52 +114,47 @@ fn mini_histogram(bins: &[Bin]) -> impl IntoView + use<> {
 #[component]
 pub fn LatencyView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    state.want_data();
     let analysis = expect_context::<Analysis>();
     let group = RwSignal::new(LatencyKey::Name);
     let sort = RwSignal::new(SortBy::Count);
     let selected = RwSignal::new(0usize);
     let bin = RwSignal::new(None::<usize>);
-    let rows = Memo::new(move |_| {
-        let by = group.get();
-        let mut rows = state.data.with(|d| {
-            d.as_ref()
-                .map(|set| analysis.filtered.with(|f| latency_table(set, f, by)))
-                .unwrap_or_default()
-        });
-        sort_rows(&mut rows, sort.get());
-        rows
-    });
+    let (table, _) = answer(
+        move || {
+            Some(Request::Latency {
+                query: analysis.query.get(),
+                by: group.get(),
+                sort: sort.get(),
+            })
+        },
+        |r| match r {
+            Response::Latency(v) => Some(v),
+            _ => None,
+        },
+    );
     Effect::new(move |_| {
-        rows.track();
+        table.track();
         selected.set(0);
         bin.set(None);
     });
-    let hist = Memo::new(move |_| {
+    let chosen = Memo::new(move |_| {
         let i = selected.get();
-        rows.with(|rows| {
-            let row = rows.get(i)?;
-            let bins = state.data.with(|d| {
-                d.as_ref()
-                    .map(|set| log_histogram(&row.durations(set), PER_DECADE))
-            })?;
-            Some((row.clone(), bins))
-        })
+        table.with(|t| t.as_ref()?.rows.get(i).cloned())
     });
     let canvas = NodeRef::<Canvas>::new();
     let plot_x = RwSignal::new(None::<(i32, i32)>);
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        hist.with(|h| {
-            if let Some((row, bins)) = h {
-                plot_x.set(draw_histogram(&el, bins, row));
+        chosen.with(|row| {
+            if let Some(row) = row {
+                plot_x.set(draw_histogram(&el, &row.bins, row));
             }
         });
     });
     let on_click = move |ev: web_sys::MouseEvent| {
         let (Some((x0, x1)), Some(n)) = (
             plot_x.get_untracked(),
-            hist.with_untracked(|h| h.as_ref().map(|(_, b)| b.len())),
+            chosen.with_untracked(|r| r.as_ref().map(|r| r.bins.len())),
         ) else {
             return;
         };
@@ -196,34 +165,40 @@ pub fn LatencyView() -> impl IntoView {
         let i = ((x - f64::from(x0)) / f64::from(x1 - x0) * n as f64) as usize;
         bin.set(Some(i.min(n - 1)));
     };
+    // The chosen bin's spans, from the engine.
+    let in_bin = RwSignal::new(None::<BinSpans>);
+    Effect::new(move |_| {
+        let Some(b) = bin.get() else {
+            in_bin.set(None);
+            return;
+        };
+        let request = Request::LatencyBin {
+            query: analysis.query.get_untracked(),
+            by: group.get_untracked(),
+            sort: sort.get_untracked(),
+            row: selected.get() as u32,
+            bin: b as u32,
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(Response::BinSpans(spans)) = worker_client::ask(request).await
+                && bin.get_untracked() == Some(b)
+            {
+                in_bin.try_set(Some(spans));
+            }
+        });
+    });
     let bin_spans = move || {
-        let b = bin.get()?;
-        hist.with(|h| {
-            let (row, bins) = h.as_ref()?;
-            let chosen = *bins.get(b)?;
-            state.data.with(|d| {
-                let set = d.as_ref()?;
-                let spans = spans_in_bin(set, row, chosen, b + 1 == bins.len());
-                let shown = spans.len();
-                let items: Vec<(u32, u32, String, String)> = spans
-                    .into_iter()
-                    .take(200)
-                    .map(|i| {
-                        let s = set.span(i);
-                        (s.trace(), i, s.name().to_string(), format::duration(s.duration()))
-                    })
-                    .collect();
-                Some(view! {
-                    <h3>{format!("{} spans from {} to {}", format::count(shown as u64), format::duration(chosen.lo), format::duration(chosen.hi))}</h3>
-                    <table class="top-list" data-testid="latency-bin-spans"><tbody>
-                        {items.into_iter().map(|(t, i, name, dur)| view! {
-                            <tr class="clickable" on:click=move |_| open_span(state, analysis, t, Some(i))>
-                                <td>{name}</td><td class="num">{dur}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody></table>
-                })
-            })
+        let spans = in_bin.get()?;
+        let chosen = spans.bin?;
+        Some(view! {
+            <h3>{format!("{} spans from {} to {}", format::count(u64::from(spans.count)), format::duration(chosen.lo), format::duration(chosen.hi))}</h3>
+            <table class="top-list" data-testid="latency-bin-spans"><tbody>
+                {spans.spans.into_iter().map(|(t, i, name, dur)| view! {
+                    <tr class="clickable" on:click=move |_| open_span(state, analysis, t, Some(i))>
+                        <td>{name}</td><td class="num">{format::duration(dur)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody></table>
         })
     };
     let header = move |label: &'static str, by: SortBy| {
@@ -256,15 +231,14 @@ pub fn LatencyView() -> impl IntoView {
                         {header("Self p50", SortBy::SelfP50)}<th>"First token p50"</th><th>"Output tok/s"</th><th>"Histogram"</th>
                     </tr></thead>
                     <tbody>
-                        {move || rows.get().into_iter().take(500).enumerate().map(|(i, r)| {
-                            let bins = state.data.with_untracked(|d| d.as_ref().map(|set| log_histogram(&r.durations(set), PER_DECADE)).unwrap_or_default());
+                        {move || table.get().map(|t| t.rows).unwrap_or_default().into_iter().enumerate().map(|(i, r)| {
                             let d = format::duration;
                             view! {
                                 <tr class="clickable" class:selected=move || selected.get() == i data-testid="latency-row"
                                     on:click=move |_| { selected.set(i); bin.set(None); }>
                                     <td class="key" title=r.key.clone()>{r.key.clone()}</td>
                                     <td class="num">{format::count(r.total.count as u64)}</td>
-                                    <td class="num">{format!("{:.1}%", r.error_rate() * 100.0)}</td>
+                                    <td class="num">{format!("{:.1}%", r.error_rate * 100.0)}</td>
                                     <td class="num">{d(r.total.min)}</td>
                                     <td class="num">{d(r.total.mean.round() as i64)}</td>
                                     <td class="num">{d(r.total.p50)}</td>
@@ -275,7 +249,7 @@ pub fn LatencyView() -> impl IntoView {
                                     <td class="num">{d(r.self_time.p50)}</td>
                                     <td class="num">{r.first_token.map_or("—".to_string(), |s| d(s.p50))}</td>
                                     <td class="num">{r.tokens_per_second.map_or("—".to_string(), |t| format!("{t:.1}"))}</td>
-                                    <td>{mini_histogram(&bins)}</td>
+                                    <td>{mini_histogram(&r.bins)}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -284,7 +258,7 @@ pub fn LatencyView() -> impl IntoView {
             </div>
         </section>
         <section class="panel">
-            <h3>{move || hist.with(|h| h.as_ref().map(|(r, _)| format!("Durations of {} ({} spans)", r.key, format::count(r.total.count as u64))))}</h3>
+            <h3>{move || chosen.with(|r| r.as_ref().map(|r| format!("Durations of {} ({} spans)", r.key, format::count(r.total.count as u64))))}</h3>
             <canvas class="histogram" data-testid="latency-histogram" node_ref=canvas on:click=on_click></canvas>
             {bin_spans}
         </section>

@@ -3,6 +3,7 @@
 //! prices and notes.
 
 use crate::analysis::Analysis;
+use crate::answer::answer;
 use crate::export_job::{ExportRequest, ExportSummary};
 use crate::notes::Notes;
 use crate::state::AppState;
@@ -103,10 +104,18 @@ pub fn Share() -> impl IntoView {
         allow_keys: allow.with(|a| (!a.trim().is_empty()).then(|| keys(a))),
         deny_keys: deny.with(|d| keys(d)),
     };
+    // The traces the filter selects, from the engine, while they are the scope.
+    let (filtered, _) = answer(
+        move || (scope.get() == Scope::Filtered).then(|| Request::Select(analysis.query.get())),
+        |r| match r {
+            Response::Traces(t) => Some(t),
+            _ => None,
+        },
+    );
     let traces = move || -> Option<Vec<u32>> {
         match scope.get() {
             Scope::All => None,
-            Scope::Filtered => Some(analysis.filtered.with(|f| f.to_vec())),
+            Scope::Filtered => Some(filtered.get().unwrap_or_default()),
             Scope::Open => Some(state.trace.get().into_iter().collect()),
         }
     };

@@ -175,6 +175,7 @@ impl Engine {
                 self.price();
                 Response::Done
             }
+            Request::Select(query) => Response::Traces(self.select(&query)),
             Request::Overview { query, buckets } => self.over_chosen(query, |c, set, all, _| {
                 Response::Overview(Box::new(c.overview(set, all, buckets)))
             }),

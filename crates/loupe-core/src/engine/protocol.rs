@@ -57,6 +57,8 @@ pub enum Request {
     /// Removes loaded file `source` (its index among the sources), reading no other again;
     /// answered with [`Response::Done`].
     Remove(u32),
+    /// The traces `query` selects (all of them while it is empty or malformed), in load order.
+    Select(String),
     /// The overview of the traces `query` selects, with a timeline of `buckets` buckets.
     Overview {
         /// The filter.
@@ -159,6 +161,8 @@ pub enum Response {
     Named(Named),
     /// Bundles' extras, as JSON (a list of `loupe_core::bundle::Extras`).
     BundleExtras(String),
+    /// Traces, by index.
+    Traces(Vec<u32>),
     /// The overview.
     Overview(Box<OverviewView>),
     /// The latency table.
