@@ -17,17 +17,40 @@ use serde::{Deserialize, Serialize};
 /// Marks "no span" in index columns.
 pub const NO_SPAN: u32 = u32::MAX;
 
-/// An operation applied alike to every span column.
+/// An operation applied alike to every span column, in place.
 trait ColumnOp {
-    fn apply<T: Copy>(&self, column: &[T]) -> Vec<T>;
+    fn apply<T: Copy>(&self, column: &mut Vec<T>);
 }
 
-/// Reorders a column so that row `k` is old row `order[k]`.
-struct Gather<'o>(&'o [u32]);
+/// Reorders a column in place so that row `k` is old row `order[k]`, following the
+/// permutation's cycles (no second copy of the column), then keeps the first `keep` rows.
+struct Permute<'o> {
+    /// A permutation of all rows.
+    order: &'o [u32],
+    keep: usize,
+}
 
-impl ColumnOp for Gather<'_> {
-    fn apply<T: Copy>(&self, column: &[T]) -> Vec<T> {
-        self.0.iter().map(|&i| column[i as usize]).collect()
+impl ColumnOp for Permute<'_> {
+    fn apply<T: Copy>(&self, column: &mut Vec<T>) {
+        let mut done = vec![false; column.len()];
+        for first in 0..column.len() {
+            if done[first] {
+                continue;
+            }
+            let held = column[first];
+            let mut k = first;
+            loop {
+                done[k] = true;
+                let from = self.order[k] as usize;
+                if from == first {
+                    column[k] = held;
+                    break;
+                }
+                column[k] = column[from];
+                k = from;
+            }
+        }
+        column.truncate(self.keep);
     }
 }
 
@@ -35,8 +58,8 @@ impl ColumnOp for Gather<'_> {
 struct Truncate(usize);
 
 impl ColumnOp for Truncate {
-    fn apply<T: Copy>(&self, column: &[T]) -> Vec<T> {
-        column[..self.0.min(column.len())].to_vec()
+    fn apply<T: Copy>(&self, column: &mut Vec<T>) {
+        column.truncate(self.0);
     }
 }
 
@@ -50,8 +73,8 @@ macro_rules! span_columns {
         }
 
         impl SpanColumns {
-            fn map(&self, op: &impl ColumnOp) -> SpanColumns {
-                SpanColumns { $($field: op.apply(&self.$field),)* }
+            fn map(&mut self, op: &impl ColumnOp) {
+                $(op.apply(&mut self.$field);)*
             }
         }
     };
@@ -89,14 +112,27 @@ span_columns! {
 }
 
 impl SpanColumns {
-    /// The columns reordered so that row `k` is old row `order[k]`.
-    pub(crate) fn permuted(&self, order: &[u32]) -> SpanColumns {
-        self.map(&Gather(order))
+    /// Reorders the rows in place so that row `k` is old row `order[k]`; rows `order` leaves
+    /// out are dropped.
+    pub(crate) fn permute(&mut self, order: &[u32]) {
+        let n = self.name.len();
+        let mut all = order.to_vec();
+        if order.len() < n {
+            let mut listed = vec![false; n];
+            for &i in order {
+                listed[i as usize] = true;
+            }
+            all.extend((0..n as u32).filter(|&i| !listed[i as usize]));
+        }
+        self.map(&Permute {
+            order: &all,
+            keep: order.len(),
+        });
     }
 
     /// Drops rows from `len` on.
     pub(crate) fn truncate(&mut self, len: usize) {
-        *self = self.map(&Truncate(len));
+        self.map(&Truncate(len));
     }
 }
 

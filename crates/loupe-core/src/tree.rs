@@ -362,7 +362,7 @@ pub(crate) fn build(set: &mut TraceSet, plan: Plan) {
     for (new, &old) in order.iter().enumerate() {
         new_of_old[old as usize] = new as u32;
     }
-    set.spans = set.spans.permuted(&order);
+    set.spans.permute(&order);
     set.parent = parent_old
         .iter()
         .map(|&p| {
