@@ -138,6 +138,32 @@ fn the_workers_request_handler_answers_in_binary() {
     };
     assert_eq!((window.total, window.rows.len()), (1, 1));
     assert_eq!(window.rows[0].errors, 3);
+    // The analysis tabs' answers come from the same handler: the overview of the errors.
+    let Response::Overview(o) = ask(
+        &mut host,
+        Request::Overview {
+            query: "status:error".into(),
+            buckets: 10,
+        },
+    ) else {
+        panic!("an overview expected");
+    };
+    assert_eq!((o.figures.traces, o.figures.errors), (1, 3));
+    // A file added beside the held one, then removed: the figures follow.
+    let mut set = host.release().expect("the set is held");
+    loupe_core::add_file(&mut set, "again.json", TEMPO.to_vec()).expect("it imports again");
+    host.hold(set);
+    let spans = |host: &mut EngineHost| match ask(host, Request::Figures) {
+        Response::Figures(f) => f.spans,
+        other => panic!("figures expected, not {other:?}"),
+    };
+    assert_eq!(
+        spans(&mut host),
+        30,
+        "the same spans again, as duplicates in one trace"
+    );
+    assert_eq!(ask(&mut host, Request::Remove(0)), Response::Done);
+    assert_eq!(spans(&mut host), 15, "the first file's are gone");
     assert!(matches!(
         Response::decode(&host.answer(&[0xff, 0xff, 0xff])),
         Ok(Response::Failed(_))

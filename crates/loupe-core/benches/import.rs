@@ -34,6 +34,7 @@ fn main() {
             trees.push(t2 - t1);
         }
         let (added, removed) = add_and_remove(&text);
+        let priced = pricing(&text);
         let (p, t) = (median(parse), median(trees));
         let total = p + t;
         println!(
@@ -44,12 +45,28 @@ fn main() {
             mb / total.as_secs_f64()
         );
         println!(
-            "{:>9}  then adding a file of 10 KB: {:5.1} ms; removing it: {:5.1} ms",
+            "{:>9}  then adding a file of 10 KB: {:5.1} ms; removing it: {:5.1} ms; pricing every call: {:5.1} ms",
             "",
             added.as_secs_f64() * 1e3,
-            removed.as_secs_f64() * 1e3
+            removed.as_secs_f64() * 1e3,
+            priced.as_secs_f64() * 1e3
         );
     }
+}
+
+/// Times pricing every LLM call of the set of `text` at the built-in prices.
+fn pricing(text: &str) -> Duration {
+    let set = loupe_core::import(text.as_bytes(), "bench.json").unwrap_or_default();
+    let table = loupe_core::pricing::PriceTable::builtin();
+    let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let t0 = Instant::now();
+        let report = loupe_core::cost::cost_report(&set, &table, &all);
+        times.push(t0.elapsed());
+        assert!(!report.calls.is_empty());
+    }
+    median(times)
 }
 
 /// Times adding a small file (new traces) to the set of `text`, and removing it again.

@@ -7,7 +7,8 @@
 use crate::model::SpanKind;
 use crate::pricing::{PriceMatch, PriceTable, TokenClass};
 use crate::set::TraceSet;
-use std::collections::BTreeMap;
+use crate::strings::StrId;
+use std::collections::{BTreeMap, HashMap};
 
 /// One LLM call's cost.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,6 +151,8 @@ fn source_of<'a>(calls: impl Iterator<Item = &'a CallCost>) -> &'static str {
 /// The costs of the LLM calls in `traces` (indices into [`TraceSet::traces`]).
 pub fn cost_report(set: &TraceSet, table: &PriceTable, traces: &[u32]) -> CostReport {
     let mut report = CostReport::default();
+    // Each model (with its provider) is looked up once.
+    let mut prices: HashMap<(StrId, StrId), Option<PriceMatch>> = HashMap::new();
     for &t in traces {
         let Some(trace) = set.traces().get(t as usize) else {
             continue;
@@ -166,7 +169,10 @@ pub fn cost_report(set: &TraceSet, table: &PriceTable, traces: &[u32]) -> CostRe
                 continue;
             }
             let usage = s.usage().unwrap_or_default();
-            let price = table.lookup(s.model(), s.provider());
+            let price = prices
+                .entry((set.spans.model[i as usize], set.spans.provider[i as usize]))
+                .or_insert_with(|| table.lookup(s.model(), s.provider()))
+                .clone();
             let priced = price
                 .as_ref()
                 .filter(|_| usage.has_tokens())
