@@ -46,7 +46,11 @@ fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>)
     let remove = remove_button(state, row, &f.name);
     match f.outcome {
         Ok(loaded) => {
-            let warnings = loaded.warnings.len();
+            // The engine's warnings as they stand now, else those of the load.
+            let list = totals
+                .as_ref()
+                .map_or(loaded.warnings.clone(), |t| t.warnings.clone());
+            let warnings = list.len();
             view! {
                 <li class="file ok" data-testid="file-ok">
                     {remove}
@@ -58,7 +62,7 @@ fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>)
                     {(warnings > 0).then(|| view! {
                         <details class="file-warnings">
                             <summary>{format::plural(warnings as u64, "warning")}</summary>
-                            <ul>{loaded.warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                            <ul>{list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
                         </details>
                     })}
                 </li>

@@ -91,6 +91,9 @@ test('a filter narrows the trace list and the charts, and a bad one says why', a
   await page.fill('[data-testid="filter"]', 'model:o1*');
   await page.press('[data-testid="filter"]', 'Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="filter-count"]').textContent.startsWith('1 of'));
+  // The engine answers the breakdown after the count: wait until it has narrowed, or time out.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="cost-row"]').length === 1, null, { timeout: 5000 })
+    .catch(() => {});
   const groupsAfter = await page.$$eval('[data-testid="cost-row"]', (rows) => rows.map((r) => r.querySelector('td').textContent));
   assert.ok(groupsBefore > 1);
   assert.deepEqual(groupsAfter, ['o1-2024-12-17'], 'the breakdown follows the filter');

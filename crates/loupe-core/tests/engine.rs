@@ -235,3 +235,35 @@ fn the_analysis_tabs_answers_agree_with_the_analyses_over_the_filtered_traces() 
         "the zoom applies to its trace"
     );
 }
+
+#[test]
+fn a_files_warnings_follow_the_files_loaded_beside_it() {
+    let span = |id: u32, parent: u32| {
+        let parent = if parent == 0 {
+            String::new()
+        } else {
+            format!("{parent:016x}")
+        };
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{:032x}","spanId":"{id:016x}","parentSpanId":"{parent}","name":"s{id}","startTimeUnixNano":"1","endTimeUnixNano":"2"}}]}}]}}]}}"#,
+            7
+        )
+    };
+    let mut set = import(span(2, 1).as_bytes(), "child.json").unwrap();
+    let warnings =
+        |set: &loupe_core::TraceSet| match Engine::new(set.clone()).handle(Request::Figures) {
+            Response::Figures(f) => f
+                .by_source
+                .iter()
+                .map(|s| s.warnings.len())
+                .collect::<Vec<_>>(),
+            _ => panic!("figures expected"),
+        };
+    assert_eq!(warnings(&set), [1], "the child's parent is not loaded");
+    loupe_core::add_file(&mut set, "parent.json", span(1, 0).into_bytes()).unwrap();
+    assert_eq!(
+        warnings(&set),
+        [0, 0],
+        "its parent came: no warning is left"
+    );
+}

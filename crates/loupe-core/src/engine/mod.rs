@@ -34,6 +34,7 @@ fn figures_of(totals: Totals, cost_usd: Option<f64>, cost_source: &str) -> Figur
         cost_usd,
         cost_source: cost_source.to_string(),
         by_source: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
@@ -258,7 +259,11 @@ impl Engine {
             .totals_by_source()
             .into_iter()
             .zip(self.costs.by_source(&self.set))
-            .map(|(totals, (cost, source))| figures_of(totals, cost, source))
+            .enumerate()
+            .map(|(i, (totals, (cost, source)))| Figures {
+                warnings: self.set.diagnostics().lines(Some(i as u32)),
+                ..figures_of(totals, cost, source)
+            })
             .collect();
         all
     }

@@ -200,6 +200,9 @@ pub struct Figures {
     pub cost_source: String,
     /// The same figures for each loaded file, in load order (empty within a file's own).
     pub by_source: Vec<Figures>,
+    /// Within a file's figures: the problems that lost or altered part of it, as they stand
+    /// with the files loaded now (a file that joins a trace can settle another's orphans).
+    pub warnings: Vec<String>,
 }
 
 /// Rows of the trace list.
