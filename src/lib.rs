@@ -1,5 +1,5 @@
 //! Loupe's web app: a Leptos (CSR) page over the `loupe-core` engine. Components are thin
-//! views; every computation is a pure engine function.
+//! views over the engine's answers; every computation is a pure engine function.
 
 pub mod analysis;
 pub mod answer;
