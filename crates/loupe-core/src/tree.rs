@@ -64,12 +64,7 @@ impl Plan {
     /// do not join; the spans of those they join are grouped again with the new ones.
     pub fn adding(built: Built, trace_id: &[TraceId], flags: &[SpanFlags]) -> Plan {
         let old = built.parent.len();
-        let index: HashMap<TraceId, u32> = built
-            .traces
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id, i as u32))
-            .collect();
+        let index = index_by_id(&built.traces);
         let mut joined = vec![false; built.traces.len()];
         for id in &trace_id[old..] {
             if let Some(&t) = index.get(id) {
@@ -272,21 +267,35 @@ fn group(cols: &mut SpanColumns, list: &[u32]) -> Grouped {
             (id, order)
         })
         .collect();
-    let parent = parent
-        .iter()
-        .map(|&p| {
-            if p == NO_SPAN {
-                NO_SPAN
-            } else {
-                list[p as usize]
-            }
-        })
-        .collect();
+    let parent = translated(&parent, list);
     Grouped {
         traces,
         parent,
         depth,
     }
+}
+
+/// Each trace's index, by its id.
+fn index_by_id(traces: &[Trace]) -> HashMap<TraceId, u32> {
+    traces
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id, i as u32))
+        .collect()
+}
+
+/// Span indices `indices` looked up in `map` (`NO_SPAN` stays itself).
+fn translated(indices: &[u32], map: &[u32]) -> Vec<u32> {
+    indices
+        .iter()
+        .map(|&i| {
+            if i == NO_SPAN {
+                NO_SPAN
+            } else {
+                map[i as usize]
+            }
+        })
+        .collect()
 }
 
 /// Where a trace's spans come from in a build.
@@ -363,16 +372,7 @@ pub(crate) fn build(set: &mut TraceSet, plan: Plan) {
         new_of_old[old as usize] = new as u32;
     }
     set.spans.permute(&order);
-    set.parent = parent_old
-        .iter()
-        .map(|&p| {
-            if p == NO_SPAN {
-                NO_SPAN
-            } else {
-                new_of_old[p as usize]
-            }
-        })
-        .collect();
+    set.parent = translated(&parent_old, &new_of_old);
     set.depth = depth;
     set.trace_of = vec![0; n];
     for (t, (_, r)) in ranges.iter().enumerate() {
@@ -395,12 +395,7 @@ pub(crate) fn build(set: &mut TraceSet, plan: Plan) {
         .iter()
         .map(|&(id, r)| summarize(set, id, r))
         .collect();
-    let final_index: HashMap<TraceId, u32> = set
-        .traces
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id, i as u32))
-        .collect();
+    let final_index = index_by_id(&set.traces);
     apply_trace_facts(set, &final_index, &source_names);
     attach_scores(set, &final_index);
 }

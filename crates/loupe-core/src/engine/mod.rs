@@ -55,10 +55,11 @@ pub struct Engine {
     prices: PriceTable,
     costs: CostReport,
     by_trace: Vec<Option<f64>>,
-    /// The last query, its order and the rows it gave.
+    /// The last query and the traces it selects, in load order: the filter's count, the trace
+    /// list, the share scope and the analysis tabs all start from it.
+    selected: Option<(String, Vec<u32>)>,
+    /// The last query's traces in the order last asked for, and that order.
     listed: Option<(String, TraceSort, Vec<u32>)>,
-    /// The last query counted, and how many traces it selects.
-    counted: Option<(String, u32)>,
     /// The rows of the trace tree last asked for.
     shown: Option<tree::Shown>,
     /// The traces the analysis tabs' query chose, and what was computed over them.
@@ -80,8 +81,8 @@ impl Engine {
             prices,
             costs: CostReport::default(),
             by_trace: Vec::new(),
+            selected: None,
             listed: None,
-            counted: None,
             shown: None,
             chosen: None,
             flamed: None,
@@ -104,8 +105,8 @@ impl Engine {
         let all: Vec<u32> = (0..self.set.traces().len() as u32).collect();
         self.costs = cost_report(&self.set, &self.prices, &all);
         self.by_trace = self.costs.by_trace(&self.set);
+        self.selected = None;
         self.listed = None;
-        self.counted = None;
         self.chosen = None;
     }
 
@@ -115,8 +116,8 @@ impl Engine {
         match self.chosen.take() {
             Some(chosen) if chosen.query == query => chosen,
             _ => {
-                let traces = self.select(&query);
-                views::Chosen::new(&self.set, &self.prices, query, traces)
+                let traces = self.selected(&query).to_vec();
+                views::Chosen::new(query, traces)
             }
         }
     }
@@ -125,10 +126,14 @@ impl Engine {
     fn over_chosen(
         &mut self,
         query: String,
-        answer: impl FnOnce(&mut views::Chosen, &TraceSet, &CostReport, &PriceTable) -> Response,
+        answer: impl FnOnce(&mut views::Chosen, &TraceSet, views::Priced) -> Response,
     ) -> Response {
         let mut chosen = self.take_chosen(query);
-        let response = answer(&mut chosen, &self.set, &self.costs, &self.prices);
+        let priced = views::Priced {
+            all: &self.costs,
+            prices: &self.prices,
+        };
+        let response = answer(&mut chosen, &self.set, priced);
         self.chosen = Some(chosen);
         response
     }
@@ -176,11 +181,11 @@ impl Engine {
                 self.price();
                 Response::Done
             }
-            Request::Select(query) => Response::Traces(self.select(&query)),
-            Request::Overview { query, buckets } => self.over_chosen(query, |c, set, all, _| {
-                Response::Overview(Box::new(c.overview(set, all, buckets)))
+            Request::Select(query) => Response::Traces(self.selected(&query).to_vec()),
+            Request::Overview { query, buckets } => self.over_chosen(query, |c, set, priced| {
+                Response::Overview(Box::new(c.overview(set, priced, buckets)))
             }),
-            Request::Latency { query, by, sort } => self.over_chosen(query, |c, set, _, _| {
+            Request::Latency { query, by, sort } => self.over_chosen(query, |c, set, _| {
                 Response::Latency(views::latency_view(set, c.latency(set, by, sort)))
             }),
             Request::LatencyBin {
@@ -189,7 +194,7 @@ impl Engine {
                 sort,
                 row,
                 bin,
-            } => self.over_chosen(query, |c, set, _, _| {
+            } => self.over_chosen(query, |c, set, _| {
                 Response::BinSpans(views::bin_spans(set, c.latency(set, by, sort), row, bin))
             }),
             Request::AggregateFlame {
@@ -197,14 +202,12 @@ impl Engine {
                 weight,
                 focus,
                 width,
-            } => self.over_chosen(query, |c, set, all, _| {
-                Response::AggregateFlame(c.flame(set, all, weight, &focus, width))
+            } => self.over_chosen(query, |c, set, priced| {
+                Response::AggregateFlame(c.flame(set, priced, weight, &focus, width))
             }),
-            Request::Costs { query, by, what_if } => {
-                self.over_chosen(query, |c, set, all, prices| {
-                    Response::Costs(Box::new(c.costs_view(set, all, prices, by, &what_if)))
-                })
-            }
+            Request::Costs { query, by, what_if } => self.over_chosen(query, |c, set, priced| {
+                Response::Costs(Box::new(c.costs_view(set, priced, by, &what_if)))
+            }),
             Request::TraceFlame {
                 trace,
                 zoom,
@@ -268,30 +271,29 @@ impl Engine {
         all
     }
 
-    /// The traces `query` selects (all of them while it is empty or malformed).
-    fn select(&self, query: &str) -> Vec<u32> {
-        match Query::parse(query) {
-            Ok(q) if !q.is_empty() => q.filter(&self.set, Some(&self.costs)),
-            _ => (0..self.set.traces().len() as u32).collect(),
+    /// The traces `query` selects (all of them while it is empty or malformed), in load order;
+    /// selected once for the same query asked again.
+    fn selected(&mut self, query: &str) -> &[u32] {
+        if self.selected.as_ref().is_none_or(|(q, _)| q != query) {
+            let traces = match Query::parse(query) {
+                Ok(q) if !q.is_empty() => q.filter(&self.set, Some(&self.costs)),
+                _ => (0..self.set.traces().len() as u32).collect(),
+            };
+            self.selected = Some((query.to_string(), traces));
         }
+        self.selected.as_ref().map_or(&[], |(_, traces)| traces)
     }
 
-    /// How many traces `query` selects; kept for the same query asked again.
+    /// How many traces `query` selects.
     fn count(&mut self, query: String) -> u32 {
-        match &self.counted {
-            Some((q, n)) if *q == query => *n,
-            _ => {
-                let n = self.select(&query).len() as u32;
-                self.counted = Some((query, n));
-                n
-            }
-        }
+        self.selected(&query).len() as u32
     }
 
     fn trace_rows(&mut self, query: String, sort: TraceSort, start: u32, end: u32) -> TraceWindow {
         let same = matches!(&self.listed, Some((q, s, _)) if *q == query && *s == sort);
         if !same {
-            let rows = sort_traces(&self.set, self.select(&query), sort, &self.by_trace);
+            let traces = self.selected(&query).to_vec();
+            let rows = sort_traces(&self.set, traces, sort, &self.by_trace);
             self.listed = Some((query, sort, rows));
         }
         let listed = self.listed.as_ref().map_or(&[][..], |(_, _, rows)| rows);

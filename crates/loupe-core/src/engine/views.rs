@@ -16,6 +16,7 @@ use crate::stats::{
     spans_in_bin,
 };
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 
 /// Histogram bins per power of ten.
 const PER_DECADE: u32 = 4;
@@ -194,35 +195,47 @@ pub struct CostView {
     pub what_if: Option<Option<f64>>,
 }
 
+/// The engine's prices, and its report of every call's cost under them.
+#[derive(Clone, Copy)]
+pub(super) struct Priced<'a> {
+    pub all: &'a CostReport,
+    pub prices: &'a PriceTable,
+}
+
 /// The traces a query selected, with what is computed over them.
 pub(super) struct Chosen {
     pub query: String,
     pub traces: Vec<u32>,
-    /// Their calls' costs; `None` when every trace is chosen (the engine's own report).
-    pub costs: Option<CostReport>,
-    pub flame: Option<AggregateFlame>,
-    pub latency: Option<(LatencyKey, LatencySort, Vec<LatencyRow>)>,
+    /// Their calls' costs, priced when first needed (unless every trace is chosen: then they
+    /// are the engine's own report).
+    costs: OnceCell<CostReport>,
+    flame: Option<AggregateFlame>,
+    latency: Option<(LatencyKey, LatencySort, Vec<LatencyRow>)>,
 }
 
 impl Chosen {
-    pub fn new(set: &TraceSet, prices: &PriceTable, query: String, traces: Vec<u32>) -> Chosen {
-        let costs = (traces.len() != set.traces().len()).then(|| cost_report(set, prices, &traces));
+    pub fn new(query: String, traces: Vec<u32>) -> Chosen {
         Chosen {
             query,
             traces,
-            costs,
+            costs: OnceCell::new(),
             flame: None,
             latency: None,
         }
     }
 
-    fn costs<'a>(&'a self, all: &'a CostReport) -> &'a CostReport {
-        self.costs.as_ref().unwrap_or(all)
+    fn costs<'a>(&'a self, set: &TraceSet, priced: Priced<'a>) -> &'a CostReport {
+        if self.traces.len() == set.traces().len() {
+            priced.all
+        } else {
+            self.costs
+                .get_or_init(|| cost_report(set, priced.prices, &self.traces))
+        }
     }
 
     /// The overview, with a timeline of `buckets` buckets.
-    pub fn overview(&self, set: &TraceSet, all: &CostReport, buckets: u32) -> OverviewView {
-        let costs = self.costs(all);
+    pub fn overview(&self, set: &TraceSet, priced: Priced, buckets: u32) -> OverviewView {
+        let costs = self.costs(set, priced);
         let totals = set.totals_of(&self.traces);
         let mut durations: Vec<Nanos> = self
             .traces
@@ -275,14 +288,14 @@ impl Chosen {
     pub fn flame(
         &mut self,
         set: &TraceSet,
-        all: &CostReport,
+        priced: Priced,
         weight: Weight,
         focus: &[String],
         width: f64,
     ) -> AggregateView {
         let flame = match self.flame.take() {
             Some(flame) => flame,
-            None => AggregateFlame::build(set, &self.traces, self.costs(all)),
+            None => AggregateFlame::build(set, &self.traces, self.costs(set, priced)),
         };
         let view = flame.view(flame.find(focus).unwrap_or(0), weight, width);
         self.flame = Some(flame);
@@ -290,15 +303,8 @@ impl Chosen {
     }
 
     /// The tokens-and-cost report, grouped by `by`, with the cost priced as `model` if named.
-    pub fn costs_view(
-        &self,
-        set: &TraceSet,
-        all: &CostReport,
-        prices: &PriceTable,
-        by: GroupBy,
-        model: &str,
-    ) -> CostView {
-        let costs = self.costs(all);
+    pub fn costs_view(&self, set: &TraceSet, priced: Priced, by: GroupBy, model: &str) -> CostView {
+        let costs = self.costs(set, priced);
         let mut groups = breakdown(set, costs, by);
         groups.truncate(GROUPS);
         let line = |span: u32, cost: Option<f64>, source: &str, text: String| {
@@ -350,7 +356,8 @@ impl Chosen {
                 disagreements.len() as u32,
                 disagreements.into_iter().take(TOP).collect(),
             ),
-            what_if: (!model.trim().is_empty()).then(|| what_if(set, costs, prices, model.trim())),
+            what_if: (!model.trim().is_empty())
+                .then(|| what_if(set, costs, priced.prices, model.trim())),
         }
     }
 }
