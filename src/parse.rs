@@ -83,6 +83,28 @@ impl Loader {
     }
 }
 
+/// Adds `files` (each a name, whether it is newly dropped, and its bytes as they will be read)
+/// to `set`, reading each only when its turn comes, so a big file is read only once those
+/// before it are parsed. `progress(done, label)` is called before each newly dropped file and
+/// before the trees are built. Returns the set and a status per file, in order.
+pub async fn add_files<R: Future<Output = Result<Vec<u8>, String>>>(
+    set: TraceSet,
+    files: impl IntoIterator<Item = (String, bool, R)>,
+    mut progress: impl FnMut(usize, &str),
+) -> (TraceSet, Vec<FileStatus>) {
+    let mut loader = Loader::new(set);
+    let mut done = 0;
+    for (name, fresh, bytes) in files {
+        if fresh {
+            progress(done, &format!("Parsing {name}"));
+            done += 1;
+        }
+        loader.add(name, bytes.await);
+    }
+    progress(done, "Building span trees");
+    loader.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! Loading hands the files to the parsing worker (or parses them on the page where no worker
 //! can start), reports progress, and takes the engine's figures.
 
-use crate::parse::Loader;
+use crate::parse::add_files;
 use crate::worker_client::{self, FileBytes, Payload};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -177,18 +177,12 @@ impl AppState {
                 result
             }
             None => {
-                // Everything is parsed again here: the page keeps no builder between loads.
-                let mut loader = Loader::new(TraceSet::default());
-                let mut done = 0;
-                for f in files {
-                    if f.fresh {
-                        report(done, format!("Parsing {}", f.name));
-                        done += 1;
-                    }
-                    loader.add(f.name, f.data.read().await);
-                }
-                report(done, "Building span trees".into());
-                let (set, statuses) = loader.finish();
+                // Everything is parsed again here: the page keeps no set between loads.
+                let files = files.into_iter().map(|f| (f.name, f.fresh, f.data.read()));
+                let (set, statuses) = add_files(TraceSet::default(), files, |done, label| {
+                    report(done, label.to_string())
+                })
+                .await;
                 worker_client::use_local(set);
                 Ok(statuses)
             }

@@ -16,7 +16,7 @@
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::Loader;
+use loupe::parse::add_files;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -108,6 +108,8 @@ fn read_slices(blob: &Blob, mut bytes: Vec<u8>) -> Result<Vec<u8>, String> {
 struct Sent {
     name: String,
     contents: JsValue,
+    /// Whether it is newly dropped (not loaded before and sent again).
+    fresh: bool,
 }
 
 impl Sent {
@@ -119,23 +121,19 @@ impl Sent {
     }
 }
 
-/// The files of a `files` message, and how many of them are newly dropped.
-fn files_of(data: &JsValue) -> (Vec<Sent>, usize) {
-    let mut fresh = 0;
-    let files = Array::from(&field(data, "files"))
+/// The files of a `files` message.
+fn files_of(data: &JsValue) -> Vec<Sent> {
+    Array::from(&field(data, "files"))
         .iter()
         .map(|entry| {
             let entry = Array::from(&entry);
-            if entry.get(2).as_bool().unwrap_or(true) {
-                fresh += 1;
-            }
             Sent {
                 name: entry.get(0).as_string().unwrap_or_default(),
                 contents: entry.get(1),
+                fresh: entry.get(2).as_bool().unwrap_or(true),
             }
         })
-        .collect();
-    (files, fresh)
+        .collect()
 }
 
 /// Sends the set's binary form to the sharer (through the page).
@@ -161,19 +159,10 @@ async fn load(scope: DedicatedWorkerGlobalScope, data: JsValue) {
             ("label", label.into()),
         ]));
     };
-    let (files, fresh) = files_of(&data);
-    let again = files.len() - fresh;
-    let mut loader = Loader::new(set);
-    for (i, file) in files.into_iter().enumerate() {
-        if i >= again {
-            progress(i - again, &format!("Parsing {}", file.name));
-        }
-        let name = file.name.clone();
-        let bytes = file.read().await;
-        loader.add(name, bytes);
-    }
-    progress(fresh, "Building span trees");
-    let (set, statuses) = loader.finish();
+    let files = files_of(&data)
+        .into_iter()
+        .map(|file| (file.name.clone(), file.fresh, file.read()));
+    let (set, statuses) = add_files(set, files, progress).await;
     HOST.with_borrow_mut(|h| h.hold(set));
     match serde_json::to_string(&statuses) {
         Ok(files) => {

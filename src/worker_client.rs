@@ -42,7 +42,7 @@ pub enum Payload {
 
 impl Payload {
     /// The bytes, read here (for parsing on the page itself).
-    pub async fn read(&self) -> Result<Vec<u8>, String> {
+    pub async fn read(self) -> Result<Vec<u8>, String> {
         match self {
             Payload::Bytes(bytes) => Ok(bytes.to_vec()),
             Payload::Blob(blob) => {

@@ -3,12 +3,12 @@
 
 use super::virtual_list::VirtualList;
 use crate::analysis::Analysis;
+use crate::answer::answer;
 use crate::format;
 use crate::state::AppState;
-use crate::worker_client;
 use leptos::prelude::*;
 use loupe_core::browse::{TraceColumn, TraceSort};
-use loupe_core::engine::{Request, Response, TraceWindow};
+use loupe_core::engine::{Request, Response};
 
 const ROW_HEIGHT: f64 = 30.0;
 
@@ -74,29 +74,22 @@ pub fn TraceList() -> impl IntoView {
     let analysis = expect_context::<Analysis>();
     let sort = RwSignal::new(TraceSort::default());
     let window = RwSignal::new((0usize, 0usize));
-    let shown = RwSignal::new(TraceWindow::default());
-    // Which request is the newest: an answer to an older one is dropped, not drawn.
-    let asked = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        state.figures.track();
-        let request = Request::TraceRows {
-            query: analysis.query.get(),
-            sort: sort.get(),
-            start: window.get().0 as u32,
-            end: window.get().1 as u32,
-        };
-        asked.update_value(|n| *n += 1);
-        let this = asked.get_value();
-        leptos::task::spawn_local(async move {
-            if let Ok(Response::TraceRows(w)) = worker_client::ask(request).await
-                && asked.try_get_value() == Some(this)
-            {
-                shown.try_set(w);
-            }
-        });
-    });
+    let (shown, _) = answer(
+        move || {
+            Some(Request::TraceRows {
+                query: analysis.query.get(),
+                sort: sort.get(),
+                start: window.get().0 as u32,
+                end: window.get().1 as u32,
+            })
+        },
+        |r| match r {
+            Response::TraceRows(w) => Some(w),
+            _ => None,
+        },
+    );
     let row = move |pos: usize| {
-        let r = shown.with(|w| w.row(pos).cloned())?;
+        let r = shown.with(|w| w.as_ref()?.row(pos).cloned())?;
         let t = r.trace;
         let models = r.models.join(", ");
         let service = match (r.service.as_str(), models.as_str()) {
@@ -130,7 +123,7 @@ pub fn TraceList() -> impl IntoView {
             </div>
         })
     };
-    let count = Signal::derive(move || shown.with(|w| w.total as usize));
+    let count = Signal::derive(move || shown.with(|w| w.as_ref().map_or(0, |w| w.total as usize)));
     view! {
         <section class="trace-list" aria-label="Traces">
             <div class="thead">

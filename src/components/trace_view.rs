@@ -6,12 +6,13 @@ use super::notes_panel::NotesPanel;
 use super::span_detail::SpanDetail;
 use super::virtual_list::VirtualList;
 use crate::analysis::{Analysis, TraceMode};
+use crate::answer::answer;
 use crate::format;
 use crate::notes::Notes;
 use crate::state::AppState;
 use crate::worker_client;
 use leptos::prelude::*;
-use loupe_core::engine::{Request, Response, TraceHeader, TreeWindow};
+use loupe_core::engine::{Request, Response, TraceHeader};
 use std::collections::HashSet;
 
 const ROW_HEIGHT: f64 = 26.0;
@@ -52,29 +53,22 @@ pub fn TraceView(
     });
     let cursor = RwSignal::new(Some(0usize));
     let window = RwSignal::new((0usize, 0usize));
-    let shown = RwSignal::new(TreeWindow::default());
-    // Which request is the newest: an answer to an older one is dropped, not drawn.
-    let asked = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        state.figures.track();
-        let (start, end) = window.get();
-        let request = Request::TreeRows {
-            trace,
-            collapsed: collapsed.with(|c| c.iter().copied().collect()),
-            start: start as u32,
-            end: end as u32,
-        };
-        asked.update_value(|n| *n += 1);
-        let this = asked.get_value();
-        leptos::task::spawn_local(async move {
-            if let Ok(Response::TreeRows(w)) = worker_client::ask(request).await
-                && asked.try_get_value() == Some(this)
-            {
-                shown.try_set(w);
-            }
-        });
-    });
-    let row_at = move |pos: usize| shown.with_untracked(|w| w.row(pos).cloned());
+    let (shown, _) = answer(
+        move || {
+            let (start, end) = window.get();
+            Some(Request::TreeRows {
+                trace,
+                collapsed: collapsed.with(|c| c.iter().copied().collect()),
+                start: start as u32,
+                end: end as u32,
+            })
+        },
+        |r| match r {
+            Response::TreeRows(w) => Some(w),
+            _ => None,
+        },
+    );
+    let row_at = move |pos: usize| shown.with_untracked(|w| w.as_ref()?.row(pos).cloned());
     let toggle = move |i: u32| {
         collapsed.update(|c| {
             if !c.remove(&i) {
@@ -84,7 +78,7 @@ pub fn TraceView(
     };
 
     let on_key = move |ev: web_sys::KeyboardEvent| {
-        let n = shown.with_untracked(|w| w.total as usize);
+        let n = shown.with_untracked(|w| w.as_ref().map_or(0, |w| w.total as usize));
         if n == 0 {
             return;
         }
@@ -132,7 +126,7 @@ pub fn TraceView(
     };
 
     let row = move |pos: usize| {
-        let r = shown.with(|w| w.row(pos).cloned())?;
+        let r = shown.with(|w| w.as_ref()?.row(pos).cloned())?;
         let i = r.span;
         let kind = r.kind.label();
         let (left, width) = (r.left, r.width);
@@ -248,7 +242,7 @@ pub fn TraceView(
                 {axis}
                 <Show when=move || flame_mode() fallback=move || view! {
                     <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
-                        <VirtualList count=Signal::derive(move || shown.with(|w| w.total as usize))
+                        <VirtualList count=Signal::derive(move || shown.with(|w| w.as_ref().map_or(0, |w| w.total as usize)))
                             row_height=ROW_HEIGHT row window class="waterfall" testid="waterfall"
                             cursor=Signal::derive(move || cursor.get()) />
                     </div>
