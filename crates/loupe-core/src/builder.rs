@@ -2,7 +2,7 @@
 
 use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::error::ImportError;
-use crate::format::{self, Detected, Format};
+use crate::format::{self, Detected, Format, Walked};
 use crate::ids::{SpanId, TraceId};
 use crate::import as importers;
 use crate::input;
@@ -87,7 +87,7 @@ pub struct FileReport {
 }
 
 /// Table lengths before a file, so a failed file leaves nothing behind.
-struct Mark {
+pub(crate) struct Mark {
     spans: usize,
     usages: usize,
     tags: usize,
@@ -176,7 +176,7 @@ impl TraceSetBuilder {
         let detected = format::detect(&text)?;
         let format = match &detected {
             Detected::Document(f, _) | Detected::Lines(f) => *f,
-            Detected::OtlpRequest => Format::OtlpJson,
+            Detected::Walk(w) => w.format(),
         };
         let mut ctx = importers::Context {
             builder: self,
@@ -185,9 +185,9 @@ impl TraceSetBuilder {
             diags: &mut diags,
         };
         let result = match detected {
-            Detected::OtlpRequest => importers::otlp_json::import_trace_request(&mut ctx),
-            Detected::Document(Format::OtlpJson | Format::OtlpJsonLines, doc) => {
-                importers::otlp_json::import_document(&mut ctx, doc)
+            Detected::Walk(Walked::OtlpJson)
+            | Detected::Document(Format::OtlpJson | Format::OtlpJsonLines, _) => {
+                importers::otlp_json::import_document(&mut ctx)
             }
             Detected::Document(Format::Jaeger, doc) => {
                 importers::jaeger::import_document(&mut ctx, doc)
@@ -220,13 +220,12 @@ impl TraceSetBuilder {
             Detected::Document(Format::OtelJs, doc) => {
                 importers::span_json::import_readable_spans(&mut ctx, doc)
             }
-            Detected::Document(Format::ChromeTrace, doc) => {
-                importers::chrome::import_document(&mut ctx, doc)
+            Detected::Walk(Walked::ChromeTrace) | Detected::Document(Format::ChromeTrace, _) => {
+                importers::chrome::import_document(&mut ctx)
             }
             Detected::Document(Format::LoupeBundle, _) => {
                 importers::bundle::import_document(&mut ctx)
             }
-            Detected::Lines(Format::ChromeTrace) => importers::chrome::import_truncated(&mut ctx),
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
                 importers::otlp_json::import_lines(&mut ctx)
             }
@@ -240,6 +239,7 @@ impl TraceSetBuilder {
                 | Format::Mlflow
                 | Format::LangSmith
                 | Format::OtelJs
+                | Format::ChromeTrace
                 | Format::SpanAttributes
                 | Format::Tracetest
                 | Format::LoupeBundle),
@@ -281,7 +281,7 @@ impl TraceSetBuilder {
         })
     }
 
-    fn mark(&self) -> Mark {
+    pub(crate) fn mark(&self) -> Mark {
         Mark {
             spans: self.span_count(),
             usages: self.usages.len(),
@@ -296,7 +296,7 @@ impl TraceSetBuilder {
         }
     }
 
-    fn rollback(&mut self, m: &Mark) {
+    pub(crate) fn rollback(&mut self, m: &Mark) {
         self.spans.truncate(m.spans);
         self.usages.truncate(m.usages);
         self.tags.truncate(m.tags);

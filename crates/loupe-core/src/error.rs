@@ -80,7 +80,7 @@ pub(crate) fn json_error_at(text: &str, base: usize, err: &serde_json::Error) ->
 }
 
 /// serde_json appends " at line X column Y" to its messages; we report our own position.
-fn strip_serde_position(message: &str) -> String {
+pub(crate) fn strip_serde_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(p) => message[..p].to_string(),
         None => message.to_string(),

@@ -176,15 +176,9 @@ fn concatenated_span_json(text: &str) -> Option<Format> {
     span_json_format(&object_members(first.get()).ok()?)
 }
 
-/// A Chrome trace event array cut short (the format allows a missing `]`): its first event.
-fn truncated_chrome_trace(text: &str) -> Option<Format> {
-    let body = text.trim_start().strip_prefix('[')?;
-    let first = serde_json::Deserializer::from_str(body)
-        .into_iter::<&RawValue>()
-        .next()?
-        .ok()?;
-    let m = object_members(first.get()).ok()?;
-    (has(&m, "ph") && (has(&m, "ts") || has(&m, "pid"))).then_some(Format::ChromeTrace)
+/// A Chrome trace event: a phase and a time or a process.
+fn is_chrome_event(members: &[(Text<'_>, &RawValue)]) -> bool {
+    has(members, "ph") && (has(members, "ts") || has(members, "pid"))
 }
 
 fn describe(members: &[(Text<'_>, &RawValue)]) -> String {
@@ -213,9 +207,28 @@ pub(crate) enum Detected<'a> {
     Document(Format, Document<'a>),
     /// JSON Lines; the importer reads line by line.
     Lines(Format),
-    /// One OTLP/JSON trace export request, known from its first key: the importer reads the
-    /// whole text in one pass, with no skim of the top level first.
-    OtlpRequest,
+    /// A document known from its start (its first key, or its first element): the importer
+    /// walks the whole text itself in one pass, with no skim of the top level first.
+    Walk(Walked),
+}
+
+/// The formats whose importers walk the text themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Walked {
+    /// OTLP/JSON: a request, an array of them, or a wrapper.
+    OtlpJson,
+    /// Chrome Trace Event format: an event array (closed or not), or `{"traceEvents": […]}`.
+    ChromeTrace,
+}
+
+impl Walked {
+    /// The format it is.
+    pub fn format(self) -> Format {
+        match self {
+            Walked::OtlpJson => Format::OtlpJson,
+            Walked::ChromeTrace => Format::ChromeTrace,
+        }
+    }
 }
 
 /// The first key of a top-level object, read from the first bytes alone (`None` if the text
@@ -228,6 +241,24 @@ fn first_key(text: &str) -> Option<&str> {
         .strip_prefix('"')?;
     let end = rest.find(['"', '\\'])?;
     (rest.as_bytes()[end] == b'"').then(|| &rest[..end])
+}
+
+/// The format of an array known from its first element alone, for the formats whose importers
+/// walk the text themselves.
+fn first_element_format(text: &str) -> Option<Walked> {
+    let mut cur = crate::import::cursor::Cursor::new(text, 0);
+    let mut items = cur.array().ok()?;
+    if !cur.item(&mut items).ok()? {
+        return None;
+    }
+    let first = object_members(cur.skip().ok()?).ok()?;
+    if is_otlp_request(&first) {
+        Some(Walked::OtlpJson)
+    } else if is_chrome_event(&first) {
+        Some(Walked::ChromeTrace)
+    } else {
+        None
+    }
 }
 
 /// Detects the format of `text`.
@@ -258,16 +289,18 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             })
         };
     }
-    if matches!(first_key(text), Some("resourceSpans" | "resource_spans")) {
-        return Ok(Detected::OtlpRequest);
+    match first_key(text) {
+        Some("resourceSpans" | "resource_spans") => return Ok(Detected::Walk(Walked::OtlpJson)),
+        Some("traceEvents") => return Ok(Detected::Walk(Walked::ChromeTrace)),
+        _ => {}
+    }
+    if let Some(format) = first_element_format(text) {
+        return Ok(Detected::Walk(format));
     }
     let doc = match parse_document(text) {
         Ok(doc) => doc,
         Err(e) => {
-            return concatenated_span_json(text)
-                .or_else(|| truncated_chrome_trace(text))
-                .map(Detected::Lines)
-                .ok_or(e);
+            return concatenated_span_json(text).map(Detected::Lines).ok_or(e);
         }
     };
     let first_members = match &doc {
@@ -300,9 +333,7 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         {
             Some(Format::OtelJs)
         }
-        (Document::Array(_), Some(m)) if has(m, "ph") && (has(m, "ts") || has(m, "pid")) => {
-            Some(Format::ChromeTrace)
-        }
+        (Document::Array(_), Some(m)) if is_chrome_event(m) => Some(Format::ChromeTrace),
         (Document::Object(m), _) | (Document::Array(_), Some(m))
             if crate::import::langsmith::is_run(m) =>
         {
@@ -331,6 +362,11 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
         _ => None,
     };
     if let Some(format) = format {
+        match format {
+            Format::OtlpJson => return Ok(Detected::Walk(Walked::OtlpJson)),
+            Format::ChromeTrace => return Ok(Detected::Walk(Walked::ChromeTrace)),
+            _ => {}
+        }
         return Ok(Detected::Document(format, doc));
     }
     let found = match &doc {
@@ -370,7 +406,7 @@ mod tests {
     fn format_of(text: &str) -> Result<Format, ImportError> {
         detect(text).map(|d| match d {
             Detected::Document(f, _) | Detected::Lines(f) => f,
-            Detected::OtlpRequest => Format::OtlpJson,
+            Detected::Walk(w) => w.format(),
         })
     }
 
@@ -430,7 +466,7 @@ mod tests {
     fn truncated_json_reports_line_and_column() {
         // An OTLP request is known from its first key; the importer's one pass finds the cut.
         let text = "{\n  \"resourceSpans\": [\n    {\"resource\": {}";
-        assert!(matches!(detect(text), Ok(Detected::OtlpRequest)));
+        assert!(matches!(detect(text), Ok(Detected::Walk(Walked::OtlpJson))));
         let err = crate::import(text.as_bytes(), "cut.json").unwrap_err();
         let ImportError::Json { line, .. } = err else {
             panic!("expected a JSON error, got {err}");

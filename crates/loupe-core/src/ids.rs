@@ -64,8 +64,8 @@ fn parse_id(text: &str, bytes: usize) -> Result<Option<u128>, BadId> {
     } else {
         t
     };
-    let value = if t.len() <= bytes * 2 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        u128::from_str_radix(t, 16).map_err(|_| bad(text, bits))?
+    let value = if let Some(v) = (t.len() <= bytes * 2).then(|| hex(t)).flatten() {
+        v
     } else {
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(t)
@@ -82,6 +82,21 @@ fn parse_id(text: &str, bytes: usize) -> Result<Option<u128>, BadId> {
             .fold(0u128, |acc, &b| (acc << 8) | u128::from(b))
     };
     Ok((value != 0).then_some(value))
+}
+
+/// Up to 32 hex digits as a number, in one pass (`None` at the first other byte).
+fn hex(t: &str) -> Option<u128> {
+    let mut acc = 0u128;
+    for b in t.bytes() {
+        let nibble = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        acc = (acc << 4) | u128::from(nibble);
+    }
+    Some(acc)
 }
 
 /// FNV-1a over `text`, seeded: a stable hash for ids that are not hex or base64.

@@ -106,3 +106,41 @@ fn two_chrome_files_keep_their_processes_apart() {
         0
     );
 }
+
+#[test]
+fn args_become_attributes_where_llm_facts_are_read() {
+    let text = r#"{"displayTimeUnit": "ms", "traceEvents": [
+        {"ph": "X", "pid": 1, "tid": 1, "name": "chat", "ts": 0, "dur": 10,
+         "args": {"gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 12,
+                  "gen_ai.usage.output_tokens": 3, "note": "tab\there", "nested": {"a": [1]}}},
+        {"ph": "X", "pid": 1, "tid": 1, "name": "bad", "ts": "soon"}
+    ]}"#;
+    let mut b = TraceSetBuilder::new();
+    let report = b.add_file("llm.json", text.as_bytes()).unwrap();
+    assert_eq!(report.format, Format::ChromeTrace);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("span skipped at line 5, column 68:")),
+        "{:?}",
+        report.warnings
+    );
+    let set = b.finish();
+    let t = set.totals();
+    assert_eq!(
+        (t.spans, t.llm_calls, t.input_tokens, t.output_tokens),
+        (1, 1, 12, 3)
+    );
+    let attrs: Vec<String> = set
+        .span(0)
+        .attributes()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    assert!(attrs.contains(&"note=tab\there".to_string()), "{attrs:?}");
+    assert!(
+        attrs.contains(&r#"nested={"a": [1]}"#.to_string()),
+        "{attrs:?}"
+    );
+}

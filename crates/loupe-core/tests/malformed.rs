@@ -97,7 +97,7 @@ fn a_bad_line_in_json_lines_is_skipped_with_its_number() {
         report
             .warnings
             .iter()
-            .any(|w| w.starts_with("line 2 skipped: line 2, column")),
+            .any(|w| w.starts_with("line 2 skipped: line 2, column 20: expected an object")),
         "{:?}",
         report.warnings
     );

@@ -202,7 +202,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, s: Span, resources: &[u32]) {
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(raw),
+        raw: ctx.raw_ref(raw.get()),
         facts,
         ..SpanDraft::default()
     };

@@ -2,18 +2,20 @@
 //! complete events (`X`; `tdur` stands in for a missing `dur`), begin/end pairs (`B`/`E`), async begin/end pairs (`b`/`e`), and
 //! metadata (`M`) naming processes and threads. A truncated array (no closing `]`, maybe a
 //! trailing comma) is read too, as the format allows. Times are microseconds, read exactly.
+//! The file is walked once: each event is parsed from its bytes, and its `args` become the
+//! span's attributes (where the LLM conventions' keys are read as for any span).
 //!
 //! Each process of a file is a trace. Within a thread, spans nest by time; async spans are
 //! roots.
 
 use super::Context;
+use super::cursor::Cursor;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, offset_in};
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{AttrValue, Nanos, RawRef, Rows};
+use crate::model::{AttrValue, Nanos, Rows};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
@@ -43,7 +45,32 @@ struct Event<'a> {
     #[serde(default)]
     tdur: Option<Micros>,
     #[serde(borrow, default)]
-    args: Option<&'a RawValue>,
+    args: Option<Args<'a>>,
+}
+
+/// An event's `args` object: its members, values unparsed (a string value without escapes is
+/// later read in place).
+#[derive(Default)]
+struct Args<'a>(Vec<(Text<'a>, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Args<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Args<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of arguments")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Args<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(k) = map.next_key::<Text<'de>>()? {
+                    members.push((k, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Args(members))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A pid, tid or id: a number or a string, compared as text (borrowed from the file where the
@@ -105,155 +132,178 @@ fn micros_text_to_nanos(t: &str) -> Option<Nanos> {
 
 /// A span being assembled before the tree is known.
 struct Pending<'a> {
-    raw: &'a RawValue,
-    base: usize,
+    raw: &'a str,
     pid: Key<'a>,
     tid: Key<'a>,
     name: Text<'a>,
     cat: Option<Text<'a>>,
     start: Nanos,
     end: Option<Nanos>,
-    args: Option<&'a RawValue>,
+    args: Args<'a>,
     nests: bool,
 }
 
-/// Imports a whole document (array or object form).
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let text = ctx.text;
-    let events: Vec<&RawValue> = match doc {
-        Document::Array(items) => items,
-        Document::Object(members) => match members.iter().find(|(k, _)| &**k == "traceEvents") {
-            Some((_, raw)) => serde_json::from_str(raw.get())
-                .map_err(|e| json_error_at(text, offset_in(text, raw.get()), &e))?,
-            None => Vec::new(),
-        },
-    };
-    import_events(ctx, &events, text);
-    Ok(())
-}
-
-/// Imports a truncated array: the text up to its last complete event, closed.
-pub(crate) fn import_truncated(ctx: &mut Context) -> Result<(), ImportError> {
-    let text = ctx.text;
-    let repaired = format!("{}]", text.trim_end().trim_end_matches(',').trim_end());
-    let events: Vec<&RawValue> =
-        serde_json::from_str(&repaired).map_err(|e| json_error_at(&repaired, 0, &e))?;
-    ctx.diags
-        .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
-            "the event array is not closed (allowed for Chrome traces); read up to its last event"
-                .to_string()
-        });
-    import_events(ctx, &events, &repaired);
-    Ok(())
-}
-
-fn import_events<'a>(ctx: &mut Context, events: &[&'a RawValue], text: &str) {
-    let mut process_names: HashMap<Key, String> = HashMap::new();
-    let mut thread_names: HashMap<(Key, Key), String> = HashMap::new();
-    let mut pending: Vec<Pending<'a>> = Vec::new();
-    let mut open_sync: HashMap<(Key, Key), Vec<usize>> = HashMap::new();
-    let mut open_async: HashMap<(Key, Option<Text>, Key), Vec<usize>> = HashMap::new();
-    let mut last_ts: HashMap<Key, Nanos> = HashMap::new();
-    for raw in events {
-        let Some(ev) = ctx.parse_span::<Event<'a>>(raw) else {
-            continue;
-        };
-        let pid = ev.pid.clone().unwrap_or_default();
-        let tid = ev.tid.clone().unwrap_or_default();
-        let ts = ev.ts.map(|t| t.0);
-        if let Some(t) = ts {
-            match last_ts.get_mut(&pid) {
-                Some(last) => *last = (*last).max(t),
-                None => {
-                    last_ts.insert(pid.clone(), t);
-                }
+/// Imports a whole document (array or object form), walking the events once. An array that is
+/// not closed (the format allows it; a trailing comma too) is read up to its last event.
+pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut cur = Cursor::new(ctx.text, 0);
+    let mut events = Events::default();
+    if cur.peek() == Some(b'[') {
+        walk_events(ctx, &mut cur, &mut events)?;
+    } else {
+        let mut members = cur.object()?;
+        while let Some(key) = cur.key(&mut members)? {
+            if &*key == "traceEvents" && !cur.null() {
+                walk_events(ctx, &mut cur, &mut events)?;
+            } else {
+                cur.skip()?;
             }
         }
-        let name = ev.name.clone().unwrap_or_default();
-        let new = |nests: bool, end: Option<Nanos>| Pending {
-            raw,
-            base: offset_in(text, raw.get()),
-            pid: pid.clone(),
-            tid: tid.clone(),
-            name: name.clone(),
-            cat: ev.cat.clone(),
-            start: ts.unwrap_or(0),
-            end,
-            args: ev.args,
-            nests,
+    }
+    if cur.peek().is_some() {
+        return Err(cur.expected("the end of the document"));
+    }
+    finish_events(ctx, events);
+    Ok(())
+}
+
+/// What the events read so far say.
+#[derive(Default)]
+struct Events<'a> {
+    process_names: HashMap<Key<'a>, String>,
+    thread_names: HashMap<(Key<'a>, Key<'a>), String>,
+    pending: Vec<Pending<'a>>,
+    open_sync: HashMap<(Key<'a>, Key<'a>), Vec<usize>>,
+    open_async: HashMap<(Key<'a>, Option<Text<'a>>, Key<'a>), Vec<usize>>,
+    last_ts: HashMap<Key<'a>, Nanos>,
+}
+
+/// Walks an event array, parsing each event from its bytes.
+fn walk_events<'a>(
+    ctx: &mut Context,
+    cur: &mut Cursor<'a>,
+    events: &mut Events<'a>,
+) -> Result<(), ImportError> {
+    let mut items = cur.array()?;
+    loop {
+        let more = match cur.item(&mut items) {
+            Ok(false) => return Ok(()),
+            Ok(true) => cur.peek().is_some(),
+            Err(_) if cur.peek().is_none() => false,
+            Err(e) => return Err(e),
         };
-        match (ev.ph.as_deref().unwrap_or(""), ts) {
-            ("X", Some(t)) => {
-                let dur = ev.dur.or(ev.tdur).map_or(0, |d| d.0);
-                pending.push(new(true, Some(t.saturating_add(dur))));
+        if !more {
+            ctx.diags
+                .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
+                    "the event array is not closed (allowed for Chrome traces); read up to its last event"
+                        .to_string()
+                });
+            return Ok(());
+        }
+        match cur.record::<Event<'a>>()? {
+            (Ok(ev), raw) => add_event(events, ev, raw),
+            (Err(bad), _) => ctx.report_bad_span(cur, &bad),
+        }
+    }
+}
+
+fn add_event<'a>(e: &mut Events<'a>, ev: Event<'a>, raw: &'a str) {
+    let pid = ev.pid.clone().unwrap_or_default();
+    let tid = ev.tid.clone().unwrap_or_default();
+    let ts = ev.ts.map(|t| t.0);
+    if let Some(t) = ts {
+        match e.last_ts.get_mut(&pid) {
+            Some(last) => *last = (*last).max(t),
+            None => {
+                e.last_ts.insert(pid.clone(), t);
             }
-            ("B", Some(_)) => {
-                open_sync
-                    .entry((pid.clone(), tid.clone()))
-                    .or_default()
-                    .push(pending.len());
-                pending.push(new(true, None));
+        }
+    }
+    let name = ev.name.clone().unwrap_or_default();
+    let ph = ev.ph.as_deref().unwrap_or("");
+    if ph == "M" {
+        let label = ev
+            .args
+            .as_ref()
+            .and_then(|a| a.0.iter().find(|(k, _)| &**k == "name"))
+            .and_then(|(_, v)| serde_json::from_str::<Text>(v.get()).ok())
+            .map(|n| n.to_string());
+        match (&*name, label) {
+            ("process_name", Some(l)) => {
+                e.process_names.insert(pid, l);
             }
-            ("E", Some(t)) => {
-                if let Some(i) = open_sync
-                    .get_mut(&(pid.clone(), tid.clone()))
-                    .and_then(Vec::pop)
-                {
-                    pending[i].end = Some(t);
-                }
-            }
-            ("b", Some(_)) => {
-                let key = (
-                    pid.clone(),
-                    ev.cat.clone(),
-                    ev.id.clone().unwrap_or_default(),
-                );
-                open_async.entry(key).or_default().push(pending.len());
-                pending.push(new(false, None));
-            }
-            ("e", Some(t)) => {
-                let key = (
-                    pid.clone(),
-                    ev.cat.clone(),
-                    ev.id.clone().unwrap_or_default(),
-                );
-                if let Some(i) = open_async.get_mut(&key).and_then(Vec::pop) {
-                    pending[i].end = Some(t);
-                }
-            }
-            ("M", _) => {
-                let label = ev
-                    .args
-                    .and_then(|a| serde_json::from_str::<MetaArgs>(a.get()).ok())
-                    .and_then(|a| a.name)
-                    .map(|n| n.to_string());
-                match (&*name, label) {
-                    ("process_name", Some(l)) => {
-                        process_names.insert(pid, l);
-                    }
-                    ("thread_name", Some(l)) => {
-                        thread_names.insert((pid, tid), l);
-                    }
-                    _ => {}
-                }
+            ("thread_name", Some(l)) => {
+                e.thread_names.insert((pid, tid), l);
             }
             _ => {}
         }
+        return;
     }
-    let unclosed = pending.iter().filter(|p| p.end.is_none()).count();
+    let cat = ev.cat.clone();
+    let id = ev.id.clone().unwrap_or_default();
+    let mut args = ev.args;
+    let mut new = |nests: bool, end: Option<Nanos>| Pending {
+        raw,
+        pid: pid.clone(),
+        tid: tid.clone(),
+        name: name.clone(),
+        cat: cat.clone(),
+        start: ts.unwrap_or(0),
+        end,
+        args: args.take().unwrap_or_default(),
+        nests,
+    };
+    match (ph, ts) {
+        ("X", Some(t)) => {
+            let dur = ev.dur.or(ev.tdur).map_or(0, |d| d.0);
+            let p = new(true, Some(t.saturating_add(dur)));
+            e.pending.push(p);
+        }
+        ("B", Some(_)) => {
+            let p = new(true, None);
+            e.open_sync
+                .entry((pid.clone(), tid.clone()))
+                .or_default()
+                .push(e.pending.len());
+            e.pending.push(p);
+        }
+        ("E", Some(t)) => {
+            if let Some(i) = e.open_sync.get_mut(&(pid, tid)).and_then(Vec::pop) {
+                e.pending[i].end = Some(t);
+            }
+        }
+        ("b", Some(_)) => {
+            let p = new(false, None);
+            e.open_async
+                .entry((pid.clone(), cat.clone(), id))
+                .or_default()
+                .push(e.pending.len());
+            e.pending.push(p);
+        }
+        ("e", Some(t)) => {
+            if let Some(i) = e.open_async.get_mut(&(pid, cat, id)).and_then(Vec::pop) {
+                e.pending[i].end = Some(t);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn finish_events(ctx: &mut Context, e: Events) {
+    let unclosed = e.pending.iter().filter(|p| p.end.is_none()).count();
     if unclosed > 0 {
         ctx.diags
             .report(Some(ctx.source), DiagnosticKind::MissingTimestamps, || {
                 format!("{unclosed} begin events have no end; they end at the process's last event")
             });
     }
-    build_spans(ctx, pending, &process_names, &thread_names, &last_ts);
-}
-
-#[derive(Deserialize)]
-struct MetaArgs<'a> {
-    #[serde(borrow, default)]
-    name: Option<Text<'a>>,
+    build_spans(
+        ctx,
+        e.pending,
+        &e.process_names,
+        &e.thread_names,
+        &e.last_ts,
+    );
 }
 
 fn build_spans(
@@ -301,7 +351,6 @@ fn build_spans(
     }
     let thread_key = ctx.builder.intern("thread.name");
     let category_key = ctx.builder.intern("category");
-    let args_key = ctx.builder.intern("args");
     // Each process's trace id and service, and each thread's name, found once.
     let mut processes: HashMap<&Key, (Option<TraceId>, StrId)> = HashMap::new();
     let mut threads: HashMap<(&Key, &Key), StrId> = HashMap::new();
@@ -329,9 +378,11 @@ fn build_spans(
             let v = AttrValue::Str(ctx.builder.intern(cat));
             ctx.builder.push_attr(category_key, v, None);
         }
-        if let Some(args) = p.args {
-            let v = ctx.plain_value(args);
-            ctx.builder.push_attr(args_key, v, None);
+        let mut probe = LlmProbe::default();
+        for (key, raw) in &p.args.0 {
+            let v = ctx.plain_value(raw);
+            let key = ctx.builder.intern(key);
+            ctx.builder.push_attr(key, v, Some(&mut probe));
         }
         let attrs = Rows {
             start: attrs_start,
@@ -347,12 +398,8 @@ fn build_spans(
             start: Some(p.start),
             end: p.end,
             attrs,
-            raw: RawRef {
-                source: ctx.source,
-                start: p.base as u32,
-                end: (p.base + p.raw.get().len()) as u32,
-            },
-            facts: LlmProbe::default().finish(),
+            raw: ctx.raw_ref(p.raw),
+            facts: probe.finish(),
             ..SpanDraft::default()
         };
         ctx.builder.push_span(draft, ctx.diags);

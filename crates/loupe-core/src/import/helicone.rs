@@ -157,7 +157,7 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
     }
     for (raw, r) in &parsed {
         let Some(id) = r.request_id.as_deref() else {
-            ctx.skip_span(raw, "", "it has no request_id");
+            ctx.skip_span(raw.get(), "", "it has no request_id");
             continue;
         };
         let (span_id, id_text) = ctx.span_id(id);
@@ -237,7 +237,7 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
             start: t0,
             end,
             attrs,
-            raw: ctx.raw_ref(raw),
+            raw: ctx.raw_ref(raw.get()),
             facts,
             ..SpanDraft::default()
         };

@@ -332,7 +332,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
     };
     let name = span.operation_name.as_deref().unwrap_or("");
     let (Some(trace_text), Some(span_text)) = (&span.trace_id, &span.span_id) else {
-        ctx.skip_span(raw, name, "it has no traceID or spanID");
+        ctx.skip_span(raw.get(), name, "it has no traceID or spanID");
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -479,7 +479,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(raw),
+        raw: ctx.raw_ref(raw.get()),
         facts: probe.finish(),
         ..SpanDraft::default()
     };

@@ -287,7 +287,7 @@ fn import_observation(
 ) {
     let name = obs.name.as_deref().unwrap_or("");
     let Some(id_text) = obs.id.as_deref() else {
-        ctx.skip_span(raw, name, "it has no id");
+        ctx.skip_span(raw.get(), name, "it has no id");
         return;
     };
     let trace_id = obs
@@ -339,7 +339,7 @@ fn import_observation(
         start,
         end,
         attrs,
-        raw: ctx.raw_ref(raw),
+        raw: ctx.raw_ref(raw.get()),
         facts,
         ..SpanDraft::default()
     };

@@ -283,7 +283,7 @@ fn push_json_attr(ctx: &mut Context, key: &str, raw: Option<&RawValue>) {
 fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
     let name = run.name.as_deref().unwrap_or("");
     let Some(id) = run.id.as_deref() else {
-        ctx.skip_span(raw, name, "it has no id");
+        ctx.skip_span(raw.get(), name, "it has no id");
         return;
     };
     let (span_id, id_text) = ctx.span_id(id);
@@ -416,7 +416,7 @@ fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
         end: run.end_time.map(|t| t.0).or(start),
         attrs,
         events,
-        raw: ctx.raw_ref(raw),
+        raw: ctx.raw_ref(raw.get()),
         facts,
         ..SpanDraft::default()
     };

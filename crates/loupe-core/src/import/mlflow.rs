@@ -280,7 +280,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) -> Option<TraceId> {
         None => (span.trace_id.as_deref(), span.span_id.as_deref()),
     };
     let (Some(trace_text), Some(span_text)) = (trace_text, span_text) else {
-        ctx.skip_span(raw, name, "it has no trace_id or span_id");
+        ctx.skip_span(raw.get(), name, "it has no trace_id or span_id");
         return None;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -371,7 +371,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) -> Option<TraceId> {
         end: span.end_time.map(|t| t.0),
         attrs,
         events,
-        raw: ctx.raw_ref(raw),
+        raw: ctx.raw_ref(raw.get()),
         facts,
         ..SpanDraft::default()
     };

@@ -3,6 +3,7 @@
 pub(crate) mod anyvalue;
 pub(crate) mod bundle;
 pub(crate) mod chrome;
+pub(crate) mod cursor;
 pub(crate) mod helicone;
 pub(crate) mod jaeger;
 pub(crate) mod langfuse;
@@ -50,10 +51,19 @@ impl Context<'_, '_> {
         }
     }
 
+    /// Reports a span that is JSON but not a span of the format: skipped, with where and why.
+    pub fn report_bad_span(&mut self, cur: &cursor::Cursor, bad: &cursor::BadRecord) {
+        self.diags.report(
+            Some(self.source),
+            crate::diagnostics::DiagnosticKind::SkippedSpan,
+            || format!("span skipped at {}", cur.describe(bad)),
+        );
+    }
+
     /// Reports that span `name`, whose JSON is `raw`, is skipped, and why.
-    pub fn skip_span(&mut self, raw: &serde_json::value::RawValue, name: &str, why: &str) {
+    pub fn skip_span(&mut self, raw: &str, name: &str, why: &str) {
         let (line, column) =
-            crate::error::line_col(self.text, crate::format::offset_in(self.text, raw.get()));
+            crate::error::line_col(self.text, crate::format::offset_in(self.text, raw));
         self.diags.report(
             Some(self.source),
             crate::diagnostics::DiagnosticKind::SkippedSpan,
@@ -67,6 +77,10 @@ impl Context<'_, '_> {
         use crate::model::AttrValue;
         let t = raw.get().trim();
         match t.as_bytes().first() {
+            // Well-formed JSON already: a string without escapes is its own text.
+            Some(b'"') if !t.contains('\\') => {
+                AttrValue::Str(self.builder.intern(&t[1..t.len() - 1]))
+            }
             Some(b'"') => match serde_json::from_str::<crate::text::Text>(t) {
                 Ok(s) => AttrValue::Str(self.builder.intern(&s)),
                 Err(_) => AttrValue::Json(self.builder.intern(t)),
@@ -158,12 +172,12 @@ impl Context<'_, '_> {
     }
 
     /// Where `raw` lies in the file, for the span's raw JSON.
-    pub fn raw_ref(&self, raw: &serde_json::value::RawValue) -> crate::model::RawRef {
-        let start = crate::format::offset_in(self.text, raw.get());
+    pub fn raw_ref(&self, raw: &str) -> crate::model::RawRef {
+        let start = crate::format::offset_in(self.text, raw);
         crate::model::RawRef {
             source: self.source,
             start: start as u32,
-            end: (start + raw.get().len()) as u32,
+            end: (start + raw.len()) as u32,
         }
     }
 }

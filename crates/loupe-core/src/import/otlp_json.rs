@@ -7,50 +7,21 @@
 
 use super::Context;
 use super::anyvalue::{AnyValue, Code, KeyValue, NanosField};
+use super::cursor::Cursor;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, object_members, offset_in};
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
-use serde_json::value::RawValue;
-
-#[derive(Deserialize)]
-struct ResourceSpans<'a> {
-    #[serde(borrow, default)]
-    resource: Option<Resource<'a>>,
-    #[serde(
-        borrow,
-        default,
-        rename = "scopeSpans",
-        alias = "scope_spans",
-        alias = "instrumentationLibrarySpans",
-        alias = "instrumentation_library_spans"
-    )]
-    scope_spans: Option<Vec<ScopeSpans<'a>>>,
-}
 
 #[derive(Deserialize)]
 struct Resource<'a> {
     #[serde(borrow, default)]
     attributes: Option<Vec<KeyValue<'a>>>,
-}
-
-#[derive(Deserialize)]
-struct ScopeSpans<'a> {
-    #[serde(
-        borrow,
-        default,
-        alias = "instrumentationLibrary",
-        alias = "instrumentation_library"
-    )]
-    scope: Option<Scope<'a>>,
-    #[serde(borrow, default)]
-    spans: Option<Vec<&'a RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -113,18 +84,6 @@ struct Status<'a> {
     message: Option<Text<'a>>,
 }
 
-/// One captured export request.
-#[derive(Deserialize)]
-struct Captured<'a> {
-    #[serde(borrow, default)]
-    pbreq: Option<&'a RawValue>,
-}
-
-/// Number of elements of a JSON array (0 for anything else).
-fn count_items(raw: &RawValue) -> usize {
-    serde_json::from_str::<Vec<serde::de::IgnoredAny>>(raw.get()).map_or(0, |v| v.len())
-}
-
 /// Counts of skipped other-signal lines.
 #[derive(Default)]
 struct OtherSignals {
@@ -132,78 +91,61 @@ struct OtherSignals {
     logs: usize,
 }
 
-/// Imports a whole OTLP/JSON document.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+/// Keys that hold a request's resource spans.
+const RESOURCE_SPANS: [&str; 3] = ["resourceSpans", "resource_spans", "batches"];
+/// Keys that hold a resource's scope spans.
+const SCOPE_SPANS: [&str; 4] = [
+    "scopeSpans",
+    "scope_spans",
+    "instrumentationLibrarySpans",
+    "instrumentation_library_spans",
+];
+/// Keys that hold a scope.
+const SCOPE: [&str; 3] = ["scope", "instrumentationLibrary", "instrumentation_library"];
+/// How deep `result` and `pbreq` wrappers may nest.
+const MAX_WRAPPING: usize = 8;
+
+/// Imports a whole OTLP/JSON document: one export request, an array of them, or a wrapper.
+/// The text is walked once: each span is parsed straight from its bytes.
+pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
     let mut other = OtherSignals::default();
-    match doc {
-        Document::Object(members) => import_request(ctx, &members, &mut other)?,
-        Document::Array(items) => {
-            for item in items {
-                let base = offset_in(ctx.text, item.get());
-                let members =
-                    object_members(item.get()).map_err(|e| json_error_at(ctx.text, base, &e))?;
-                import_request(ctx, &members, &mut other)?;
-            }
+    let mut cur = Cursor::new(ctx.text, 0);
+    if cur.peek() == Some(b'[') {
+        let mut items = cur.array()?;
+        while cur.item(&mut items)? {
+            walk_request(ctx, &mut cur, &mut other, 0)?;
         }
+    } else {
+        walk_request(ctx, &mut cur, &mut other, 0)?;
+    }
+    if cur.peek().is_some() {
+        return Err(cur.expected("the end of the document"));
     }
     report_other_signals(ctx, &other, "requests");
     Ok(())
 }
 
-/// One trace export request read whole: its resource spans (each span still parsed on its own
-/// from its slice), and other signals counted.
-#[derive(Deserialize)]
-struct TraceRequest<'a> {
-    #[serde(borrow, default, rename = "resourceSpans", alias = "resource_spans")]
-    resource_spans: Option<Vec<ResourceSpans<'a>>>,
-    #[serde(default, rename = "resourceMetrics", alias = "resource_metrics")]
-    metrics: Option<serde::de::IgnoredAny>,
-    #[serde(default, rename = "resourceLogs", alias = "resource_logs")]
-    logs: Option<serde::de::IgnoredAny>,
-}
-
-/// Imports a document that is one trace export request (detection saw its first key), in one
-/// pass over the text.
-pub(crate) fn import_trace_request(ctx: &mut Context) -> Result<(), ImportError> {
-    let text = ctx.text;
-    let Ok(request) = serde_json::from_str::<TraceRequest>(text) else {
-        // Not one plain request after all (a key given twice, other wrappers beside it) or not
-        // JSON: the general path reads it, or says where it breaks.
-        let doc = crate::format::parse_document(text)?;
-        return import_document(ctx, doc);
-    };
-    for rs in request.resource_spans.unwrap_or_default() {
-        import_resource_spans(ctx, rs);
-    }
-    let other = OtherSignals {
-        metrics: usize::from(request.metrics.is_some()),
-        logs: usize::from(request.logs.is_some()),
-    };
-    report_other_signals(ctx, &other, "requests");
-    Ok(())
-}
-
-/// Imports OTLP/JSON Lines: each line is one export request. A bad line is reported and
-/// skipped.
+/// Imports OTLP/JSON Lines: each line is one export request. A line that is not one is
+/// reported and skipped whole.
 pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
     let text = ctx.text;
     let mut other = OtherSignals::default();
-    let mut offset = 0usize;
     for (n, line) in text.split('\n').enumerate() {
-        let base = offset;
-        offset += line.len() + 1;
         if line.trim().is_empty() {
             continue;
         }
-        match object_members(line) {
-            Ok(members) => import_request(ctx, &members, &mut other)?,
-            Err(e) => {
-                let err = json_error_at(text, base, &e);
-                ctx.diags
-                    .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
-                        format!("line {} skipped: {err}", n + 1)
-                    });
-            }
+        let mark = ctx.builder.mark();
+        let mut cur = Cursor::on_line(line, n + 1);
+        let walked = walk_request(ctx, &mut cur, &mut other, 0).and_then(|()| match cur.peek() {
+            None => Ok(()),
+            Some(_) => Err(cur.expected("the end of the line")),
+        });
+        if let Err(err) = walked {
+            ctx.builder.rollback(&mark);
+            ctx.diags
+                .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
+                    format!("line {} skipped: {err}", n + 1)
+                });
         }
     }
     report_other_signals(ctx, &other, "lines");
@@ -220,72 +162,168 @@ fn report_other_signals(ctx: &mut Context, other: &OtherSignals, unit: &str) {
     }
 }
 
-/// Imports one export request given as its members.
-fn import_request(
+/// Number of elements of a JSON array (0 for anything else).
+fn count_items(raw: &str) -> usize {
+    serde_json::from_str::<Vec<serde::de::IgnoredAny>>(raw).map_or(0, |v| v.len())
+}
+
+/// Walks one export request (or a `result` wrapper of one) at the cursor.
+fn walk_request(
     ctx: &mut Context,
-    members: &[(Text, &RawValue)],
+    cur: &mut Cursor,
     other: &mut OtherSignals,
+    depth: usize,
 ) -> Result<(), ImportError> {
-    for (key, value) in members {
-        match key.as_ref() {
-            "resourceSpans" | "resource_spans" | "batches" => {
-                let base = offset_in(ctx.text, value.get());
-                let list: Option<Vec<ResourceSpans>> = serde_json::from_str(value.get())
-                    .map_err(|e| json_error_at(ctx.text, base, &e))?;
-                for rs in list.unwrap_or_default() {
-                    import_resource_spans(ctx, rs);
+    if depth > MAX_WRAPPING {
+        return Err(cur.expected(&format!(
+            "a request within {MAX_WRAPPING} levels of wrapping"
+        )));
+    }
+    let mut members = cur.object()?;
+    while let Some(key) = cur.key(&mut members)? {
+        match &*key {
+            k if RESOURCE_SPANS.contains(&k) => {
+                if cur.null() {
+                    continue;
+                }
+                let mut items = cur.array()?;
+                while cur.item(&mut items)? {
+                    walk_resource_spans(ctx, cur)?;
                 }
             }
-            "result" => {
-                let base = offset_in(ctx.text, value.get());
-                let inner =
-                    object_members(value.get()).map_err(|e| json_error_at(ctx.text, base, &e))?;
-                import_request(ctx, &inner, other)?;
-            }
-            "trace_requests" => {
+            "result" if !cur.null() => walk_request(ctx, cur, other, depth + 1)?,
+            "trace_requests" if !cur.null() => {
                 // Captured export requests (oteltest): `[{"pbreq": {…request…}, …}]`.
-                let base = offset_in(ctx.text, value.get());
-                let captured: Vec<Captured> = serde_json::from_str(value.get())
-                    .map_err(|e| json_error_at(ctx.text, base, &e))?;
-                for request in captured.into_iter().filter_map(|c| c.pbreq) {
-                    let base = offset_in(ctx.text, request.get());
-                    let inner = object_members(request.get())
-                        .map_err(|e| json_error_at(ctx.text, base, &e))?;
-                    import_request(ctx, &inner, other)?;
+                let mut items = cur.array()?;
+                while cur.item(&mut items)? {
+                    let mut captured = cur.object()?;
+                    while let Some(k) = cur.key(&mut captured)? {
+                        if &*k == "pbreq" && !cur.null() {
+                            walk_request(ctx, cur, other, depth + 1)?;
+                        } else {
+                            cur.skip()?;
+                        }
+                    }
                 }
             }
-            "metric_requests" => other.metrics += count_items(value),
-            "log_requests" => other.logs += count_items(value),
-            "resourceMetrics" | "resource_metrics" => other.metrics += 1,
-            "resourceLogs" | "resource_logs" => other.logs += 1,
-            _ => {}
+            "metric_requests" => other.metrics += count_items(cur.skip()?),
+            "log_requests" => other.logs += count_items(cur.skip()?),
+            "resourceMetrics" | "resource_metrics" => {
+                cur.skip()?;
+                other.metrics += 1;
+            }
+            "resourceLogs" | "resource_logs" => {
+                cur.skip()?;
+                other.logs += 1;
+            }
+            _ => {
+                cur.skip()?;
+            }
         }
     }
     Ok(())
 }
 
-fn import_resource_spans(ctx: &mut Context, rs: ResourceSpans) {
+/// Walks one resource's spans at the cursor. The resource is read before its spans, even
+/// where the file writes it after them.
+fn walk_resource_spans(ctx: &mut Context, cur: &mut Cursor) -> Result<(), ImportError> {
+    let mut members = cur.object()?;
+    let mut resource: Option<(u32, StrId)> = None;
+    while let Some(key) = cur.key(&mut members)? {
+        match &*key {
+            "resource" if resource.is_none() => {
+                let r: Option<Resource> = cur.value()?;
+                resource = Some(push_resource(ctx, r));
+            }
+            k if SCOPE_SPANS.contains(&k) => {
+                let (id, service) = match resource {
+                    Some(r) => r,
+                    None => {
+                        let r: Option<Option<Resource>> =
+                            cur.member_ahead(members, &["resource"])?;
+                        *resource.insert(push_resource(ctx, r.flatten()))
+                    }
+                };
+                if cur.null() {
+                    continue;
+                }
+                let mut items = cur.array()?;
+                while cur.item(&mut items)? {
+                    walk_scope_spans(ctx, cur, id, service)?;
+                }
+            }
+            _ => {
+                cur.skip()?;
+            }
+        }
+    }
+    if resource.is_none() {
+        push_resource(ctx, None);
+    }
+    Ok(())
+}
+
+/// Appends a resource's attributes; its row and its `service.name`.
+fn push_resource(ctx: &mut Context, resource: Option<Resource>) -> (u32, StrId) {
     let attrs_start = ctx.builder.attr_len();
     let mut service = StrId::EMPTY;
-    for kv in rs.resource.and_then(|r| r.attributes).unwrap_or_default() {
+    for kv in resource.and_then(|r| r.attributes).unwrap_or_default() {
         let (key, value) = push_attr(ctx, &kv, None);
         if let ("service.name", AttrValue::Str(s)) = (key, value) {
             service = s;
         }
     }
-    let resource = ctx.builder.push_resource(Rows {
+    let row = ctx.builder.push_resource(Rows {
         start: attrs_start,
         end: ctx.builder.attr_len(),
     });
-    for ss in rs.scope_spans.unwrap_or_default() {
-        let scope = ss
-            .scope
-            .and_then(|s| s.name)
-            .map_or(StrId::EMPTY, |n| ctx.builder.intern(&n));
-        for raw in ss.spans.unwrap_or_default() {
-            import_span(ctx, raw, resource, service, scope);
+    (row, service)
+}
+
+/// Walks one scope's spans at the cursor, parsing each span from its bytes.
+fn walk_scope_spans(
+    ctx: &mut Context,
+    cur: &mut Cursor,
+    resource: u32,
+    service: StrId,
+) -> Result<(), ImportError> {
+    let mut members = cur.object()?;
+    let mut scope: Option<StrId> = None;
+    let intern = |ctx: &mut Context, s: Option<Scope>| {
+        s.and_then(|s| s.name)
+            .map_or(StrId::EMPTY, |n| ctx.builder.intern(&n))
+    };
+    while let Some(key) = cur.key(&mut members)? {
+        match &*key {
+            k if SCOPE.contains(&k) && scope.is_none() => {
+                let s: Option<Scope> = cur.value()?;
+                scope = Some(intern(ctx, s));
+            }
+            "spans" => {
+                let scope = match scope {
+                    Some(s) => s,
+                    None => {
+                        let s: Option<Option<Scope>> = cur.member_ahead(members, &SCOPE)?;
+                        *scope.insert(intern(ctx, s.flatten()))
+                    }
+                };
+                if cur.null() {
+                    continue;
+                }
+                let mut items = cur.array()?;
+                while cur.item(&mut items)? {
+                    match cur.record::<Span>()? {
+                        (Ok(span), raw) => import_span(ctx, span, raw, resource, service, scope),
+                        (Err(bad), _) => ctx.report_bad_span(cur, &bad),
+                    }
+                }
+            }
+            _ => {
+                cur.skip()?;
+            }
         }
     }
+    Ok(())
 }
 
 /// Converts and appends one attribute; returns its key text and value.
@@ -335,10 +373,14 @@ fn push_attrs(ctx: &mut Context, kvs: &[KeyValue], mut probe: Option<&mut LlmPro
     }
 }
 
-fn import_span(ctx: &mut Context, raw: &RawValue, resource: u32, service: StrId, scope: StrId) {
-    let Some(span) = ctx.parse_span::<Span>(raw) else {
-        return;
-    };
+fn import_span(
+    ctx: &mut Context,
+    span: Span,
+    raw: &str,
+    resource: u32,
+    service: StrId,
+    scope: StrId,
+) {
     let name = span.name.as_deref().unwrap_or("");
     let fail = |ctx: &mut Context, what: String| ctx.skip_span(raw, name, &what);
     let (trace_id, span_id) = match (&span.trace_id, &span.span_id) {

@@ -68,7 +68,7 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
         start: None,
         end: None,
         attrs,
-        raw: ctx.raw_ref(whole),
+        raw: ctx.raw_ref(whole.get()),
         facts,
         ..SpanDraft::default()
     };

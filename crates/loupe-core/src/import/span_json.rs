@@ -142,7 +142,11 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         .as_ref()
         .and_then(|c| c.trace_id.as_deref().zip(c.span_id.as_deref()));
     let Some((trace_text, span_text)) = ids else {
-        ctx.skip_span(raw, name, "it has no context.trace_id or context.span_id");
+        ctx.skip_span(
+            raw.get(),
+            name,
+            "it has no context.trace_id or context.span_id",
+        );
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -229,7 +233,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(raw),
+        raw: ctx.raw_ref(raw.get()),
         facts: probe.finish(),
         ..SpanDraft::default()
     };
@@ -329,7 +333,7 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         .and_then(|c| c.trace_id.as_deref().zip(c.span_id.as_deref()));
     let Some((trace_text, span_text)) = ids else {
         ctx.skip_span(
-            raw,
+            raw.get(),
             name,
             "it has no spanContext.traceId or spanContext.spanId",
         );
@@ -392,7 +396,7 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         end: span.end_time.map(|t| t.0),
         attrs,
         events,
-        raw: ctx.raw_ref(raw),
+        raw: ctx.raw_ref(raw.get()),
         facts: probe.finish(),
         ..SpanDraft::default()
     };

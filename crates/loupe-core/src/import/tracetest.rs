@@ -59,7 +59,7 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
             .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?;
         let name = span.name.as_deref().unwrap_or("");
         let Some(id_text) = span.id.as_deref() else {
-            ctx.skip_span(raw, name, "it has no ID");
+            ctx.skip_span(raw.get(), name, "it has no ID");
             continue;
         };
         let (span_id, id_text) = ctx.span_id(id_text);
@@ -84,7 +84,7 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
             start: ms(span.start),
             end: ms(span.end),
             attrs,
-            raw: ctx.raw_ref(raw),
+            raw: ctx.raw_ref(raw.get()),
             facts: probe.finish(),
             ..SpanDraft::default()
         };

@@ -273,7 +273,7 @@ fn parse_record<'a>(ctx: &mut Context, raw: &'a RawValue) -> Option<Record<'a>> 
         }),
         _ => {
             let name = span.name.as_deref().unwrap_or("").to_string();
-            ctx.skip_span(raw, &name, "it has no traceId or id");
+            ctx.skip_span(raw.get(), &name, "it has no traceId or id");
             None
         }
     }
@@ -387,7 +387,7 @@ fn push_record(ctx: &mut Context, r: &Record, own_id: SpanId, parent: Option<Spa
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(r.raw),
+        raw: ctx.raw_ref(r.raw.get()),
         facts: probe.finish(),
         ..SpanDraft::default()
     };
