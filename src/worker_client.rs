@@ -64,6 +64,8 @@ struct Channel {
     /// another worker, which would hold nothing.
     starting: Cell<bool>,
     busy: Cell<bool>,
+    /// Requests waiting for their turn: each one's wake-up, in order.
+    waiting: RefCell<Vec<Function>>,
 }
 
 impl Channel {
@@ -73,6 +75,7 @@ impl Channel {
             worker: RefCell::new(None),
             starting: Cell::new(false),
             busy: Cell::new(false),
+            waiting: RefCell::new(Vec::new()),
         }
     }
 }
@@ -169,9 +172,13 @@ pub fn parser_holds(load: u64) -> bool {
 struct Turn(&'static LocalKey<Channel>);
 
 impl Turn {
+    /// Waits until the request before is answered: woken as soon as it is, not a frame later,
+    /// so queued requests follow each other at once.
     async fn take(channel: &'static LocalKey<Channel>) -> Turn {
         while channel.with(|c| c.busy.get()) {
-            crate::state::next_paint().await;
+            let (p, wake, _) = promise();
+            channel.with(|c| c.waiting.borrow_mut().push(wake));
+            let _ = JsFuture::from(p).await;
         }
         channel.with(|c| c.busy.set(true));
         Turn(channel)
@@ -179,8 +186,16 @@ impl Turn {
 }
 
 impl Drop for Turn {
+    /// Wakes every waiting request (one takes the turn, the others wait again), so that one
+    /// given up while it waited holds up no other.
     fn drop(&mut self) {
-        self.0.with(|c| c.busy.set(false));
+        let waiting = self.0.with(|c| {
+            c.busy.set(false);
+            std::mem::take(&mut *c.waiting.borrow_mut())
+        });
+        for wake in waiting {
+            let _ = wake.call0(&JsValue::NULL);
+        }
     }
 }
 

@@ -333,6 +333,13 @@ impl TraceSetBuilder {
         self.attrs.value.push(value);
     }
 
+    /// Sets the value of attribute row `row` (one pushed as a placeholder).
+    pub(crate) fn set_attr_value(&mut self, row: u32, value: AttrValue) {
+        if let Some(v) = self.attrs.value.get_mut(row as usize) {
+            *v = value;
+        }
+    }
+
     /// Appends an event row.
     pub(crate) fn push_event(&mut self, time: Option<Nanos>, name: StrId, attrs: Rows) {
         self.events.time.push(time);

@@ -15,7 +15,7 @@ use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::model::{AttrValue, Nanos, Rows};
+use crate::model::{AttrValue, Nanos, RawRef, Rows};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
@@ -130,16 +130,18 @@ fn micros_text_to_nanos(t: &str) -> Option<Nanos> {
     Some(if neg { -v } else { v })
 }
 
-/// A span being assembled before the tree is known.
-struct Pending<'a> {
-    raw: &'a str,
-    pid: Key<'a>,
-    tid: Key<'a>,
-    name: Text<'a>,
-    cat: Option<Text<'a>>,
+/// A span being assembled before the tree is known. Its attributes are in the builder
+/// already (the thread's name, known only at the end, in a first row kept for it).
+struct Pending {
+    raw: RawRef,
+    pid: StrId,
+    tid: StrId,
+    name: StrId,
     start: Nanos,
     end: Option<Nanos>,
-    args: Args<'a>,
+    attrs: Rows,
+    /// The rows of the event's `args`, which the LLM probe reads.
+    args: Rows,
     nests: bool,
 }
 
@@ -147,7 +149,7 @@ struct Pending<'a> {
 /// not closed (the format allows it; a trailing comma too) is read up to its last event.
 pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
     let mut cur = Cursor::new(ctx.text, 0);
-    let mut events = Events::default();
+    let mut events = Events::new(ctx);
     if cur.peek() == Some(b'[') {
         walk_events(ctx, &mut cur, &mut events)?;
     } else {
@@ -167,22 +169,38 @@ pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// What the events read so far say.
-#[derive(Default)]
-struct Events<'a> {
-    process_names: HashMap<Key<'a>, String>,
-    thread_names: HashMap<(Key<'a>, Key<'a>), String>,
-    pending: Vec<Pending<'a>>,
-    open_sync: HashMap<(Key<'a>, Key<'a>), Vec<usize>>,
-    open_async: HashMap<(Key<'a>, Option<Text<'a>>, Key<'a>), Vec<usize>>,
-    last_ts: HashMap<Key<'a>, Nanos>,
+/// What the events read so far say. Processes, threads and ids are interned text.
+struct Events {
+    process_names: HashMap<StrId, String>,
+    thread_names: HashMap<(StrId, StrId), String>,
+    pending: Vec<Pending>,
+    open_sync: HashMap<(StrId, StrId), Vec<usize>>,
+    open_async: HashMap<(StrId, StrId, StrId), Vec<usize>>,
+    last_ts: HashMap<StrId, Nanos>,
+    thread_key: StrId,
+    category_key: StrId,
+}
+
+impl Events {
+    fn new(ctx: &mut Context) -> Events {
+        Events {
+            process_names: HashMap::new(),
+            thread_names: HashMap::new(),
+            pending: Vec::new(),
+            open_sync: HashMap::new(),
+            open_async: HashMap::new(),
+            last_ts: HashMap::new(),
+            thread_key: ctx.builder.intern("thread.name"),
+            category_key: ctx.builder.intern("category"),
+        }
+    }
 }
 
 /// Walks an event array, parsing each event from its bytes.
 fn walk_events<'a>(
     ctx: &mut Context,
     cur: &mut Cursor<'a>,
-    events: &mut Events<'a>,
+    events: &mut Events,
 ) -> Result<(), ImportError> {
     let mut items = cur.array()?;
     loop {
@@ -201,25 +219,21 @@ fn walk_events<'a>(
             return Ok(());
         }
         match cur.record::<Event<'a>>()? {
-            (Ok(ev), raw) => add_event(events, ev, raw),
+            (Ok(ev), raw) => add_event(ctx, events, ev, raw),
             (Err(bad), _) => ctx.report_bad_span(cur, &bad),
         }
     }
 }
 
-fn add_event<'a>(e: &mut Events<'a>, ev: Event<'a>, raw: &'a str) {
-    let pid = ev.pid.clone().unwrap_or_default();
-    let tid = ev.tid.clone().unwrap_or_default();
+fn add_event(ctx: &mut Context, e: &mut Events, ev: Event, raw: &str) {
+    let mut intern = |k: Option<&Key>| k.map_or(StrId::EMPTY, |k| ctx.builder.intern(&k.0));
+    let pid = intern(ev.pid.as_ref());
+    let tid = intern(ev.tid.as_ref());
     let ts = ev.ts.map(|t| t.0);
     if let Some(t) = ts {
-        match e.last_ts.get_mut(&pid) {
-            Some(last) => *last = (*last).max(t),
-            None => {
-                e.last_ts.insert(pid.clone(), t);
-            }
-        }
+        let last = e.last_ts.entry(pid).or_insert(t);
+        *last = (*last).max(t);
     }
-    let name = ev.name.clone().unwrap_or_default();
     let ph = ev.ph.as_deref().unwrap_or("");
     if ph == "M" {
         let label = ev
@@ -228,68 +242,85 @@ fn add_event<'a>(e: &mut Events<'a>, ev: Event<'a>, raw: &'a str) {
             .and_then(|a| a.0.iter().find(|(k, _)| &**k == "name"))
             .and_then(|(_, v)| serde_json::from_str::<Text>(v.get()).ok())
             .map(|n| n.to_string());
-        match (&*name, label) {
-            ("process_name", Some(l)) => {
+        match (ev.name.as_deref(), label) {
+            (Some("process_name"), Some(l)) => {
                 e.process_names.insert(pid, l);
             }
-            ("thread_name", Some(l)) => {
+            (Some("thread_name"), Some(l)) => {
                 e.thread_names.insert((pid, tid), l);
             }
             _ => {}
         }
         return;
     }
-    let cat = ev.cat.clone();
-    let id = ev.id.clone().unwrap_or_default();
-    let mut args = ev.args;
-    let mut new = |nests: bool, end: Option<Nanos>| Pending {
-        raw,
-        pid: pid.clone(),
-        tid: tid.clone(),
-        name: name.clone(),
-        cat: cat.clone(),
-        start: ts.unwrap_or(0),
-        end,
-        args: args.take().unwrap_or_default(),
-        nests,
-    };
-    match (ph, ts) {
-        ("X", Some(t)) => {
-            let dur = ev.dur.or(ev.tdur).map_or(0, |d| d.0);
-            let p = new(true, Some(t.saturating_add(dur)));
-            e.pending.push(p);
-        }
-        ("B", Some(_)) => {
-            let p = new(true, None);
-            e.open_sync
-                .entry((pid.clone(), tid.clone()))
-                .or_default()
-                .push(e.pending.len());
-            e.pending.push(p);
-        }
+    let cat = ev.cat.as_deref().map(|c| ctx.builder.intern(c));
+    let id = ev
+        .id
+        .as_ref()
+        .map_or(StrId::EMPTY, |k| ctx.builder.intern(&k.0));
+    let end = match (ph, ts) {
+        ("X", Some(t)) => Some(t.saturating_add(ev.dur.or(ev.tdur).map_or(0, |d| d.0))),
+        ("B" | "b", Some(_)) => None,
         ("E", Some(t)) => {
             if let Some(i) = e.open_sync.get_mut(&(pid, tid)).and_then(Vec::pop) {
                 e.pending[i].end = Some(t);
             }
-        }
-        ("b", Some(_)) => {
-            let p = new(false, None);
-            e.open_async
-                .entry((pid.clone(), cat.clone(), id))
-                .or_default()
-                .push(e.pending.len());
-            e.pending.push(p);
+            return;
         }
         ("e", Some(t)) => {
-            if let Some(i) = e.open_async.get_mut(&(pid, cat, id)).and_then(Vec::pop) {
+            let key = (pid, cat.unwrap_or(StrId::EMPTY), id);
+            if let Some(i) = e.open_async.get_mut(&key).and_then(Vec::pop) {
                 e.pending[i].end = Some(t);
             }
+            return;
+        }
+        _ => return,
+    };
+    let attrs_start = ctx.builder.attr_len();
+    ctx.builder.push_attr(e.thread_key, AttrValue::Empty, None);
+    if let Some(cat) = cat {
+        ctx.builder
+            .push_attr(e.category_key, AttrValue::Str(cat), None);
+    }
+    let args_start = ctx.builder.attr_len();
+    for (key, value) in ev.args.as_ref().map_or(&[][..], |a| &a.0) {
+        let value = ctx.plain_value(value);
+        let key = ctx.builder.intern(key);
+        ctx.builder.push_attr(key, value, None);
+    }
+    let end_row = ctx.builder.attr_len();
+    let index = e.pending.len();
+    match ph {
+        "B" => e.open_sync.entry((pid, tid)).or_default().push(index),
+        "b" => {
+            let key = (pid, cat.unwrap_or(StrId::EMPTY), id);
+            e.open_async.entry(key).or_default().push(index);
         }
         _ => {}
     }
+    e.pending.push(Pending {
+        raw: ctx.raw_ref(raw),
+        pid,
+        tid,
+        name: ev
+            .name
+            .as_deref()
+            .map_or(StrId::EMPTY, |n| ctx.builder.intern(n)),
+        start: ts.unwrap_or(0),
+        end,
+        attrs: Rows {
+            start: attrs_start,
+            end: end_row,
+        },
+        args: Rows {
+            start: args_start,
+            end: end_row,
+        },
+        nests: ph != "b",
+    });
 }
 
-fn finish_events(ctx: &mut Context, e: Events) {
+fn finish_events(ctx: &mut Context, mut e: Events) {
     let unclosed = e.pending.iter().filter(|p| p.end.is_none()).count();
     if unclosed > 0 {
         ctx.diags
@@ -297,47 +328,83 @@ fn finish_events(ctx: &mut Context, e: Events) {
                 format!("{unclosed} begin events have no end; they end at the process's last event")
             });
     }
-    build_spans(
-        ctx,
-        e.pending,
-        &e.process_names,
-        &e.thread_names,
-        &e.last_ts,
-    );
-}
-
-fn build_spans(
-    ctx: &mut Context,
-    mut pending: Vec<Pending>,
-    process_names: &HashMap<Key, String>,
-    thread_names: &HashMap<(Key, Key), String>,
-    last_ts: &HashMap<Key, Nanos>,
-) {
-    for p in &mut pending {
+    for p in &mut e.pending {
         if p.end.is_none() {
-            p.end = Some(last_ts.get(&p.pid).copied().unwrap_or(p.start).max(p.start));
+            p.end = Some(
+                e.last_ts
+                    .get(&p.pid)
+                    .copied()
+                    .unwrap_or(p.start)
+                    .max(p.start),
+            );
         }
     }
-    // Nesting within each thread: sorted by start (longer first), a stack of open spans.
-    let mut order: Vec<usize> = (0..pending.len()).collect();
-    let sort_key = |p: &Pending| (!p.nests, p.start, std::cmp::Reverse(p.end));
-    order.sort_by(|&a, &b| {
-        let (p, q) = (&pending[a], &pending[b]);
-        (&p.pid, &p.tid)
-            .cmp(&(&q.pid, &q.tid))
-            .then_with(|| sort_key(p).cmp(&sort_key(q)))
+    let parent = nest(&e.pending);
+    // Each process's trace id and service, and each thread's name, found once.
+    let mut processes: HashMap<StrId, (Option<TraceId>, StrId)> = HashMap::new();
+    let mut threads: HashMap<(StrId, StrId), StrId> = HashMap::new();
+    let file_bits = (u64::from(ctx.source) + 1) << 40;
+    for (i, p) in e.pending.iter().enumerate() {
+        let (trace, service) = *processes.entry(p.pid).or_insert_with(|| {
+            let pid = ctx.builder.strings.resolve(p.pid).to_string();
+            // Processes and synthetic span ids belong to this file alone.
+            let trace = TraceId::parse_or_derive(&format!("chrome:{}:{pid}", ctx.source)).0;
+            let service = match e.process_names.get(&p.pid) {
+                Some(n) => ctx.builder.intern(n),
+                None => ctx.builder.intern(&format!("pid {pid}")),
+            };
+            (trace, service)
+        });
+        let thread = *threads.entry((p.pid, p.tid)).or_insert_with(|| {
+            match e.thread_names.get(&(p.pid, p.tid)) {
+                Some(n) => ctx.builder.intern(n),
+                None => {
+                    let tid = ctx.builder.strings.resolve(p.tid).to_string();
+                    ctx.builder.intern(&format!("tid {tid}"))
+                }
+            }
+        });
+        ctx.builder
+            .set_attr_value(p.attrs.start, AttrValue::Str(thread));
+        let mut probe = LlmProbe::default();
+        let b = &ctx.builder;
+        for r in p.args.range() {
+            let key = b.strings.resolve(b.attrs.key[r]);
+            probe.observe(key, b.attrs.value[r], &b.strings);
+        }
+        let draft = SpanDraft {
+            trace_id: trace,
+            span_id: Some(SpanId(file_bits | (i as u64 + 1))),
+            parent_id: parent[i].map(|q| SpanId(file_bits | (q as u64 + 1))),
+            name: p.name,
+            service,
+            start: Some(p.start),
+            end: p.end,
+            attrs: p.attrs,
+            raw: p.raw,
+            facts: probe.finish(),
+            ..SpanDraft::default()
+        };
+        ctx.builder.push_span(draft, ctx.diags);
+    }
+}
+
+/// Each span's parent: within each thread, spans nest by time (sorted by start, longer first,
+/// against a stack of open spans). Async spans are roots.
+fn nest(pending: &[Pending]) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..pending.len()).filter(|&i| pending[i].nests).collect();
+    order.sort_by_key(|&i| {
+        let p = &pending[i];
+        (p.pid, p.tid, p.start, std::cmp::Reverse(p.end))
     });
     let mut parent: Vec<Option<usize>> = vec![None; pending.len()];
     let mut stack: Vec<usize> = Vec::new();
-    let mut lane: Option<(&Key, &Key)> = None;
+    let mut lane = None;
     for &i in &order {
         let p = &pending[i];
-        if !p.nests {
-            continue;
-        }
-        if lane != Some((&p.pid, &p.tid)) {
+        if lane != Some((p.pid, p.tid)) {
             stack.clear();
-            lane = Some((&p.pid, &p.tid));
+            lane = Some((p.pid, p.tid));
         }
         while let Some(&top) = stack.last() {
             if pending[top].end.unwrap_or(0) >= p.end.unwrap_or(0) && pending[top].start <= p.start
@@ -349,61 +416,7 @@ fn build_spans(
         parent[i] = stack.last().copied();
         stack.push(i);
     }
-    let thread_key = ctx.builder.intern("thread.name");
-    let category_key = ctx.builder.intern("category");
-    // Each process's trace id and service, and each thread's name, found once.
-    let mut processes: HashMap<&Key, (Option<TraceId>, StrId)> = HashMap::new();
-    let mut threads: HashMap<(&Key, &Key), StrId> = HashMap::new();
-    let file_bits = (u64::from(ctx.source) + 1) << 40;
-    for (i, p) in pending.iter().enumerate() {
-        let (trace, service) = *processes.entry(&p.pid).or_insert_with(|| {
-            // Processes and synthetic span ids belong to this file alone.
-            let trace = TraceId::parse_or_derive(&format!("chrome:{}:{}", ctx.source, p.pid.0)).0;
-            let service = match process_names.get(&p.pid) {
-                Some(n) => ctx.builder.intern(n),
-                None => ctx.builder.intern(&format!("pid {}", p.pid.0)),
-            };
-            (trace, service)
-        });
-        let thread = *threads.entry((&p.pid, &p.tid)).or_insert_with(|| {
-            match thread_names.get(&(p.pid.clone(), p.tid.clone())) {
-                Some(n) => ctx.builder.intern(n),
-                None => ctx.builder.intern(&format!("tid {}", p.tid.0)),
-            }
-        });
-        let attrs_start = ctx.builder.attr_len();
-        ctx.builder
-            .push_attr(thread_key, AttrValue::Str(thread), None);
-        if let Some(cat) = &p.cat {
-            let v = AttrValue::Str(ctx.builder.intern(cat));
-            ctx.builder.push_attr(category_key, v, None);
-        }
-        let mut probe = LlmProbe::default();
-        for (key, raw) in &p.args.0 {
-            let v = ctx.plain_value(raw);
-            let key = ctx.builder.intern(key);
-            ctx.builder.push_attr(key, v, Some(&mut probe));
-        }
-        let attrs = Rows {
-            start: attrs_start,
-            end: ctx.builder.attr_len(),
-        };
-        let name = ctx.builder.intern(&p.name);
-        let draft = SpanDraft {
-            trace_id: trace,
-            span_id: Some(SpanId(file_bits | (i as u64 + 1))),
-            parent_id: parent[i].map(|q| SpanId(file_bits | (q as u64 + 1))),
-            name,
-            service,
-            start: Some(p.start),
-            end: p.end,
-            attrs,
-            raw: ctx.raw_ref(p.raw),
-            facts: probe.finish(),
-            ..SpanDraft::default()
-        };
-        ctx.builder.push_span(draft, ctx.diags);
-    }
+    parent
 }
 
 #[cfg(test)]
