@@ -170,7 +170,7 @@ impl TraceSetBuilder {
     }
 
     fn add_text(&mut self, name: &str, text: String) -> Result<FileReport, ImportError> {
-        let source = u32::try_from(self.sources.len()).map_err(|_| ImportError::TooLarge)?;
+        let source = self.next_source()?;
         let mark = self.mark();
         let mut diags = Diagnostics::default();
         let detected = format::detect(&text)?;
@@ -178,12 +178,7 @@ impl TraceSetBuilder {
             Detected::Document(f, _) | Detected::Lines(f) => *f,
             Detected::Walk(w) => w.format(),
         };
-        let mut ctx = importers::Context {
-            builder: self,
-            text: &text,
-            source,
-            diags: &mut diags,
-        };
+        let mut ctx = importers::Context::whole(self, &text, source, &mut diags);
         let result = match detected {
             Detected::Walk(Walked::OtlpJson)
             | Detected::Document(Format::OtlpJson | Format::OtlpJsonLines, _) => {
@@ -247,13 +242,29 @@ impl TraceSetBuilder {
                 found: format!("{} spans one per line", format.label()),
             }),
         };
+        self.settle(name, format, text.into_boxed_str(), &mark, diags, result)
+    }
+
+    /// Ends a file's import: on an error, or where every span was unreadable, nothing of it is
+    /// kept; else its problems are kept and it joins the sources (with `text`, the file's text
+    /// if it is held).
+    pub(crate) fn settle(
+        &mut self,
+        name: &str,
+        format: Format,
+        text: Box<str>,
+        mark: &Mark,
+        diags: Diagnostics,
+        result: Result<(), ImportError>,
+    ) -> Result<FileReport, ImportError> {
+        let source = self.sources.len() as u32;
         let spans = self.span_count() - mark.spans;
         if let Err(e) = result {
-            self.rollback(&mark);
+            self.rollback(mark);
             return Err(e);
         }
         if spans == 0 && diags.count(DiagnosticKind::SkippedSpan) > 0 {
-            self.rollback(&mark);
+            self.rollback(mark);
             let first = diags
                 .kept()
                 .iter()
@@ -270,7 +281,7 @@ impl TraceSetBuilder {
         self.sources.push(Source {
             name: name.to_string(),
             format,
-            text: text.into_boxed_str(),
+            text,
             removed: false,
         });
         Ok(FileReport {
@@ -279,6 +290,11 @@ impl TraceSetBuilder {
             spans,
             warnings,
         })
+    }
+
+    /// The index the next file will have among the sources, if there is room for one.
+    pub(crate) fn next_source(&self) -> Result<u32, ImportError> {
+        u32::try_from(self.sources.len()).map_err(|_| ImportError::TooLarge)
     }
 
     pub(crate) fn mark(&self) -> Mark {

@@ -261,6 +261,47 @@ fn first_element_format(text: &str) -> Option<Walked> {
     }
 }
 
+/// How a file can be read as it arrives, told from its first part.
+pub(crate) enum Start {
+    /// OTLP/JSON Lines: read line by line.
+    Lines,
+    /// A document whose importer walks it record by record.
+    Walk(Walked),
+    /// Another format: gathered whole and read at the end.
+    Whole,
+    /// The part is too short to tell.
+    Unknown,
+}
+
+/// How a file whose first part is `start` can be read as it arrives (`whole`: the part is the
+/// whole file). Only the formats of big exports are read as they arrive; the rest are gathered.
+pub(crate) fn detect_start(start: &str, whole: bool) -> Start {
+    let t = start.trim_start();
+    if t.is_empty() {
+        return if whole { Start::Whole } else { Start::Unknown };
+    }
+    if is_json_lines(t) {
+        let first = t.lines().next().unwrap_or("");
+        let members = object_members(first).unwrap_or_default();
+        return if is_otlp_request(&members) {
+            Start::Lines
+        } else {
+            Start::Whole
+        };
+    }
+    match first_key(t) {
+        Some("resourceSpans" | "resource_spans") => return Start::Walk(Walked::OtlpJson),
+        Some("traceEvents") => return Start::Walk(Walked::ChromeTrace),
+        _ => {}
+    }
+    match first_element_format(t) {
+        Some(walked) => Start::Walk(walked),
+        // The first element (or line) may not have arrived whole yet.
+        None if !whole && t.starts_with('[') => Start::Unknown,
+        None => Start::Whole,
+    }
+}
+
 /// Detects the format of `text`.
 pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
     let start = text.len() - text.trim_start().len();

@@ -703,7 +703,13 @@ impl<'a> SpanView<'a> {
             })
             .collect()
     }
-    /// The span's JSON exactly as it stands in its file.
+    /// Where the span's JSON lies in its file (bytes, in the file as read: for a file read as
+    /// it arrived, whose text is not held, the place to read it from again).
+    pub fn raw_ref(&self) -> crate::model::RawRef {
+        self.cols().raw[self.i()]
+    }
+    /// The span's JSON exactly as it stands in its file, where the file's text is held (else
+    /// empty).
     pub fn raw_json(&self) -> &'a str {
         let raw = self.cols().raw[self.i()];
         self.set

@@ -9,7 +9,7 @@
 //! roots.
 
 use super::Context;
-use super::cursor::Cursor;
+use super::cursor::{Cursor, Next, Stop, Walk, Walker, expect_end, walk_document};
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
@@ -148,25 +148,104 @@ struct Pending {
 /// Imports a whole document (array or object form), walking the events once. An array that is
 /// not closed (the format allows it; a trailing comma too) is read up to its last event.
 pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut walk = DocumentWalk::new(ctx);
     let mut cur = Cursor::new(ctx.text, 0);
-    let mut events = Events::new(ctx);
-    if cur.peek() == Some(b'[') {
-        walk_events(ctx, &mut cur, &mut events)?;
-    } else {
-        let mut members = cur.object()?;
-        while let Some(key) = cur.key(&mut members)? {
-            if &*key == "traceEvents" && !cur.null() {
-                walk_events(ctx, &mut cur, &mut events)?;
-            } else {
-                cur.skip()?;
-            }
+    walk.part(ctx, &mut cur)?;
+    expect_end(&mut cur)?;
+    walk.finish(ctx);
+    Ok(())
+}
+
+/// The walk through one Chrome trace, which may arrive in parts.
+pub(crate) struct DocumentWalk {
+    walker: EventWalker,
+    stack: Vec<Frame>,
+}
+
+impl DocumentWalk {
+    /// A walk from the start of a file.
+    pub fn new(ctx: &mut Context) -> DocumentWalk {
+        DocumentWalk {
+            walker: EventWalker {
+                events: Events::new(ctx),
+            },
+            stack: vec![Frame::Document],
         }
     }
-    if cur.peek().is_some() {
-        return Err(cur.expected("the end of the document"));
+
+    /// Walks the text at the cursor: `true` once the document's value is read, `false` when
+    /// more of it is needed (the cursor then stands where the walk goes on).
+    pub fn part(&mut self, ctx: &mut Context, cur: &mut Cursor) -> Result<bool, ImportError> {
+        walk_document(&mut self.walker, ctx, cur, &mut self.stack)
     }
-    finish_events(ctx, events);
-    Ok(())
+
+    /// Builds the spans of the events read: their ends, nesting, processes and threads.
+    pub fn finish(self, ctx: &mut Context) {
+        finish_events(ctx, self.walker.events);
+    }
+}
+
+/// Where the walk stands in one container.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Frame {
+    /// At the document's value: an event array, or an object holding one.
+    Document,
+    /// In the object form's members.
+    Object(Walk),
+    /// In the event array.
+    Events(Walk),
+}
+
+/// Walks events, one at a time.
+struct EventWalker {
+    events: Events,
+}
+
+impl Walker for EventWalker {
+    type Frame = Frame;
+
+    fn step<'t>(
+        &mut self,
+        ctx: &mut Context,
+        cur: &mut Cursor<'t>,
+        frame: Frame,
+    ) -> Result<Next<Frame>, Stop> {
+        Ok(match frame {
+            Frame::Document if cur.peek() == Some(b'[') => Next::Stay(Frame::Events(cur.array()?)),
+            Frame::Document => Next::Stay(Frame::Object(cur.object()?)),
+            Frame::Object(mut w) => match cur.key(&mut w)? {
+                None => Next::Leave,
+                Some(k) if &*k == "traceEvents" && !cur.null()? => {
+                    Next::Enter(Frame::Object(w), Frame::Events(cur.array()?))
+                }
+                Some(_) => {
+                    cur.skip()?;
+                    Next::Stay(Frame::Object(w))
+                }
+            },
+            Frame::Events(mut w) => {
+                let more = match cur.item(&mut w) {
+                    Ok(false) => return Ok(Next::Leave),
+                    Ok(true) => !cur.at_end()?,
+                    Err(Stop::Bad(_)) if cur.at_end()? => false,
+                    Err(stop) => return Err(stop),
+                };
+                if !more {
+                    ctx.diags
+                        .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
+                            "the event array is not closed (allowed for Chrome traces); read up to its last event"
+                                .to_string()
+                        });
+                    return Ok(Next::Finish);
+                }
+                match cur.record::<Event<'t>>()? {
+                    (Ok(ev), raw) => add_event(ctx, &mut self.events, ev, raw),
+                    (Err(bad), _) => ctx.report_bad_span(cur, &bad),
+                }
+                Next::Stay(Frame::Events(w))
+            }
+        })
+    }
 }
 
 /// What the events read so far say. Processes, threads and ids are interned text.
@@ -192,35 +271,6 @@ impl Events {
             last_ts: HashMap::new(),
             thread_key: ctx.builder.intern("thread.name"),
             category_key: ctx.builder.intern("category"),
-        }
-    }
-}
-
-/// Walks an event array, parsing each event from its bytes.
-fn walk_events<'a>(
-    ctx: &mut Context,
-    cur: &mut Cursor<'a>,
-    events: &mut Events,
-) -> Result<(), ImportError> {
-    let mut items = cur.array()?;
-    loop {
-        let more = match cur.item(&mut items) {
-            Ok(false) => return Ok(()),
-            Ok(true) => cur.peek().is_some(),
-            Err(_) if cur.peek().is_none() => false,
-            Err(e) => return Err(e),
-        };
-        if !more {
-            ctx.diags
-                .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
-                    "the event array is not closed (allowed for Chrome traces); read up to its last event"
-                        .to_string()
-                });
-            return Ok(());
-        }
-        match cur.record::<Event<'a>>()? {
-            (Ok(ev), raw) => add_event(ctx, events, ev, raw),
-            (Err(bad), _) => ctx.report_bad_span(cur, &bad),
         }
     }
 }

@@ -2,6 +2,9 @@
 //! to step through a file's containers (requests, resources, scopes) and parse each record (a
 //! span, an event) straight from its bytes into a typed struct: one pass, with the record's
 //! place in the file known, and a bad record skipped with its position while the rest loads.
+//!
+//! The text may be only what has arrived of a file so far: a step that runs into its end then
+//! stops with [`Stop::More`], and is taken again, from where it began, once more has arrived.
 
 use crate::error::{ImportError, line_col, strip_serde_position};
 use serde::Deserialize;
@@ -12,8 +15,27 @@ use serde_json::value::RawValue;
 pub(crate) struct Cursor<'t> {
     text: &'t str,
     pos: usize,
-    /// The line number of `text` when it is one line of a larger file.
-    line: Option<usize>,
+    /// Line and column (from 1) of the text's first byte in its file.
+    origin: (usize, usize),
+    /// Whether the text runs to the end of the file (else more may follow).
+    whole: bool,
+    /// Whether the text is one line (columns are then counted from its start).
+    one_line: bool,
+}
+
+/// Why a step stopped.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// The text ran out before the step could finish: more of the file is needed.
+    More,
+    /// The text is not what the format needs, here.
+    Bad(ImportError),
+}
+
+impl From<ImportError> for Stop {
+    fn from(e: ImportError) -> Stop {
+        Stop::Bad(e)
+    }
 }
 
 /// An element that is well-formed JSON but not the record expected. Placed (line, column) only
@@ -24,35 +46,64 @@ pub(crate) struct BadRecord {
 }
 
 /// Where a walk through an object's members or an array's elements stands.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Walk {
     first: bool,
 }
 
 impl<'t> Cursor<'t> {
-    /// A cursor at byte `pos` of `text`.
+    /// A cursor at byte `pos` of `text`, a whole file.
     pub fn new(text: &'t str, pos: usize) -> Self {
         Cursor {
             text,
             pos,
-            line: None,
+            origin: (1, 1),
+            whole: true,
+            one_line: false,
         }
     }
 
-    /// A cursor at the start of `text`, line `number` (from 1) of a larger file.
+    /// A cursor at the start of `text`, line `number` (from 1) of a larger file, whole.
     pub fn on_line(text: &'t str, number: usize) -> Self {
         Cursor {
             text,
             pos: 0,
-            line: Some(number),
+            origin: (number, 1),
+            whole: true,
+            one_line: true,
         }
+    }
+
+    /// A cursor at the start of `text`, the part of a file that has arrived and is not yet
+    /// read, which starts at line and column `origin`; `whole` if the file ends with it.
+    pub fn part(text: &'t str, origin: (usize, usize), whole: bool) -> Self {
+        Cursor {
+            text,
+            pos: 0,
+            origin,
+            whole,
+            one_line: false,
+        }
+    }
+
+    /// The byte offset the cursor stands at.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves the cursor back to `pos` (where a step that stopped began).
+    pub fn reset(&mut self, pos: usize) {
+        self.pos = pos;
     }
 
     /// Line and column (from 1, in bytes) of byte `offset`.
     fn place(&self, offset: usize) -> (usize, usize) {
-        match self.line {
-            Some(n) => (n, offset + 1),
-            None => line_col(self.text, offset),
+        if self.one_line {
+            return (self.origin.0, offset + 1);
+        }
+        match line_col(self.text, offset) {
+            (1, column) => (self.origin.0, self.origin.1 + column - 1),
+            (line, column) => (self.origin.0 + line - 1, column),
         }
     }
 
@@ -68,6 +119,15 @@ impl<'t> Cursor<'t> {
             line,
             column,
             message: strip_serde_position(&err.to_string()),
+        }
+    }
+
+    /// A serde_json error as a stop: more text needed, if it ran into the end of a part.
+    fn stop(&self, base: usize, err: &serde_json::Error) -> Stop {
+        if err.is_eof() && !self.whole {
+            Stop::More
+        } else {
+            Stop::Bad(self.json_error(base, err))
         }
     }
 
@@ -88,9 +148,19 @@ impl<'t> Cursor<'t> {
         None
     }
 
-    /// An error at the cursor: `what` was expected.
-    pub fn expected(&mut self, what: &str) -> ImportError {
+    /// Whether the cursor is at the end of the file (not only of the text arrived so far).
+    pub fn at_end(&mut self) -> Result<bool, Stop> {
+        match (self.peek(), self.whole) {
+            (Some(_), _) => Ok(false),
+            (None, true) => Ok(true),
+            (None, false) => Err(Stop::More),
+        }
+    }
+
+    /// Stops at the cursor: `what` was expected (or more text is needed to tell).
+    pub fn expected(&mut self, what: &str) -> Stop {
         let found = match self.peek() {
+            None if !self.whole => return Stop::More,
             None => "the end of the text".to_string(),
             Some(_) => {
                 let rest = &self.text[self.pos..];
@@ -99,11 +169,11 @@ impl<'t> Cursor<'t> {
             }
         };
         let (line, column) = self.place(self.pos);
-        ImportError::Json {
+        Stop::Bad(ImportError::Json {
             line,
             column,
             message: format!("expected {what}, found {found}"),
-        }
+        })
     }
 
     fn eat(&mut self, b: u8) -> bool {
@@ -116,17 +186,23 @@ impl<'t> Cursor<'t> {
     }
 
     /// Consumes `null` if it comes next (an absent container).
-    pub fn null(&mut self) -> bool {
-        if self.peek() == Some(b'n') && self.text[self.pos..].starts_with("null") {
+    pub fn null(&mut self) -> Result<bool, Stop> {
+        if self.peek() != Some(b'n') {
+            return Ok(false);
+        }
+        let rest = &self.text[self.pos..];
+        if rest.starts_with("null") {
             self.pos += 4;
-            true
+            Ok(true)
+        } else if rest.len() < 4 && !self.whole {
+            Err(Stop::More)
         } else {
-            false
+            Ok(false)
         }
     }
 
     /// Enters an object.
-    pub fn object(&mut self) -> Result<Walk, ImportError> {
+    pub fn object(&mut self) -> Result<Walk, Stop> {
         if self.eat(b'{') {
             Ok(Walk { first: true })
         } else {
@@ -135,7 +211,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// Enters an array.
-    pub fn array(&mut self) -> Result<Walk, ImportError> {
+    pub fn array(&mut self) -> Result<Walk, Stop> {
         if self.eat(b'[') {
             Ok(Walk { first: true })
         } else {
@@ -144,11 +220,11 @@ impl<'t> Cursor<'t> {
     }
 
     /// The next member's key, with the cursor left at its value; `None` after the last member.
-    pub fn key(&mut self, walk: &mut Walk) -> Result<Option<crate::text::Text<'t>>, ImportError> {
+    pub fn key(&mut self, walk: &mut Walk) -> Result<Option<crate::text::Text<'t>>, Stop> {
         if self.eat(b'}') {
             return Ok(None);
         }
-        if !std::mem::take(&mut walk.first) && !self.eat(b',') {
+        if !walk.first && !self.eat(b',') {
             return Err(self.expected("',' or '}'"));
         }
         if self.peek() != Some(b'"') {
@@ -156,6 +232,7 @@ impl<'t> Cursor<'t> {
         }
         let key = self.value()?;
         if self.eat(b':') {
+            walk.first = false;
             Ok(Some(key))
         } else {
             Err(self.expected("':'"))
@@ -163,22 +240,24 @@ impl<'t> Cursor<'t> {
     }
 
     /// Whether another element follows, with the cursor left at it.
-    pub fn item(&mut self, walk: &mut Walk) -> Result<bool, ImportError> {
+    pub fn item(&mut self, walk: &mut Walk) -> Result<bool, Stop> {
         if self.eat(b']') {
             return Ok(false);
         }
-        if !std::mem::take(&mut walk.first) && !self.eat(b',') {
+        if !walk.first && !self.eat(b',') {
             return Err(self.expected("',' or ']'"));
         }
+        walk.first = false;
         Ok(true)
     }
 
     /// Parses the value at the cursor as `T` and steps past it.
-    pub fn value<T: Deserialize<'t>>(&mut self) -> Result<T, ImportError> {
+    pub fn value<T: Deserialize<'t>>(&mut self) -> Result<T, Stop> {
         if self.peek().is_none() {
             return Err(self.expected("a value"));
         }
-        self.parse().map_err(|e| self.json_error(self.pos, &e))
+        let start = self.pos;
+        self.parse().map_err(|e| self.stop(start, &e))
     }
 
     /// Parses the value at the cursor (after whitespace) as `T` and steps past it.
@@ -194,22 +273,24 @@ impl<'t> Cursor<'t> {
     }
 
     /// Steps past the value at the cursor; its text.
-    pub fn skip(&mut self) -> Result<&'t str, ImportError> {
+    pub fn skip(&mut self) -> Result<&'t str, Stop> {
         self.value::<&'t RawValue>().map(RawValue::get)
     }
 
     /// Parses the value at the cursor as the record `T`; with the value's text. A value that
     /// is well-formed JSON but not a `T` is stepped over and comes back as a [`BadRecord`], so
     /// the caller can report it and go on; only text that is not JSON stops the walk.
-    pub fn record<T: Deserialize<'t>>(
-        &mut self,
-    ) -> Result<(Result<T, BadRecord>, &'t str), ImportError> {
+    pub fn record<T: Deserialize<'t>>(&mut self) -> Result<(Result<T, BadRecord>, &'t str), Stop> {
         if self.peek().is_none() {
             return Err(self.expected("a value"));
         }
         let start = self.pos;
         match self.parse::<T>() {
             Ok(v) => Ok((Ok(v), &self.text[start..self.pos])),
+            Err(error) if error.is_eof() && !self.whole => {
+                self.pos = start;
+                Err(Stop::More)
+            }
             Err(error) => {
                 self.pos = start;
                 let raw = self.skip()?;
@@ -225,7 +306,7 @@ impl<'t> Cursor<'t> {
         &self,
         walk: Walk,
         names: &[&str],
-    ) -> Result<Option<T>, ImportError> {
+    ) -> Result<Option<T>, Stop> {
         let (mut ahead, mut walk) = (self.clone(), walk);
         ahead.skip()?;
         while let Some(key) = ahead.key(&mut walk)? {
@@ -235,6 +316,92 @@ impl<'t> Cursor<'t> {
             ahead.skip()?;
         }
         Ok(None)
+    }
+}
+
+/// What a step of a walk does to the stack of containers it is in.
+pub(crate) enum Next<F> {
+    /// Stays in the container, its state now this.
+    Stay(F),
+    /// Stays in the container (its state now the first) and enters the second.
+    Enter(F, F),
+    /// Leaves the container.
+    Leave,
+    /// Ends the walk: the document stops here (a Chrome event array left open).
+    Finish,
+}
+
+/// A walk through one format's documents, as a stack of the containers it is in (innermost
+/// last), each a small state: the walk can stop wherever the text runs out and go on later.
+pub(crate) trait Walker {
+    /// Where the walk stands in one container.
+    type Frame: Copy;
+    /// Takes one step in the innermost container `frame`: reads what it needs first, and
+    /// changes the set only once it has read it, so that a step that stops can be taken again.
+    fn step<'t>(
+        &mut self,
+        ctx: &mut super::Context,
+        cur: &mut Cursor<'t>,
+        frame: Self::Frame,
+    ) -> Result<Next<Self::Frame>, Stop>;
+}
+
+/// Walks from the cursor until the stack is empty (the document is read), or the text runs out
+/// ([`Stop::More`], with the cursor at the start of the step to take again).
+pub(crate) fn walk<W: Walker>(
+    walker: &mut W,
+    ctx: &mut super::Context,
+    cur: &mut Cursor,
+    stack: &mut Vec<W::Frame>,
+) -> Result<(), Stop> {
+    while let Some(&frame) = stack.last() {
+        let at = cur.pos();
+        match walker.step(ctx, cur, frame) {
+            Ok(Next::Stay(f)) => {
+                stack.pop();
+                stack.push(f);
+            }
+            Ok(Next::Enter(f, inner)) => {
+                stack.pop();
+                stack.push(f);
+                stack.push(inner);
+            }
+            Ok(Next::Leave) => {
+                stack.pop();
+            }
+            Ok(Next::Finish) => stack.clear(),
+            Err(stop) => {
+                cur.reset(at);
+                return Err(stop);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Walks the text of a document that has arrived: `true` once the document's value is read,
+/// `false` when more is needed (the cursor then stands where the walk will go on).
+pub(crate) fn walk_document<W: Walker>(
+    walker: &mut W,
+    ctx: &mut super::Context,
+    cur: &mut Cursor,
+    stack: &mut Vec<W::Frame>,
+) -> Result<bool, ImportError> {
+    match walk(walker, ctx, cur, stack) {
+        Ok(()) => Ok(true),
+        Err(Stop::More) => Ok(false),
+        Err(Stop::Bad(e)) => Err(e),
+    }
+}
+
+/// Checks that only whitespace follows a whole document's value.
+pub(crate) fn expect_end(cur: &mut Cursor) -> Result<(), ImportError> {
+    match cur.at_end() {
+        Ok(true) => Ok(()),
+        Ok(false) | Err(_) => match cur.expected("the end of the document") {
+            Stop::Bad(e) => Err(e),
+            Stop::More => Err(ImportError::Empty),
+        },
     }
 }
 
@@ -249,8 +416,8 @@ mod tests {
         let mut c = Cursor::new(text, 0);
         let mut m = c.object().unwrap();
         assert_eq!(c.key(&mut m).unwrap().as_deref(), Some("a"));
-        let ahead: Option<Text> = c.member_ahead(m, &["c"]).unwrap_or(None);
-        assert!(ahead.is_none(), "c is an object, not text");
+        let ahead = c.member_ahead::<Text>(m, &["c"]);
+        assert!(ahead.is_err(), "c is an object, not text");
         let mut items = c.array().unwrap();
         let mut seen = Vec::new();
         while c.item(&mut items).unwrap() {
@@ -267,10 +434,11 @@ mod tests {
             ]
         );
         assert_eq!(c.key(&mut m).unwrap().as_deref(), Some("b"));
-        assert!(c.null());
+        assert!(c.null().unwrap());
         assert_eq!(c.key(&mut m).unwrap().as_deref(), Some("c"));
         assert_eq!(c.skip().unwrap(), r#"{"k": "v"}"#);
         assert!(c.key(&mut m).unwrap().is_none());
+        assert!(c.at_end().unwrap());
     }
 
     #[test]
@@ -280,7 +448,10 @@ mod tests {
         let mut m = c.object().unwrap();
         c.key(&mut m).unwrap();
         c.skip().unwrap();
-        let err = c.key(&mut m).unwrap_err().to_string();
+        let Err(Stop::Bad(err)) = c.key(&mut m) else {
+            panic!("a missing comma is an error");
+        };
+        let err = err.to_string();
         assert!(
             err.starts_with("line 2, column 2: expected ',' or '}'"),
             "{err}"
@@ -291,8 +462,34 @@ mod tests {
         c.skip().unwrap();
         c.item(&mut items).unwrap();
         assert!(
-            c.record::<u32>().is_err(),
+            matches!(c.record::<u32>(), Err(Stop::Bad(_))),
             "text that is not JSON stops the walk"
         );
+    }
+
+    #[test]
+    fn a_part_of_a_file_asks_for_more_where_it_runs_out_and_places_errors_in_the_file() {
+        let mut c = Cursor::part("[1, {\"x\": tru", (3, 5), false);
+        let mut items = c.array().unwrap();
+        c.item(&mut items).unwrap();
+        c.skip().unwrap();
+        c.item(&mut items).unwrap();
+        c.peek();
+        let at = c.pos();
+        assert!(matches!(c.record::<u32>(), Err(Stop::More)));
+        assert_eq!(
+            c.pos(),
+            at,
+            "a stopped step leaves the cursor where it began"
+        );
+        assert!(matches!(c.at_end(), Ok(false)));
+        let mut c = Cursor::part("nu", (1, 1), false);
+        assert!(matches!(c.null(), Err(Stop::More)));
+        let mut c = Cursor::part("{\"a\" 1}", (3, 5), false);
+        let mut m = c.object().unwrap();
+        let Err(Stop::Bad(err)) = c.key(&mut m) else {
+            panic!("a missing colon is an error");
+        };
+        assert!(err.to_string().starts_with("line 3, column 10:"), "{err}");
     }
 }

@@ -4,6 +4,7 @@ pub(crate) mod anyvalue;
 pub(crate) mod bundle;
 pub(crate) mod chrome;
 pub(crate) mod cursor;
+pub(crate) mod feed;
 pub(crate) mod helicone;
 pub(crate) mod jaeger;
 pub(crate) mod langfuse;
@@ -18,15 +19,45 @@ pub(crate) mod zipkin;
 use crate::builder::TraceSetBuilder;
 use crate::diagnostics::Diagnostics;
 
-/// What an importer works with: the builder, the file's text, and where to report problems.
+/// What an importer works with: the builder, the file's text (or the part of it being read),
+/// and where to report problems.
 pub(crate) struct Context<'b, 't> {
     pub builder: &'b mut TraceSetBuilder,
     pub text: &'t str,
     pub source: u32,
     pub diags: &'b mut Diagnostics,
+    /// Byte offset in the file of `text`'s first byte.
+    pub base: usize,
+    /// Line and column (from 1) of `text`'s first byte.
+    pub origin: (usize, usize),
 }
 
-impl Context<'_, '_> {
+impl<'b, 't> Context<'b, 't> {
+    /// A context over a whole file's text.
+    pub fn whole(
+        builder: &'b mut TraceSetBuilder,
+        text: &'t str,
+        source: u32,
+        diags: &'b mut Diagnostics,
+    ) -> Self {
+        Context {
+            builder,
+            text,
+            source,
+            diags,
+            base: 0,
+            origin: (1, 1),
+        }
+    }
+
+    /// Line and column in the file of byte `offset` of `text`.
+    fn place(&self, offset: usize) -> (usize, usize) {
+        match crate::error::line_col(self.text, offset) {
+            (1, column) => (self.origin.0, self.origin.1 + column - 1),
+            (line, column) => (self.origin.0 + line - 1, column),
+        }
+    }
+
     /// Parses one span's JSON. On failure the span is reported as skipped, with the position of
     /// the problem, and `None` comes back: the rest of the file still loads.
     pub fn parse_span<'a, T: serde::Deserialize<'a>>(
@@ -62,8 +93,7 @@ impl Context<'_, '_> {
 
     /// Reports that span `name`, whose JSON is `raw`, is skipped, and why.
     pub fn skip_span(&mut self, raw: &str, name: &str, why: &str) {
-        let (line, column) =
-            crate::error::line_col(self.text, crate::format::offset_in(self.text, raw));
+        let (line, column) = self.place(crate::format::offset_in(self.text, raw));
         self.diags.report(
             Some(self.source),
             crate::diagnostics::DiagnosticKind::SkippedSpan,
@@ -173,7 +203,7 @@ impl Context<'_, '_> {
 
     /// Where `raw` lies in the file, for the span's raw JSON.
     pub fn raw_ref(&self, raw: &str) -> crate::model::RawRef {
-        let start = crate::format::offset_in(self.text, raw);
+        let start = self.base + crate::format::offset_in(self.text, raw);
         crate::model::RawRef {
             source: self.source,
             start: start as u32,

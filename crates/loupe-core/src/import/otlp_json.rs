@@ -7,7 +7,7 @@
 
 use super::Context;
 use super::anyvalue::{AnyValue, Code, KeyValue, NanosField};
-use super::cursor::Cursor;
+use super::cursor::{Cursor, Next, Stop, Walk, Walker, expect_end, walk_document};
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
@@ -108,48 +108,83 @@ const MAX_WRAPPING: usize = 8;
 /// Imports a whole OTLP/JSON document: one export request, an array of them, or a wrapper.
 /// The text is walked once: each span is parsed straight from its bytes.
 pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
-    let mut other = OtherSignals::default();
+    let mut walk = DocumentWalk::default();
     let mut cur = Cursor::new(ctx.text, 0);
-    if cur.peek() == Some(b'[') {
-        let mut items = cur.array()?;
-        while cur.item(&mut items)? {
-            walk_request(ctx, &mut cur, &mut other, 0)?;
-        }
-    } else {
-        walk_request(ctx, &mut cur, &mut other, 0)?;
-    }
-    if cur.peek().is_some() {
-        return Err(cur.expected("the end of the document"));
-    }
-    report_other_signals(ctx, &other, "requests");
+    walk.part(ctx, &mut cur)?;
+    expect_end(&mut cur)?;
+    walk.finish(ctx);
     Ok(())
 }
 
-/// Imports OTLP/JSON Lines: each line is one export request. A line that is not one is
-/// reported and skipped whole.
+/// The walk through one OTLP/JSON document, which may arrive in parts.
+pub(crate) struct DocumentWalk {
+    walker: RequestWalker,
+    stack: Vec<Frame>,
+}
+
+impl Default for DocumentWalk {
+    fn default() -> Self {
+        DocumentWalk {
+            walker: RequestWalker::default(),
+            stack: vec![Frame::Document],
+        }
+    }
+}
+
+impl DocumentWalk {
+    /// Walks the text at the cursor: `true` once the document's value is read, `false` when
+    /// more of it is needed (the cursor then stands where the walk goes on).
+    pub fn part(&mut self, ctx: &mut Context, cur: &mut Cursor) -> Result<bool, ImportError> {
+        walk_document(&mut self.walker, ctx, cur, &mut self.stack)
+    }
+
+    /// Reports what was skipped.
+    pub fn finish(self, ctx: &mut Context) {
+        report_other_signals(ctx, &self.walker.other, "requests");
+    }
+}
+
+/// Imports OTLP/JSON Lines: each line is one export request.
 pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
-    let text = ctx.text;
-    let mut other = OtherSignals::default();
-    for (n, line) in text.split('\n').enumerate() {
+    let mut lines = LinesWalk::default();
+    for (n, line) in ctx.text.split('\n').enumerate() {
+        lines.line(ctx, line, n + 1);
+    }
+    lines.finish(ctx);
+    Ok(())
+}
+
+/// The walk through OTLP/JSON Lines, one whole line at a time.
+#[derive(Default)]
+pub(crate) struct LinesWalk {
+    walker: RequestWalker,
+}
+
+impl LinesWalk {
+    /// Imports line `number` (from 1). A line that is not an export request is reported and
+    /// skipped whole.
+    pub fn line(&mut self, ctx: &mut Context, line: &str, number: usize) {
         if line.trim().is_empty() {
-            continue;
+            return;
         }
         let mark = ctx.builder.mark();
-        let mut cur = Cursor::on_line(line, n + 1);
-        let walked = walk_request(ctx, &mut cur, &mut other, 0).and_then(|()| match cur.peek() {
-            None => Ok(()),
-            Some(_) => Err(cur.expected("the end of the line")),
-        });
+        let mut cur = Cursor::on_line(line, number);
+        let mut stack = vec![Frame::Document];
+        let walked = walk_document(&mut self.walker, ctx, &mut cur, &mut stack)
+            .and_then(|_| expect_end(&mut cur));
         if let Err(err) = walked {
             ctx.builder.rollback(&mark);
             ctx.diags
                 .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
-                    format!("line {} skipped: {err}", n + 1)
+                    format!("line {number} skipped: {err}")
                 });
         }
     }
-    report_other_signals(ctx, &other, "lines");
-    Ok(())
+
+    /// Reports what was skipped.
+    pub fn finish(self, ctx: &mut Context) {
+        report_other_signals(ctx, &self.walker.other, "lines");
+    }
 }
 
 fn report_other_signals(ctx: &mut Context, other: &OtherSignals, unit: &str) {
@@ -167,100 +202,201 @@ fn count_items(raw: &str) -> usize {
     serde_json::from_str::<Vec<serde::de::IgnoredAny>>(raw).map_or(0, |v| v.len())
 }
 
-/// Walks one export request (or a `result` wrapper of one) at the cursor.
-fn walk_request(
-    ctx: &mut Context,
-    cur: &mut Cursor,
-    other: &mut OtherSignals,
-    depth: usize,
-) -> Result<(), ImportError> {
-    if depth > MAX_WRAPPING {
-        return Err(cur.expected(&format!(
-            "a request within {MAX_WRAPPING} levels of wrapping"
-        )));
-    }
-    let mut members = cur.object()?;
-    while let Some(key) = cur.key(&mut members)? {
-        match &*key {
-            k if RESOURCE_SPANS.contains(&k) => {
-                if cur.null() {
-                    continue;
-                }
-                let mut items = cur.array()?;
-                while cur.item(&mut items)? {
-                    walk_resource_spans(ctx, cur)?;
-                }
-            }
-            "result" if !cur.null() => walk_request(ctx, cur, other, depth + 1)?,
-            "trace_requests" if !cur.null() => {
-                // Captured export requests (oteltest): `[{"pbreq": {…request…}, …}]`.
-                let mut items = cur.array()?;
-                while cur.item(&mut items)? {
-                    let mut captured = cur.object()?;
-                    while let Some(k) = cur.key(&mut captured)? {
-                        if &*k == "pbreq" && !cur.null() {
-                            walk_request(ctx, cur, other, depth + 1)?;
-                        } else {
-                            cur.skip()?;
-                        }
-                    }
-                }
-            }
-            "metric_requests" => other.metrics += count_items(cur.skip()?),
-            "log_requests" => other.logs += count_items(cur.skip()?),
-            "resourceMetrics" | "resource_metrics" => {
-                cur.skip()?;
-                other.metrics += 1;
-            }
-            "resourceLogs" | "resource_logs" => {
-                cur.skip()?;
-                other.logs += 1;
-            }
-            _ => {
-                cur.skip()?;
-            }
-        }
-    }
-    Ok(())
+/// A resource as imported: its row and its `service.name`.
+type ResourceRow = (u32, StrId);
+
+/// Where the walk through a request stands in one container.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Frame {
+    /// At the document's value: one request or an array of them.
+    Document,
+    /// In the array of requests.
+    Requests(Walk),
+    /// In a request, `depth` wrappers (`result`, `pbreq`) deep.
+    Request(Walk, u8),
+    /// In a request's array of resource spans.
+    ResourceSpansList(Walk),
+    /// In one resource's spans; its resource once imported.
+    ResourceSpans(Walk, Option<ResourceRow>),
+    /// In a resource's array of scope spans.
+    ScopeSpansList(Walk, ResourceRow),
+    /// In one scope's spans; its scope name once read.
+    ScopeSpans(Walk, ResourceRow, Option<StrId>),
+    /// In an array of spans.
+    Spans(Walk, ResourceRow, StrId),
+    /// In an array of captured requests (`trace_requests`).
+    Captured(Walk, u8),
+    /// In one captured request (`{"pbreq": …}`).
+    CapturedRequest(Walk, u8),
 }
 
-/// Walks one resource's spans at the cursor. The resource is read before its spans, even
-/// where the file writes it after them.
-fn walk_resource_spans(ctx: &mut Context, cur: &mut Cursor) -> Result<(), ImportError> {
-    let mut members = cur.object()?;
-    let mut resource: Option<(u32, StrId)> = None;
-    while let Some(key) = cur.key(&mut members)? {
-        match &*key {
-            "resource" if resource.is_none() => {
-                let r: Option<Resource> = cur.value()?;
-                resource = Some(push_resource(ctx, r));
-            }
-            k if SCOPE_SPANS.contains(&k) => {
-                let (id, service) = match resource {
-                    Some(r) => r,
-                    None => {
-                        let r: Option<Option<Resource>> =
-                            cur.member_ahead(members, &["resource"])?;
-                        *resource.insert(push_resource(ctx, r.flatten()))
+/// Walks export requests, span by span.
+#[derive(Default)]
+struct RequestWalker {
+    other: OtherSignals,
+}
+
+impl Walker for RequestWalker {
+    type Frame = Frame;
+
+    fn step<'t>(
+        &mut self,
+        ctx: &mut Context,
+        cur: &mut Cursor<'t>,
+        frame: Frame,
+    ) -> Result<Next<Frame>, Stop> {
+        use Frame::*;
+        Ok(match frame {
+            Document if cur.peek() == Some(b'[') => Next::Stay(Requests(cur.array()?)),
+            Document => Next::Stay(Request(cur.object()?, 0)),
+            Requests(mut w) => match cur.item(&mut w)? {
+                true => Next::Enter(Requests(w), Request(cur.object()?, 0)),
+                false => Next::Leave,
+            },
+            Request(mut w, depth) => {
+                let Some(key) = cur.key(&mut w)? else {
+                    return Ok(Next::Leave);
+                };
+                let wrapped = |cur: &mut Cursor<'t>| {
+                    if usize::from(depth) >= MAX_WRAPPING {
+                        Err(cur.expected(&format!(
+                            "a request within {MAX_WRAPPING} levels of wrapping"
+                        )))
+                    } else {
+                        cur.object()
                     }
                 };
-                if cur.null() {
-                    continue;
-                }
-                let mut items = cur.array()?;
-                while cur.item(&mut items)? {
-                    walk_scope_spans(ctx, cur, id, service)?;
+                match &*key {
+                    _ if cur.null()? => Next::Stay(Request(w, depth)),
+                    k if RESOURCE_SPANS.contains(&k) => {
+                        Next::Enter(Request(w, depth), ResourceSpansList(cur.array()?))
+                    }
+                    "result" => Next::Enter(Request(w, depth), Request(wrapped(cur)?, depth + 1)),
+                    "trace_requests" => {
+                        // Captured export requests (oteltest): `[{"pbreq": {…request…}, …}]`.
+                        Next::Enter(Request(w, depth), Captured(cur.array()?, depth))
+                    }
+                    k => {
+                        let raw = cur.skip()?;
+                        match k {
+                            "metric_requests" => self.other.metrics += count_items(raw),
+                            "log_requests" => self.other.logs += count_items(raw),
+                            "resourceMetrics" | "resource_metrics" => self.other.metrics += 1,
+                            "resourceLogs" | "resource_logs" => self.other.logs += 1,
+                            _ => {}
+                        }
+                        Next::Stay(Request(w, depth))
+                    }
                 }
             }
-            _ => {
-                cur.skip()?;
+            Captured(mut w, depth) => match cur.item(&mut w)? {
+                true => Next::Enter(Captured(w, depth), CapturedRequest(cur.object()?, depth)),
+                false => Next::Leave,
+            },
+            CapturedRequest(mut w, depth) => match cur.key(&mut w)? {
+                None => Next::Leave,
+                Some(k) if &*k == "pbreq" && !cur.null()? => {
+                    if usize::from(depth) >= MAX_WRAPPING {
+                        return Err(cur.expected(&format!(
+                            "a request within {MAX_WRAPPING} levels of wrapping"
+                        )));
+                    }
+                    let inner = cur.object()?;
+                    Next::Enter(CapturedRequest(w, depth), Request(inner, depth + 1))
+                }
+                Some(_) => {
+                    cur.skip()?;
+                    Next::Stay(CapturedRequest(w, depth))
+                }
+            },
+            ResourceSpansList(mut w) => match cur.item(&mut w)? {
+                true => Next::Enter(ResourceSpansList(w), ResourceSpans(cur.object()?, None)),
+                false => Next::Leave,
+            },
+            ResourceSpans(mut w, resource) => {
+                let Some(key) = cur.key(&mut w)? else {
+                    if resource.is_none() {
+                        push_resource(ctx, None);
+                    }
+                    return Ok(Next::Leave);
+                };
+                match &*key {
+                    "resource" if resource.is_none() => {
+                        let r: Option<Resource> = cur.value()?;
+                        Next::Stay(ResourceSpans(w, Some(push_resource(ctx, r))))
+                    }
+                    k if SCOPE_SPANS.contains(&k) => {
+                        // The resource is read first, even where the file writes it after.
+                        let ahead = match resource {
+                            Some(_) => None,
+                            None => cur.member_ahead::<Option<Resource>>(w, &["resource"])?,
+                        };
+                        if cur.null()? {
+                            return Ok(Next::Stay(ResourceSpans(w, resource)));
+                        }
+                        let list = cur.array()?;
+                        let row = match resource {
+                            Some(row) => row,
+                            None => push_resource(ctx, ahead.flatten()),
+                        };
+                        Next::Enter(ResourceSpans(w, Some(row)), ScopeSpansList(list, row))
+                    }
+                    _ => {
+                        cur.skip()?;
+                        Next::Stay(ResourceSpans(w, resource))
+                    }
+                }
             }
-        }
+            ScopeSpansList(mut w, row) => match cur.item(&mut w)? {
+                true => Next::Enter(ScopeSpansList(w, row), ScopeSpans(cur.object()?, row, None)),
+                false => Next::Leave,
+            },
+            ScopeSpans(mut w, row, scope) => {
+                let Some(key) = cur.key(&mut w)? else {
+                    return Ok(Next::Leave);
+                };
+                let intern = |ctx: &mut Context, s: Option<Scope>| {
+                    s.and_then(|s| s.name)
+                        .map_or(StrId::EMPTY, |n| ctx.builder.intern(&n))
+                };
+                match &*key {
+                    k if SCOPE.contains(&k) && scope.is_none() => {
+                        let s: Option<Scope> = cur.value()?;
+                        Next::Stay(ScopeSpans(w, row, Some(intern(ctx, s))))
+                    }
+                    "spans" => {
+                        let ahead = match scope {
+                            Some(_) => None,
+                            None => cur.member_ahead::<Option<Scope>>(w, &SCOPE)?,
+                        };
+                        if cur.null()? {
+                            return Ok(Next::Stay(ScopeSpans(w, row, scope)));
+                        }
+                        let list = cur.array()?;
+                        let id = match scope {
+                            Some(id) => id,
+                            None => intern(ctx, ahead.flatten()),
+                        };
+                        Next::Enter(ScopeSpans(w, row, Some(id)), Spans(list, row, id))
+                    }
+                    _ => {
+                        cur.skip()?;
+                        Next::Stay(ScopeSpans(w, row, scope))
+                    }
+                }
+            }
+            Spans(mut w, (resource, service), scope) => {
+                if !cur.item(&mut w)? {
+                    return Ok(Next::Leave);
+                }
+                match cur.record::<Span>()? {
+                    (Ok(span), raw) => import_span(ctx, span, raw, resource, service, scope),
+                    (Err(bad), _) => ctx.report_bad_span(cur, &bad),
+                }
+                Next::Stay(Spans(w, (resource, service), scope))
+            }
+        })
     }
-    if resource.is_none() {
-        push_resource(ctx, None);
-    }
-    Ok(())
 }
 
 /// Appends a resource's attributes; its row and its `service.name`.
@@ -278,52 +414,6 @@ fn push_resource(ctx: &mut Context, resource: Option<Resource>) -> (u32, StrId) 
         end: ctx.builder.attr_len(),
     });
     (row, service)
-}
-
-/// Walks one scope's spans at the cursor, parsing each span from its bytes.
-fn walk_scope_spans(
-    ctx: &mut Context,
-    cur: &mut Cursor,
-    resource: u32,
-    service: StrId,
-) -> Result<(), ImportError> {
-    let mut members = cur.object()?;
-    let mut scope: Option<StrId> = None;
-    let intern = |ctx: &mut Context, s: Option<Scope>| {
-        s.and_then(|s| s.name)
-            .map_or(StrId::EMPTY, |n| ctx.builder.intern(&n))
-    };
-    while let Some(key) = cur.key(&mut members)? {
-        match &*key {
-            k if SCOPE.contains(&k) && scope.is_none() => {
-                let s: Option<Scope> = cur.value()?;
-                scope = Some(intern(ctx, s));
-            }
-            "spans" => {
-                let scope = match scope {
-                    Some(s) => s,
-                    None => {
-                        let s: Option<Option<Scope>> = cur.member_ahead(members, &SCOPE)?;
-                        *scope.insert(intern(ctx, s.flatten()))
-                    }
-                };
-                if cur.null() {
-                    continue;
-                }
-                let mut items = cur.array()?;
-                while cur.item(&mut items)? {
-                    match cur.record::<Span>()? {
-                        (Ok(span), raw) => import_span(ctx, span, raw, resource, service, scope),
-                        (Err(bad), _) => ctx.report_bad_span(cur, &bad),
-                    }
-                }
-            }
-            _ => {
-                cur.skip()?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Converts and appends one attribute; returns its key text and value.

@@ -1,0 +1,257 @@
+//! A file read as it arrives, part by part (a browser file's stream). OTLP/JSON documents and
+//! JSON Lines and Chrome traces are parsed as their bytes come, record by record, and only the
+//! bytes not yet read are held: the file's text is never whole in memory, and the spans keep
+//! where their JSON lies in the file (to be read again from the file when one is opened).
+//! Other formats, and gzip, are gathered whole and read at the end, their text kept.
+
+use super::cursor::Cursor;
+use super::{Context, chrome, otlp_json};
+use crate::builder::{FileReport, Mark, TraceSetBuilder};
+use crate::diagnostics::Diagnostics;
+use crate::error::ImportError;
+use crate::format::{self, Format, Start, Walked};
+
+/// How much of a file is gathered before its format is told from its start.
+const START: usize = 1 << 20;
+
+/// A file being read as it arrives. Feed it with [`TraceSetBuilder::feed`], end it with
+/// [`TraceSetBuilder::finish_feed`].
+pub struct FileFeed {
+    name: String,
+    source: u32,
+    mark: Mark,
+    diags: Diagnostics,
+    /// Bytes arrived and not yet read.
+    pending: Vec<u8>,
+    /// Offset in the file of `pending`'s first byte.
+    base: usize,
+    /// Line and column (from 1) of `pending`'s first byte.
+    origin: (usize, usize),
+    mode: Mode,
+    /// How many bytes must be pending before reading again: a record cut by the end of what
+    /// has arrived is read again from its start, so it waits until twice as much is there.
+    wait_for: usize,
+    /// Why the file cannot be read, once known: the rest of it is not read.
+    failed: Option<ImportError>,
+}
+
+/// How the file is being read.
+enum Mode {
+    /// Gathering its start, to tell its format.
+    Starting,
+    /// Gathering it whole, to read at the end.
+    Whole,
+    /// OTLP/JSON Lines, line by line; the number of the next line.
+    Lines(otlp_json::LinesWalk, usize),
+    /// An OTLP/JSON document, span by span.
+    Otlp(otlp_json::DocumentWalk),
+    /// A Chrome trace, event by event.
+    Chrome(Box<chrome::DocumentWalk>),
+}
+
+impl FileFeed {
+    /// Whether the file already failed (reading more of it is of no use).
+    pub fn failed(&self) -> bool {
+        self.failed.is_some()
+    }
+}
+
+impl TraceSetBuilder {
+    /// Starts reading file `name` as it arrives.
+    pub fn start_feed(&mut self, name: &str) -> FileFeed {
+        let (source, failed) = match self.next_source() {
+            Ok(source) => (source, None),
+            Err(e) => (0, Some(e)),
+        };
+        FileFeed {
+            name: name.to_string(),
+            source,
+            mark: self.mark(),
+            diags: Diagnostics::default(),
+            pending: Vec::new(),
+            base: 0,
+            origin: (1, 1),
+            mode: Mode::Starting,
+            wait_for: 0,
+            failed,
+        }
+    }
+
+    /// Reads the next part of a file: what of it can be parsed now is.
+    pub fn feed(&mut self, feed: &mut FileFeed, part: &[u8]) {
+        if feed.failed.is_some() {
+            return;
+        }
+        feed.pending.extend_from_slice(part);
+        if let Err(e) = self.read_pending(feed, false) {
+            feed.failed = Some(e);
+            feed.pending = Vec::new();
+        }
+    }
+
+    /// Reads the rest of a file and adds it, as [`TraceSetBuilder::add_file`] does.
+    pub fn finish_feed(&mut self, mut feed: FileFeed) -> Result<FileReport, ImportError> {
+        let read = match feed.failed.take() {
+            Some(e) => Err(e),
+            None => self.read_pending(&mut feed, true),
+        };
+        let format = match &feed.mode {
+            Mode::Whole | Mode::Starting => {
+                let bytes = std::mem::take(&mut feed.pending);
+                return match read {
+                    Err(e) => {
+                        self.rollback(&feed.mark);
+                        Err(e)
+                    }
+                    Ok(()) => self.add_file_owned(&feed.name, bytes),
+                };
+            }
+            Mode::Lines(..) => Format::OtlpJsonLines,
+            Mode::Otlp(_) => Format::OtlpJson,
+            Mode::Chrome(_) => Format::ChromeTrace,
+        };
+        let mut ctx = Context::whole(self, "", feed.source, &mut feed.diags);
+        match feed.mode {
+            Mode::Lines(walk, _) => walk.finish(&mut ctx),
+            Mode::Otlp(walk) => walk.finish(&mut ctx),
+            Mode::Chrome(walk) => walk.finish(&mut ctx),
+            Mode::Whole | Mode::Starting => {}
+        }
+        // The text is not held: a span's JSON is read again from the file when it is opened.
+        self.settle(
+            &feed.name,
+            format,
+            Box::default(),
+            &feed.mark,
+            feed.diags,
+            read,
+        )
+    }
+
+    /// Parses what can be parsed of the pending bytes (all of them when `last`), and drops
+    /// what was read.
+    fn read_pending(&mut self, feed: &mut FileFeed, last: bool) -> Result<(), ImportError> {
+        if let Mode::Starting = feed.mode {
+            if !last && feed.pending.len() < START {
+                return Ok(());
+            }
+            self.choose_mode(feed, last)?;
+        }
+        if let Mode::Whole | Mode::Starting = feed.mode {
+            return Ok(());
+        }
+        if !last && feed.pending.len() < feed.wait_for {
+            return Ok(());
+        }
+        let text = match std::str::from_utf8(&feed.pending) {
+            Ok(text) => text,
+            // A character cut in two by the part's end: read up to it.
+            Err(e) if e.error_len().is_none() && !last => {
+                std::str::from_utf8(&feed.pending[..e.valid_up_to()]).unwrap_or("")
+            }
+            Err(e) => {
+                return Err(ImportError::NotUtf8 {
+                    offset: feed.base + e.valid_up_to(),
+                });
+            }
+        };
+        if u32::try_from(feed.base + text.len()).is_err() {
+            return Err(ImportError::TooLarge);
+        }
+        let mut ctx = Context {
+            builder: self,
+            text,
+            source: feed.source,
+            diags: &mut feed.diags,
+            base: feed.base,
+            origin: feed.origin,
+        };
+        let (read, then_lines) = match &mut feed.mode {
+            Mode::Lines(walk, number) => {
+                let complete = if last {
+                    text.len()
+                } else {
+                    text.rfind('\n').map_or(0, |end| end + 1)
+                };
+                for line in text[..complete].split_inclusive('\n') {
+                    walk.line(&mut ctx, line.trim_end_matches(['\n', '\r']), *number);
+                    *number += 1;
+                }
+                (complete, false)
+            }
+            Mode::Otlp(walk) => {
+                let mut cur = Cursor::part(text, feed.origin, last);
+                let done = walk.part(&mut ctx, &mut cur)?;
+                // One request read whole, and more follows: more requests, one per line.
+                let more = done && cur.peek().is_some();
+                if more {
+                    std::mem::take(walk).finish(&mut ctx);
+                }
+                (cur.pos(), more)
+            }
+            Mode::Chrome(walk) => {
+                let mut cur = Cursor::part(text, feed.origin, last);
+                if walk.part(&mut ctx, &mut cur)? && last {
+                    super::cursor::expect_end(&mut cur)?;
+                }
+                (cur.pos(), false)
+            }
+            Mode::Whole | Mode::Starting => (0, false),
+        };
+        drop_read(feed, read);
+        feed.wait_for = 2 * feed.pending.len();
+        if then_lines {
+            feed.mode = Mode::Lines(otlp_json::LinesWalk::default(), feed.origin.0);
+            return self.read_pending(feed, last);
+        }
+        Ok(())
+    }
+
+    /// Tells the format from the file's start: how it will be read.
+    fn choose_mode(&mut self, feed: &mut FileFeed, last: bool) -> Result<(), ImportError> {
+        if crate::input::is_gzip(&feed.pending) {
+            feed.mode = Mode::Whole;
+            return Ok(());
+        }
+        if feed.pending.starts_with("\u{feff}".as_bytes()) {
+            drop_read(feed, "\u{feff}".len());
+            feed.origin = (1, 1);
+        }
+        let valid = match std::str::from_utf8(&feed.pending) {
+            Ok(_) => feed.pending.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        let start = std::str::from_utf8(&feed.pending[..valid]).unwrap_or("");
+        feed.mode = match format::detect_start(start, last && valid == feed.pending.len()) {
+            Start::Lines => Mode::Lines(otlp_json::LinesWalk::default(), 1),
+            Start::Walk(Walked::OtlpJson) => Mode::Otlp(otlp_json::DocumentWalk::default()),
+            Start::Walk(Walked::ChromeTrace) => {
+                let mut ctx = Context::whole(self, "", feed.source, &mut feed.diags);
+                Mode::Chrome(Box::new(chrome::DocumentWalk::new(&mut ctx)))
+            }
+            Start::Whole => Mode::Whole,
+            Start::Unknown if last || feed.pending.len() >= 16 * START => Mode::Whole,
+            Start::Unknown => Mode::Starting,
+        };
+        Ok(())
+    }
+}
+
+/// Line and column (from 1, in bytes) just after `bytes`, which start at `origin`.
+fn place_after(origin: (usize, usize), bytes: &[u8]) -> (usize, usize) {
+    match bytes.iter().rposition(|&b| b == b'\n') {
+        None => (origin.0, origin.1 + bytes.len()),
+        Some(last) => {
+            let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+            (origin.0 + newlines, bytes.len() - last)
+        }
+    }
+}
+
+/// Drops the first `read` pending bytes, moving the file position past them.
+fn drop_read(feed: &mut FileFeed, read: usize) {
+    let read = read.min(feed.pending.len());
+    feed.origin = place_after(feed.origin, &feed.pending[..read]);
+    feed.base += read;
+    feed.pending.drain(..read);
+}
