@@ -1,16 +1,21 @@
 //! The parsing worker's side of the engine protocol: it holds the engine over the loaded set and
-//! the price overrides the page last sent, and answers a request's bytes with the answer's.
+//! the price overrides the page last sent, and answers a request's bytes with the answer's. A
+//! span's JSON, for a file read as it arrived (its text not held), is read again from the file.
 //! Plain Rust, so a wasm test drives it as the worker does.
 
-use loupe_core::TraceSet;
 use loupe_core::engine::{Engine, Request, Response, prices_with};
 use loupe_core::pricing::PriceTable;
+use loupe_core::{RawRef, TraceSet};
+
+/// Reads the bytes of a place in a loaded file again (from the file itself).
+pub type RawReader = Box<dyn Fn(RawRef) -> Option<String>>;
 
 /// What the worker keeps between messages.
 #[derive(Default)]
 pub struct EngineHost {
     engine: Option<Engine>,
     prices: Option<String>,
+    raw: Option<RawReader>,
 }
 
 /// Said when a request comes before any set is loaded, or after the worker lost it.
@@ -27,7 +32,21 @@ impl EngineHost {
                     self.prices = Some(json.clone());
                 }
                 match self.engine.as_mut() {
-                    Some(engine) => engine.handle(request),
+                    Some(engine) => {
+                        let detail = match request {
+                            Request::SpanDetail(i) => Some(i),
+                            _ => None,
+                        };
+                        let mut response = engine.handle(request);
+                        if let (Some(i), Response::SpanDetail(d), Some(read)) =
+                            (detail, &mut response, &self.raw)
+                            && d.raw.is_empty()
+                        {
+                            let place = engine.set().span(i).raw_ref();
+                            d.raw = read(place).unwrap_or_default();
+                        }
+                        response
+                    }
                     // Nothing is loaded: the prices are kept for the first load.
                     None if matches!(request, Request::Prices(_)) => Response::Done,
                     None => Response::Failed(NOTHING_HELD.into()),
@@ -45,6 +64,11 @@ impl EngineHost {
             .and_then(|json| prices_with(json).ok())
             .unwrap_or_else(PriceTable::builtin);
         self.engine = Some(Engine::with_prices(set, prices));
+    }
+
+    /// Reads spans' JSON from their files with `read`, where a file's text is not held.
+    pub fn read_raw_with(&mut self, read: RawReader) {
+        self.raw = Some(read);
     }
 
     /// The set held, if any.

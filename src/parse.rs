@@ -1,8 +1,10 @@
 //! Adding dropped files to a [`TraceSet`], with a status per file. The same loader runs in
-//! the Web Worker and, where no worker can start, on the page itself.
+//! the Web Worker and, where no worker can start, on the page itself. A file is parsed part by
+//! part as it is read ([`TraceSetBuilder::feed`]), so a big one is never whole in memory.
 
 use loupe_core::{TraceSet, TraceSetBuilder};
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 
 /// What became of one dropped file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +46,44 @@ impl Loader {
         }
     }
 
+    /// Parses file `name` part by part as `reader` reads it (or whole, with its text kept, if
+    /// it comes in one part). A file that fails leaves nothing behind, and the others still
+    /// load.
+    pub async fn add_parts(&mut self, name: String, mut reader: impl FileReader) {
+        if reader.in_one_part() {
+            let mut bytes = Vec::new();
+            let read = reader.next_part(&mut bytes).await.map(|_| bytes);
+            return self.add(name, read);
+        }
+        let mut feed = self.builder.start_feed(&name);
+        let mut part = Vec::new();
+        let mut size = 0;
+        let read = loop {
+            match reader.next_part(&mut part).await {
+                Ok(true) => {
+                    size += part.len();
+                    self.builder.feed(&mut feed, &part);
+                    if feed.failed() {
+                        break Ok(());
+                    }
+                }
+                Ok(false) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        let outcome = read.and_then(|()| {
+            self.builder
+                .finish_feed(feed)
+                .map(loaded)
+                .map_err(|e| e.to_string())
+        });
+        self.statuses.push(FileStatus {
+            name,
+            bytes: size,
+            outcome,
+        });
+    }
+
     /// Parses file `name` (its bytes, or why they could not be read). A file that fails
     /// leaves nothing behind, and the others still load.
     pub fn add(&mut self, name: String, bytes: Result<Vec<u8>, String>) {
@@ -55,12 +95,7 @@ impl Loader {
                     .add_file_owned(&name, bytes)
                     .map_err(|e| e.to_string())
             })
-            .map(|r| Loaded {
-                source: r.source,
-                format: r.format.label().to_string(),
-                spans: r.spans,
-                warnings: r.warnings,
-            });
+            .map(loaded);
         self.statuses.push(FileStatus {
             name,
             bytes: size,
@@ -83,23 +118,66 @@ impl Loader {
     }
 }
 
-/// Adds `files` (each a name, whether it is newly dropped, and its bytes as they will be read)
-/// to `set`, reading each only when its turn comes, so a big file is read only once those
-/// before it are parsed. `progress(done, label)` is called before each newly dropped file and
-/// before the trees are built. Returns the set and a status per file, in order.
-pub async fn add_files<R: Future<Output = Result<Vec<u8>, String>>>(
+fn loaded(r: loupe_core::FileReport) -> Loaded {
+    Loaded {
+        source: r.source,
+        format: r.format.label().to_string(),
+        spans: r.spans,
+        warnings: r.warnings,
+    }
+}
+
+/// Reads a file part by part.
+pub trait FileReader {
+    /// Reads the next part into `part` (replacing what it held): `false` once the file is read.
+    fn next_part<'a>(
+        &'a mut self,
+        part: &'a mut Vec<u8>,
+    ) -> impl Future<Output = Result<bool, String>> + 'a;
+
+    /// Whether the file comes in one part (bytes already in memory): it is then read whole,
+    /// its text kept.
+    fn in_one_part(&self) -> bool {
+        false
+    }
+}
+
+/// A file that comes in one part, once `bytes` resolves.
+pub struct InOnePart<F>(pub Option<F>);
+
+impl<F: Future<Output = Result<Vec<u8>, String>>> FileReader for InOnePart<F> {
+    async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
+        match self.0.take() {
+            Some(bytes) => {
+                *part = bytes.await?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn in_one_part(&self) -> bool {
+        true
+    }
+}
+
+/// Adds `files` (each a name, whether it is newly dropped, and a reader of its bytes) to
+/// `set`, reading each only when its turn comes and parsing it as it is read.
+/// `progress(done, label)` is called before each newly dropped file and before the trees are
+/// built. Returns the set and a status per file, in order.
+pub async fn add_files<R: FileReader>(
     set: TraceSet,
     files: impl IntoIterator<Item = (String, bool, R)>,
     mut progress: impl FnMut(usize, &str),
 ) -> (TraceSet, Vec<FileStatus>) {
     let mut loader = Loader::new(set);
     let mut done = 0;
-    for (name, fresh, bytes) in files {
+    for (name, fresh, reader) in files {
         if fresh {
             progress(done, &format!("Parsing {name}"));
             done += 1;
         }
-        loader.add(name, bytes.await);
+        loader.add_parts(name, reader).await;
     }
     progress(done, "Building span trees");
     loader.finish()

@@ -2,7 +2,7 @@
 //! Loading hands the files to the parsing worker (or parses them on the page where no worker
 //! can start), reports progress, and takes the engine's figures.
 
-use crate::parse::add_files;
+use crate::parse::{InOnePart, add_files};
 use crate::worker_client::{self, FileBytes, Payload};
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -178,7 +178,9 @@ impl AppState {
             }
             None => {
                 // Everything is parsed again here: the page keeps no set between loads.
-                let files = files.into_iter().map(|f| (f.name, f.fresh, f.data.read()));
+                let files = files
+                    .into_iter()
+                    .map(|f| (f.name, f.fresh, InOnePart(Some(f.data.read()))));
                 let (set, statuses) = add_files(TraceSet::default(), files, |done, label| {
                     report(done, label.to_string())
                 })

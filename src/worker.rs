@@ -1,9 +1,11 @@
 //! The parsing Web Worker: receives files from the page, parses them and reports progress, so
-//! the page never freezes on a big file. It keeps the set, files' texts included, in the engine
-//! that answers the page's requests ([`loupe_core::engine`]; a span's raw JSON is read from the
-//! texts): a new drop is parsed alone and added to the set it holds (an engine request removes
-//! a file). The set's binary form (which carries no file text) goes out only when asked, to the
-//! share worker (see [`loupe::worker_client`]); the page only ever gets answers.
+//! the page never freezes on a big file. A browser file is read as a stream and parsed part by
+//! part as it arrives ([`loupe::parse`]): OTLP/JSON and Chrome traces are never whole in
+//! memory, and a span's raw JSON is read again from the file when it is opened. The worker
+//! keeps the set in the engine that answers the page's requests ([`loupe_core::engine`]): a new
+//! drop is parsed alone and added to it (an engine request removes a file). The set's binary
+//! form (which carries no file text) goes out only when asked, to the share worker (see
+//! [`loupe::worker_client`]); the page only ever gets answers.
 //!
 //! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
 //! worker holds nothing, the files loaded before; a `File` is read here, as a stream), `{kind:
@@ -16,7 +18,8 @@
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::add_files;
+use loupe::parse::{FileReader, add_files};
+use loupe_core::RawRef;
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -26,82 +29,97 @@ use web_sys::{
 };
 
 thread_local! {
-    /// The engine over the set last sent to the page, with the files' texts.
+    /// The engine over the set loaded, with the texts of the files read whole.
     static HOST: RefCell<EngineHost> = RefCell::new(EngineHost::default());
+    /// The browser files of the set's sources (by source index), to read a span's JSON again.
+    static FILES: RefCell<Vec<Option<Blob>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// How much of a browser file is read at a time.
 const CHUNK: u32 = 1 << 20;
 
-/// Room for a file of `size` bytes, or why there is none.
-fn room_for(size: f64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    bytes.try_reserve_exact(size as usize).map_err(|_| {
-        format!(
-            "at {:.1} GB the file does not fit in this tab's memory; open it with the loupe \
-             command line, or split it",
-            size / 1e9
-        )
-    })?;
-    Ok(bytes)
+/// Reads a browser file part by part: a byte stream read into one scratch buffer of ours,
+/// reused (so no trail of discarded chunks is left to JavaScript's collector), or, where the
+/// browser's file stream takes no buffer of ours, slices read one at a time.
+struct BlobReader {
+    blob: Blob,
+    stream: Option<ReadableStreamByobReader>,
+    scratch: Option<ArrayBuffer>,
+    /// Bytes read so far (for slices).
+    at: f64,
 }
 
-/// Appends a chunk read from JavaScript, unless the file grew past the room made for it.
-fn append(bytes: &mut Vec<u8>, chunk: &Uint8Array) -> Result<(), String> {
-    let start = bytes.len();
-    let end = start + chunk.length() as usize;
-    if end > bytes.capacity() {
-        return Err("the file changed while it was read".into());
-    }
-    bytes.resize(end, 0);
-    chunk.copy_to(&mut bytes[start..]);
-    Ok(())
-}
-
-/// Reads a browser file straight into one buffer of its size, in chunks through one scratch
-/// buffer that is reused (a byte stream read into a buffer of our own), so neither a second
-/// copy of the file nor a trail of discarded chunks is ever held. Where the browser's file
-/// stream takes no buffer of ours, the file is read in slices instead.
-async fn read_blob(blob: &Blob) -> Result<Vec<u8>, String> {
-    let mut bytes = room_for(blob.size())?;
-    let unreadable = |e: JsValue| format!("the browser could not read the file: {e:?}");
-    let Ok(reader) = ReadableStreamByobReader::new(&blob.stream()) else {
-        return read_slices(blob, bytes);
-    };
-    let mut scratch = ArrayBuffer::new(CHUNK);
-    loop {
-        let view = Uint8Array::new(&scratch);
-        let read = JsFuture::from(reader.read_with_array_buffer_view(&view))
-            .await
-            .map_err(unreadable)?;
-        if field(&read, "done").as_bool() == Some(true) {
-            break;
+impl BlobReader {
+    fn new(blob: Blob) -> BlobReader {
+        BlobReader {
+            stream: ReadableStreamByobReader::new(&blob.stream()).ok(),
+            blob,
+            scratch: Some(ArrayBuffer::new(CHUNK)),
+            at: 0.0,
         }
-        // The chunk is a view of the scratch buffer, handed back (`Uint8Array::new` would copy).
-        let chunk: Uint8Array = field(&read, "value").unchecked_into();
-        append(&mut bytes, &chunk)?;
-        scratch = chunk.buffer();
     }
-    Ok(bytes)
-}
 
-/// Reads a browser file in slices (where its stream cannot be read into a buffer of ours).
-fn read_slices(blob: &Blob, mut bytes: Vec<u8>) -> Result<Vec<u8>, String> {
-    let reader = FileReaderSync::new().map_err(|e| format!("cannot read files here: {e:?}"))?;
-    let size = blob.size();
-    while (bytes.len() as f64) < size {
-        let at = bytes.len() as f64;
-        let part = blob
-            .slice_with_f64_and_f64(at, (at + f64::from(CHUNK)).min(size))
-            .and_then(|part| reader.read_as_array_buffer(&part))
+    /// The next slice, read with `FileReaderSync`.
+    fn next_slice(&mut self, part: &mut Vec<u8>) -> Result<bool, String> {
+        let size = self.blob.size();
+        if self.at >= size {
+            return Ok(false);
+        }
+        let reader = FileReaderSync::new().map_err(|e| format!("cannot read files here: {e:?}"))?;
+        let end = (self.at + f64::from(CHUNK)).min(size);
+        let bytes = self
+            .blob
+            .slice_with_f64_and_f64(self.at, end)
+            .and_then(|slice| reader.read_as_array_buffer(&slice))
             .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
-        let chunk = Uint8Array::new(&part);
-        if chunk.length() == 0 {
-            break;
-        }
-        append(&mut bytes, &chunk)?;
+        self.at = end;
+        *part = Uint8Array::new(&bytes).to_vec();
+        Ok(!part.is_empty())
     }
-    Ok(bytes)
+}
+
+impl FileReader for BlobReader {
+    async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
+        let Some(stream) = &self.stream else {
+            return self.next_slice(part);
+        };
+        let scratch = self
+            .scratch
+            .take()
+            .unwrap_or_else(|| ArrayBuffer::new(CHUNK));
+        let view = Uint8Array::new(&scratch);
+        let read = JsFuture::from(stream.read_with_array_buffer_view(&view))
+            .await
+            .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
+        if field(&read, "done").as_bool() == Some(true) {
+            return Ok(false);
+        }
+        // The part is a view of the scratch buffer, handed back (`Uint8Array::new` would copy).
+        let chunk: Uint8Array = field(&read, "value").unchecked_into();
+        part.resize(chunk.length() as usize, 0);
+        chunk.copy_to(part);
+        self.scratch = Some(chunk.buffer());
+        Ok(true)
+    }
+}
+
+/// How a sent file is read: a browser file part by part; bytes (pasted text, a demo) whole.
+enum SentReader {
+    Blob(BlobReader),
+    Bytes(Option<Vec<u8>>),
+}
+
+impl FileReader for SentReader {
+    async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
+        match self {
+            SentReader::Blob(r) => r.next_part(part).await,
+            SentReader::Bytes(bytes) => Ok(bytes.take().map(|b| *part = b).is_some()),
+        }
+    }
+
+    fn in_one_part(&self) -> bool {
+        matches!(self, SentReader::Bytes(_))
+    }
 }
 
 /// A file to add: its name and contents as the page sent them.
@@ -113,12 +131,25 @@ struct Sent {
 }
 
 impl Sent {
-    async fn read(self) -> Result<Vec<u8>, String> {
-        match self.contents.dyn_into::<Blob>() {
-            Ok(blob) => read_blob(&blob).await,
-            Err(bytes) => Ok(Uint8Array::new(&bytes).to_vec()),
+    fn reader(&self) -> SentReader {
+        match self.contents.clone().dyn_into::<Blob>() {
+            Ok(blob) => SentReader::Blob(BlobReader::new(blob)),
+            Err(bytes) => SentReader::Bytes(Some(Uint8Array::new(&bytes).to_vec())),
         }
     }
+}
+
+/// Reads the bytes at `place` in the browser file of its source, if the worker has that file.
+fn read_again(place: RawRef) -> Option<String> {
+    let blob = FILES.with_borrow(|files| files.get(place.source as usize).cloned().flatten())?;
+    let slice = blob
+        .slice_with_f64_and_f64(f64::from(place.start), f64::from(place.end))
+        .ok()?;
+    let bytes = FileReaderSync::new()
+        .ok()?
+        .read_as_array_buffer(&slice)
+        .ok()?;
+    String::from_utf8(Uint8Array::new(&bytes).to_vec()).ok()
 }
 
 /// The files of a `files` message.
@@ -159,11 +190,26 @@ async fn load(scope: DedicatedWorkerGlobalScope, data: JsValue) {
             ("label", label.into()),
         ]));
     };
-    let files = files_of(&data)
-        .into_iter()
-        .map(|file| (file.name.clone(), file.fresh, file.read()));
+    let sent = files_of(&data);
+    let files = sent
+        .iter()
+        .map(|file| (file.name.clone(), file.fresh, file.reader()));
     let (set, statuses) = add_files(set, files, progress).await;
-    HOST.with_borrow_mut(|h| h.hold(set));
+    FILES.with_borrow_mut(|files| {
+        for (file, status) in sent.iter().zip(&statuses) {
+            if let (Ok(loaded), Ok(blob)) = (&status.outcome, file.contents.clone().dyn_into()) {
+                let at = loaded.source as usize;
+                if files.len() <= at {
+                    files.resize(at + 1, None);
+                }
+                files[at] = Some(blob);
+            }
+        }
+    });
+    HOST.with_borrow_mut(|h| {
+        h.hold(set);
+        h.read_raw_with(Box::new(read_again));
+    });
     match serde_json::to_string(&statuses) {
         Ok(files) => {
             let _ = scope.post_message(&message(&[
@@ -189,6 +235,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
         Some("ask") => answer(scope, &data),
         Some("clear") => {
             HOST.with_borrow_mut(EngineHost::release);
+            FILES.with_borrow_mut(Vec::clear);
             let _ = scope.post_message(&message(&[("kind", "cleared".into())]));
         }
         _ => wasm_bindgen_futures::spawn_local(load(scope.clone(), data)),

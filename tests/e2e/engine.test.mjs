@@ -71,6 +71,24 @@ test('files dropped one by one add up, raw JSON comes from the worker, Clear for
   await page.close();
 });
 
+test('a span of a file parsed as it was read shows its JSON, read again from the file', async () => {
+  // OTLP/JSON is parsed part by part as the worker reads it; the file's text is not kept.
+  const a = fixture('otlp-json/jaeger-integration-multi-resource-events.json');
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [a]);
+  await expectFigures(page, cliTotals(a), 'an OTLP file');
+  // Its one trace is open.
+  await page.click('[data-testid="waterfall"] [data-testid="span-row"]');
+  await page.click('details.raw summary');
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-raw"]')?.textContent.includes('"spanId"'));
+  const raw = JSON.parse(await page.textContent('[data-testid="span-raw"]'));
+  const file = JSON.parse(fs.readFileSync(a, 'utf8'));
+  const spans = file.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+  assert.ok(spans.some((s) => JSON.stringify(s) === JSON.stringify(raw)), 'the span as the file has it');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('removing files leaves the figures of the others, in every view', async () => {
   const a = fixture('jaeger/jaeger-ui-genai-agent-trace.json');
   const b = fixture('langfuse/langfuse-ui-export-vercel-aisdk-2025-11-17.json');
