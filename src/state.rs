@@ -214,11 +214,17 @@ impl AppState {
                     .set(self.figures.with_untracked(|f| f.traces == 1).then_some(0));
             }
             Err(error) => {
+                // The parser stopped: a file too big for the tab's memory is the likely cause.
+                let names: Vec<String> = fresh.iter().map(Input::name).collect();
                 self.files.update(|f| {
                     f.push(FileStatus {
-                        name: "(parser)".into(),
+                        name: names.join(", "),
                         bytes: 0,
-                        outcome: Err(format!("loading failed: {error}")),
+                        outcome: Err(format!(
+                            "the background parser stopped while reading this (most likely it \
+                             does not fit in this tab's memory; open it with the loupe command \
+                             line, or split it): {error}"
+                        )),
                     })
                 });
                 // The worker that failed is gone with the files it held: a fresh one reads

@@ -78,8 +78,19 @@ impl BlobReader {
     }
 }
 
+/// The largest file a tab can hold: spans keep their place in the file as 32-bit offsets.
+const LARGEST: f64 = 4_294_967_295.0;
+
 impl FileReader for BlobReader {
     async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
+        let size = self.blob.size();
+        if size > LARGEST {
+            return Err(format!(
+                "at {:.1} GB the file is larger than a tab can hold (4 GB); open it with the \
+                 loupe command line, or split it",
+                size / 1e9
+            ));
+        }
         let Some(stream) = &self.stream else {
             return self.next_slice(part);
         };

@@ -81,7 +81,7 @@ test('a trace opens in the waterfall and a span shows its attributes', async () 
   await page.close();
 });
 
-test('a broken file shows its error while a good file dropped with it loads', async () => {
+test('a broken file and one too big show their errors while a good file dropped with them loads', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-e2e-'));
   const truncated = path.join(dir, 'truncated.json');
   const good = fs.readFileSync(fixture('otlp-json/otel-proto-example-trace.json'), 'utf8');
@@ -96,6 +96,15 @@ test('a broken file shows its error while a good file dropped with it loads', as
   assert.equal(failures.length, 2);
   assert.match(failures[0], /truncated\.json.*line \d+, column \d+/s);
   assert.match(failures[1], /notes\.json.*not a trace format Loupe reads: a JSON object with keys hello/s);
+  // A 5 GB file (sparse on disk) is more than a tab can hold: it says so before reading it.
+  const huge = path.join(dir, 'huge.json');
+  fs.closeSync(fs.openSync(huge, 'w'));
+  fs.truncateSync(huge, 5e9);
+  await page.setInputFiles('[data-testid="file-input"]', huge);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-error"]').length === 3);
+  fs.rmSync(huge);
+  const last = (await page.$$eval('[data-testid="file-error"]', (els) => els.map((e) => e.textContent))).at(-1);
+  assert.match(last, /huge\.json.*at 5\.0 GB the file is larger than a tab can hold/s);
   assert.equal(num(await figure(page, 'span-count')), 15, 'the good file loaded');
   assert.equal((await page.$$('[data-testid="file-ok"]')).length, 1);
   assert.deepEqual(errors, []);

@@ -82,6 +82,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = <&'de RawValue>::deserialize(d)?;
         let t = raw.get().trim();
+        // A number (the usual pid and tid) is its own text; only a string is read as one.
+        if !t.starts_with('"') {
+            return Ok(Key(Cow::Borrowed(t)));
+        }
         Ok(Key(match serde_json::from_str::<Text<'de>>(t) {
             Ok(text) => text.0,
             Err(_) => Cow::Borrowed(t),
