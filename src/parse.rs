@@ -71,12 +71,17 @@ impl Loader {
                 Err(e) => break Err(e),
             }
         };
-        let outcome = read.and_then(|()| {
-            self.builder
+        let outcome = match read {
+            Ok(()) => self
+                .builder
                 .finish_feed(feed)
                 .map(loaded)
-                .map_err(|e| e.to_string())
-        });
+                .map_err(|e| e.to_string()),
+            Err(e) => {
+                self.builder.abandon_feed(feed);
+                Err(e)
+            }
+        };
         self.statuses.push(FileStatus {
             name,
             bytes: size,

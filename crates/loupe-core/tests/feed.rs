@@ -126,3 +126,22 @@ fn a_broken_file_read_in_parts_fails_as_it_does_whole_and_leaves_nothing() {
         );
     }
 }
+
+#[test]
+fn a_file_given_up_part_way_leaves_nothing() {
+    let doc = otlp_json(&GenOptions {
+        spans: 6000,
+        traces: 6,
+        ..GenOptions::default()
+    });
+    assert!(doc.len() > 2 << 20, "big enough to be parsed as it arrives");
+    let mut b = TraceSetBuilder::new();
+    b.add_file("kept.json", doc.as_bytes()).unwrap();
+    let mut feed = b.start_feed("cut.json");
+    b.feed(&mut feed, &doc.as_bytes()[..doc.len() * 4 / 5]);
+    assert!(b.span_count() > 6000, "spans were read as the part arrived");
+    b.abandon_feed(feed);
+    let set = b.finish();
+    assert_eq!(set.span_count(), 6000, "only the file read whole is kept");
+    assert_eq!(set.sources().len(), 1);
+}

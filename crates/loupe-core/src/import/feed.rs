@@ -128,6 +128,11 @@ impl TraceSetBuilder {
         )
     }
 
+    /// Gives up a file that could not be read to its end: nothing of it is kept.
+    pub fn abandon_feed(&mut self, feed: FileFeed) {
+        self.rollback(&feed.mark);
+    }
+
     /// Parses what can be parsed of the pending bytes (all of them when `last`), and drops
     /// what was read.
     fn read_pending(&mut self, feed: &mut FileFeed, last: bool) -> Result<(), ImportError> {
