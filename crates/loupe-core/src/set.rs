@@ -134,6 +134,21 @@ impl SpanColumns {
     pub(crate) fn truncate(&mut self, len: usize) {
         self.map(&Truncate(len));
     }
+
+    /// Makes room for exactly `more` rows (when their number is known), so the columns do not
+    /// grow by doubling.
+    pub(crate) fn reserve_exact(&mut self, more: usize) {
+        self.map(&ReserveExact(more));
+    }
+}
+
+/// Makes room for exactly this many more rows.
+struct ReserveExact(usize);
+
+impl ColumnOp for ReserveExact {
+    fn apply<T: Copy>(&self, column: &mut Vec<T>) {
+        column.reserve_exact(self.0);
+    }
 }
 
 /// Key-value rows shared by spans, events, links and resources.

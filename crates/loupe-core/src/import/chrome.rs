@@ -134,20 +134,26 @@ fn micros_text_to_nanos(t: &str) -> Option<Nanos> {
     Some(if neg { -v } else { v })
 }
 
-/// A span being assembled before the tree is known. Its attributes are in the builder
-/// already (the thread's name, known only at the end, in a first row kept for it).
+/// A span being assembled before the tree is known (kept small: one per event). Its attributes
+/// are in the builder already (the thread's name, known only at the end, in a first row kept
+/// for it, then the category if any, then the args).
 struct Pending {
-    raw: RawRef,
+    /// Where the event's JSON lies in the file.
+    raw: (u32, u32),
     pid: StrId,
     tid: StrId,
     name: StrId,
     start: Nanos,
-    end: Option<Nanos>,
+    /// The end, or [`OPEN`] until an end event comes.
+    end: Nanos,
     attrs: Rows,
-    /// The rows of the event's `args`, which the LLM probe reads.
-    args: Rows,
+    /// How many rows of `attrs` come before the args (the thread's name, the category).
+    before_args: u8,
     nests: bool,
 }
+
+/// The end of a span whose end event has not come.
+const OPEN: Nanos = Nanos::MIN;
 
 /// Imports a whole document (array or object form), walking the events once. An array that is
 /// not closed (the format allows it; a trailing comma too) is read up to its last event.
@@ -313,18 +319,18 @@ fn add_event(ctx: &mut Context, e: &mut Events, ev: Event, raw: &str) {
         .as_ref()
         .map_or(StrId::EMPTY, |k| ctx.builder.intern(&k.0));
     let end = match (ph, ts) {
-        ("X", Some(t)) => Some(t.saturating_add(ev.dur.or(ev.tdur).map_or(0, |d| d.0))),
-        ("B" | "b", Some(_)) => None,
+        ("X", Some(t)) => t.saturating_add(ev.dur.or(ev.tdur).map_or(0, |d| d.0)),
+        ("B" | "b", Some(_)) => OPEN,
         ("E", Some(t)) => {
             if let Some(i) = e.open_sync.get_mut(&(pid, tid)).and_then(Vec::pop) {
-                e.pending[i].end = Some(t);
+                e.pending[i].end = t;
             }
             return;
         }
         ("e", Some(t)) => {
             let key = (pid, cat.unwrap_or(StrId::EMPTY), id);
             if let Some(i) = e.open_async.get_mut(&key).and_then(Vec::pop) {
-                e.pending[i].end = Some(t);
+                e.pending[i].end = t;
             }
             return;
         }
@@ -336,7 +342,7 @@ fn add_event(ctx: &mut Context, e: &mut Events, ev: Event, raw: &str) {
         ctx.builder
             .push_attr(e.category_key, AttrValue::Str(cat), None);
     }
-    let args_start = ctx.builder.attr_len();
+    let before_args = if cat.is_some() { 2 } else { 1 };
     for (key, value) in ev.args.as_ref().map_or(&[][..], |a| &a.0) {
         let value = ctx.plain_value(value);
         let key = ctx.builder.intern(key);
@@ -352,8 +358,9 @@ fn add_event(ctx: &mut Context, e: &mut Events, ev: Event, raw: &str) {
         }
         _ => {}
     }
+    let place = ctx.raw_ref(raw);
     e.pending.push(Pending {
-        raw: ctx.raw_ref(raw),
+        raw: (place.start, place.end),
         pid,
         tid,
         name: ev
@@ -366,16 +373,13 @@ fn add_event(ctx: &mut Context, e: &mut Events, ev: Event, raw: &str) {
             start: attrs_start,
             end: end_row,
         },
-        args: Rows {
-            start: args_start,
-            end: end_row,
-        },
+        before_args,
         nests: ph != "b",
     });
 }
 
 fn finish_events(ctx: &mut Context, mut e: Events) {
-    let unclosed = e.pending.iter().filter(|p| p.end.is_none()).count();
+    let unclosed = e.pending.iter().filter(|p| p.end == OPEN).count();
     if unclosed > 0 {
         ctx.diags
             .report(Some(ctx.source), DiagnosticKind::MissingTimestamps, || {
@@ -383,16 +387,17 @@ fn finish_events(ctx: &mut Context, mut e: Events) {
             });
     }
     for p in &mut e.pending {
-        if p.end.is_none() {
-            p.end = Some(
-                e.last_ts
-                    .get(&p.pid)
-                    .copied()
-                    .unwrap_or(p.start)
-                    .max(p.start),
-            );
+        if p.end == OPEN {
+            p.end = e
+                .last_ts
+                .get(&p.pid)
+                .copied()
+                .unwrap_or(p.start)
+                .max(p.start);
         }
     }
+    // The number of spans is known: their columns get exactly the room they need.
+    ctx.builder.spans.reserve_exact(e.pending.len());
     let parent = nest(&e.pending);
     // Each process's trace id and service, and each thread's name, found once.
     let mut processes: HashMap<StrId, (Option<TraceId>, StrId)> = HashMap::new();
@@ -422,7 +427,7 @@ fn finish_events(ctx: &mut Context, mut e: Events) {
             .set_attr_value(p.attrs.start, AttrValue::Str(thread));
         let mut probe = LlmProbe::default();
         let b = &ctx.builder;
-        for r in p.args.range() {
+        for r in p.attrs.range().skip(usize::from(p.before_args)) {
             let key = b.strings.resolve(b.attrs.key[r]);
             probe.observe(key, b.attrs.value[r], &b.strings);
         }
@@ -433,9 +438,13 @@ fn finish_events(ctx: &mut Context, mut e: Events) {
             name: p.name,
             service,
             start: Some(p.start),
-            end: p.end,
+            end: Some(p.end),
             attrs: p.attrs,
-            raw: p.raw,
+            raw: RawRef {
+                source: ctx.source,
+                start: p.raw.0,
+                end: p.raw.1,
+            },
             facts: probe.finish(),
             ..SpanDraft::default()
         };
@@ -461,8 +470,7 @@ fn nest(pending: &[Pending]) -> Vec<Option<usize>> {
             lane = Some((p.pid, p.tid));
         }
         while let Some(&top) = stack.last() {
-            if pending[top].end.unwrap_or(0) >= p.end.unwrap_or(0) && pending[top].start <= p.start
-            {
+            if pending[top].end >= p.end && pending[top].start <= p.start {
                 break;
             }
             stack.pop();
