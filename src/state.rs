@@ -57,6 +57,9 @@ impl Input {
     }
 }
 
+/// Bytes of failed files after which the parsing worker is replaced by a fresh one.
+const RENEW_AFTER: usize = 32 << 20;
+
 /// The app's shared state, passed down by context.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -192,6 +195,13 @@ impl AppState {
         match parsed {
             Ok(mut statuses) => {
                 let again: Vec<FileStatus> = statuses.drain(..again.min(statuses.len())).collect();
+                // A big file that failed part way left the worker's memory grown (wasm memory
+                // never shrinks): a fresh worker then reads the files loaded again.
+                let wasted: usize = statuses
+                    .iter()
+                    .filter(|s| s.outcome.is_err())
+                    .map(|s| s.bytes)
+                    .sum();
                 self.renumber(&again);
                 self.loaded.update_value(|kept| {
                     kept.extend(
@@ -208,6 +218,10 @@ impl AppState {
                     f.extend(unreadable);
                 });
                 self.loads.set_value(load);
+                if in_worker && wasted > RENEW_AFTER {
+                    worker_client::discard();
+                    self.reload_loaded().await;
+                }
                 self.refresh_figures().await;
                 self.span.set(None);
                 self.trace

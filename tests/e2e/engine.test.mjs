@@ -1,7 +1,7 @@
 // The parsing worker keeps what it loaded: files dropped one after another add up to the
 // figures the CLI gives for them together, a removed file takes its figures with it, a span's
 // raw JSON is read from the worker's copy of its file (the page's set carries no file text),
-// and Clear makes the worker forget them.
+// a big file that fails part way leaves a fresh worker, and Clear makes the worker forget them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -85,6 +85,35 @@ test('a span of a file parsed as it was read shows its JSON, read again from the
   const file = JSON.parse(fs.readFileSync(a, 'utf8'));
   const spans = file.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
   assert.ok(spans.some((s) => JSON.stringify(s) === JSON.stringify(raw)), 'the span as the file has it');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a big file that fails part way leaves a fresh worker holding the files that loaded', async () => {
+  // 60 MB of OTLP/JSON cut short: parsed part by part until the cut, then given up. The worker's
+  // memory grew meanwhile (wasm memory never shrinks), so the page starts a fresh one.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-'));
+  const big = path.join(dir, 'big.json');
+  execFileSync(loupe, ['gen', '--spans', '90000', '--traces', '90', '--out', big], { stdio: 'ignore' });
+  const cut = path.join(dir, 'cut.json');
+  const bytes = fs.readFileSync(big);
+  fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
+  fs.rmSync(big);
+  const good = fixture('jaeger/jaeger-ui-genai-agent-trace.json');
+  const { page, errors } = await openPage(browser, server.url);
+  await dropFiles(page, [good]);
+  await expectFigures(page, cliTotals(good), 'a good file');
+  const fresh = page.waitForEvent('worker', { timeout: 120000 });
+  await page.setInputFiles('[data-testid="file-input"]', cut);
+  await fresh;
+  await page.waitForSelector('[data-testid="file-error"]');
+  assert.match(await page.textContent('[data-testid="file-error"]'), /cut\.json.*line \d+, column \d+/s);
+  await expectFigures(page, cliTotals(good), 'the good file, held by the fresh worker');
+  // The fresh worker answers: a span's raw JSON comes from it.
+  await page.click('[data-testid="waterfall"] [data-testid="span-row"]');
+  await page.click('details.raw summary');
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-raw"]')?.textContent.includes('"spanID"'));
+  fs.rmSync(dir, { recursive: true });
   assert.deepEqual(errors, []);
   await page.close();
 });
