@@ -66,7 +66,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// Position of a serde_json error that occurred while parsing `text[base..]`, in `text`
 /// coordinates.
 pub(crate) fn json_error_at(text: &str, base: usize, err: &serde_json::Error) -> ImportError {
-    let (base_line, base_col) = line_col(text, base);
+    json_error_from(line_col(text, base), err)
+}
+
+/// Line and column (from 1, in bytes) of byte `offset` of `text`, a part of a file that starts
+/// at line and column `origin`.
+pub(crate) fn line_col_from(origin: (usize, usize), text: &str, offset: usize) -> (usize, usize) {
+    match line_col(text, offset) {
+        (1, column) => (origin.0, origin.1 + column - 1),
+        (line, column) => (origin.0 + line - 1, column),
+    }
+}
+
+/// A serde_json error that occurred while parsing from line and column `base` of a file, placed
+/// in the file.
+pub(crate) fn json_error_from(base: (usize, usize), err: &serde_json::Error) -> ImportError {
+    let (base_line, base_col) = base;
     let (line, column) = if err.line() <= 1 {
         (base_line, base_col + err.column().saturating_sub(1))
     } else {
@@ -80,7 +95,7 @@ pub(crate) fn json_error_at(text: &str, base: usize, err: &serde_json::Error) ->
 }
 
 /// serde_json appends " at line X column Y" to its messages; we report our own position.
-pub(crate) fn strip_serde_position(message: &str) -> String {
+fn strip_serde_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(p) => message[..p].to_string(),
         None => message.to_string(),

@@ -261,6 +261,16 @@ fn first_element_format(text: &str) -> Option<Walked> {
     }
 }
 
+/// A format whose importer walks the text, known from the document's first key or first
+/// element alone.
+fn walked_from_start(text: &str) -> Option<Walked> {
+    match first_key(text) {
+        Some("resourceSpans" | "resource_spans") => Some(Walked::OtlpJson),
+        Some("traceEvents") => Some(Walked::ChromeTrace),
+        _ => first_element_format(text),
+    }
+}
+
 /// How a file can be read as it arrives, told from its first part.
 pub(crate) enum Start {
     /// OTLP/JSON Lines: read line by line.
@@ -289,12 +299,7 @@ pub(crate) fn detect_start(start: &str, whole: bool) -> Start {
             Start::Whole
         };
     }
-    match first_key(t) {
-        Some("resourceSpans" | "resource_spans") => return Start::Walk(Walked::OtlpJson),
-        Some("traceEvents") => return Start::Walk(Walked::ChromeTrace),
-        _ => {}
-    }
-    match first_element_format(t) {
+    match walked_from_start(t) {
         Some(walked) => Start::Walk(walked),
         // The first element (or line) may not have arrived whole yet.
         None if !whole && t.starts_with('[') => Start::Unknown,
@@ -330,13 +335,8 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             })
         };
     }
-    match first_key(text) {
-        Some("resourceSpans" | "resource_spans") => return Ok(Detected::Walk(Walked::OtlpJson)),
-        Some("traceEvents") => return Ok(Detected::Walk(Walked::ChromeTrace)),
-        _ => {}
-    }
-    if let Some(format) = first_element_format(text) {
-        return Ok(Detected::Walk(format));
+    if let Some(walked) = walked_from_start(text) {
+        return Ok(Detected::Walk(walked));
     }
     let doc = match parse_document(text) {
         Ok(doc) => doc,

@@ -9,7 +9,7 @@
 //! roots.
 
 use super::Context;
-use super::cursor::{Cursor, Next, Stop, Walk, Walker, expect_end, walk_document};
+use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, import_whole};
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
@@ -158,41 +158,17 @@ const OPEN: Nanos = Nanos::MIN;
 /// Imports a whole document (array or object form), walking the events once. An array that is
 /// not closed (the format allows it; a trailing comma too) is read up to its last event.
 pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
-    let mut walk = DocumentWalk::new(ctx);
-    let mut cur = Cursor::new(ctx.text, 0);
-    walk.part(ctx, &mut cur)?;
-    expect_end(&mut cur)?;
-    walk.finish(ctx);
-    Ok(())
+    let walker = EventWalker {
+        events: Events::new(ctx),
+    };
+    import_whole(ctx, walker)
 }
 
-/// The walk through one Chrome trace, which may arrive in parts.
-pub(crate) struct DocumentWalk {
-    walker: EventWalker,
-    stack: Vec<Frame>,
-}
-
-impl DocumentWalk {
-    /// A walk from the start of a file.
-    pub fn new(ctx: &mut Context) -> DocumentWalk {
-        DocumentWalk {
-            walker: EventWalker {
-                events: Events::new(ctx),
-            },
-            stack: vec![Frame::Document],
-        }
-    }
-
-    /// Walks the text at the cursor: `true` once the document's value is read, `false` when
-    /// more of it is needed (the cursor then stands where the walk goes on).
-    pub fn part(&mut self, ctx: &mut Context, cur: &mut Cursor) -> Result<bool, ImportError> {
-        walk_document(&mut self.walker, ctx, cur, &mut self.stack)
-    }
-
-    /// Builds the spans of the events read: their ends, nesting, processes and threads.
-    pub fn finish(self, ctx: &mut Context) {
-        finish_events(ctx, self.walker.events);
-    }
+/// A walk through one Chrome trace, which may arrive in parts.
+pub(crate) fn document(ctx: &mut Context) -> DocumentWalk<EventWalker> {
+    DocumentWalk::new(EventWalker {
+        events: Events::new(ctx),
+    })
 }
 
 /// Where the walk stands in one container.
@@ -207,12 +183,18 @@ pub(crate) enum Frame {
 }
 
 /// Walks events, one at a time.
-struct EventWalker {
+pub(crate) struct EventWalker {
     events: Events,
 }
 
 impl Walker for EventWalker {
     type Frame = Frame;
+    const START: Frame = Frame::Document;
+
+    /// Builds the spans of the events read: their ends, nesting, processes and threads.
+    fn finish(self, ctx: &mut Context) {
+        finish_events(ctx, self.events);
+    }
 
     fn step<'t>(
         &mut self,

@@ -6,7 +6,7 @@
 //! The text may be only what has arrived of a file so far: a step that runs into its end then
 //! stops with [`Stop::More`], and is taken again, from where it began, once more has arrived.
 
-use crate::error::{ImportError, line_col, strip_serde_position};
+use crate::error::{ImportError, json_error_from, line_col_from};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -99,27 +99,15 @@ impl<'t> Cursor<'t> {
     /// Line and column (from 1, in bytes) of byte `offset`.
     fn place(&self, offset: usize) -> (usize, usize) {
         if self.one_line {
-            return (self.origin.0, offset + 1);
-        }
-        match line_col(self.text, offset) {
-            (1, column) => (self.origin.0, self.origin.1 + column - 1),
-            (line, column) => (self.origin.0 + line - 1, column),
+            (self.origin.0, offset + 1)
+        } else {
+            line_col_from(self.origin, self.text, offset)
         }
     }
 
     /// A serde_json error met while parsing from byte `base`, placed in the whole text.
     fn json_error(&self, base: usize, err: &serde_json::Error) -> ImportError {
-        let (base_line, base_col) = self.place(base);
-        let (line, column) = if err.line() <= 1 {
-            (base_line, base_col + err.column().saturating_sub(1))
-        } else {
-            (base_line + err.line() - 1, err.column())
-        };
-        ImportError::Json {
-            line,
-            column,
-            message: strip_serde_position(&err.to_string()),
-        }
+        json_error_from(self.place(base), err)
     }
 
     /// A serde_json error as a stop: more text needed, if it ran into the end of a part.
@@ -336,6 +324,8 @@ pub(crate) enum Next<F> {
 pub(crate) trait Walker {
     /// Where the walk stands in one container.
     type Frame: Copy;
+    /// Where a walk begins: at the document's value.
+    const START: Self::Frame;
     /// Takes one step in the innermost container `frame`: reads what it needs first, and
     /// changes the set only once it has read it, so that a step that stops can be taken again.
     fn step<'t>(
@@ -344,11 +334,13 @@ pub(crate) trait Walker {
         cur: &mut Cursor<'t>,
         frame: Self::Frame,
     ) -> Result<Next<Self::Frame>, Stop>;
+    /// Ends the walk of a document: builds what waited for all of it, reports what was skipped.
+    fn finish(self, ctx: &mut super::Context);
 }
 
 /// Walks from the cursor until the stack is empty (the document is read), or the text runs out
 /// ([`Stop::More`], with the cursor at the start of the step to take again).
-pub(crate) fn walk<W: Walker>(
+fn walk<W: Walker>(
     walker: &mut W,
     ctx: &mut super::Context,
     cur: &mut Cursor,
@@ -379,19 +371,63 @@ pub(crate) fn walk<W: Walker>(
     Ok(())
 }
 
-/// Walks the text of a document that has arrived: `true` once the document's value is read,
-/// `false` when more is needed (the cursor then stands where the walk will go on).
-pub(crate) fn walk_document<W: Walker>(
-    walker: &mut W,
-    ctx: &mut super::Context,
-    cur: &mut Cursor,
-    stack: &mut Vec<W::Frame>,
-) -> Result<bool, ImportError> {
-    match walk(walker, ctx, cur, stack) {
-        Ok(()) => Ok(true),
-        Err(Stop::More) => Ok(false),
-        Err(Stop::Bad(e)) => Err(e),
+/// The walk through one document, which may arrive in parts: the walker and the stack of
+/// containers it is in.
+pub(crate) struct DocumentWalk<W: Walker> {
+    walker: W,
+    stack: Vec<W::Frame>,
+}
+
+impl<W: Walker> DocumentWalk<W> {
+    /// A walk from the start of a document.
+    pub fn new(walker: W) -> Self {
+        DocumentWalk {
+            walker,
+            stack: vec![W::START],
+        }
     }
+
+    /// Starts again at a new document's start, keeping what the walker gathered.
+    pub fn restart(&mut self) {
+        self.stack = vec![W::START];
+    }
+
+    /// The walker, with what it gathered.
+    pub fn walker(&self) -> &W {
+        &self.walker
+    }
+
+    /// Walks the text at the cursor: `true` once the document's value is read, `false` when
+    /// more of it is needed (the cursor then stands where the walk goes on).
+    pub fn part(
+        &mut self,
+        ctx: &mut super::Context,
+        cur: &mut Cursor,
+    ) -> Result<bool, ImportError> {
+        match walk(&mut self.walker, ctx, cur, &mut self.stack) {
+            Ok(()) => Ok(true),
+            Err(Stop::More) => Ok(false),
+            Err(Stop::Bad(e)) => Err(e),
+        }
+    }
+
+    /// Ends the walk (see [`Walker::finish`]).
+    pub fn finish(self, ctx: &mut super::Context) {
+        self.walker.finish(ctx);
+    }
+}
+
+/// Imports a whole text with `walker`: only whitespace may follow the document.
+pub(crate) fn import_whole<W: Walker>(
+    ctx: &mut super::Context,
+    walker: W,
+) -> Result<(), ImportError> {
+    let mut walk = DocumentWalk::new(walker);
+    let mut cur = Cursor::new(ctx.text, 0);
+    walk.part(ctx, &mut cur)?;
+    expect_end(&mut cur)?;
+    walk.finish(ctx);
+    Ok(())
 }
 
 /// Checks that only whitespace follows a whole document's value.

@@ -4,7 +4,7 @@
 //! where their JSON lies in the file (to be read again from the file when one is opened).
 //! Other formats, and gzip, are gathered whole and read at the end, their text kept.
 
-use super::cursor::Cursor;
+use super::cursor::{Cursor, DocumentWalk};
 use super::{Context, chrome, otlp_json};
 use crate::builder::{FileReport, Mark, TraceSetBuilder};
 use crate::diagnostics::Diagnostics;
@@ -44,9 +44,9 @@ enum Mode {
     /// OTLP/JSON Lines, line by line; the number of the next line.
     Lines(otlp_json::LinesWalk, usize),
     /// An OTLP/JSON document, span by span.
-    Otlp(otlp_json::DocumentWalk),
+    Otlp(DocumentWalk<otlp_json::RequestWalker>),
     /// A Chrome trace, event by event.
-    Chrome(Box<chrome::DocumentWalk>),
+    Chrome(Box<DocumentWalk<chrome::EventWalker>>),
 }
 
 impl FileFeed {
@@ -190,7 +190,7 @@ impl TraceSetBuilder {
                 // One request read whole, and more follows: more requests, one per line.
                 let more = done && cur.peek().is_some();
                 if more {
-                    std::mem::take(walk).finish(&mut ctx);
+                    std::mem::replace(walk, otlp_json::document()).finish(&mut ctx);
                 }
                 (cur.pos(), more)
             }
@@ -229,10 +229,10 @@ impl TraceSetBuilder {
         let start = std::str::from_utf8(&feed.pending[..valid]).unwrap_or("");
         feed.mode = match format::detect_start(start, last && valid == feed.pending.len()) {
             Start::Lines => Mode::Lines(otlp_json::LinesWalk::default(), 1),
-            Start::Walk(Walked::OtlpJson) => Mode::Otlp(otlp_json::DocumentWalk::default()),
+            Start::Walk(Walked::OtlpJson) => Mode::Otlp(otlp_json::document()),
             Start::Walk(Walked::ChromeTrace) => {
                 let mut ctx = Context::whole(self, "", feed.source, &mut feed.diags);
-                Mode::Chrome(Box::new(chrome::DocumentWalk::new(&mut ctx)))
+                Mode::Chrome(Box::new(chrome::document(&mut ctx)))
             }
             Start::Whole => Mode::Whole,
             Start::Unknown if last || feed.pending.len() >= 16 * START => Mode::Whole,
@@ -242,14 +242,19 @@ impl TraceSetBuilder {
     }
 }
 
-/// Line and column (from 1, in bytes) just after `bytes`, which start at `origin`.
+/// Line and column (from 1, in bytes) just after `bytes`, which start at `origin`: one pass
+/// over the bytes read (every byte of a file goes through here once).
 fn place_after(origin: (usize, usize), bytes: &[u8]) -> (usize, usize) {
-    match bytes.iter().rposition(|&b| b == b'\n') {
-        None => (origin.0, origin.1 + bytes.len()),
-        Some(last) => {
-            let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
-            (origin.0 + newlines, bytes.len() - last)
+    let (mut newlines, mut last) = (0, None);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            newlines += 1;
+            last = Some(i);
         }
+    }
+    match last {
+        None => (origin.0, origin.1 + bytes.len()),
+        Some(last) => (origin.0 + newlines, bytes.len() - last),
     }
 }
 

@@ -52,10 +52,7 @@ impl<'b, 't> Context<'b, 't> {
 
     /// Line and column in the file of byte `offset` of `text`.
     fn place(&self, offset: usize) -> (usize, usize) {
-        match crate::error::line_col(self.text, offset) {
-            (1, column) => (self.origin.0, self.origin.1 + column - 1),
-            (line, column) => (self.origin.0 + line - 1, column),
-        }
+        crate::error::line_col_from(self.origin, self.text, offset)
     }
 
     /// Parses one span's JSON. On failure the span is reported as skipped, with the position of

@@ -7,7 +7,7 @@
 
 use super::Context;
 use super::anyvalue::{AnyValue, Code, KeyValue, NanosField};
-use super::cursor::{Cursor, Next, Stop, Walk, Walker, expect_end, walk_document};
+use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, expect_end, import_whole};
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
@@ -108,40 +108,12 @@ const MAX_WRAPPING: usize = 8;
 /// Imports a whole OTLP/JSON document: one export request, an array of them, or a wrapper.
 /// The text is walked once: each span is parsed straight from its bytes.
 pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
-    let mut walk = DocumentWalk::default();
-    let mut cur = Cursor::new(ctx.text, 0);
-    walk.part(ctx, &mut cur)?;
-    expect_end(&mut cur)?;
-    walk.finish(ctx);
-    Ok(())
+    import_whole(ctx, RequestWalker::default())
 }
 
-/// The walk through one OTLP/JSON document, which may arrive in parts.
-pub(crate) struct DocumentWalk {
-    walker: RequestWalker,
-    stack: Vec<Frame>,
-}
-
-impl Default for DocumentWalk {
-    fn default() -> Self {
-        DocumentWalk {
-            walker: RequestWalker::default(),
-            stack: vec![Frame::Document],
-        }
-    }
-}
-
-impl DocumentWalk {
-    /// Walks the text at the cursor: `true` once the document's value is read, `false` when
-    /// more of it is needed (the cursor then stands where the walk goes on).
-    pub fn part(&mut self, ctx: &mut Context, cur: &mut Cursor) -> Result<bool, ImportError> {
-        walk_document(&mut self.walker, ctx, cur, &mut self.stack)
-    }
-
-    /// Reports what was skipped.
-    pub fn finish(self, ctx: &mut Context) {
-        report_other_signals(ctx, &self.walker.other, "requests");
-    }
+/// A walk through one OTLP/JSON document, which may arrive in parts.
+pub(crate) fn document() -> DocumentWalk<RequestWalker> {
+    DocumentWalk::new(RequestWalker::default())
 }
 
 /// Imports OTLP/JSON Lines: each line is one export request.
@@ -155,9 +127,14 @@ pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
 }
 
 /// The walk through OTLP/JSON Lines, one whole line at a time.
-#[derive(Default)]
 pub(crate) struct LinesWalk {
-    walker: RequestWalker,
+    walk: DocumentWalk<RequestWalker>,
+}
+
+impl Default for LinesWalk {
+    fn default() -> Self {
+        LinesWalk { walk: document() }
+    }
 }
 
 impl LinesWalk {
@@ -169,8 +146,10 @@ impl LinesWalk {
         }
         let mark = ctx.builder.mark();
         let mut cur = Cursor::on_line(line, number);
-        let mut stack = vec![Frame::Document];
-        let walked = walk_document(&mut self.walker, ctx, &mut cur, &mut stack)
+        self.walk.restart();
+        let walked = self
+            .walk
+            .part(ctx, &mut cur)
             .and_then(|_| expect_end(&mut cur));
         if let Err(err) = walked {
             ctx.builder.rollback(&mark);
@@ -183,7 +162,7 @@ impl LinesWalk {
 
     /// Reports what was skipped.
     pub fn finish(self, ctx: &mut Context) {
-        report_other_signals(ctx, &self.walker.other, "lines");
+        report_other_signals(ctx, &self.walk.walker().other, "lines");
     }
 }
 
@@ -232,12 +211,18 @@ pub(crate) enum Frame {
 
 /// Walks export requests, span by span.
 #[derive(Default)]
-struct RequestWalker {
+pub(crate) struct RequestWalker {
     other: OtherSignals,
 }
 
 impl Walker for RequestWalker {
     type Frame = Frame;
+    const START: Frame = Frame::Document;
+
+    /// Reports what was skipped.
+    fn finish(self, ctx: &mut Context) {
+        report_other_signals(ctx, &self.other, "requests");
+    }
 
     fn step<'t>(
         &mut self,
