@@ -18,9 +18,10 @@
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::{FileReader, add_files};
+use loupe::parse::{FileReader, InOnePart, add_files};
 use loupe_core::RawRef;
 use std::cell::RefCell;
+use std::future::Ready;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -65,17 +66,19 @@ impl BlobReader {
         if self.at >= size {
             return Ok(false);
         }
-        let reader = FileReaderSync::new().map_err(|e| format!("cannot read files here: {e:?}"))?;
         let end = (self.at + f64::from(CHUNK)).min(size);
-        let bytes = self
-            .blob
-            .slice_with_f64_and_f64(self.at, end)
-            .and_then(|slice| reader.read_as_array_buffer(&slice))
+        *part = read_slice(&self.blob, self.at, end)
             .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
         self.at = end;
-        *part = Uint8Array::new(&bytes).to_vec();
         Ok(!part.is_empty())
     }
+}
+
+/// Reads bytes `start..end` of a browser file, synchronously (as a worker may).
+fn read_slice(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, JsValue> {
+    let slice = blob.slice_with_f64_and_f64(start, end)?;
+    let bytes = FileReaderSync::new()?.read_as_array_buffer(&slice)?;
+    Ok(Uint8Array::new(&bytes).to_vec())
 }
 
 /// The largest file a tab can hold: spans keep their place in the file as 32-bit offsets.
@@ -117,14 +120,14 @@ impl FileReader for BlobReader {
 /// How a sent file is read: a browser file part by part; bytes (pasted text, a demo) whole.
 enum SentReader {
     Blob(BlobReader),
-    Bytes(Option<Vec<u8>>),
+    Bytes(InOnePart<Ready<Result<Vec<u8>, String>>>),
 }
 
 impl FileReader for SentReader {
     async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
         match self {
             SentReader::Blob(r) => r.next_part(part).await,
-            SentReader::Bytes(bytes) => Ok(bytes.take().map(|b| *part = b).is_some()),
+            SentReader::Bytes(r) => r.next_part(part).await,
         }
     }
 
@@ -145,7 +148,10 @@ impl Sent {
     fn reader(&self) -> SentReader {
         match self.contents.clone().dyn_into::<Blob>() {
             Ok(blob) => SentReader::Blob(BlobReader::new(blob)),
-            Err(bytes) => SentReader::Bytes(Some(Uint8Array::new(&bytes).to_vec())),
+            Err(bytes) => {
+                let bytes = Uint8Array::new(&bytes).to_vec();
+                SentReader::Bytes(InOnePart(Some(std::future::ready(Ok(bytes)))))
+            }
         }
     }
 }
@@ -153,14 +159,8 @@ impl Sent {
 /// Reads the bytes at `place` in the browser file of its source, if the worker has that file.
 fn read_again(place: RawRef) -> Option<String> {
     let blob = FILES.with_borrow(|files| files.get(place.source as usize).cloned().flatten())?;
-    let slice = blob
-        .slice_with_f64_and_f64(f64::from(place.start), f64::from(place.end))
-        .ok()?;
-    let bytes = FileReaderSync::new()
-        .ok()?
-        .read_as_array_buffer(&slice)
-        .ok()?;
-    String::from_utf8(Uint8Array::new(&bytes).to_vec()).ok()
+    let bytes = read_slice(&blob, f64::from(place.start), f64::from(place.end)).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// The files of a `files` message.
