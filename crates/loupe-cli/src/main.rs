@@ -13,9 +13,10 @@ const USAGE: &str = "\
 loupe: summaries of LLM trace files, offline.
 
 Usage:
-  loupe summary [--json] FILE...
+  loupe summary [--json] [--threads N] FILE...
       Traces, spans, errors, LLM calls, tokens and cost per file and in total (bundles too).
-      Exits 1 when any file fails to import (the others are still summarized).
+      Exits 1 when any file fails to import (the others are still summarized). A big
+      OTLP/JSON file is read by N threads (default: one per core).
   loupe dump FILE...
       Every trace as an indented tree, one line per span, then the warnings.
   loupe gen --spans N --traces M --out FILE [--seed S] [--lines]

@@ -79,11 +79,16 @@ struct Summary {
 
 /// Runs `loupe summary`.
 pub fn run(argv: &[String]) -> Result<ExitCode, String> {
-    let a = args::parse(argv, &["--json"], &[])?;
+    let a = args::parse(argv, &["--json"], &["--threads"])?;
     if a.positional.is_empty() {
         return Err("summary needs at least one FILE".into());
     }
-    let (set, outcomes) = files::load_each(&a.positional);
+    let threads = match a.number("--threads")? {
+        Some(0) => return Err("--threads takes 1 or more".into()),
+        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        None => files::cores(),
+    };
+    let (set, outcomes) = files::load_each(&a.positional, threads);
     let per_source = set.totals_by_source();
     let all: Vec<u32> = (0..set.traces().len() as u32).collect();
     let costs = cost_report(&set, &PriceTable::builtin(), &all);

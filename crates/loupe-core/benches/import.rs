@@ -1,9 +1,9 @@
 //! Import throughput: generated OTLP/JSON agent traces, parsed and built into trees natively,
-//! from the whole text and read in parts as they arrive.
+//! from the whole text, read in parts as they arrive, and read by a thread per core.
 //! Run with `cargo bench -p loupe-core`; prints the median of several runs per phase.
 
 use loupe_core::generate::{GenOptions, otlp_json};
-use loupe_core::{TraceSet, TraceSetBuilder, add_file, remove_file};
+use loupe_core::{TraceSet, TraceSetBuilder, add_file, remove_file, split_places};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
@@ -11,6 +11,59 @@ const RUNS: usize = 5;
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();
     xs[xs.len() / 2]
+}
+
+/// Reads `bytes` as `loupe summary` reads a file: the first MB, then a part per thread from a
+/// place between spans near the start of its share, joined in order.
+fn read_in_parts(bytes: &[u8], threads: usize) -> TraceSet {
+    const PART: usize = 1 << 20;
+    let mut b = TraceSetBuilder::new();
+    let mut feed = b.start_feed("bench.json");
+    b.feed(&mut feed, &bytes[..PART.min(bytes.len())]);
+    let kind = feed.split_kind();
+    let ats = kind.map_or(Vec::new(), |kind| {
+        split_places(kind, bytes.len(), threads, PART, |from, len| {
+            bytes
+                .get(from..)
+                .map(|rest| rest[..len.min(rest.len())].to_vec())
+        })
+    });
+    let ends: Vec<usize> = ats.iter().skip(1).copied().chain([bytes.len()]).collect();
+    let read_to = std::thread::scope(|scope| {
+        let parts: Vec<_> = ats
+            .iter()
+            .zip(&ends)
+            .filter_map(|(&at, &end)| {
+                let kind = kind?;
+                Some(scope.spawn(move || {
+                    let mut pb = TraceSetBuilder::new();
+                    let mut pf = pb.start_part("bench.json", kind, at);
+                    for chunk in bytes[at..end].chunks(PART) {
+                        pb.feed(&mut pf, chunk);
+                    }
+                    pb.end_part(pf, end == bytes.len())
+                }))
+            })
+            .collect();
+        let mut read_to = PART.min(bytes.len());
+        for ((part, &at), &end) in parts.into_iter().zip(&ats).zip(&ends) {
+            for chunk in bytes[read_to..at].chunks(PART) {
+                b.feed(&mut feed, chunk);
+            }
+            read_to = at;
+            if let Ok(Ok(part)) = part.join()
+                && b.join_part(&mut feed, part)
+            {
+                read_to = end;
+            }
+        }
+        read_to
+    });
+    for chunk in bytes[read_to..].chunks(PART) {
+        b.feed(&mut feed, chunk);
+    }
+    assert!(b.finish_feed(feed).is_ok());
+    b.finish()
 }
 
 fn main() {
@@ -51,6 +104,17 @@ fn main() {
                 })
                 .collect(),
         );
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let split = median(
+            (0..RUNS)
+                .map(|_| {
+                    let t0 = Instant::now();
+                    let set = read_in_parts(text.as_bytes(), threads);
+                    assert_eq!(set.span_count(), spans);
+                    t0.elapsed()
+                })
+                .collect(),
+        );
         let (added, removed) = add_and_remove(&text);
         let priced = pricing(&text);
         let (p, t) = (median(parse), median(trees));
@@ -67,6 +131,12 @@ fn main() {
             "",
             fed.as_secs_f64() * 1e3,
             mb / fed.as_secs_f64()
+        );
+        println!(
+            "{:>9}  read in parts by {threads} threads, joined: {:7.1} ms = {:5.0} MB/s",
+            "",
+            split.as_secs_f64() * 1e3,
+            mb / split.as_secs_f64()
         );
         println!(
             "{:>9}  then adding a file of 10 KB: {:5.1} ms; removing it: {:5.1} ms; pricing every call: {:5.1} ms",

@@ -87,6 +87,7 @@ pub struct FileReport {
 }
 
 /// Table lengths before a file, so a failed file leaves nothing behind.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Mark {
     spans: usize,
     usages: usize,
@@ -100,8 +101,9 @@ pub(crate) struct Mark {
     resources: usize,
 }
 
-/// Accumulates files; [`TraceSetBuilder::finish`] builds the [`TraceSet`].
-#[derive(Default)]
+/// Accumulates files; [`TraceSetBuilder::finish`] builds the [`TraceSet`]. One that read a
+/// part of a file travels to the parser that joins it (see [`crate::Part`]).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct TraceSetBuilder {
     pub(crate) strings: Interner,
     pub(crate) spans: SpanColumns,
@@ -116,8 +118,9 @@ pub struct TraceSetBuilder {
     pub(crate) resources: Vec<Rows>,
     sources: Vec<Source>,
     diagnostics: Diagnostics,
-    next_synthetic: u64,
+    pub(crate) next_synthetic: u64,
     /// The trees of the set this builder was reopened from.
+    #[serde(skip)]
     built: Option<tree::Built>,
 }
 

@@ -139,6 +139,28 @@ impl Diagnostics {
         self.counts.retain(|(s, _), _| *s != Some(source));
     }
 
+    /// Takes in what was reported of one file read in parts (part `other`, whose problems
+    /// are now those of `source`): the counts add up, and the first few of each kind are kept.
+    pub(crate) fn absorb(&mut self, other: Diagnostics, source: u32) {
+        for d in other.kept {
+            let key = (Some(source), d.kind);
+            let kept = self
+                .kept
+                .iter()
+                .filter(|k| (k.source, k.kind) == key)
+                .count();
+            if kept < KEEP_PER_KIND {
+                self.kept.push(Diagnostic {
+                    source: Some(source),
+                    ..d
+                });
+            }
+        }
+        for ((_, kind), n) in other.counts {
+            *self.counts.entry((Some(source), kind)).or_default() += n;
+        }
+    }
+
     /// Moves another list's problems into this one.
     pub fn extend(&mut self, other: Diagnostics) {
         self.kept.extend(other.kept);

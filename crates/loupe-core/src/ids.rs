@@ -84,17 +84,25 @@ fn parse_id(text: &str, bytes: usize) -> Result<Option<u128>, BadId> {
     Ok((value != 0).then_some(value))
 }
 
-/// Up to 32 hex digits as a number, in one pass (`None` at the first other byte).
+/// Up to 32 hex digits as a number, in one pass (`None` at the first other byte): the last 16
+/// digits and those before them are read as two 64-bit halves.
 fn hex(t: &str) -> Option<u128> {
-    let mut acc = 0u128;
-    for b in t.bytes() {
+    let digits = t.as_bytes();
+    let (high, low) = digits.split_at(digits.len().saturating_sub(16));
+    Some((u128::from(hex64(high)?) << 64) | u128::from(hex64(low)?))
+}
+
+/// Up to 16 hex digits as a number (`None` at the first other byte).
+fn hex64(digits: &[u8]) -> Option<u64> {
+    let mut acc = 0u64;
+    for &b in digits {
         let nibble = match b {
             b'0'..=b'9' => b - b'0',
             b'a'..=b'f' => b - b'a' + 10,
             b'A'..=b'F' => b - b'A' + 10,
             _ => return None,
         };
-        acc = (acc << 4) | u128::from(nibble);
+        acc = (acc << 4) | u64::from(nibble);
     }
     Some(acc)
 }

@@ -63,6 +63,27 @@ impl Interner {
         StrId(id)
     }
 
+    /// Takes in the strings of `other` (moved, not copied): what each of its ids is here.
+    pub fn absorb(&mut self, other: Interner) -> Vec<StrId> {
+        other
+            .strings
+            .into_iter()
+            .map(|s| {
+                let hash = hash_str(&s);
+                let strings = &self.strings;
+                if let Some(&id) = self.table.find(hash, |&id| *strings[id as usize] == *s) {
+                    return StrId(id);
+                }
+                let id = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+                self.strings.push(s);
+                let strings = &self.strings;
+                self.table
+                    .insert_unique(hash, id, |&id| hash_str(&strings[id as usize]));
+                StrId(id)
+            })
+            .collect()
+    }
+
     /// The text of `id`. An id from another interner resolves to the empty string.
     pub fn resolve(&self, id: StrId) -> &str {
         self.strings.get(id.0 as usize).map_or("", |s| s)
@@ -102,5 +123,18 @@ mod tests {
         assert_eq!(i.resolve(StrId::EMPTY), "");
         assert_eq!(i.intern(""), StrId::EMPTY);
         assert_eq!(i.resolve(b), "beta");
+    }
+
+    #[test]
+    fn absorbing_maps_each_id_to_the_same_text() {
+        let mut a = Interner::default();
+        let alpha = a.intern("alpha");
+        let mut b = Interner::default();
+        let (b_beta, b_alpha) = (b.intern("beta"), b.intern("alpha"));
+        let map = a.absorb(b);
+        assert_eq!(map[b_alpha.0 as usize], alpha);
+        assert_eq!(a.resolve(map[b_beta.0 as usize]), "beta");
+        assert_eq!(map[0], StrId::EMPTY);
+        assert_eq!(a.intern("beta"), map[b_beta.0 as usize]);
     }
 }

@@ -13,7 +13,7 @@ use crate::model::Rows;
 use crate::model::{Nanos, SpanFlags, SpanKind, StatusCode};
 use crate::set::{NO_SPAN, SpanColumns, Trace, TraceSet, add_cost};
 use crate::strings::{Interner, StrId};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 
 /// Flags the grouping sets, cleared on spans grouped again.
@@ -145,7 +145,7 @@ fn group(cols: &mut SpanColumns, list: &[u32]) -> Grouped {
     }
 
     // Group spans by trace, in order of first appearance.
-    let mut trace_index: HashMap<TraceId, u32> = HashMap::new();
+    let mut trace_index: HashMap<TraceId, u32> = HashMap::default();
     let mut trace_ids: Vec<TraceId> = Vec::new();
     let trace_of: Vec<u32> = list
         .iter()
@@ -160,7 +160,8 @@ fn group(cols: &mut SpanColumns, list: &[u32]) -> Grouped {
         .collect();
 
     // Index span ids; later duplicates are flagged and not used as parents.
-    let mut by_id: HashMap<(u32, SpanId), u32> = HashMap::with_capacity(m);
+    let mut by_id: HashMap<(u32, SpanId), u32> =
+        HashMap::with_capacity_and_hasher(m, Default::default());
     for (k, &trace) in trace_of.iter().enumerate() {
         match by_id.entry((trace, cols.span_id[at(k)])) {
             Entry::Vacant(slot) => {

@@ -7,7 +7,7 @@
 //! stops with [`Stop::More`], and is taken again, from where it began, once more has arrived.
 
 use crate::error::{ImportError, json_error_from, line_col_from};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 /// A position in JSON text.
@@ -46,9 +46,21 @@ pub(crate) struct BadRecord {
 }
 
 /// Where a walk through an object's members or an array's elements stands.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub(crate) struct Walk {
     first: bool,
+}
+
+impl Walk {
+    /// A walk past the container's first member or element.
+    pub fn going() -> Walk {
+        Walk { first: false }
+    }
+
+    /// Whether the walk is past the container's first member or element.
+    pub fn is_going(self) -> bool {
+        !self.first
+    }
 }
 
 impl<'t> Cursor<'t> {
@@ -373,6 +385,11 @@ fn walk<W: Walker>(
 
 /// The walk through one document, which may arrive in parts: the walker and the stack of
 /// containers it is in.
+#[derive(Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "W: Serialize, W::Frame: Serialize",
+    deserialize = "W: Deserialize<'de>, W::Frame: Deserialize<'de>"
+))]
 pub(crate) struct DocumentWalk<W: Walker> {
     walker: W,
     stack: Vec<W::Frame>,
@@ -385,6 +402,21 @@ impl<W: Walker> DocumentWalk<W> {
             walker,
             stack: vec![W::START],
         }
+    }
+
+    /// A walk that stands inside the containers `stack` (outermost first).
+    pub fn within(walker: W, stack: Vec<W::Frame>) -> Self {
+        DocumentWalk { walker, stack }
+    }
+
+    /// The containers the walk stands in, outermost first.
+    pub fn stack(&self) -> &[W::Frame] {
+        &self.stack
+    }
+
+    /// The walker and the containers, to change.
+    pub fn parts_mut(&mut self) -> (&mut W, &mut [W::Frame]) {
+        (&mut self.walker, &mut self.stack)
     }
 
     /// Starts again at a new document's start, keeping what the walker gathered.

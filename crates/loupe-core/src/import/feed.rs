@@ -10,33 +10,39 @@ use crate::builder::{FileReport, Mark, TraceSetBuilder};
 use crate::diagnostics::Diagnostics;
 use crate::error::ImportError;
 use crate::format::{self, Format, Start, Walked};
+use serde::{Deserialize, Serialize};
 
 /// How much of a file is gathered before its format is told from its start.
 const START: usize = 1 << 20;
 
 /// A file being read as it arrives. Feed it with [`TraceSetBuilder::feed`], end it with
 /// [`TraceSetBuilder::finish_feed`].
+#[derive(Serialize, Deserialize)]
 pub struct FileFeed {
     name: String,
-    source: u32,
+    pub(super) source: u32,
     mark: Mark,
-    diags: Diagnostics,
+    pub(super) diags: Diagnostics,
     /// Bytes arrived and not yet read.
-    pending: Vec<u8>,
+    pub(super) pending: Vec<u8>,
     /// Offset in the file of `pending`'s first byte.
-    base: usize,
-    /// Line and column (from 1) of `pending`'s first byte.
-    origin: (usize, usize),
-    mode: Mode,
+    pub(super) base: usize,
+    /// Offset in the file where this feed began (not 0 for a part read on its own).
+    pub(super) began: usize,
+    /// Line and column (from 1) of `pending`'s first byte (from where the feed began).
+    pub(super) origin: (usize, usize),
+    pub(super) mode: Mode,
     /// How many bytes must be pending before reading again: a record cut by the end of what
     /// has arrived is read again from its start, so it waits until twice as much is there.
-    wait_for: usize,
+    pub(super) wait_for: usize,
     /// Why the file cannot be read, once known: the rest of it is not read.
+    #[serde(skip)]
     failed: Option<ImportError>,
 }
 
 /// How the file is being read.
-enum Mode {
+#[derive(Serialize, Deserialize)]
+pub(super) enum Mode {
     /// Gathering its start, to tell its format.
     Starting,
     /// Gathering it whole, to read at the end.
@@ -45,14 +51,28 @@ enum Mode {
     Lines(otlp_json::LinesWalk, usize),
     /// An OTLP/JSON document, span by span.
     Otlp(DocumentWalk<otlp_json::RequestWalker>),
-    /// A Chrome trace, event by event.
+    /// A Chrome trace, event by event (never read in parts).
+    #[serde(skip)]
     Chrome(Box<DocumentWalk<chrome::EventWalker>>),
+}
+
+impl Mode {
+    /// Whether the file is parsed as it arrives (not gathered first).
+    fn walks(&self) -> bool {
+        matches!(self, Mode::Lines(..) | Mode::Otlp(_) | Mode::Chrome(_))
+    }
 }
 
 impl FileFeed {
     /// Whether the file already failed (reading more of it is of no use).
     pub fn failed(&self) -> bool {
         self.failed.is_some()
+    }
+
+    /// Gives up reading the file, for `why`.
+    pub(super) fn fail(&mut self, why: ImportError) {
+        self.failed = Some(why);
+        self.pending = Vec::new();
     }
 }
 
@@ -70,6 +90,7 @@ impl TraceSetBuilder {
             diags: Diagnostics::default(),
             pending: Vec::new(),
             base: 0,
+            began: 0,
             origin: (1, 1),
             mode: Mode::Starting,
             wait_for: 0,
@@ -82,10 +103,14 @@ impl TraceSetBuilder {
         if feed.failed.is_some() {
             return;
         }
-        feed.pending.extend_from_slice(part);
-        if let Err(e) = self.read_pending(feed, false) {
-            feed.failed = Some(e);
-            feed.pending = Vec::new();
+        let read = if feed.pending.is_empty() && feed.mode.walks() {
+            self.read_part(feed, part)
+        } else {
+            feed.pending.extend_from_slice(part);
+            self.read_pending(feed, false)
+        };
+        if let Err(e) = read {
+            feed.fail(e);
         }
     }
 
@@ -133,6 +158,13 @@ impl TraceSetBuilder {
         self.rollback(&feed.mark);
     }
 
+    /// Parses what can be parsed of the pending bytes now, however few (all of them when
+    /// `last`), and drops what was read.
+    pub(super) fn read_now(&mut self, feed: &mut FileFeed, last: bool) -> Result<(), ImportError> {
+        feed.wait_for = 0;
+        self.read_pending(feed, last)
+    }
+
     /// Parses what can be parsed of the pending bytes (all of them when `last`), and drops
     /// what was read.
     fn read_pending(&mut self, feed: &mut FileFeed, last: bool) -> Result<(), ImportError> {
@@ -148,11 +180,55 @@ impl TraceSetBuilder {
         if !last && feed.pending.len() < feed.wait_for {
             return Ok(());
         }
-        let text = match std::str::from_utf8(&feed.pending) {
+        let (read, then_lines) = self.walk(feed, None, last)?;
+        drop_read(feed, read);
+        self.after_walk(feed, then_lines, last)
+    }
+
+    /// Reads a part straight from where it arrived (nothing is pending): only what is left
+    /// unread of it is kept, so the bytes of a file are not copied on their way to the parser.
+    fn read_part(&mut self, feed: &mut FileFeed, part: &[u8]) -> Result<(), ImportError> {
+        if part.len() < feed.wait_for {
+            feed.pending.extend_from_slice(part);
+            return Ok(());
+        }
+        let (read, then_lines) = self.walk(feed, Some(part), false)?;
+        feed.origin = place_after(feed.origin, &part[..read]);
+        feed.base += read;
+        feed.pending.extend_from_slice(&part[read..]);
+        self.after_walk(feed, then_lines, false)
+    }
+
+    /// After a walk: waits for twice what is left before walking again, and goes on line by
+    /// line when a document turned out to be one request per line.
+    fn after_walk(
+        &mut self,
+        feed: &mut FileFeed,
+        then_lines: bool,
+        last: bool,
+    ) -> Result<(), ImportError> {
+        feed.wait_for = 2 * feed.pending.len();
+        if then_lines {
+            feed.mode = Mode::Lines(otlp_json::LinesWalk::default(), feed.origin.0);
+            return self.read_pending(feed, last);
+        }
+        Ok(())
+    }
+
+    /// Walks `part`, or the pending bytes when it is `None`, in the file's mode: how many
+    /// bytes were read, and whether the rest is one request per line.
+    fn walk(
+        &mut self,
+        feed: &mut FileFeed,
+        part: Option<&[u8]>,
+        last: bool,
+    ) -> Result<(usize, bool), ImportError> {
+        let bytes = part.unwrap_or(&feed.pending);
+        let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             // A character cut in two by the part's end: read up to it.
             Err(e) if e.error_len().is_none() && !last => {
-                std::str::from_utf8(&feed.pending[..e.valid_up_to()]).unwrap_or("")
+                std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("")
             }
             Err(e) => {
                 return Err(ImportError::NotUtf8 {
@@ -171,7 +247,7 @@ impl TraceSetBuilder {
             base: feed.base,
             origin: feed.origin,
         };
-        let (read, then_lines) = match &mut feed.mode {
+        Ok(match &mut feed.mode {
             Mode::Lines(walk, number) => {
                 let complete = if last {
                     text.len()
@@ -202,14 +278,7 @@ impl TraceSetBuilder {
                 (cur.pos(), false)
             }
             Mode::Whole | Mode::Starting => (0, false),
-        };
-        drop_read(feed, read);
-        feed.wait_for = 2 * feed.pending.len();
-        if then_lines {
-            feed.mode = Mode::Lines(otlp_json::LinesWalk::default(), feed.origin.0);
-            return self.read_pending(feed, last);
-        }
-        Ok(())
+        })
     }
 
     /// Tells the format from the file's start: how it will be read.
@@ -242,19 +311,15 @@ impl TraceSetBuilder {
     }
 }
 
-/// Line and column (from 1, in bytes) just after `bytes`, which start at `origin`: one pass
-/// over the bytes read (every byte of a file goes through here once).
-fn place_after(origin: (usize, usize), bytes: &[u8]) -> (usize, usize) {
-    let (mut newlines, mut last) = (0, None);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' {
-            newlines += 1;
-            last = Some(i);
-        }
-    }
-    match last {
+/// Line and column (from 1, in bytes) just after `bytes`, which start at `origin`: every
+/// byte of a file goes through here once, so newlines are found with `memchr`.
+pub(super) fn place_after(origin: (usize, usize), bytes: &[u8]) -> (usize, usize) {
+    match memchr::memrchr(b'\n', bytes) {
         None => (origin.0, origin.1 + bytes.len()),
-        Some(last) => (origin.0 + newlines, bytes.len() - last),
+        Some(last) => (
+            origin.0 + memchr::memchr_iter(b'\n', bytes).count(),
+            bytes.len() - last,
+        ),
     }
 }
 

@@ -13,6 +13,7 @@ pub(crate) mod mlflow;
 pub(crate) mod otlp_json;
 pub(crate) mod span_attributes;
 pub(crate) mod span_json;
+pub(crate) mod split;
 pub(crate) mod tracetest;
 pub(crate) mod zipkin;
 

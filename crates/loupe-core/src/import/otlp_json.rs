@@ -13,10 +13,11 @@ use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
+use crate::merge::{Inherited, Remap, UNKNOWN_RESOURCE, UNKNOWN_SCOPE, UNKNOWN_SERVICE};
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
 struct Resource<'a> {
@@ -85,10 +86,17 @@ struct Status<'a> {
 }
 
 /// Counts of skipped other-signal lines.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct OtherSignals {
     metrics: usize,
     logs: usize,
+}
+
+impl OtherSignals {
+    fn add(&mut self, other: &OtherSignals) {
+        self.metrics += other.metrics;
+        self.logs += other.logs;
+    }
 }
 
 /// Keys that hold a request's resource spans.
@@ -127,6 +135,7 @@ pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
 }
 
 /// The walk through OTLP/JSON Lines, one whole line at a time.
+#[derive(Serialize, Deserialize)]
 pub(crate) struct LinesWalk {
     walk: DocumentWalk<RequestWalker>,
 }
@@ -164,6 +173,78 @@ impl LinesWalk {
     pub fn finish(self, ctx: &mut Context) {
         report_other_signals(ctx, &self.walk.walker().other, "lines");
     }
+
+    /// Adds what the walk of the lines before (`earlier`) skipped.
+    pub fn take_counts(&mut self, earlier: LinesWalk) {
+        self.walk
+            .parts_mut()
+            .0
+            .other
+            .add(&earlier.walk.walker().other);
+    }
+}
+
+/// The resource row a part of a document read on its own gives the resource it began in.
+const UNKNOWN_ROW: ResourceRow = (UNKNOWN_RESOURCE, UNKNOWN_SERVICE);
+
+/// A walk that begins between two spans of a request's resource's scope, as a part of a
+/// document read on its own does: the resource and scope are not known (see [`inherited`]).
+pub(crate) fn within_spans() -> DocumentWalk<RequestWalker> {
+    let go = Walk::going();
+    DocumentWalk::within(
+        RequestWalker::default(),
+        vec![
+            Frame::Request(go, 0),
+            Frame::ResourceSpansList(go),
+            Frame::ResourceSpans(go, Some(UNKNOWN_ROW)),
+            Frame::ScopeSpansList(go, UNKNOWN_ROW),
+            Frame::ScopeSpans(go, UNKNOWN_ROW, Some(UNKNOWN_SCOPE)),
+            Frame::Spans(go, UNKNOWN_ROW, UNKNOWN_SCOPE),
+        ],
+    )
+}
+
+/// If `walk` stands where [`within_spans`] begins (past a span of a request's resource's
+/// scope), the resource and scope a part beginning there belongs to.
+pub(crate) fn inherited(walk: &DocumentWalk<RequestWalker>) -> Option<Inherited> {
+    use Frame::*;
+    match walk.stack() {
+        [
+            Request(_, 0),
+            ResourceSpansList(_),
+            ResourceSpans(_, Some(_)),
+            ScopeSpansList(..),
+            ScopeSpans(_, _, Some(_)),
+            Spans(w, (resource, service), scope),
+        ] if w.is_going() => Some(Inherited {
+            resource: *resource,
+            service: *service,
+            scope: *scope,
+        }),
+        _ => None,
+    }
+}
+
+/// Makes `part`, the walk of a part read on its own and joined by `map`, the walk of the
+/// file: its containers get the joined ids, and it counts what `earlier` skipped too.
+pub(crate) fn adopt(
+    part: &mut DocumentWalk<RequestWalker>,
+    earlier: DocumentWalk<RequestWalker>,
+    map: &Remap,
+) {
+    let (walker, stack) = part.parts_mut();
+    walker.other.add(&earlier.walker().other);
+    let row = |(resource, service): ResourceRow| (map.resource(resource), map.str(service));
+    for frame in stack {
+        use Frame::*;
+        *frame = match *frame {
+            ResourceSpans(w, r) => ResourceSpans(w, r.map(row)),
+            ScopeSpansList(w, r) => ScopeSpansList(w, row(r)),
+            ScopeSpans(w, r, s) => ScopeSpans(w, row(r), s.map(|s| map.str(s))),
+            Spans(w, r, s) => Spans(w, row(r), map.str(s)),
+            other => other,
+        };
+    }
 }
 
 fn report_other_signals(ctx: &mut Context, other: &OtherSignals, unit: &str) {
@@ -185,7 +266,7 @@ fn count_items(raw: &str) -> usize {
 type ResourceRow = (u32, StrId);
 
 /// Where the walk through a request stands in one container.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub(crate) enum Frame {
     /// At the document's value: one request or an array of them.
     Document,
@@ -210,7 +291,7 @@ pub(crate) enum Frame {
 }
 
 /// Walks export requests, span by span.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub(crate) struct RequestWalker {
     other: OtherSignals,
 }
