@@ -49,7 +49,8 @@ for (let r = 0; r < Math.max(runs, 5); r++) {
 }
 console.log(`page load until ready: first visit ${median(firsts).toFixed(0)} ms, repeat visit ${median(repeats).toFixed(0)} ms (median of ${firsts.length})`);
 // Side by side: speedscope 1.25.0 (npm) and Loupe on the same Trace Event array, written from a
-// `loupe gen` file, and Loupe on that OTLP/JSON file itself.
+// `loupe gen` file, and Loupe on that OTLP/JSON file itself, read by one parser and by two;
+// then `loupe summary` on it natively, with one thread and with two.
 const peerSpans = Number(process.env.BENCH_PEER_SPANS ?? 150000);
 const otlp = path.join(dir, `peer-${peerSpans}.json`);
 {
@@ -61,7 +62,8 @@ const otlp = path.join(dir, `peer-${peerSpans}.json`);
   const rows = await sideBySide([
     ['speedscope 1.25.0, Trace Event array', viewers.speedscope, peer.url, chrome],
     ['Loupe, the same Trace Event array', viewers.loupe, server.url, chrome],
-    ['Loupe, the same spans as OTLP/JSON', viewers.loupe, server.url, otlp],
+    ['Loupe, the same spans as OTLP/JSON', viewers.loupe, `${server.url}?parsers=1`, otlp],
+    ['Loupe, the same OTLP/JSON, 2 parsers', viewers.loupe, `${server.url}?parsers=2`, otlp],
   ], runs);
   await peer.close();
   const base = rows[0];
@@ -74,6 +76,19 @@ const otlp = path.join(dir, `peer-${peerSpans}.json`);
     console.log(`| ${r.label} | ${mb(r.size)} | ${r.ms.toLocaleString('en')} ms | ${ratio} | ${Math.round(r.frame)} ms | ${mb(r.added)} | ${(r.added / r.size).toFixed(1)}× |`);
   }
   console.log(`(idle renderer peak: speedscope ${mb(rows[0].idle)}, Loupe ${mb(rows[1].idle)}; each run in ms: ${rows.map((r) => `${r.label.split(',')[0]} ${r.all.join('/')}`).join('; ')})`);
+  console.log(`2 parsers against 1 on the OTLP/JSON: ${(rows[3].ms / rows[2].ms).toFixed(2)}× the time`);
+  console.log('');
+  // Natively: `loupe summary` on the same OTLP/JSON file, with one thread and with two.
+  const summaryMs = (threads) => median(Array.from({ length: 5 }, () => {
+    const t0 = process.hrtime.bigint();
+    execFileSync(loupe, ['summary', '--threads', String(threads), otlp], { stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  }));
+  const size = fs.statSync(otlp).size;
+  for (const threads of [1, 2]) {
+    const ms = summaryMs(threads);
+    console.log(`loupe summary --threads ${threads} on ${(size / 1e6).toFixed(0)} MB: ${ms.toFixed(0)} ms = ${(size / 1e6 / (ms / 1e3)).toFixed(0)} MB/s (median of 5)`);
+  }
   console.log('');
 }
 // Adding a small file to the loaded ~100 MB set: only the new file is parsed.

@@ -1,8 +1,9 @@
 //! Adding dropped files to a [`TraceSet`], with a status per file. The same loader runs in
 //! the Web Worker and, where no worker can start, on the page itself. A file is parsed part by
-//! part as it is read ([`TraceSetBuilder::feed`]), so a big one is never whole in memory.
+//! part as it is read ([`TraceSetBuilder::feed`]), so a big one is never whole in memory. A big
+//! OTLP/JSON file is split among parsers where the machine has the cores ([`SplitFile`]).
 
-use loupe_core::{TraceSet, TraceSetBuilder};
+use loupe_core::{FileFeed, MIN_SHARE, Part, SplitKind, TraceSet, TraceSetBuilder, split_places};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
@@ -35,14 +36,21 @@ pub struct Loaded {
 pub struct Loader {
     builder: TraceSetBuilder,
     statuses: Vec<FileStatus>,
+    /// How many parsers may read one file.
+    parsers: usize,
 }
 
+/// How much of a file is read before places to split it are looked for (its format is told
+/// from its start).
+const START: usize = 1 << 20;
+
 impl Loader {
-    /// A loader adding to `set`.
-    pub fn new(set: TraceSet) -> Loader {
+    /// A loader adding to `set`, with `parsers` parsers for a big file that can be split.
+    pub fn new(set: TraceSet, parsers: usize) -> Loader {
         Loader {
             builder: TraceSetBuilder::reopen(set),
             statuses: Vec::new(),
+            parsers,
         }
     }
 
@@ -55,22 +63,27 @@ impl Loader {
             let read = reader.next_part(&mut bytes).await.map(|_| bytes);
             return self.add(name, read);
         }
+        if let Some(file) = reader
+            .split_file()
+            .filter(|f| self.parsers > 1 && f.size() >= 2 * MIN_SHARE)
+        {
+            let mut feed = self.builder.start_feed(&name);
+            let read = read_split(&mut self.builder, &mut feed, file, self.parsers).await;
+            let size = file.size();
+            return self.settle(name, feed, size, read);
+        }
         let mut feed = self.builder.start_feed(&name);
-        let mut part = Vec::new();
-        let mut size = 0;
-        let read = loop {
-            match reader.next_part(&mut part).await {
-                Ok(true) => {
-                    size += part.len();
-                    self.builder.feed(&mut feed, &part);
-                    if feed.failed() {
-                        break Ok(());
-                    }
-                }
-                Ok(false) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        };
+        let read = feed_all(&mut self.builder, &mut feed, reader).await;
+        self.settle(
+            name,
+            feed,
+            read.as_ref().map_or(0, |&size| size),
+            read.map(|_| ()),
+        );
+    }
+
+    /// Ends a file read part by part: adds it, or gives it up if it could not be read.
+    fn settle(&mut self, name: String, feed: FileFeed, bytes: usize, read: Result<(), String>) {
         let outcome = match read {
             Ok(()) => self
                 .builder
@@ -84,7 +97,7 @@ impl Loader {
         };
         self.statuses.push(FileStatus {
             name,
-            bytes: size,
+            bytes,
             outcome,
         });
     }
@@ -123,6 +136,61 @@ impl Loader {
     }
 }
 
+/// Feeds what `reader` reads to `feed` until the file ends or fails: how many bytes it read.
+pub async fn feed_all(
+    builder: &mut TraceSetBuilder,
+    feed: &mut FileFeed,
+    mut reader: impl FileReader,
+) -> Result<usize, String> {
+    let (mut part, mut size) = (Vec::new(), 0);
+    while !feed.failed() && reader.next_part(&mut part).await? {
+        size += part.len();
+        builder.feed(feed, &part);
+    }
+    Ok(size)
+}
+
+/// Reads `file` with `parsers` parsers: its start here, then a part per other parser from a
+/// place between records near the start of its share (read by it meanwhile), joined in order.
+/// The bytes of a part that cannot join are read here.
+async fn read_split(
+    builder: &mut TraceSetBuilder,
+    feed: &mut FileFeed,
+    file: &impl SplitFile,
+    parsers: usize,
+) -> Result<(), String> {
+    let size = file.size();
+    let start = START.min(size);
+    feed_all(builder, feed, file.reader(0, start)).await?;
+    let places: Vec<(SplitKind, usize)> = feed.split_kind().map_or(Vec::new(), |kind| {
+        split_places(kind, size, parsers, start, |from, len| {
+            file.window(from, len)
+        })
+        .into_iter()
+        .map(|at| (kind, at))
+        .collect()
+    });
+    let ends: Vec<usize> = places.iter().skip(1).map(|p| p.1).chain([size]).collect();
+    // Every part starts now; each is awaited in turn.
+    let parts: Vec<_> = places
+        .iter()
+        .zip(&ends)
+        .map(|(&(kind, at), &end)| file.parse_part(kind, at, end))
+        .collect();
+    let mut read_to = start;
+    for ((part, &(_, at)), &end) in parts.into_iter().zip(&places).zip(&ends) {
+        feed_all(builder, feed, file.reader(read_to, at)).await?;
+        read_to = at;
+        if let Some(part) = part.await
+            && builder.join_part(feed, part)
+        {
+            read_to = end;
+        }
+    }
+    feed_all(builder, feed, file.reader(read_to, size)).await?;
+    Ok(())
+}
+
 fn loaded(r: loupe_core::FileReport) -> Loaded {
     Loaded {
         source: r.source,
@@ -144,6 +212,61 @@ pub trait FileReader {
     /// its text kept.
     fn in_one_part(&self) -> bool {
         false
+    }
+
+    /// The file, if it can be read from any place and split among parsers.
+    fn split_file(&self) -> Option<&impl SplitFile> {
+        None::<&Unsplit>
+    }
+}
+
+/// A file that can be read from any place, parts of which other parsers can read.
+pub trait SplitFile {
+    /// Reads bytes of the file part by part.
+    type Reader: FileReader;
+    /// Its size in bytes.
+    fn size(&self) -> usize;
+    /// A reader of bytes `from..to`.
+    fn reader(&self, from: usize, to: usize) -> Self::Reader;
+    /// At most `len` bytes from byte `from`, read at once.
+    fn window(&self, from: usize, len: usize) -> Option<Vec<u8>>;
+    /// Has another parser read bytes `at..end` as a part of the file: it starts at once, and
+    /// the part comes once read (`None` if it could not be).
+    fn parse_part(
+        &self,
+        kind: SplitKind,
+        at: usize,
+        end: usize,
+    ) -> impl Future<Output = Option<Part>> + 'static;
+}
+
+/// The file of a reader that cannot be split: none is ever given.
+pub struct Unsplit;
+
+impl FileReader for Unsplit {
+    async fn next_part<'a>(&'a mut self, _: &'a mut Vec<u8>) -> Result<bool, String> {
+        Ok(false)
+    }
+}
+
+impl SplitFile for Unsplit {
+    type Reader = Unsplit;
+    fn size(&self) -> usize {
+        0
+    }
+    fn reader(&self, _: usize, _: usize) -> Unsplit {
+        Unsplit
+    }
+    fn window(&self, _: usize, _: usize) -> Option<Vec<u8>> {
+        None
+    }
+    fn parse_part(
+        &self,
+        _: SplitKind,
+        _: usize,
+        _: usize,
+    ) -> impl Future<Output = Option<Part>> + 'static {
+        std::future::ready(None)
     }
 }
 
@@ -167,15 +290,17 @@ impl<F: Future<Output = Result<Vec<u8>, String>>> FileReader for InOnePart<F> {
 }
 
 /// Adds `files` (each a name, whether it is newly dropped, and a reader of its bytes) to
-/// `set`, reading each only when its turn comes and parsing it as it is read.
+/// `set`, reading each only when its turn comes and parsing it as it is read (a big one by up
+/// to `parsers` parsers).
 /// `progress(done, label)` is called before each newly dropped file and before the trees are
 /// built. Returns the set and a status per file, in order.
 pub async fn add_files<R: FileReader>(
     set: TraceSet,
     files: impl IntoIterator<Item = (String, bool, R)>,
+    parsers: usize,
     mut progress: impl FnMut(usize, &str),
 ) -> (TraceSet, Vec<FileStatus>) {
-    let mut loader = Loader::new(set);
+    let mut loader = Loader::new(set, parsers);
     let mut done = 0;
     for (name, fresh, reader) in files {
         if fresh {
@@ -191,6 +316,130 @@ pub async fn add_files<R: FileReader>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// Runs a future that never waits (the readers here have their bytes at hand).
+    fn now<F: Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match f.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(out) => out,
+            std::task::Poll::Pending => panic!("the future waited"),
+        }
+    }
+
+    /// A file in memory; parts of it are read at once, or fail as a helper that stopped.
+    struct MemFile {
+        bytes: Rc<[u8]>,
+        parts_asked: Rc<Cell<usize>>,
+        helpers_fail: bool,
+    }
+
+    /// Reads bytes `at..to` of a file in memory, 1 MB at a time.
+    struct MemReader {
+        file: Option<MemFile>,
+        bytes: Rc<[u8]>,
+        at: usize,
+        to: usize,
+    }
+
+    impl FileReader for MemReader {
+        async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
+            let end = (self.at + (1 << 20)).min(self.to);
+            *part = self.bytes[self.at..end].to_vec();
+            self.at = end;
+            Ok(!part.is_empty())
+        }
+
+        fn split_file(&self) -> Option<&impl SplitFile> {
+            self.file.as_ref()
+        }
+    }
+
+    impl SplitFile for MemFile {
+        type Reader = MemReader;
+        fn size(&self) -> usize {
+            self.bytes.len()
+        }
+        fn reader(&self, from: usize, to: usize) -> MemReader {
+            MemReader {
+                file: None,
+                bytes: self.bytes.clone(),
+                at: from,
+                to,
+            }
+        }
+        fn window(&self, from: usize, len: usize) -> Option<Vec<u8>> {
+            let rest = self.bytes.get(from..)?;
+            Some(rest[..len.min(rest.len())].to_vec())
+        }
+        fn parse_part(
+            &self,
+            kind: SplitKind,
+            at: usize,
+            end: usize,
+        ) -> impl Future<Output = Option<Part>> + 'static {
+            self.parts_asked.set(self.parts_asked.get() + 1);
+            let part = (!self.helpers_fail).then(|| {
+                let mut builder = TraceSetBuilder::new();
+                let mut feed = builder.start_part("part", kind, at);
+                now(feed_all(&mut builder, &mut feed, self.reader(at, end)))
+                    .and_then(|_| {
+                        builder
+                            .end_part(feed, end == self.size())
+                            .map_err(|e| e.to_string())
+                    })
+                    .ok()
+            });
+            std::future::ready(part.flatten())
+        }
+    }
+
+    #[test]
+    fn a_big_file_read_by_several_parsers_loads_as_with_one() {
+        let text = loupe_core::generate::otlp_json(&loupe_core::generate::GenOptions {
+            spans: 80_000,
+            traces: 80,
+            ..Default::default()
+        });
+        assert!(text.len() >= 3 * MIN_SHARE, "three shares");
+        let bytes: Rc<[u8]> = text.as_bytes().into();
+        let load = |parsers: usize, helpers_fail: bool| {
+            let asked = Rc::new(Cell::new(0));
+            let file = MemFile {
+                bytes: bytes.clone(),
+                parts_asked: asked.clone(),
+                helpers_fail,
+            };
+            let reader = MemReader {
+                bytes: bytes.clone(),
+                at: 0,
+                to: bytes.len(),
+                file: Some(file),
+            };
+            let mut loader = Loader::new(TraceSet::default(), parsers);
+            now(loader.add_parts("big.json".into(), reader));
+            let (set, statuses) = loader.finish();
+            let raw: Vec<_> = (0..set.span_count() as u32)
+                .map(|i| set.span(i).raw_ref())
+                .collect();
+            (
+                loupe_core::dump::text_dump(&set),
+                statuses,
+                raw,
+                asked.get(),
+            )
+        };
+        let one = load(1, false);
+        assert_eq!(one.3, 0, "one parser asks for no part");
+        assert_eq!(one.1[0].outcome.as_ref().map(|l| l.spans), Ok(80_000));
+        for (parsers, fail) in [(3, false), (3, true), (2, false)] {
+            let split = load(parsers, fail);
+            assert_eq!(split.3, parsers - 1, "a part per other parser");
+            assert_eq!((&split.0, &split.1, &split.2), (&one.0, &one.1, &one.2));
+        }
+    }
 
     fn add(loader: &mut Loader, name: &str, text: &str) {
         loader.add(name.into(), Ok(text.as_bytes().to_vec()));
@@ -199,7 +448,7 @@ mod tests {
     #[test]
     fn every_file_gets_a_status_and_failures_do_not_stop_the_rest() {
         let demo = loupe_core::generate::demo();
-        let mut loader = Loader::new(TraceSet::default());
+        let mut loader = Loader::new(TraceSet::default(), 1);
         add(&mut loader, "before.json", &demo);
         add(&mut loader, "broken.json", "{\"resourceSpans\": [");
         add(&mut loader, "again.json", &demo);
@@ -221,7 +470,7 @@ mod tests {
         assert_eq!((loaded.format.as_str(), loaded.spans), ("otlp-json", 16));
         assert_eq!(set.span_count(), 32, "both good files are in the set");
 
-        let mut loader = Loader::new(set);
+        let mut loader = Loader::new(set, 1);
         add(&mut loader, "more.json", &demo);
         let (set, more) = loader.finish();
         let source = more[0].outcome.as_ref().map(|l| l.source);

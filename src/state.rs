@@ -184,7 +184,7 @@ impl AppState {
                 let files = files
                     .into_iter()
                     .map(|f| (f.name, f.fresh, InOnePart(Some(f.data.read()))));
-                let (set, statuses) = add_files(TraceSet::default(), files, |done, label| {
+                let (set, statuses) = add_files(TraceSet::default(), files, 1, |done, label| {
                     report(done, label.to_string())
                 })
                 .await;

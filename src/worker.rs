@@ -7,26 +7,32 @@
 //! form (which carries no file text) goes out only when asked, to the share worker (see
 //! [`loupe::worker_client`]); the page only ever gets answers.
 //!
-//! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when the
-//! worker holds nothing, the files loaded before; a `File` is read here, as a stream), `{kind:
-//! "wire"}`, `{kind: "ask", request: Uint8Array}` (an engine request) or `{kind: "clear"}`.
+//! A big OTLP/JSON file is split among parsers (one per core but the page's, or the page's
+//! `?parsers=N`): this worker starts its own script again as helpers, kept ready, each of which
+//! reads a part of the file and sends it back to be joined.
+//!
+//! Messages in: `{files: [[name, File or Uint8Array, fresh], …]}` (fresh files, and, when
+//! the worker holds nothing, the files loaded before; a `File` is read here, as a stream), `{kind: "wire"}`, `{kind: "ask", request: Uint8Array}` (an engine request),
+//! `{kind: "clear"}`, or, to a helper, `{kind: "part", file, split, at, end}`.
 //! Out: `{kind: "ready"}` once started; for files `{kind: "progress", done, label}`, then
 //! `{kind: "done", files: JSON}` (a status per file sent); for `wire`, `{kind: "wire", set:
 //! ArrayBuffer}`; for `ask`, `{kind: "answer", response: ArrayBuffer}`; for `clear`, `{kind:
-//! "cleared"}`; or `{kind: "failed", error}`.
+//! "cleared"}`; for `part`, `{kind: "part", part: ArrayBuffer}` (no `part` if it failed); or
+//! `{kind: "failed", error}`.
 
-use js_sys::{Array, ArrayBuffer, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Promise, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::{FileReader, InOnePart, add_files};
-use loupe_core::RawRef;
+use loupe::parse::{FileReader, InOnePart, SplitFile, add_files, feed_all};
+use loupe_core::{Part, RawRef, SplitKind, TraceSetBuilder};
 use std::cell::RefCell;
-use std::future::Ready;
+use std::future::{Future, Ready};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent, ReadableStreamByobReader,
+    Worker, WorkerGlobalScope, WorkerOptions,
 };
 
 thread_local! {
@@ -34,6 +40,8 @@ thread_local! {
     static HOST: RefCell<EngineHost> = RefCell::new(EngineHost::default());
     /// The browser files of the set's sources (by source index), to read a span's JSON again.
     static FILES: RefCell<Vec<Option<Blob>>> = const { RefCell::new(Vec::new()) };
+    /// Helper workers ready to read a part of a big file.
+    static HELPERS: RefCell<Vec<Helper>> = const { RefCell::new(Vec::new()) };
 }
 
 /// How much of a browser file is read at a time.
@@ -43,7 +51,8 @@ const CHUNK: u32 = 1 << 20;
 /// reused (so no trail of discarded chunks is left to JavaScript's collector), or, where the
 /// browser's file stream takes no buffer of ours, slices read one at a time.
 struct BlobReader {
-    blob: Blob,
+    /// The file, or why its bytes could not be reached.
+    blob: Result<Blob, String>,
     stream: Option<ReadableStreamByobReader>,
     scratch: Option<ArrayBuffer>,
     /// Bytes read so far (for slices).
@@ -51,9 +60,12 @@ struct BlobReader {
 }
 
 impl BlobReader {
-    fn new(blob: Blob) -> BlobReader {
+    fn new(blob: Result<Blob, String>) -> BlobReader {
         BlobReader {
-            stream: ReadableStreamByobReader::new(&blob.stream()).ok(),
+            stream: blob
+                .as_ref()
+                .ok()
+                .and_then(|b| ReadableStreamByobReader::new(&b.stream()).ok()),
             blob,
             scratch: Some(ArrayBuffer::new(CHUNK)),
             at: 0.0,
@@ -61,13 +73,13 @@ impl BlobReader {
     }
 
     /// The next slice, read with `FileReaderSync`.
-    fn next_slice(&mut self, part: &mut Vec<u8>) -> Result<bool, String> {
-        let size = self.blob.size();
+    fn next_slice(&mut self, blob: &Blob, part: &mut Vec<u8>) -> Result<bool, String> {
+        let size = blob.size();
         if self.at >= size {
             return Ok(false);
         }
         let end = (self.at + f64::from(CHUNK)).min(size);
-        *part = read_slice(&self.blob, self.at, end)
+        *part = read_slice(blob, self.at, end)
             .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
         self.at = end;
         Ok(!part.is_empty())
@@ -86,7 +98,8 @@ const LARGEST: f64 = 4_294_967_295.0;
 
 impl FileReader for BlobReader {
     async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
-        let size = self.blob.size();
+        let blob = self.blob.clone()?;
+        let size = blob.size();
         if size > LARGEST {
             return Err(format!(
                 "at {:.1} GB the file is larger than a tab can hold (4 GB); open it with the \
@@ -95,7 +108,7 @@ impl FileReader for BlobReader {
             ));
         }
         let Some(stream) = &self.stream else {
-            return self.next_slice(part);
+            return self.next_slice(&blob, part);
         };
         let scratch = self
             .scratch
@@ -117,22 +130,203 @@ impl FileReader for BlobReader {
     }
 }
 
+/// A browser file: read from any place, and parts of it read by helper workers (this worker's
+/// script started again, which answers a `part` message).
+struct BlobFile(Blob);
+
+impl SplitFile for BlobFile {
+    type Reader = BlobReader;
+
+    fn size(&self) -> usize {
+        self.0.size() as usize
+    }
+
+    fn reader(&self, from: usize, to: usize) -> BlobReader {
+        let slice = self
+            .0
+            .slice_with_f64_and_f64(from as f64, to as f64)
+            .map_err(|e| format!("the browser could not read the file: {e:?}"));
+        BlobReader::new(slice)
+    }
+
+    fn window(&self, from: usize, len: usize) -> Option<Vec<u8>> {
+        let end = (from + len).min(self.size());
+        read_slice(&self.0, from as f64, end as f64).ok()
+    }
+
+    fn parse_part(
+        &self,
+        kind: SplitKind,
+        at: usize,
+        end: usize,
+    ) -> impl Future<Output = Option<Part>> + 'static {
+        let answer = helper_part(&self.0, kind, at, end);
+        async move {
+            let (answer, _stop) = answer?;
+            let data = JsFuture::from(answer).await.ok()?;
+            let bytes = Uint8Array::new(&field(&data, "part")).to_vec();
+            loupe_core::wire::decode_part(&bytes).ok()
+        }
+    }
+}
+
+/// The names of the ways to split a file, in `part` messages.
+const SPLIT_KINDS: [(SplitKind, &str); 2] = [
+    (SplitKind::Lines, "lines"),
+    (SplitKind::OtlpSpans, "otlp-spans"),
+];
+
+/// The name helper workers are started with (they start no helpers of their own).
+const HELPER: &str = "loupe-helper";
+
+/// The most helpers kept ready: a big file is read by at most one more parser than this.
+const MAX_HELPERS: usize = 3;
+
+/// A helper worker, started ahead so that it is ready when a big file comes.
+struct Helper {
+    worker: Worker,
+    /// Resolves with its first message once it is ready (`null` if it could not start).
+    ready: Promise,
+}
+
+/// Stops a helper once its answer is in, or no longer wanted (its memory grew with the part).
+struct Stop(Worker);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        self.0.terminate();
+    }
+}
+
+/// Starts a helper worker: this worker's script again, under the helpers' name.
+fn start_helper() -> Option<Helper> {
+    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let options = WorkerOptions::new();
+    options.set_name(HELPER);
+    let worker = Worker::new_with_options(&scope.location().href(), &options).ok()?;
+    let ready = next_message(&worker);
+    Some(Helper { worker, ready })
+}
+
+/// A promise of `worker`'s next message (`null` if it fails first).
+fn next_message(worker: &Worker) -> Promise {
+    Promise::new(&mut |resolve, _| {
+        let failed = resolve.clone();
+        let on_message = Closure::once_into_js(move |ev: MessageEvent| {
+            let _ = resolve.call1(&JsValue::NULL, &ev.data());
+        });
+        let on_error = Closure::once_into_js(move |_: JsValue| {
+            let _ = failed.call1(&JsValue::NULL, &JsValue::NULL);
+        });
+        worker.set_onmessage(Some(on_message.unchecked_ref()));
+        worker.set_onerror(Some(on_error.unchecked_ref()));
+    })
+}
+
+/// How many parsers read a big file: `parsers=N` in the page's address (passed on to this
+/// worker's), else one per core but one (the page's own), at most one more than
+/// [`MAX_HELPERS`].
+fn parsers() -> usize {
+    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let query = scope.location().search();
+    let asked = query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("parsers=")?.parse::<usize>().ok());
+    let cores = scope.navigator().hardware_concurrency() as usize;
+    asked
+        .unwrap_or(cores.saturating_sub(1))
+        .clamp(1, MAX_HELPERS + 1)
+}
+
+/// Keeps a helper ready for each parser of a big file but this one.
+fn keep_helpers_ready() {
+    let wanted = parsers() - 1;
+    HELPERS.with_borrow_mut(|helpers| {
+        while helpers.len() < wanted {
+            match start_helper() {
+                Some(helper) => helpers.push(helper),
+                None => break,
+            }
+        }
+    });
+}
+
+/// Has a helper read bytes `at..end` of `blob` as a part of it: its answer (`{kind: "part",
+/// part}`, without `part` if it failed, or `null` if the helper failed), and the helper, which
+/// stops when dropped.
+fn helper_part(blob: &Blob, kind: SplitKind, at: usize, end: usize) -> Option<(Promise, Stop)> {
+    let helper = HELPERS.with_borrow_mut(Vec::pop).or_else(start_helper)?;
+    let stop = Stop(helper.worker.clone());
+    let name = SPLIT_KINDS.iter().find(|k| k.0 == kind)?.1;
+    let request = message(&[
+        ("kind", "part".into()),
+        ("file", blob.into()),
+        ("split", name.into()),
+        ("at", (at as f64).into()),
+        ("end", (end as f64).into()),
+    ]);
+    let worker = helper.worker.clone();
+    // Runs now, not when awaited: the request goes as soon as the helper is ready.
+    let answer = wasm_bindgen_futures::future_to_promise(async move {
+        if JsFuture::from(helper.ready).await?.is_null() {
+            return Ok(JsValue::NULL);
+        }
+        let answer = next_message(&worker);
+        worker.post_message(&request)?;
+        JsFuture::from(answer).await
+    });
+    Some((answer, stop))
+}
+
+/// As a helper: reads the part of a file a `part` message asks for, and sends it back.
+async fn read_part(scope: DedicatedWorkerGlobalScope, data: JsValue) {
+    let part = async {
+        let file = BlobFile(field(&data, "file").dyn_into().ok()?);
+        let name = field(&data, "split").as_string()?;
+        let kind = SPLIT_KINDS.iter().find(|k| k.1 == name)?.0;
+        let at = field(&data, "at").as_f64()? as usize;
+        let end = field(&data, "end").as_f64()? as usize;
+        let mut builder = TraceSetBuilder::new();
+        let mut feed = builder.start_part("part", kind, at);
+        feed_all(&mut builder, &mut feed, file.reader(at, end))
+            .await
+            .ok()?;
+        let part = builder.end_part(feed, end >= file.size()).ok()?;
+        loupe_core::wire::encode_part(&part).ok()
+    }
+    .await;
+    match part {
+        Some(bytes) => post_buffer(&scope, &[("kind", "part".into())], "part", &bytes),
+        None => {
+            let _ = scope.post_message(&message(&[("kind", "part".into())]));
+        }
+    }
+}
+
 /// How a sent file is read: a browser file part by part; bytes (pasted text, a demo) whole.
 enum SentReader {
-    Blob(BlobReader),
+    Blob(BlobFile, BlobReader),
     Bytes(InOnePart<Ready<Result<Vec<u8>, String>>>),
 }
 
 impl FileReader for SentReader {
     async fn next_part<'a>(&'a mut self, part: &'a mut Vec<u8>) -> Result<bool, String> {
         match self {
-            SentReader::Blob(r) => r.next_part(part).await,
+            SentReader::Blob(_, r) => r.next_part(part).await,
             SentReader::Bytes(r) => r.next_part(part).await,
         }
     }
 
     fn in_one_part(&self) -> bool {
         matches!(self, SentReader::Bytes(_))
+    }
+
+    fn split_file(&self) -> Option<&impl SplitFile> {
+        match self {
+            SentReader::Blob(file, _) => Some(file),
+            SentReader::Bytes(_) => None,
+        }
     }
 }
 
@@ -147,7 +341,7 @@ struct Sent {
 impl Sent {
     fn reader(&self) -> SentReader {
         match self.contents.clone().dyn_into::<Blob>() {
-            Ok(blob) => SentReader::Blob(BlobReader::new(blob)),
+            Ok(blob) => SentReader::Blob(BlobFile(blob.clone()), BlobReader::new(Ok(blob))),
             Err(bytes) => {
                 let bytes = Uint8Array::new(&bytes).to_vec();
                 SentReader::Bytes(InOnePart(Some(std::future::ready(Ok(bytes)))))
@@ -205,7 +399,7 @@ async fn load(scope: DedicatedWorkerGlobalScope, data: JsValue) {
     let files = sent
         .iter()
         .map(|file| (file.name.clone(), file.fresh, file.reader()));
-    let (set, statuses) = add_files(set, files, progress).await;
+    let (set, statuses) = add_files(set, files, parsers(), progress).await;
     FILES.with_borrow_mut(|files| {
         for (file, status) in sent.iter().zip(&statuses) {
             if let (Ok(loaded), Ok(blob)) = (&status.outcome, file.contents.clone().dyn_into()) {
@@ -230,6 +424,10 @@ async fn load(scope: DedicatedWorkerGlobalScope, data: JsValue) {
         }
         Err(error) => failed(&scope, error.to_string()),
     }
+    // Helpers that read parts stopped: others start, once the page has shown the files.
+    let refill = Closure::once_into_js(keep_helpers_ready);
+    let _ =
+        scope.set_timeout_with_callback_and_timeout_and_arguments_0(refill.unchecked_ref(), 2000);
 }
 
 /// Answers an engine request.
@@ -243,6 +441,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
     let data = ev.data();
     match field(&data, "kind").as_string().as_deref() {
         Some("wire") => send_wire(scope),
+        Some("part") => wasm_bindgen_futures::spawn_local(read_part(scope.clone(), data)),
         Some("ask") => answer(scope, &data),
         Some("clear") => {
             HOST.with_borrow_mut(EngineHost::release);
@@ -255,4 +454,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: MessageEvent) {
 
 fn main() {
     serve(handle);
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if scope.name() != HELPER {
+        keep_helpers_ready();
+    }
 }

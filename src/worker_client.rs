@@ -124,9 +124,13 @@ async fn started(channel: &'static LocalKey<Channel>) -> Option<Worker> {
     w
 }
 
-/// Starts a worker and waits until it says it is ready.
+/// Starts a worker and waits until it says it is ready. The page's query (`?parsers=N`) is
+/// passed on to it.
 async fn start(url: &str) -> Option<Worker> {
-    let worker = Worker::new(url).ok()?;
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let worker = Worker::new(&format!("{url}{query}")).ok()?;
     let (p, resolve, reject) = promise();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let _ = resolve.call1(&JsValue::NULL, &ev.data());

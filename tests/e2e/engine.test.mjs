@@ -1,7 +1,8 @@
 // The parsing worker keeps what it loaded: files dropped one after another add up to the
 // figures the CLI gives for them together, a removed file takes its figures with it, a span's
 // raw JSON is read from the worker's copy of its file (the page's set carries no file text),
-// a big file that fails part way leaves a fresh worker, and Clear makes the worker forget them.
+// a big file read by two parsers loads as with one, a big file that fails part way leaves a
+// fresh worker, and Clear makes the worker forget them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -87,6 +88,32 @@ test('a span of a file parsed as it was read shows its JSON, read again from the
   assert.ok(spans.some((s) => JSON.stringify(s) === JSON.stringify(raw)), 'the span as the file has it');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('a big file read by two parsers gives the figures of one, and its later spans their JSON', async () => {
+  // Over 32 MB: with ?parsers=2 a helper worker reads the file's second half, joined after.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-parsers-'));
+  const big = path.join(dir, 'agents-60k.json');
+  execFileSync(loupe, ['gen', '--spans', '60000', '--traces', '30', '--out', big]);
+  assert.ok(fs.statSync(big).size > 32e6);
+  const { page, errors } = await openPage(browser, `${server.url}?parsers=2`);
+  await dropFiles(page, [big]);
+  await expectFigures(page, cliTotals(big), 'a file read by two parsers');
+  // The last trace's root span lies in the second half.
+  const rows = await page.$$('[data-testid="trace-row"]');
+  await rows[rows.length - 1].click();
+  await page.click('[data-testid="waterfall"] [data-testid="span-row"]');
+  await page.click('details.raw summary');
+  await page.waitForFunction(() => document.querySelector('[data-testid="span-raw"]')?.textContent.includes('"spanId"'));
+  const raw = JSON.parse(await page.textContent('[data-testid="span-raw"]'));
+  const text = fs.readFileSync(big, 'utf8');
+  const spans = JSON.parse(text).resourceSpans[0].scopeSpans[0].spans;
+  const at = spans.findIndex((s) => s.spanId === raw.spanId);
+  assert.ok(at > spans.length / 2, `a span of the second half (${at} of ${spans.length})`);
+  assert.deepEqual(raw, spans[at], 'the span as the file has it');
+  assert.deepEqual(errors, []);
+  await page.close();
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('a big file that fails part way leaves a fresh worker holding the files that loaded', async () => {

@@ -138,6 +138,29 @@ fn generated_traces_read_back_with_the_requested_counts() {
 }
 
 #[test]
+fn a_big_file_read_by_several_threads_gives_the_figures_of_one() {
+    let dir = std::env::temp_dir().join(format!("loupe-cli-threads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.json");
+    let path = file.to_str().unwrap();
+    // Over 48 MB: three shares of 16 MB, so three threads each read one.
+    let (code, _, err) = loupe(&["gen", "--spans", "80000", "--traces", "80", "--out", path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::metadata(&file).unwrap().len() >= 48 << 20);
+    let read = |threads: &str| {
+        let (code, out, err) = loupe(&["summary", "--json", "--threads", threads, path]);
+        assert_eq!(code, 0, "{err}");
+        json(&out)
+    };
+    let one = read("1");
+    assert_eq!(one["totals"]["spans"], json("80000"));
+    assert_eq!(read("3"), one);
+    assert_eq!(read("2"), one);
+    assert_eq!(loupe(&["summary", "--threads", "0", path]).0, 2);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn usage_errors_exit_with_two() {
     assert_eq!(loupe(&["summary"]).0, 2);
     assert_eq!(loupe(&["frobnicate"]).0, 2);

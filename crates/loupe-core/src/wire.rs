@@ -1,8 +1,10 @@
 //! A compact binary form of a loaded [`TraceSet`], to hand it between threads (the page parses
-//! in a Web Worker and sends the result to the main thread). Not a file format: both sides run
+//! in a Web Worker and sends the result to the main thread), and of a [`Part`] of a file read
+//! by a helper worker. Not a file format: both sides run
 //! the same build. The files' texts stay behind: a decoded set answers everything but a span's
 //! raw JSON, which the side that parsed the file reads from its own copy.
 
+use crate::import::split::Part;
 use crate::set::TraceSet;
 
 /// Why bytes could not be read back.
@@ -17,6 +19,16 @@ pub fn encode(set: &TraceSet) -> Result<Vec<u8>, WireError> {
 
 /// Decodes what [`encode`] wrote.
 pub fn decode(bytes: &[u8]) -> Result<TraceSet, WireError> {
+    bincode::deserialize(bytes).map_err(|e| WireError(e.to_string()))
+}
+
+/// Encodes a part of a file read by a parser of its own, for the parser that joins it.
+pub fn encode_part(part: &Part) -> Result<Vec<u8>, WireError> {
+    bincode::serialize(part).map_err(|e| WireError(e.to_string()))
+}
+
+/// Decodes what [`encode_part`] wrote.
+pub fn decode_part(bytes: &[u8]) -> Result<Part, WireError> {
     bincode::deserialize(bytes).map_err(|e| WireError(e.to_string()))
 }
 

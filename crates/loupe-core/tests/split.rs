@@ -8,7 +8,7 @@ mod common;
 use common::assert_tree_invariants;
 use loupe_core::dump::text_dump;
 use loupe_core::generate::{GenOptions, otlp_json, write_otlp_json_lines};
-use loupe_core::{Part, RawRef, SplitKind, TraceSet, TraceSetBuilder, find_split};
+use loupe_core::{Part, RawRef, SplitKind, TraceSet, TraceSetBuilder, find_split, wire};
 
 /// The dump and the problems (sorted), and every span's place in the file.
 fn seen(set: &TraceSet) -> (Vec<String>, Vec<RawRef>) {
@@ -60,8 +60,8 @@ fn split(bytes: &[u8], from: &[usize], sent: bool) -> ((Vec<String>, Vec<RawRef>
                 .end_part(pf, end == bytes.len())
                 .unwrap_or_else(|e| panic!("{e}"));
             if sent {
-                bincode::serialize(&part)
-                    .and_then(|bytes| bincode::deserialize(&bytes))
+                wire::encode_part(&part)
+                    .and_then(|bytes| wire::decode_part(&bytes))
                     .unwrap_or_else(|e| panic!("{e}"))
             } else {
                 part
