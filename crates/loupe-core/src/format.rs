@@ -121,6 +121,9 @@ fn is_otlp_request(members: &[(Text<'_>, &RawValue)]) -> bool {
     })
 }
 
+/// An object's members, unparsed.
+type Members<'a> = Vec<(Text<'a>, &'a RawValue)>;
+
 fn has(members: &[(Text<'_>, &RawValue)], key: &str) -> bool {
     members.iter().any(|(k, _)| &**k == key)
 }
@@ -210,6 +213,9 @@ pub(crate) enum Detected<'a> {
     /// A document known from its start (its first key, or its first element): the importer
     /// walks the whole text itself in one pass, with no skim of the top level first.
     Walk(Walked),
+    /// An array known from its first element: the importer reads the elements one at a time,
+    /// each parsed once.
+    Elements(Format),
 }
 
 /// The formats whose importers walk the text themselves.
@@ -246,12 +252,7 @@ fn first_key(text: &str) -> Option<&str> {
 /// The format of an array known from its first element alone, for the formats whose importers
 /// walk the text themselves.
 fn first_element_format(text: &str) -> Option<Walked> {
-    let mut cur = crate::import::cursor::Cursor::new(text, 0);
-    let mut items = cur.array().ok()?;
-    if !cur.item(&mut items).ok()? {
-        return None;
-    }
-    let first = object_members(cur.skip().ok()?).ok()?;
+    let first = first_element(text)?;
     if is_otlp_request(&first) {
         Some(Walked::OtlpJson)
     } else if is_chrome_event(&first) {
@@ -338,69 +339,23 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
     if let Some(walked) = walked_from_start(text) {
         return Ok(Detected::Walk(walked));
     }
+    if let Some(format) = first_element(text).and_then(|m| array_format(&m))
+        && ELEMENTS.contains(&format)
+    {
+        return Ok(Detected::Elements(format));
+    }
     let doc = match parse_document(text) {
         Ok(doc) => doc,
         Err(e) => {
             return concatenated_span_json(text).map(Detected::Lines).ok_or(e);
         }
     };
-    let first_members = match &doc {
-        Document::Object(_) => None,
-        Document::Array(items) => items.first().and_then(|f| object_members(f.get()).ok()),
-    };
-    let format = match (&doc, &first_members) {
-        (Document::Object(m), _) if crate::bundle::is_bundle(m) => Some(Format::LoupeBundle),
-        (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_otlp_request(m) => {
-            Some(Format::OtlpJson)
-        }
-        (Document::Object(m), _) if is_jaeger_document(m) => Some(Format::Jaeger),
-        (Document::Object(m), _) | (Document::Array(_), Some(m))
-            if crate::import::mlflow::is_trace(m) =>
-        {
-            Some(Format::Mlflow)
-        }
-        (Document::Object(m), _) if has(m, "post") && has(m, "patch") => Some(Format::LangSmith),
-        (Document::Object(m), _) if has(m, "traceEvents") => Some(Format::ChromeTrace),
-        (Document::Object(m), _) | (Document::Array(_), Some(m))
-            if crate::import::helicone::is_request(m) =>
-        {
-            Some(Format::Helicone)
-        }
-        (Document::Object(m), _) if crate::import::tracetest::is_trace(m) => {
-            Some(Format::Tracetest)
-        }
-        (Document::Object(m), _) | (Document::Array(_), Some(m))
-            if has(m, "spanContext") && has(m, "startTime") =>
-        {
-            Some(Format::OtelJs)
-        }
-        (Document::Array(_), Some(m)) if is_chrome_event(m) => Some(Format::ChromeTrace),
-        (Document::Object(m), _) | (Document::Array(_), Some(m))
-            if crate::import::langsmith::is_run(m) =>
-        {
-            Some(Format::LangSmith)
-        }
-        (Document::Array(_), Some(m)) if crate::import::langfuse::is_log_view_entry(m) => {
-            Some(Format::Langfuse)
-        }
-        (Document::Object(m), _)
-            if has(m, "observations") && (has(m, "trace") || has(m, "scores")) =>
-        {
-            Some(Format::Langfuse)
-        }
-        (Document::Array(_), Some(m)) if is_jaeger_trace_or_span(m) => Some(Format::Jaeger),
-        (Document::Object(m), _) | (Document::Array(_), Some(m)) if is_zipkin_span(m) => {
-            Some(Format::Zipkin)
-        }
-        (Document::Object(m), _) | (Document::Array(_), Some(m))
-            if span_json_format(m).is_some() =>
-        {
-            span_json_format(m)
-        }
-        (Document::Object(m), _) if crate::import::span_attributes::is_span_attributes(m) => {
-            Some(Format::SpanAttributes)
-        }
-        _ => None,
+    let format = match &doc {
+        Document::Object(m) => object_format(m),
+        Document::Array(items) => items
+            .first()
+            .and_then(|f| object_members(f.get()).ok())
+            .and_then(|m| array_format(&m)),
     };
     if let Some(format) = format {
         match format {
@@ -426,6 +381,64 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
     Err(ImportError::UnknownFormat { found })
 }
 
+/// The format of a document that is one object with members `m`.
+fn object_format(m: &Members) -> Option<Format> {
+    use crate::import::{helicone, langsmith, mlflow, span_attributes, tracetest};
+    Some(match m {
+        m if crate::bundle::is_bundle(m) => Format::LoupeBundle,
+        m if is_otlp_request(m) => Format::OtlpJson,
+        m if is_jaeger_document(m) => Format::Jaeger,
+        m if mlflow::is_trace(m) => Format::Mlflow,
+        m if has(m, "post") && has(m, "patch") => Format::LangSmith,
+        m if has(m, "traceEvents") => Format::ChromeTrace,
+        m if helicone::is_request(m) => Format::Helicone,
+        m if tracetest::is_trace(m) => Format::Tracetest,
+        m if has(m, "spanContext") && has(m, "startTime") => Format::OtelJs,
+        m if langsmith::is_run(m) => Format::LangSmith,
+        m if has(m, "observations") && (has(m, "trace") || has(m, "scores")) => Format::Langfuse,
+        m if is_zipkin_span(m) => Format::Zipkin,
+        m if span_json_format(m).is_some() => return span_json_format(m),
+        m if span_attributes::is_span_attributes(m) => Format::SpanAttributes,
+        _ => return None,
+    })
+}
+
+/// The format of a document that is an array whose first element has members `first`.
+fn array_format(first: &Members) -> Option<Format> {
+    use crate::import::{helicone, langfuse, langsmith, mlflow};
+    Some(match first {
+        m if is_otlp_request(m) => Format::OtlpJson,
+        m if mlflow::is_trace(m) => Format::Mlflow,
+        m if helicone::is_request(m) => Format::Helicone,
+        m if has(m, "spanContext") && has(m, "startTime") => Format::OtelJs,
+        m if is_chrome_event(m) => Format::ChromeTrace,
+        m if langsmith::is_run(m) => Format::LangSmith,
+        m if langfuse::is_log_view_entry(m) => Format::Langfuse,
+        m if is_jaeger_trace_or_span(m) => Format::Jaeger,
+        m if is_zipkin_span(m) => Format::Zipkin,
+        m => return span_json_format(m),
+    })
+}
+
+/// The array formats whose importers read the elements one at a time, each parsed once.
+const ELEMENTS: [Format; 4] = [
+    Format::Zipkin,
+    Format::OtelPython,
+    Format::Phoenix,
+    Format::OtelJs,
+];
+
+/// The members of a document's first element, if it is an array that starts with an object:
+/// read without the rest of the array.
+fn first_element(text: &str) -> Option<Members<'_>> {
+    let mut cur = crate::import::cursor::Cursor::new(text, 0);
+    let mut items = cur.array().ok()?;
+    if !cur.item(&mut items).ok()? {
+        return None;
+    }
+    object_members(cur.skip().ok()?).ok()
+}
+
 /// Parses the top level of a document: an object's members or an array's elements, unparsed.
 pub(crate) fn parse_document(text: &str) -> Result<Document<'_>, ImportError> {
     let start = text.len() - text.trim_start().len();
@@ -446,9 +459,24 @@ mod tests {
 
     fn format_of(text: &str) -> Result<Format, ImportError> {
         detect(text).map(|d| match d {
-            Detected::Document(f, _) | Detected::Lines(f) => f,
+            Detected::Document(f, _) | Detected::Lines(f) | Detected::Elements(f) => f,
             Detected::Walk(w) => w.format(),
         })
+    }
+
+    #[test]
+    fn arrays_of_spans_are_told_from_their_first_element_alone() {
+        // What follows the first element is left to the importer, which reads it once.
+        let zipkin = r#"[{"traceId":"a1","id":"b2","name":"x"}, not JSON yet"#;
+        assert!(matches!(
+            detect(zipkin),
+            Ok(Detected::Elements(Format::Zipkin))
+        ));
+        let phoenix = r#"[{"context":{"trace_id":"a","span_id":"b"},"span_kind":"LLM","start_time":"2025-01-01T00:00:00Z"}, …"#;
+        assert!(matches!(
+            detect(phoenix),
+            Ok(Detected::Elements(Format::Phoenix))
+        ));
     }
 
     #[test]

@@ -462,6 +462,27 @@ pub(crate) fn import_whole<W: Walker>(
     Ok(())
 }
 
+/// Reads a whole text that is an array, one element at a time: `read` parses the element at
+/// the cursor (and steps past it). Only whitespace may follow the array.
+pub(crate) fn each_element<'t>(
+    ctx: &mut super::Context<'_, 't>,
+    mut read: impl FnMut(&mut super::Context<'_, 't>, &mut Cursor<'t>) -> Result<(), Stop>,
+) -> Result<(), ImportError> {
+    let mut cur = Cursor::new(ctx.text, 0);
+    let walked = (|| {
+        let mut items = cur.array()?;
+        while cur.item(&mut items)? {
+            read(ctx, &mut cur)?;
+        }
+        Ok(())
+    })();
+    match walked {
+        Ok(()) => expect_end(&mut cur),
+        Err(Stop::Bad(e)) => Err(e),
+        Err(Stop::More) => Err(ImportError::Empty),
+    }
+}
+
 /// Checks that only whitespace follows a whole document's value.
 pub(crate) fn expect_end(cur: &mut Cursor) -> Result<(), ImportError> {
     match cur.at_end() {

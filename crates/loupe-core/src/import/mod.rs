@@ -89,6 +89,21 @@ impl<'b, 't> Context<'b, 't> {
         );
     }
 
+    /// Parses the record at the cursor as `T`: with its JSON, or `None` if it is not a `T`
+    /// (reported as a skipped span, with its position; the cursor then stands past it).
+    pub fn record<'r, T: serde::Deserialize<'r>>(
+        &mut self,
+        cur: &mut cursor::Cursor<'r>,
+    ) -> Result<Option<(T, &'r str)>, cursor::Stop> {
+        Ok(match cur.record::<T>()? {
+            (Ok(record), raw) => Some((record, raw)),
+            (Err(bad), _) => {
+                self.report_bad_span(cur, &bad);
+                None
+            }
+        })
+    }
+
     /// Reports that span `name`, whose JSON is `raw`, is skipped, and why.
     pub fn skip_span(&mut self, raw: &str, name: &str, why: &str) {
         let (line, column) = self.place(crate::format::offset_in(self.text, raw));

@@ -5,6 +5,7 @@
 //! Attributes are plain JSON maps.
 
 use super::Context;
+use super::cursor::each_element;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::{ImportError, json_error_at};
@@ -94,7 +95,7 @@ struct Resource<'a> {
 /// Imports a document: one span object or an array of them.
 pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
     match doc {
-        Document::Array(items) => items.into_iter().for_each(|raw| import_span(ctx, raw)),
+        Document::Array(_) => return import_elements(ctx),
         Document::Object(_) => {
             let whole: &RawValue =
                 serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
@@ -132,21 +133,32 @@ pub(crate) fn import_stream(ctx: &mut Context) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// Imports an array of spans, each parsed once, straight from its bytes.
+pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
+    each_element(ctx, |ctx, cur| {
+        if let Some((span, raw)) = ctx.record::<Span>(cur)? {
+            add_span(ctx, span, raw);
+        }
+        Ok(())
+    })
+}
+
+/// Imports one span's JSON, parsed here.
 fn import_span(ctx: &mut Context, raw: &RawValue) {
-    let Some(span) = ctx.parse_span::<Span>(raw) else {
-        return;
-    };
+    if let Some(span) = ctx.parse_span::<Span>(raw) {
+        add_span(ctx, span, raw.get());
+    }
+}
+
+/// Adds a parsed span; `raw` is its JSON.
+fn add_span(ctx: &mut Context, span: Span, raw: &str) {
     let name = span.name.as_deref().unwrap_or("");
     let ids = span
         .context
         .as_ref()
         .and_then(|c| c.trace_id.as_deref().zip(c.span_id.as_deref()));
     let Some((trace_text, span_text)) = ids else {
-        ctx.skip_span(
-            raw.get(),
-            name,
-            "it has no context.trace_id or context.span_id",
-        );
+        ctx.skip_span(raw, name, "it has no context.trace_id or context.span_id");
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -233,7 +245,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) {
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(raw.get()),
+        raw: ctx.raw_ref(raw),
         facts: probe.finish(),
         ..SpanDraft::default()
     };
@@ -305,27 +317,36 @@ struct ReadableSpan<'a> {
     events: Option<Vec<JsEvent<'a>>>,
 }
 
-/// Imports an array of OpenTelemetry JS `ReadableSpan`s.
+/// Imports OpenTelemetry JS `ReadableSpan`s: one object, or an array of them.
 pub(crate) fn import_readable_spans(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let items = match doc {
-        Document::Array(items) => items,
-        Document::Object(_) => {
-            vec![
-                serde_json::from_str::<&RawValue>(ctx.text)
-                    .map_err(|e| json_error_at(ctx.text, 0, &e))?,
-            ]
-        }
-    };
-    for raw in items {
-        import_readable_span(ctx, raw);
+    if let Document::Array(_) = doc {
+        return import_readable_elements(ctx);
     }
+    let whole =
+        serde_json::from_str::<&RawValue>(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
+    import_readable_span(ctx, whole);
     Ok(())
 }
 
+/// Imports an array of OpenTelemetry JS `ReadableSpan`s, each parsed once.
+pub(crate) fn import_readable_elements(ctx: &mut Context) -> Result<(), ImportError> {
+    each_element(ctx, |ctx, cur| {
+        if let Some((span, raw)) = ctx.record::<ReadableSpan>(cur)? {
+            add_readable_span(ctx, span, raw);
+        }
+        Ok(())
+    })
+}
+
+/// Imports one `ReadableSpan`'s JSON, parsed here.
 fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
-    let Some(span) = ctx.parse_span::<ReadableSpan>(raw) else {
-        return;
-    };
+    if let Some(span) = ctx.parse_span::<ReadableSpan>(raw) {
+        add_readable_span(ctx, span, raw.get());
+    }
+}
+
+/// Adds a parsed `ReadableSpan`; `raw` is its JSON.
+fn add_readable_span(ctx: &mut Context, span: ReadableSpan, raw: &str) {
     let name = span.name.as_deref().unwrap_or("");
     let ids = span
         .span_context
@@ -333,7 +354,7 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         .and_then(|c| c.trace_id.as_deref().zip(c.span_id.as_deref()));
     let Some((trace_text, span_text)) = ids else {
         ctx.skip_span(
-            raw.get(),
+            raw,
             name,
             "it has no spanContext.traceId or spanContext.spanId",
         );
@@ -396,7 +417,7 @@ fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
         end: span.end_time.map(|t| t.0),
         attrs,
         events,
-        raw: ctx.raw_ref(raw.get()),
+        raw: ctx.raw_ref(raw),
         facts: probe.finish(),
         ..SpanDraft::default()
     };

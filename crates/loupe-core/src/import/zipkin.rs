@@ -1,4 +1,5 @@
-//! Zipkin v2 JSON: an array of spans, or a single span object. Times are microseconds.
+//! Zipkin v2 JSON: an array of spans (each parsed once, straight from its bytes), or a single
+//! span object. Times are microseconds.
 //!
 //! Zipkin lets a client and a server share one span id (the server half is marked `shared`).
 //! Loupe keeps every record as a span: the first record of an id keeps it, and a later record
@@ -9,6 +10,7 @@
 //! each correction is reported.
 
 use super::Context;
+use super::cursor::each_element;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::{ImportError, json_error_at};
@@ -72,7 +74,7 @@ struct Annotation<'a> {
 
 /// A record that parsed, with its ids resolved.
 struct Record<'a> {
-    raw: &'a RawValue,
+    raw: &'a str,
     span: Span<'a>,
     trace: TraceId,
     id: SpanId,
@@ -96,24 +98,37 @@ fn service_of<'s>(span: &'s Span<'_>) -> &'s str {
         .unwrap_or("")
 }
 
-/// Imports a Zipkin document.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let items: Vec<&RawValue> = match doc {
-        Document::Array(items) => items,
-        Document::Object(_) => {
-            // A single span: the whole text is the object.
-            let whole: &RawValue =
-                serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
-            vec![whole]
-        }
-    };
-    let mut records: Vec<Record> = Vec::with_capacity(items.len());
-    for raw in items {
-        if let Some(r) = parse_record(ctx, raw) {
+/// Imports a Zipkin array of spans, each parsed once, straight from its bytes.
+pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut records: Vec<Record> = Vec::new();
+    each_element(ctx, |ctx, cur| {
+        if let Some((span, raw)) = ctx.record::<Span>(cur)?
+            && let Some(r) = with_ids(ctx, span, raw)
+        {
             records.push(r);
         }
-    }
+        Ok(())
+    })?;
+    import_records(ctx, records)
+}
 
+/// Imports a Zipkin document that is one span.
+pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
+    let whole: &RawValue = match doc {
+        Document::Array(_) => return import_elements(ctx),
+        Document::Object(_) => {
+            serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?
+        }
+    };
+    let records = ctx
+        .parse_span::<Span>(whole)
+        .and_then(|span| with_ids(ctx, span, whole.get()));
+    import_records(ctx, records.into_iter().collect())
+}
+
+/// Links the records to their parents (the halves of a shared id apart), corrects clock skew,
+/// and adds them.
+fn import_records(ctx: &mut Context, mut records: Vec<Record>) -> Result<(), ImportError> {
     // Which record keeps each id (a record not marked shared, where there is one), and the
     // halves that share it.
     let mut first_of: HashMap<(TraceId, SpanId), usize> = HashMap::new();
@@ -254,8 +269,8 @@ fn shift_host_subtree(records: &mut [Record], children: &[Vec<usize>], i: usize,
     }
 }
 
-fn parse_record<'a>(ctx: &mut Context, raw: &'a RawValue) -> Option<Record<'a>> {
-    let span: Span = ctx.parse_span(raw)?;
+/// A span with its ids resolved; `None` (reported) if it has none.
+fn with_ids<'a>(ctx: &mut Context, span: Span<'a>, raw: &'a str) -> Option<Record<'a>> {
     let ids = span.trace_id.as_deref().zip(span.id.clone()).map(|(t, s)| {
         (
             TraceId::parse_or_derive(t).0,
@@ -273,7 +288,7 @@ fn parse_record<'a>(ctx: &mut Context, raw: &'a RawValue) -> Option<Record<'a>> 
         }),
         _ => {
             let name = span.name.as_deref().unwrap_or("").to_string();
-            ctx.skip_span(raw.get(), &name, "it has no traceId or id");
+            ctx.skip_span(raw, &name, "it has no traceId or id");
             None
         }
     }
@@ -387,9 +402,41 @@ fn push_record(ctx: &mut Context, r: &Record, own_id: SpanId, parent: Option<Spa
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(r.raw.get()),
+        raw: ctx.raw_ref(r.raw),
         facts: probe.finish(),
         ..SpanDraft::default()
     };
     ctx.builder.push_span(draft, ctx.diags);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_bad_span_of_an_array_is_skipped_at_its_place_and_the_rest_loads() {
+        let text = concat!(
+            "[\n",
+            r#"{"traceId":"a1","id":"b1","name":"one","timestamp":1000,"duration":5},"#,
+            "\n",
+            r#"{"traceId":"a1","id":"b2","name":"two","timestamp":"soon"},"#,
+            "\n",
+            r#"{"traceId":"a1","id":"b3","parentId":"b1","name":"three","timestamp":1001}"#,
+            "\n]"
+        );
+        let set = crate::import(text.as_bytes(), "z.json").unwrap();
+        assert_eq!(set.span_count(), 2);
+        let lines = set.diagnostics().lines(None);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("span skipped at line 3, column")),
+            "{lines:?}"
+        );
+        let cut = &text[..text.len() - 30];
+        let err = crate::import(cut.as_bytes(), "z.json").map(|s| s.span_count());
+        assert!(
+            err.as_ref()
+                .is_err_and(|e| e.to_string().contains("line 4")),
+            "{err:?}"
+        );
+    }
 }
