@@ -178,7 +178,7 @@ impl TraceSetBuilder {
         let mut diags = Diagnostics::default();
         let detected = format::detect(&text)?;
         let format = match &detected {
-            Detected::Document(f, _) | Detected::Lines(f) | Detected::Elements(f) => *f,
+            Detected::Document(f, _) | Detected::Lines(f) | Detected::Records(f) => *f,
             Detected::Walk(w) => w.format(),
         };
         let mut ctx = importers::Context::whole(self, &text, source, &mut diags);
@@ -187,17 +187,17 @@ impl TraceSetBuilder {
             | Detected::Document(Format::OtlpJson | Format::OtlpJsonLines, _) => {
                 importers::otlp_json::import_document(&mut ctx)
             }
-            Detected::Document(Format::Jaeger, doc) => {
-                importers::jaeger::import_document(&mut ctx, doc)
+            Detected::Document(Format::Jaeger, _) | Detected::Records(Format::Jaeger) => {
+                importers::jaeger::import_text(&mut ctx)
             }
-            Detected::Elements(Format::Zipkin) => importers::zipkin::import_elements(&mut ctx),
-            Detected::Elements(Format::OtelPython | Format::Phoenix) => {
+            Detected::Records(Format::Zipkin) => importers::zipkin::import_elements(&mut ctx),
+            Detected::Records(Format::OtelPython | Format::Phoenix) => {
                 importers::span_json::import_elements(&mut ctx)
             }
-            Detected::Elements(Format::OtelJs) => {
+            Detected::Records(Format::OtelJs) => {
                 importers::span_json::import_readable_elements(&mut ctx)
             }
-            Detected::Elements(format) => Err(ImportError::UnknownFormat {
+            Detected::Records(format) => Err(ImportError::UnknownFormat {
                 found: format!("an array of {} records", format.label()),
             }),
             Detected::Document(Format::Zipkin, doc) => {

@@ -213,9 +213,9 @@ pub(crate) enum Detected<'a> {
     /// A document known from its start (its first key, or its first element): the importer
     /// walks the whole text itself in one pass, with no skim of the top level first.
     Walk(Walked),
-    /// An array known from its first element: the importer reads the elements one at a time,
-    /// each parsed once.
-    Elements(Format),
+    /// A document known from its start (an array's first element, a Jaeger trace's first
+    /// span): the importer reads the whole text itself, each record parsed once.
+    Records(Format),
 }
 
 /// The formats whose importers walk the text themselves.
@@ -342,7 +342,10 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
     if let Some(format) = first_element(text).and_then(|m| array_format(&m))
         && ELEMENTS.contains(&format)
     {
-        return Ok(Detected::Elements(format));
+        return Ok(Detected::Records(format));
+    }
+    if jaeger_from_start(text) {
+        return Ok(Detected::Records(Format::Jaeger));
     }
     let doc = match parse_document(text) {
         Ok(doc) => doc,
@@ -421,12 +424,58 @@ fn array_format(first: &Members) -> Option<Format> {
 }
 
 /// The array formats whose importers read the elements one at a time, each parsed once.
-const ELEMENTS: [Format; 4] = [
+const ELEMENTS: [Format; 5] = [
     Format::Zipkin,
     Format::OtelPython,
     Format::Phoenix,
     Format::OtelJs,
+    Format::Jaeger,
 ];
+
+/// Whether an object is a Jaeger document, told from its start without reading its spans:
+/// the envelope `{"data": [trace…]}` whose first trace starts `{"traceID": …, "spans": …`, a
+/// trace that starts so itself, or `{"spans": [span…]}` whose first span is a Jaeger span.
+fn jaeger_from_start(text: &str) -> bool {
+    use crate::import::cursor::Cursor;
+    /// Whether the object at the cursor starts with `traceID` and then `spans`.
+    fn trace_start(cur: &mut Cursor) -> bool {
+        let Ok(mut members) = cur.object() else {
+            return false;
+        };
+        let first = cur.key(&mut members).ok().flatten();
+        if first.is_none_or(|k| &*k != "traceID") || cur.skip().is_err() {
+            return false;
+        }
+        cur.key(&mut members)
+            .ok()
+            .flatten()
+            .is_some_and(|k| &*k == "spans")
+    }
+    let mut cur = Cursor::new(text, 0);
+    let mut probe = cur.clone();
+    if trace_start(&mut probe) {
+        return true;
+    }
+    let Ok(mut members) = cur.object() else {
+        return false;
+    };
+    let key = cur.key(&mut members).ok().flatten();
+    let Ok(mut items) = cur.array() else {
+        return false;
+    };
+    if !cur.item(&mut items).unwrap_or(false) {
+        return false;
+    }
+    match key.as_deref() {
+        Some("data") => trace_start(&mut cur),
+        Some("spans") => cur
+            .skip()
+            .ok()
+            .and_then(|first| object_members(first).ok())
+            .is_some_and(|m| is_jaeger_trace_or_span(&m)),
+        _ => false,
+    }
+}
 
 /// The members of a document's first element, if it is an array that starts with an object:
 /// read without the rest of the array.
@@ -459,9 +508,23 @@ mod tests {
 
     fn format_of(text: &str) -> Result<Format, ImportError> {
         detect(text).map(|d| match d {
-            Detected::Document(f, _) | Detected::Lines(f) | Detected::Elements(f) => f,
+            Detected::Document(f, _) | Detected::Lines(f) | Detected::Records(f) => f,
             Detected::Walk(w) => w.format(),
         })
+    }
+
+    #[test]
+    fn jaeger_documents_are_told_from_their_start() {
+        let envelope = r#"{"data": [{"traceID": "t1", "spans": [], "processes": {}}], oops"#;
+        let trace = r#"{"traceID": "t1", "spans": [{"traceID": "t1", "spanID": "s1", "operationName": "x"}], oops"#;
+        for text in [envelope, trace] {
+            assert!(
+                matches!(detect(text), Ok(Detected::Records(Format::Jaeger))),
+                "{text}"
+            );
+        }
+        // Another object with `data` is not taken for Jaeger.
+        assert!(!jaeger_from_start(r#"{"data": {"spans": []}}"#));
     }
 
     #[test]
@@ -470,12 +533,12 @@ mod tests {
         let zipkin = r#"[{"traceId":"a1","id":"b2","name":"x"}, not JSON yet"#;
         assert!(matches!(
             detect(zipkin),
-            Ok(Detected::Elements(Format::Zipkin))
+            Ok(Detected::Records(Format::Zipkin))
         ));
         let phoenix = r#"[{"context":{"trace_id":"a","span_id":"b"},"span_kind":"LLM","start_time":"2025-01-01T00:00:00Z"}, …"#;
         assert!(matches!(
             detect(phoenix),
-            Ok(Detected::Elements(Format::Phoenix))
+            Ok(Detected::Records(Format::Phoenix))
         ));
     }
 

@@ -6,9 +6,9 @@
 
 use super::Context;
 use super::anyvalue::{LooseF64, LooseI64};
+use super::cursor::{Cursor, Stop, expect_end};
 use crate::builder::SpanDraft;
-use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, offset_in};
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
 use crate::model::{AttrValue, Nanos, OtelKind, Rows, StatusCode};
@@ -17,17 +17,8 @@ use crate::text::Text;
 use crate::timefmt::{parse_duration, parse_rfc3339};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
-use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-
-#[derive(Deserialize)]
-struct TraceObj<'a> {
-    #[serde(borrow, default)]
-    spans: Option<Vec<&'a RawValue>>,
-    #[serde(borrow, default)]
-    processes: Option<BTreeMap<Text<'a>, Process<'a>>>,
-}
 
 #[derive(Deserialize)]
 struct Process<'a> {
@@ -203,67 +194,120 @@ impl<'de> Deserialize<'de> for Duration {
     }
 }
 
-/// Imports a Jaeger document.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    match doc {
-        Document::Array(items) => {
-            // An array of spans (each with its process), or of trace objects.
-            for item in items {
-                if has_key(item, "spans") {
-                    import_trace_obj(ctx, item)?;
-                } else {
-                    import_span(ctx, item, &HashMap::new());
-                }
-            }
-        }
-        Document::Object(members) => {
-            if let Some((_, data)) = members.iter().find(|(k, _)| &**k == "data") {
-                let traces: Option<Vec<&RawValue>> = parse_at(ctx, data)?;
-                for t in traces.unwrap_or_default() {
-                    import_trace_obj(ctx, t)?;
-                }
-            } else if let Some((_, spans)) = members.iter().find(|(k, _)| &**k == "spans") {
-                let processes = match members.iter().find(|(k, _)| &**k == "processes") {
-                    Some((_, p)) => parse_at(ctx, p)?,
-                    None => BTreeMap::new(),
-                };
-                let spans: Vec<&RawValue> = parse_at(ctx, spans)?;
-                import_spans(ctx, &spans, &processes);
-            }
+/// Imports a Jaeger document, each span parsed once, straight from its bytes: an array of
+/// spans or of traces, or an object (the envelope, a trace, the proto-JSON model).
+pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut cur = Cursor::new(ctx.text, 0);
+    let read = if cur.peek() == Some(b'[') {
+        elements(ctx, &mut cur)
+    } else {
+        envelope(ctx, &mut cur)
+    };
+    match read {
+        Ok(()) => expect_end(&mut cur),
+        Err(Stop::Bad(e)) => Err(e),
+        Err(Stop::More) => Err(ImportError::Empty),
+    }
+}
+
+/// An array of spans (each with its process), or of trace objects, as its first element says.
+fn elements<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), Stop> {
+    let mut items = cur.array()?;
+    let mut traces = None;
+    while cur.item(&mut items)? {
+        let is_trace = *traces.get_or_insert_with(|| {
+            let first = cur.clone().skip().ok();
+            first.is_some_and(|raw| {
+                crate::format::object_members(raw)
+                    .is_ok_and(|m| m.iter().any(|(k, _)| &**k == "spans"))
+            })
+        });
+        if is_trace {
+            trace_object(ctx, cur)?;
+        } else if let Some((span, raw)) = ctx.record::<Span>(cur)? {
+            add_span(ctx, span, raw, &HashMap::new());
         }
     }
     Ok(())
 }
 
-fn has_key(raw: &RawValue, key: &str) -> bool {
-    crate::format::object_members(raw.get()).is_ok_and(|m| m.iter().any(|(k, _)| &**k == key))
-}
-
-fn parse_at<'a, T: Deserialize<'a>>(ctx: &Context, raw: &'a RawValue) -> Result<T, ImportError> {
-    serde_json::from_str(raw.get())
-        .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))
-}
-
-fn import_trace_obj(ctx: &mut Context, raw: &RawValue) -> Result<(), ImportError> {
-    let t: TraceObj = parse_at(ctx, raw)?;
-    let processes = t.processes.unwrap_or_default();
-    import_spans(ctx, &t.spans.unwrap_or_default(), &processes);
+/// The envelope `{"data": [trace…]}`, or one trace's members at the top level.
+fn envelope<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), Stop> {
+    let mut members = cur.object()?;
+    let mut trace = TraceRecords::default();
+    while let Some(key) = cur.key(&mut members)? {
+        if &*key == "data" && !cur.null()? {
+            let mut traces = cur.array()?;
+            while cur.item(&mut traces)? {
+                trace_object(ctx, cur)?;
+            }
+        } else {
+            trace.member(ctx, cur, &key)?;
+        }
+    }
+    trace.import(ctx);
     Ok(())
+}
+
+/// One trace object: its spans and its processes, in either order.
+fn trace_object<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), Stop> {
+    let mut members = cur.object()?;
+    let mut trace = TraceRecords::default();
+    while let Some(key) = cur.key(&mut members)? {
+        trace.member(ctx, cur, &key)?;
+    }
+    trace.import(ctx);
+    Ok(())
+}
+
+/// A trace's spans as parsed, kept until its processes are read (they often follow).
+#[derive(Default)]
+struct TraceRecords<'t> {
+    spans: Vec<(Span<'t>, &'t str)>,
+    processes: BTreeMap<Text<'t>, Process<'t>>,
+}
+
+impl<'t> TraceRecords<'t> {
+    /// Reads member `key` of a trace: its spans, its processes, or something to skip.
+    fn member(
+        &mut self,
+        ctx: &mut Context<'_, 't>,
+        cur: &mut Cursor<'t>,
+        key: &str,
+    ) -> Result<(), Stop> {
+        match key {
+            _ if cur.null()? => {}
+            "spans" => {
+                let mut items = cur.array()?;
+                while cur.item(&mut items)? {
+                    if let Some(record) = ctx.record::<Span>(cur)? {
+                        self.spans.push(record);
+                    }
+                }
+            }
+            "processes" => self.processes = cur.value()?,
+            _ => {
+                cur.skip()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the processes as resources, then the spans.
+    fn import(self, ctx: &mut Context) {
+        let mut registered: Registered = HashMap::new();
+        for (id, p) in &self.processes {
+            let r = register_process(ctx, p);
+            registered.insert(id.to_string(), r);
+        }
+        for (span, raw) in self.spans {
+            add_span(ctx, span, raw, &registered);
+        }
+    }
 }
 
 /// Resources registered for a process map, by process id.
 type Registered = HashMap<String, (u32, StrId)>;
-
-fn import_spans(ctx: &mut Context, spans: &[&RawValue], processes: &BTreeMap<Text, Process>) {
-    let mut registered: Registered = HashMap::new();
-    for (id, p) in processes {
-        let r = register_process(ctx, p);
-        registered.insert(id.to_string(), r);
-    }
-    for raw in spans {
-        import_span(ctx, raw, &registered);
-    }
-}
 
 /// Pushes a process as a resource; returns its index and service name.
 fn register_process(ctx: &mut Context, p: &Process) -> (u32, StrId) {
@@ -326,13 +370,11 @@ fn push_tag<'t>(
     (&tag.key, value)
 }
 
-fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
-    let Some(span) = ctx.parse_span::<Span>(raw) else {
-        return;
-    };
+/// Adds a parsed span, whose JSON is `raw`, with the resources of its trace's processes.
+fn add_span(ctx: &mut Context, span: Span, raw: &str, processes: &Registered) {
     let name = span.operation_name.as_deref().unwrap_or("");
     let (Some(trace_text), Some(span_text)) = (&span.trace_id, &span.span_id) else {
-        ctx.skip_span(raw.get(), name, "it has no traceID or spanID");
+        ctx.skip_span(raw, name, "it has no traceID or spanID");
         return;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -479,7 +521,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, processes: &Registered) {
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(raw.get()),
+        raw: ctx.raw_ref(raw),
         facts: probe.finish(),
         ..SpanDraft::default()
     };
