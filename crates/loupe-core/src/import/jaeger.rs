@@ -527,3 +527,32 @@ fn add_span(ctx: &mut Context, span: Span, raw: &str, processes: &Registered) {
     };
     ctx.builder.push_span(draft, ctx.diags);
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spans_read_before_their_processes_get_them_and_a_bad_span_is_skipped_at_its_place() {
+        let text = concat!(
+            r#"{"data": [{"traceID": "t1", "spans": ["#,
+            "\n",
+            r#"{"traceID": "t1", "spanID": "s1", "operationName": "root", "processID": "p1", "startTime": 1, "duration": 5},"#,
+            "\n",
+            r#"{"traceID": "t1", "spanID": 7, "operationName": "bad"}"#,
+            "\n",
+            r#"], "processes": {"p1": {"serviceName": "checkout", "tags": []}}}]}"#
+        );
+        let set = crate::import(text.as_bytes(), "j.json").unwrap();
+        assert_eq!(set.span_count(), 1);
+        assert_eq!(
+            (set.span(0).name(), set.span(0).service()),
+            ("root", "checkout")
+        );
+        let lines = set.diagnostics().lines(None);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("span skipped at line 3, column")),
+            "{lines:?}"
+        );
+    }
+}
