@@ -253,8 +253,8 @@ fn keep_helpers_ready() {
 }
 
 /// Has a helper read bytes `at..end` of `blob` as a part of it: its answer (`{kind: "part",
-/// part}`, without `part` if it failed, or `null` if the helper failed), and the helper, which
-/// stops when dropped.
+/// part}`, without `part` if it failed; `null` if the helper failed, `undefined` if it took
+/// too long), and the helper, which stops when dropped.
 fn helper_part(blob: &Blob, kind: SplitKind, at: usize, end: usize) -> Option<(Promise, Stop)> {
     let helper = HELPERS.with_borrow_mut(Vec::pop).or_else(start_helper)?;
     let stop = Stop(helper.worker.clone());
@@ -276,7 +276,17 @@ fn helper_part(blob: &Blob, kind: SplitKind, at: usize, end: usize) -> Option<(P
         worker.post_message(&request)?;
         JsFuture::from(answer).await
     });
-    Some((answer, stop))
+    // A helper that stops without a word (out of memory) must not hold the load: past a
+    // generous time for its share (10 s, and 1 s per 10 MB), the worker reads it itself.
+    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let limit_ms = 10_000 + (end - at) / 10_000;
+    let limit = Promise::new(&mut |resolve, _| {
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            i32::try_from(limit_ms).unwrap_or(i32::MAX),
+        );
+    });
+    Some((Promise::race(&Array::of2(&answer, &limit)), stop))
 }
 
 /// As a helper: reads the part of a file a `part` message asks for, and sends it back.

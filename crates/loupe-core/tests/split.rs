@@ -219,3 +219,20 @@ fn a_bad_span_in_a_later_part_is_reported_at_its_line_and_column() {
     assert_eq!(joined, 2, "the part with the bad span is read again");
     assert_eq!(got, expected);
 }
+
+#[test]
+fn a_part_that_ran_into_a_broken_byte_ends_with_the_error_and_is_not_joined() {
+    // A part sent from a helper must not lose why it failed: the feed then reads it itself
+    // and the file fails as it does read whole.
+    let doc = otlp_json(&options());
+    let at = doc.len() / 2
+        + find_split(SplitKind::OtlpSpans, &doc.as_bytes()[doc.len() / 2..])
+            .unwrap_or_else(|| panic!("no place between spans"));
+    let mut bytes = doc.into_bytes();
+    bytes[at + 200] = 0xff;
+    let mut pb = TraceSetBuilder::new();
+    let mut pf = pb.start_part("f.json", SplitKind::OtlpSpans, at);
+    pb.feed(&mut pf, &bytes[at..at + 100_000]);
+    assert!(pf.failed());
+    assert!(pb.end_part(pf, false).is_err());
+}

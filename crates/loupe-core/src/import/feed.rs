@@ -69,6 +69,11 @@ impl FileFeed {
         self.failed.is_some()
     }
 
+    /// Why the file could not be read, if it could not: taken, as a part's feed is ended.
+    pub(super) fn take_failure(&mut self) -> Option<ImportError> {
+        self.failed.take()
+    }
+
     /// Gives up reading the file, for `why`.
     pub(super) fn fail(&mut self, why: ImportError) {
         self.failed = Some(why);

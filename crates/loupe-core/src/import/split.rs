@@ -81,7 +81,8 @@ pub fn split_places(
     let shares = parsers.min(size / MIN_SHARE).max(1);
     let mut places: Vec<usize> = (1..shares)
         .filter_map(|k| {
-            let from = size * k / shares;
+            // In 64 bits: a 32-bit size times `k` would wrap.
+            let from = (size as u64 * k as u64 / shares as u64) as usize;
             let mut len = 1 << 16;
             while len <= MIN_SHARE / 2 {
                 let bytes = window(from, len)?;
@@ -97,6 +98,7 @@ pub fn split_places(
         })
         .filter(|&at| at > after)
         .collect();
+    places.sort_unstable();
     places.dedup();
     places
 }
@@ -146,6 +148,9 @@ impl TraceSetBuilder {
     /// Ends a part: reads what is pending of it (all of it, if it runs to the file's end).
     pub fn end_part(mut self, mut feed: FileFeed, last: bool) -> Result<Part, ImportError> {
         let at = feed.began;
+        if let Some(why) = feed.take_failure() {
+            return Err(why);
+        }
         self.read_now(&mut feed, last)?;
         Ok(Part {
             at,
