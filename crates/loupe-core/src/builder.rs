@@ -2,7 +2,7 @@
 
 use crate::diagnostics::{DiagnosticKind, Diagnostics};
 use crate::error::ImportError;
-use crate::format::{self, Detected, Format, Walked};
+use crate::format::{self, Detected, Format};
 use crate::ids::{SpanId, TraceId};
 use crate::import as importers;
 use crate::input;
@@ -177,63 +177,12 @@ impl TraceSetBuilder {
         let mark = self.mark();
         let mut diags = Diagnostics::default();
         let detected = format::detect(&text)?;
-        let format = match &detected {
-            Detected::Document(f, _) | Detected::Lines(f) | Detected::Records(f) => *f,
-            Detected::Walk(w) => w.format(),
-        };
+        let format = detected.format();
         let mut ctx = importers::Context::whole(self, &text, source, &mut diags);
         let result = match detected {
-            Detected::Walk(Walked::OtlpJson)
-            | Detected::Document(Format::OtlpJson | Format::OtlpJsonLines, _) => {
-                importers::otlp_json::import_document(&mut ctx)
-            }
-            Detected::Document(Format::Jaeger, _) | Detected::Records(Format::Jaeger) => {
-                importers::jaeger::import_text(&mut ctx)
-            }
-            Detected::Records(Format::Zipkin) => importers::zipkin::import_elements(&mut ctx),
-            Detected::Records(Format::OtelPython | Format::Phoenix) => {
-                importers::span_json::import_elements(&mut ctx)
-            }
-            Detected::Records(Format::OtelJs) => {
-                importers::span_json::import_readable_elements(&mut ctx)
-            }
-            Detected::Records(format) => Err(ImportError::UnknownFormat {
-                found: format!("an array of {} records", format.label()),
-            }),
-            Detected::Document(Format::Zipkin, doc) => {
-                importers::zipkin::import_document(&mut ctx, doc)
-            }
-            Detected::Document(Format::OtelPython | Format::Phoenix, doc) => {
-                importers::span_json::import_document(&mut ctx, doc)
-            }
-            Detected::Document(Format::Langfuse, doc) => {
-                importers::langfuse::import_document(&mut ctx, doc)
-            }
-            Detected::Document(Format::Mlflow, doc) => {
-                importers::mlflow::import_document(&mut ctx, doc)
-            }
-            Detected::Document(Format::LangSmith, doc) => {
-                importers::langsmith::import_document(&mut ctx, doc)
-            }
-            Detected::Document(Format::Helicone, doc) => {
-                importers::helicone::import_document(&mut ctx, doc)
-            }
+            Detected::Walk(walked) => import_whole(&mut ctx, walked.format()),
+            Detected::Records(format) => import_whole(&mut ctx, format),
             Detected::Lines(Format::Helicone) => importers::helicone::import_lines(&mut ctx),
-            Detected::Document(Format::Tracetest, doc) => {
-                importers::tracetest::import_document(&mut ctx, doc)
-            }
-            Detected::Document(Format::SpanAttributes, doc) => {
-                importers::span_attributes::import_document(&mut ctx, doc)
-            }
-            Detected::Document(Format::OtelJs, doc) => {
-                importers::span_json::import_readable_spans(&mut ctx, doc)
-            }
-            Detected::Walk(Walked::ChromeTrace) | Detected::Document(Format::ChromeTrace, _) => {
-                importers::chrome::import_document(&mut ctx)
-            }
-            Detected::Document(Format::LoupeBundle, _) => {
-                importers::bundle::import_document(&mut ctx)
-            }
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {
                 importers::otlp_json::import_lines(&mut ctx)
             }
@@ -592,4 +541,23 @@ pub fn import(bytes: &[u8], file_name_hint: &str) -> Result<TraceSet, ImportErro
     let mut b = TraceSetBuilder::new();
     b.add_file(file_name_hint, bytes)?;
     Ok(b.finish())
+}
+
+/// Imports a document whose importer reads the whole text itself, each record parsed once.
+fn import_whole(ctx: &mut importers::Context, format: Format) -> Result<(), ImportError> {
+    match format {
+        Format::OtlpJson | Format::OtlpJsonLines => importers::otlp_json::import_document(ctx),
+        Format::ChromeTrace => importers::chrome::import_document(ctx),
+        Format::Jaeger => importers::jaeger::import_text(ctx),
+        Format::Zipkin => importers::zipkin::import_elements(ctx),
+        Format::OtelPython | Format::Phoenix => importers::span_json::import_elements(ctx),
+        Format::OtelJs => importers::span_json::import_readable_elements(ctx),
+        Format::Langfuse => importers::langfuse::import_text(ctx),
+        Format::Mlflow => importers::mlflow::import_text(ctx),
+        Format::LangSmith => importers::langsmith::import_text(ctx),
+        Format::Helicone => importers::helicone::import_text(ctx),
+        Format::Tracetest => importers::tracetest::import_text(ctx),
+        Format::SpanAttributes => importers::span_attributes::import_text(ctx),
+        Format::LoupeBundle => importers::bundle::import_document(ctx),
+    }
 }

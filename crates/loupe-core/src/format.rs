@@ -64,7 +64,7 @@ impl Format {
 }
 
 /// The top level of a JSON document, with its members left unparsed.
-pub(crate) enum Document<'a> {
+enum Document<'a> {
     /// An object: its members in file order.
     Object(Vec<(Text<'a>, &'a RawValue)>),
     /// An array: its elements.
@@ -204,18 +204,34 @@ fn is_json_lines(text: &str) -> bool {
         && serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
 }
 
-/// What detection found: the format, and the parsed top level for whole documents.
-pub(crate) enum Detected<'a> {
-    /// A whole JSON document.
-    Document(Format, Document<'a>),
+/// What detection found: the format, and how its importer reads the text.
+pub(crate) enum Detected {
     /// JSON Lines; the importer reads line by line.
     Lines(Format),
-    /// A document known from its start (its first key, or its first element): the importer
-    /// walks the whole text itself in one pass, with no skim of the top level first.
+    /// A document whose importer walks it record by record, and which can be read as it
+    /// arrives (see [`detect_start`]).
     Walk(Walked),
-    /// A document known from its start (an array's first element, a Jaeger trace's first
-    /// span): the importer reads the whole text itself, each record parsed once.
+    /// A document whose importer reads the whole text itself, each record parsed once.
     Records(Format),
+}
+
+impl Detected {
+    /// How a document of `format` is read.
+    fn read_by(format: Format) -> Detected {
+        match format {
+            Format::OtlpJson => Detected::Walk(Walked::OtlpJson),
+            Format::ChromeTrace => Detected::Walk(Walked::ChromeTrace),
+            format => Detected::Records(format),
+        }
+    }
+
+    /// The format found.
+    pub fn format(&self) -> Format {
+        match self {
+            Detected::Lines(f) | Detected::Records(f) => *f,
+            Detected::Walk(w) => w.format(),
+        }
+    }
 }
 
 /// The formats whose importers walk the text themselves.
@@ -309,7 +325,7 @@ pub(crate) fn detect_start(start: &str, whole: bool) -> Start {
 }
 
 /// Detects the format of `text`.
-pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
+pub(crate) fn detect(text: &str) -> Result<Detected, ImportError> {
     let start = text.len() - text.trim_start().len();
     match text[start..].chars().next() {
         Some('{') | Some('[') => {}
@@ -339,14 +355,16 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
     if let Some(walked) = walked_from_start(text) {
         return Ok(Detected::Walk(walked));
     }
-    if let Some(format) = first_element(text).and_then(|m| array_format(&m))
-        && ELEMENTS.contains(&format)
-    {
-        return Ok(Detected::Records(format));
+    if let Some(format) = first_element(text).and_then(|m| array_format(&m)) {
+        return Ok(Detected::read_by(format));
     }
     if jaeger_from_start(text) {
         return Ok(Detected::Records(Format::Jaeger));
     }
+    if let Some(format) = first_key(text).and_then(format_of_first_key) {
+        return Ok(Detected::read_by(format));
+    }
+    // The start does not tell: the top level's keys (or first element) decide.
     let doc = match parse_document(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -360,15 +378,17 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
             .and_then(|f| object_members(f.get()).ok())
             .and_then(|m| array_format(&m)),
     };
-    if let Some(format) = format {
-        match format {
-            Format::OtlpJson => return Ok(Detected::Walk(Walked::OtlpJson)),
-            Format::ChromeTrace => return Ok(Detected::Walk(Walked::ChromeTrace)),
-            _ => {}
-        }
-        return Ok(Detected::Document(format, doc));
-    }
-    let found = match &doc {
+    format
+        .map(Detected::read_by)
+        .ok_or_else(|| ImportError::UnknownFormat {
+            found: describe_document(&doc),
+        })
+}
+
+/// What a document is, in words, for a message that says it is not a trace: an object's first
+/// keys, or what its array holds.
+fn describe_document(doc: &Document) -> String {
+    match doc {
         Document::Object(members) => describe(members),
         Document::Array(items) => match items.first() {
             None => "an empty JSON array".to_string(),
@@ -380,8 +400,30 @@ pub(crate) fn detect(text: &str) -> Result<Detected<'_>, ImportError> {
                 Err(_) => "a JSON array of non-objects".to_string(),
             },
         },
-    };
-    Err(ImportError::UnknownFormat { found })
+    }
+}
+
+/// What a document is, in words (see [`describe_document`]), or why it is not JSON.
+pub(crate) fn describe_text(text: &str) -> String {
+    match parse_document(text) {
+        Ok(doc) => describe_document(&doc),
+        Err(e) => format!("text that is not JSON ({e})"),
+    }
+}
+
+/// The format of an object told by its first key alone, where that key is the format's own.
+fn format_of_first_key(key: &str) -> Option<Format> {
+    Some(match key {
+        "loupe_bundle" => Format::LoupeBundle,
+        "trace" | "observations" => Format::Langfuse,
+        "info" => Format::Mlflow,
+        "post" | "patch" => Format::LangSmith,
+        "ID" | "RootSpan" => Format::Tracetest,
+        "request_id" => Format::Helicone,
+        "spanName" | "scopeName" => Format::SpanAttributes,
+        k if crate::import::span_attributes::is_llm_key(k) => Format::SpanAttributes,
+        _ => return None,
+    })
 }
 
 /// The format of a document that is one object with members `m`.
@@ -422,15 +464,6 @@ fn array_format(first: &Members) -> Option<Format> {
         m => return span_json_format(m),
     })
 }
-
-/// The array formats whose importers read the elements one at a time, each parsed once.
-const ELEMENTS: [Format; 5] = [
-    Format::Zipkin,
-    Format::OtelPython,
-    Format::Phoenix,
-    Format::OtelJs,
-    Format::Jaeger,
-];
 
 /// Whether an object is a Jaeger document, told from its start without reading its spans:
 /// the envelope `{"data": [trace…]}` whose first trace starts `{"traceID": …, "spans": …`, a
@@ -489,7 +522,7 @@ fn first_element(text: &str) -> Option<Members<'_>> {
 }
 
 /// Parses the top level of a document: an object's members or an array's elements, unparsed.
-pub(crate) fn parse_document(text: &str) -> Result<Document<'_>, ImportError> {
+fn parse_document(text: &str) -> Result<Document<'_>, ImportError> {
     let start = text.len() - text.trim_start().len();
     if text[start..].starts_with('[') {
         serde_json::from_str::<Vec<&RawValue>>(text)
@@ -507,10 +540,7 @@ mod tests {
     use super::*;
 
     fn format_of(text: &str) -> Result<Format, ImportError> {
-        detect(text).map(|d| match d {
-            Detected::Document(f, _) | Detected::Lines(f) | Detected::Records(f) => f,
-            Detected::Walk(w) => w.format(),
-        })
+        detect(text).map(|d| d.format())
     }
 
     #[test]
@@ -525,6 +555,62 @@ mod tests {
         }
         // Another object with `data` is not taken for Jaeger.
         assert!(!jaeger_from_start(r#"{"data": {"spans": []}}"#));
+    }
+
+    #[test]
+    fn objects_are_told_from_their_first_key_alone() {
+        // What follows the first key is not read by detection: here it is not even JSON.
+        let cases = [
+            (r#"{"loupe_bundle": 1, oops"#, Format::LoupeBundle),
+            (r#"{"trace": {"id": "t"}, oops"#, Format::Langfuse),
+            (r#"{"observations": [], oops"#, Format::Langfuse),
+            (r#"{"info": {}, oops"#, Format::Mlflow),
+            (r#"{"post": [], oops"#, Format::LangSmith),
+            (r#"{"ID": "t", "RootSpan": oops"#, Format::Tracetest),
+            (r#"{"request_id": "r", oops"#, Format::Helicone),
+            (r#"{"spanName": "x", oops"#, Format::SpanAttributes),
+            (
+                r#"{"gen_ai.operation.name": "chat", oops"#,
+                Format::SpanAttributes,
+            ),
+        ];
+        for (text, format) in cases {
+            assert!(
+                matches!(detect(text), Ok(Detected::Records(f)) if f == format),
+                "{text}"
+            );
+        }
+        // Other first keys: the top level's keys decide, in any order.
+        let later = r#"{"id": "x", "data": {"spans": []}, "info": {}}"#;
+        assert_eq!(format_of(later).ok(), Some(Format::Mlflow));
+    }
+
+    #[test]
+    fn arrays_of_records_are_told_from_their_first_element_alone() {
+        let cases = [
+            (
+                r#"[{"info": {}, "data": {"spans": []}}, oops"#,
+                Format::Mlflow,
+            ),
+            (
+                r#"[{"request_id": "r", "request_created_at": "t"}, oops"#,
+                Format::Helicone,
+            ),
+            (
+                r#"[{"id": "r", "run_type": "llm", "trace_id": "t"}, oops"#,
+                Format::LangSmith,
+            ),
+            (
+                r#"[{"id": "o", "type": "SPAN", "startTime": "t", "depth": 0}, oops"#,
+                Format::Langfuse,
+            ),
+        ];
+        for (text, format) in cases {
+            assert!(
+                matches!(detect(text), Ok(Detected::Records(f)) if f == format),
+                "{text}"
+            );
+        }
     }
 
     #[test]

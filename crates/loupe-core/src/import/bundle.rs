@@ -3,39 +3,54 @@
 //! from attributes.
 
 use super::Context;
+use super::cursor::each_member;
 use crate::builder::SpanDraft;
 use crate::bundle::{
     self, BUNDLE_VERSION, Score as BundleScore, ScoreVal, Span, Trace as BundleTrace,
 };
-use crate::error::{ImportError, json_error_at};
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmFacts;
 use crate::model::{AttrValue, OtelKind, Rows, SpanKind, StatusCode};
 use crate::scores::{Score, ScoreValue, TraceFacts};
 use crate::set::NO_SPAN;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 
-/// The bundle with its spans left raw, so each keeps its place in the file.
-#[derive(Deserialize)]
+/// The bundle as read: each span parsed once, with its JSON, so each keeps its place in the
+/// file.
+#[derive(Default)]
 struct Document<'a> {
-    loupe_bundle: u32,
-    #[serde(default)]
+    loupe_bundle: Option<u32>,
     created: Option<String>,
-    #[serde(default)]
     view: bundle::View,
-    #[serde(default)]
     prices: std::collections::BTreeMap<String, crate::pricing::Price>,
-    #[serde(default)]
     notes: Vec<bundle::Note>,
-    #[serde(default)]
     resources: Vec<Vec<bundle::Attribute>>,
-    #[serde(default)]
     traces: Vec<BundleTrace>,
-    #[serde(borrow, default)]
-    spans: Vec<&'a RawValue>,
-    #[serde(default)]
+    spans: Vec<(Span, &'a str)>,
     scores: Vec<BundleScore>,
+}
+
+/// Reads the bundle's members, in any order.
+fn read<'t>(ctx: &mut Context<'_, 't>) -> Result<Document<'t>, ImportError> {
+    let mut doc = Document::default();
+    each_member(ctx, |ctx, key, cur| {
+        match key {
+            "loupe_bundle" => doc.loupe_bundle = cur.value()?,
+            "created" => doc.created = cur.value()?,
+            "view" => doc.view = cur.value()?,
+            "prices" => doc.prices = cur.value()?,
+            "notes" => doc.notes = cur.value()?,
+            "resources" => doc.resources = cur.value()?,
+            "traces" => doc.traces = cur.value()?,
+            "spans" => doc.spans = ctx.records::<Span>(cur)?,
+            "scores" => doc.scores = cur.value()?,
+            _ => {
+                cur.skip()?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(doc)
 }
 
 /// The kind named by a label (`llm`, `tool`, …).
@@ -61,13 +76,17 @@ fn push_attributes(ctx: &mut Context, attrs: &[bundle::Attribute]) -> Rows {
 
 /// Imports a bundle.
 pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
-    let doc: Document =
-        serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
-    if doc.loupe_bundle > BUNDLE_VERSION {
+    let doc = read(ctx)?;
+    let Some(version) = doc.loupe_bundle else {
+        return Err(ImportError::UnknownFormat {
+            found: "a Loupe bundle with no `loupe_bundle` version".to_string(),
+        });
+    };
+    if version > BUNDLE_VERSION {
         return Err(ImportError::UnknownFormat {
             found: format!(
                 "a Loupe bundle of version {}, newer than this Loupe reads ({BUNDLE_VERSION}); open it with a newer Loupe",
-                doc.loupe_bundle
+                version
             ),
         });
     }
@@ -88,10 +107,8 @@ pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
             ctx.builder.push_resource(rows)
         })
         .collect();
-    for raw in doc.spans {
-        if let Some(span) = ctx.parse_span::<Span>(raw) {
-            import_span(ctx, raw, span, &resources);
-        }
+    for (span, raw) in doc.spans {
+        import_span(ctx, raw, span, &resources);
     }
     for t in doc.traces {
         let trace_id = TraceId::parse_or_derive(&t.id).0;
@@ -132,7 +149,7 @@ pub(crate) fn import_document(ctx: &mut Context) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn import_span(ctx: &mut Context, raw: &RawValue, s: Span, resources: &[u32]) {
+fn import_span(ctx: &mut Context, raw: &str, s: Span, resources: &[u32]) {
     let (span_id, mut id_text) = ctx.span_id(&s.span_id);
     if let Some(shown) = &s.shown_id {
         id_text = ctx.builder.intern(shown);
@@ -202,7 +219,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue, s: Span, resources: &[u32]) {
         attrs,
         events,
         links,
-        raw: ctx.raw_ref(raw.get()),
+        raw: ctx.raw_ref(raw),
         facts,
         ..SpanDraft::default()
     };

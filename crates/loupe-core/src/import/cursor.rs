@@ -319,6 +319,39 @@ impl<'t> Cursor<'t> {
     }
 }
 
+impl<'t> Cursor<'t> {
+    /// Walks the object at the cursor: `each` gets each member's key with the cursor at its
+    /// value, and steps past the value. `null` is an object with no members.
+    pub fn members(
+        &mut self,
+        mut each: impl FnMut(&str, &mut Self) -> Result<(), Stop>,
+    ) -> Result<(), Stop> {
+        if self.null()? {
+            return Ok(());
+        }
+        let mut walk = self.object()?;
+        while let Some(key) = self.key(&mut walk)? {
+            each(&key, self)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the object at the cursor has a member named one of `names`, leaving this cursor
+    /// where it is. Reads its members only up to the first such name.
+    pub fn has_member(&self, names: &[&str]) -> bool {
+        let mut ahead = self.clone();
+        let Ok(mut walk) = ahead.object() else {
+            return false;
+        };
+        while let Ok(Some(key)) = ahead.key(&mut walk) {
+            if names.contains(&&*key) || ahead.skip().is_err() {
+                return names.contains(&&*key);
+            }
+        }
+        false
+    }
+}
+
 /// What a step of a walk does to the stack of containers it is in.
 pub(crate) enum Next<F> {
     /// Stays in the container, its state now this.
@@ -462,25 +495,45 @@ pub(crate) fn import_whole<W: Walker>(
     Ok(())
 }
 
-/// Reads a whole text that is an array, one element at a time: `read` parses the element at
-/// the cursor (and steps past it). Only whitespace may follow the array.
-pub(crate) fn each_element<'t>(
+/// Reads a whole text with `read`, which starts at its first byte and steps past its one
+/// value. Only whitespace may follow that value.
+pub(crate) fn read_whole<'t>(
     ctx: &mut super::Context<'_, 't>,
-    mut read: impl FnMut(&mut super::Context<'_, 't>, &mut Cursor<'t>) -> Result<(), Stop>,
+    read: impl FnOnce(&mut super::Context<'_, 't>, &mut Cursor<'t>) -> Result<(), Stop>,
 ) -> Result<(), ImportError> {
     let mut cur = Cursor::new(ctx.text, 0);
-    let walked = (|| {
-        let mut items = cur.array()?;
-        while cur.item(&mut items)? {
-            read(ctx, &mut cur)?;
-        }
-        Ok(())
-    })();
-    match walked {
+    match read(ctx, &mut cur) {
         Ok(()) => expect_end(&mut cur),
         Err(Stop::Bad(e)) => Err(e),
         Err(Stop::More) => Err(ImportError::Empty),
     }
+}
+
+/// Reads a whole text that is an array, one element at a time, or one value alone: `read`
+/// parses the element (or the value) at the cursor and steps past it.
+pub(crate) fn each_element<'t>(
+    ctx: &mut super::Context<'_, 't>,
+    mut read: impl FnMut(&mut super::Context<'_, 't>, &mut Cursor<'t>) -> Result<(), Stop>,
+) -> Result<(), ImportError> {
+    read_whole(ctx, |ctx, cur| {
+        if cur.peek() != Some(b'[') {
+            return read(ctx, cur);
+        }
+        let mut items = cur.array()?;
+        while cur.item(&mut items)? {
+            read(ctx, cur)?;
+        }
+        Ok(())
+    })
+}
+
+/// Reads a whole text that is one object, one member at a time: `read` gets each member's key
+/// with the cursor at its value, and steps past the value.
+pub(crate) fn each_member<'t>(
+    ctx: &mut super::Context<'_, 't>,
+    mut read: impl FnMut(&mut super::Context<'_, 't>, &str, &mut Cursor<'t>) -> Result<(), Stop>,
+) -> Result<(), ImportError> {
+    read_whole(ctx, |ctx, cur| cur.members(|key, cur| read(ctx, key, cur)))
 }
 
 /// Checks that only whitespace follows a whole document's value.

@@ -6,10 +6,10 @@
 //! a failure.
 
 use super::Context;
+use super::cursor::{Cursor, Stop, each_element};
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at};
-use crate::format::Document;
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, TokenCounts, Usage};
 use crate::model::{OtelKind, SpanKind, StatusCode};
@@ -82,39 +82,36 @@ pub(crate) fn is_request(members: &[(Text<'_>, &RawValue)]) -> bool {
     has("request_id") && (has("request_created_at") || has("response_created_at"))
 }
 
-/// Imports a JSON array (or a single record).
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let records = match doc {
-        Document::Array(items) => items,
-        Document::Object(_) => vec![
-            serde_json::from_str::<&RawValue>(ctx.text)
-                .map_err(|e| json_error_at(ctx.text, 0, &e))?,
-        ],
-    };
+/// Imports a JSON array (or a single record), each record parsed once.
+pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut records = Vec::new();
+    each_element(ctx, |ctx, cur| {
+        records.extend(ctx.record::<Request>(cur)?);
+        Ok(())
+    })?;
     import_records(ctx, &records);
     Ok(())
 }
 
-/// Imports JSON Lines; a bad line is reported and skipped.
+/// Imports JSON Lines; a line that is not JSON is reported and skipped, as is one that is not
+/// a request.
 pub(crate) fn import_lines(ctx: &mut Context) -> Result<(), ImportError> {
     let text = ctx.text;
     let mut records = Vec::new();
-    let mut offset = 0usize;
     for (n, line) in text.split('\n').enumerate() {
-        let base = offset;
-        offset += line.len() + 1;
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<&RawValue>(line) {
-            Ok(raw) => records.push(raw),
-            Err(e) => {
-                let err = json_error_at(text, base, &e);
+        let mut cur = Cursor::on_line(line, n + 1);
+        match ctx.record::<Request>(&mut cur) {
+            Ok(record) => records.extend(record),
+            Err(Stop::Bad(err)) => {
                 ctx.diags
                     .report(Some(ctx.source), DiagnosticKind::SkippedLine, || {
                         format!("line {} skipped: {err}", n + 1)
-                    });
+                    })
             }
+            Err(Stop::More) => {}
         }
     }
     import_records(ctx, &records);
@@ -129,15 +126,11 @@ fn property<'r>(r: &'r Request, key: &str) -> Option<&'r str> {
         .and_then(|(_, v)| v.as_deref())
 }
 
-fn import_records(ctx: &mut Context, records: &[&RawValue]) {
-    let parsed: Vec<(&RawValue, Request)> = records
-        .iter()
-        .filter_map(|raw| ctx.parse_span::<Request>(raw).map(|r| (*raw, r)))
-        .collect();
+fn import_records(ctx: &mut Context, parsed: &[(Request, &str)]) {
     // The first request (by time) at each session path is the parent of that path's children.
     let start = |r: &Request| r.request_created_at.as_deref().and_then(parse_rfc3339);
     let mut first_at_path: HashMap<(String, String), (i64, SpanId)> = HashMap::new();
-    for (_, r) in &parsed {
+    for (r, _) in parsed {
         let (Some(session), Some(path), Some(id)) = (
             property(r, "Helicone-Session-Id"),
             property(r, "Helicone-Session-Path"),
@@ -155,9 +148,9 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
             *slot = (t, span_id);
         }
     }
-    for (raw, r) in &parsed {
+    for (r, raw) in parsed {
         let Some(id) = r.request_id.as_deref() else {
-            ctx.skip_span(raw.get(), "", "it has no request_id");
+            ctx.skip_span(raw, "", "it has no request_id");
             continue;
         };
         let (span_id, id_text) = ctx.span_id(id);
@@ -237,7 +230,7 @@ fn import_records(ctx: &mut Context, records: &[&RawValue]) {
             start: t0,
             end,
             attrs,
-            raw: ctx.raw_ref(raw.get()),
+            raw: ctx.raw_ref(raw),
             facts,
             ..SpanDraft::default()
         };

@@ -8,9 +8,10 @@
 //! the output total the sum of the output-side ones. The recorded cost is `costDetails.total`.
 
 use super::Context;
+use super::cursor::{each_element, each_member};
 use crate::builder::SpanDraft;
-use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, offset_in};
+use crate::error::ImportError;
+use crate::format::describe_text;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, TokenCounts, Usage};
 use crate::model::{SpanKind, StatusCode};
@@ -153,31 +154,38 @@ pub(crate) fn is_log_view_entry(members: &[(Text<'_>, &RawValue)]) -> bool {
     has("depth") && has("type") && has("startTime") && has("id")
 }
 
-/// Imports a Langfuse download.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let members = match doc {
-        Document::Object(members) => members,
-        Document::Array(items) => {
-            import_log_view(ctx, &items);
-            return Ok(());
+/// Imports a Langfuse download: an object with the trace and its observations (in any order,
+/// each observation parsed once), or the log view's array.
+pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
+    if ctx.text.trim_start().starts_with('[') {
+        return import_log_view(ctx);
+    }
+    let mut info: Option<TraceInfo> = None;
+    let mut scores: Vec<&RawValue> = Vec::new();
+    let mut observations = None;
+    each_member(ctx, |ctx, key, cur| {
+        match key {
+            "trace" => info = cur.value()?,
+            "scores" => scores = cur.record::<Vec<&RawValue>>()?.0.unwrap_or_default(),
+            "observations" => observations = Some(ctx.records::<Observation>(cur)?),
+            _ => {
+                cur.skip()?;
+            }
         }
-    };
-    let field = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v);
-    let info = match field("trace") {
-        Some(raw) => Some(
-            serde_json::from_str::<TraceInfo>(raw.get())
-                .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?,
-        ),
-        None => None,
+        Ok(())
+    })?;
+    let Some(observations) = observations else {
+        return Err(ImportError::UnknownFormat {
+            found: format!(
+                "{}, with no \"observations\" (a Langfuse download has them)",
+                describe_text(ctx.text)
+            ),
+        });
     };
     let trace_id = info
         .as_ref()
         .and_then(|i| i.id.as_deref())
         .and_then(|id| TraceId::parse_or_derive(id).0);
-    let mut scores: Vec<&RawValue> = match field("scores") {
-        Some(raw) => serde_json::from_str(raw.get()).unwrap_or_default(),
-        None => Vec::new(),
-    };
     if let Some(info) = info {
         scores.extend(info.scores.iter().flatten());
         let text =
@@ -200,19 +208,12 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
     for raw in scores {
         import_score(ctx, raw, trace_id);
     }
-    let observations: Vec<&RawValue> = match field("observations") {
-        Some(raw) => serde_json::from_str(raw.get())
-            .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?,
-        None => Vec::new(),
-    };
-    for raw in observations {
-        if let Some(obs) = ctx.parse_span::<Observation>(raw) {
-            let parent = obs
-                .parent
-                .as_deref()
-                .and_then(|p| SpanId::parse_or_derive(p).0);
-            import_observation(ctx, raw, obs, trace_id, parent);
-        }
+    for (obs, raw) in observations {
+        let parent = obs
+            .parent
+            .as_deref()
+            .and_then(|p| SpanId::parse_or_derive(p).0);
+        import_observation(ctx, raw, obs, trace_id, parent);
     }
     Ok(())
 }
@@ -260,12 +261,12 @@ fn import_score(ctx: &mut Context, raw: &RawValue, file_trace: Option<TraceId>) 
 
 /// The log view: observations in tree order with their depth; each one's parent is the last
 /// observation before it one level up.
-fn import_log_view(ctx: &mut Context, items: &[&RawValue]) {
+fn import_log_view(ctx: &mut Context) -> Result<(), ImportError> {
     let trace_id = TraceId::parse_or_derive(&format!("langfuse-log-view:{}", ctx.source)).0;
     let mut path: Vec<Option<SpanId>> = Vec::new();
-    for raw in items {
-        let Some(obs) = ctx.parse_span::<Observation>(raw) else {
-            continue;
+    each_element(ctx, |ctx, cur| {
+        let Some((obs, raw)) = ctx.record::<Observation>(cur)? else {
+            return Ok(());
         };
         let depth = obs.depth.unwrap_or(0).min(path.len());
         path.truncate(depth);
@@ -275,19 +276,20 @@ fn import_log_view(ctx: &mut Context, items: &[&RawValue]) {
         let id = obs.id.as_deref().and_then(|i| SpanId::parse_or_derive(i).0);
         import_observation(ctx, raw, obs, trace_id, parent);
         path.push(id);
-    }
+        Ok(())
+    })
 }
 
 fn import_observation(
     ctx: &mut Context,
-    raw: &RawValue,
+    raw: &str,
     obs: Observation,
     file_trace: Option<TraceId>,
     parent_id: Option<SpanId>,
 ) {
     let name = obs.name.as_deref().unwrap_or("");
     let Some(id_text) = obs.id.as_deref() else {
-        ctx.skip_span(raw.get(), name, "it has no id");
+        ctx.skip_span(raw, name, "it has no id");
         return;
     };
     let trace_id = obs
@@ -339,7 +341,7 @@ fn import_observation(
         start,
         end,
         attrs,
-        raw: ctx.raw_ref(raw.get()),
+        raw: ctx.raw_ref(raw),
         facts,
         ..SpanDraft::default()
     };

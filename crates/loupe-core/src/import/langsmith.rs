@@ -6,9 +6,9 @@
 //! `outputs.usage`; `error` marks a failed run.
 
 use super::Context;
+use super::cursor::{Cursor, each_element, each_member};
 use crate::builder::SpanDraft;
-use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, offset_in};
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, Usage};
 use crate::model::{AttrValue, Nanos, Rows, SpanKind, StatusCode};
@@ -174,14 +174,6 @@ struct Metadata<'a> {
     user_id: Option<Text<'a>>,
 }
 
-#[derive(Deserialize)]
-struct Batch<'a> {
-    #[serde(borrow, default)]
-    post: Option<Vec<&'a RawValue>>,
-    #[serde(borrow, default)]
-    patch: Option<Vec<&'a RawValue>>,
-}
-
 /// The kind named by a `run_type`.
 fn kind_of(run_type: &str) -> SpanKind {
     match run_type.to_ascii_lowercase().as_str() {
@@ -233,30 +225,31 @@ fn merged<'a>(post: Run<'a>, patch: Option<Run<'a>>) -> Run<'a> {
     }
 }
 
-/// Imports LangSmith runs.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let (posts, patches): (Vec<&RawValue>, Vec<&RawValue>) = match doc {
-        Document::Array(items) => (items, Vec::new()),
-        Document::Object(members) => {
-            let whole: &RawValue =
-                serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
-            if members.iter().any(|(k, _)| &**k == "post") {
-                let b: Batch = serde_json::from_str(whole.get())
-                    .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, whole.get()), &e))?;
-                (b.post.unwrap_or_default(), b.patch.unwrap_or_default())
-            } else {
-                (vec![whole], Vec::new())
+/// Imports LangSmith runs: an array of them, one run, or a run-ingest batch `{post, patch}`;
+/// each run parsed once.
+pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut posts = Vec::new();
+    let mut patches = Vec::new();
+    let batch = Cursor::new(ctx.text, 0).has_member(&["post", "patch"]);
+    if batch {
+        each_member(ctx, |ctx, key, cur| {
+            match key {
+                "post" => posts = ctx.records::<Run>(cur)?,
+                "patch" => patches = ctx.records::<Run>(cur)?,
+                _ => {
+                    cur.skip()?;
+                }
             }
-        }
-    };
-    let mut patches: Vec<Option<Run>> = patches
-        .into_iter()
-        .map(|raw| ctx.parse_span::<Run>(raw))
-        .collect();
-    for raw in posts {
-        let Some(post) = ctx.parse_span::<Run>(raw) else {
-            continue;
-        };
+            Ok(())
+        })?;
+    } else {
+        each_element(ctx, |ctx, cur| {
+            posts.extend(ctx.record::<Run>(cur)?);
+            Ok(())
+        })?;
+    }
+    let mut patches: Vec<Option<Run>> = patches.into_iter().map(|(p, _)| Some(p)).collect();
+    for (post, raw) in posts {
         let matches = |p: &Option<Run>| {
             p.as_ref().is_some_and(|p| match (&p.id, &post.id) {
                 (Some(a), Some(b)) => a == b,
@@ -280,10 +273,10 @@ fn push_json_attr(ctx: &mut Context, key: &str, raw: Option<&RawValue>) {
     }
 }
 
-fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
+fn import_run(ctx: &mut Context, raw: &str, run: Run) {
     let name = run.name.as_deref().unwrap_or("");
     let Some(id) = run.id.as_deref() else {
-        ctx.skip_span(raw.get(), name, "it has no id");
+        ctx.skip_span(raw, name, "it has no id");
         return;
     };
     let (span_id, id_text) = ctx.span_id(id);
@@ -416,7 +409,7 @@ fn import_run(ctx: &mut Context, raw: &RawValue, run: Run) {
         end: run.end_time.map(|t| t.0).or(start),
         attrs,
         events,
-        raw: ctx.raw_ref(raw.get()),
+        raw: ctx.raw_ref(raw),
         facts,
         ..SpanDraft::default()
     };

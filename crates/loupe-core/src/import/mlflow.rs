@@ -7,10 +7,11 @@
 
 use super::Context;
 use super::anyvalue::NanosField;
+use super::cursor::{Cursor, Stop, each_element};
 use super::span_json::SpanContext;
 use crate::builder::SpanDraft;
-use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, object_members, offset_in};
+use crate::error::ImportError;
+use crate::format::{describe_text, object_members};
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, TokenCounts, Usage};
 use crate::model::{AttrValue, Rows, SpanKind, StatusCode};
@@ -20,12 +21,6 @@ use crate::text::Text;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
-
-#[derive(Deserialize)]
-struct TraceData<'a> {
-    #[serde(borrow, default)]
-    spans: Option<Vec<&'a RawValue>>,
-}
 
 #[derive(Deserialize)]
 struct Span<'a> {
@@ -169,33 +164,61 @@ pub(crate) fn is_trace(members: &[(Text<'_>, &RawValue)]) -> bool {
     has("info") && has("data")
 }
 
-/// Imports an MLflow trace or a list of them.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let traces: Vec<Vec<(Text, &RawValue)>> = match doc {
-        Document::Object(members) => vec![members],
-        Document::Array(items) => items
-            .into_iter()
-            .filter_map(|t| object_members(t.get()).ok())
-            .collect(),
-    };
-    for members in traces {
-        let Some((_, data)) = members.iter().find(|(k, _)| &**k == "data") else {
-            continue;
-        };
-        let data: TraceData = serde_json::from_str(data.get())
-            .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, data.get()), &e))?;
-        let mut trace_id = None;
-        for raw in data.spans.unwrap_or_default() {
-            trace_id = trace_id.or(import_span(ctx, raw));
+/// Imports an MLflow trace or a list of them, each span parsed once.
+pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut traces = 0usize;
+    each_element(ctx, |ctx, cur| {
+        if import_trace(ctx, cur)? {
+            traces += 1;
         }
-        let info: Info = members
-            .iter()
-            .find(|(k, _)| &**k == "info")
-            .and_then(|(_, raw)| serde_json::from_str(raw.get()).ok())
-            .unwrap_or_default();
-        import_info(ctx, info, trace_id);
+        Ok(())
+    })?;
+    if traces == 0 {
+        return Err(ImportError::UnknownFormat {
+            found: format!(
+                "{}, with no MLflow trace (`info` and `data`)",
+                describe_text(ctx.text)
+            ),
+        });
     }
     Ok(())
+}
+
+/// Imports the trace at the cursor, its `info` and `data` in either order; whether it has data.
+fn import_trace<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<bool, Stop> {
+    let mut info: Option<Info> = None;
+    let mut spans = None;
+    cur.members(|key, cur| {
+        match key {
+            "info" => info = cur.record::<Info>()?.0.ok(),
+            "data" => {
+                let mut list = Vec::new();
+                cur.members(|key, cur| {
+                    match key {
+                        "spans" => list = ctx.records::<Span>(cur)?,
+                        _ => {
+                            cur.skip()?;
+                        }
+                    }
+                    Ok(())
+                })?;
+                spans = Some(list);
+            }
+            _ => {
+                cur.skip()?;
+            }
+        }
+        Ok(())
+    })?;
+    let Some(spans) = spans else {
+        return Ok(false);
+    };
+    let mut trace_id = None;
+    for (span, raw) in spans {
+        trace_id = trace_id.or(import_span(ctx, raw, span));
+    }
+    import_info(ctx, info.unwrap_or_default(), trace_id);
+    Ok(true)
 }
 
 /// The trace info: session, user and token totals from its metadata, and its assessments.
@@ -272,15 +295,14 @@ fn decoded<'a>(raw: &'a RawValue) -> Option<Box<RawValue>> {
 }
 
 /// Imports one span; returns its trace id.
-fn import_span(ctx: &mut Context, raw: &RawValue) -> Option<TraceId> {
-    let span = ctx.parse_span::<Span>(raw)?;
+fn import_span(ctx: &mut Context, raw: &str, span: Span) -> Option<TraceId> {
     let name = span.name.as_deref().unwrap_or("");
     let (trace_text, span_text) = match &span.context {
         Some(c) => (c.trace_id.as_deref(), c.span_id.as_deref()),
         None => (span.trace_id.as_deref(), span.span_id.as_deref()),
     };
     let (Some(trace_text), Some(span_text)) = (trace_text, span_text) else {
-        ctx.skip_span(raw.get(), name, "it has no trace_id or span_id");
+        ctx.skip_span(raw, name, "it has no trace_id or span_id");
         return None;
     };
     let (trace_id, _) = TraceId::parse_or_derive(trace_text);
@@ -371,7 +393,7 @@ fn import_span(ctx: &mut Context, raw: &RawValue) -> Option<TraceId> {
         end: span.end_time.map(|t| t.0),
         attrs,
         events,
-        raw: ctx.raw_ref(raw.get()),
+        raw: ctx.raw_ref(raw),
         facts,
         ..SpanDraft::default()
     };

@@ -104,6 +104,23 @@ impl<'b, 't> Context<'b, 't> {
         })
     }
 
+    /// Parses the array at the cursor (or `null`) as records `T`, each with its JSON. An
+    /// element that is not a `T` is reported as a skipped span, with its position.
+    pub fn records<'r, T: serde::Deserialize<'r>>(
+        &mut self,
+        cur: &mut cursor::Cursor<'r>,
+    ) -> Result<Vec<(T, &'r str)>, cursor::Stop> {
+        let mut out = Vec::new();
+        if cur.null()? {
+            return Ok(out);
+        }
+        let mut items = cur.array()?;
+        while cur.item(&mut items)? {
+            out.extend(self.record::<T>(cur)?);
+        }
+        Ok(out)
+    }
+
     /// Reports that span `name`, whose JSON is `raw`, is skipped, and why.
     pub fn skip_span(&mut self, raw: &str, name: &str, why: &str) {
         let (line, column) = self.place(crate::format::offset_in(self.text, raw));
@@ -143,20 +160,32 @@ impl<'b, 't> Context<'b, 't> {
     /// the keys in `skip`.
     pub fn push_plain_members(
         &mut self,
-        map: Option<&serde_json::value::RawValue>,
+        map: Option<&str>,
+        skip: &[&str],
+        probe: Option<&mut crate::llm::LlmProbe>,
+    ) -> crate::model::Rows {
+        let members = map
+            .and_then(|m| crate::format::object_members(m).ok())
+            .unwrap_or_default();
+        self.push_members(&members, skip, probe)
+    }
+
+    /// Appends an object's members, already apart, as attribute rows (letting `probe` see
+    /// them), except the keys in `skip`.
+    pub fn push_members(
+        &mut self,
+        members: &[(crate::text::Text, &serde_json::value::RawValue)],
         skip: &[&str],
         mut probe: Option<&mut crate::llm::LlmProbe>,
     ) -> crate::model::Rows {
         let start = self.builder.attr_len();
-        if let Some(members) = map.and_then(|m| crate::format::object_members(m.get()).ok()) {
-            for (k, v) in members {
-                if skip.contains(&&*k) {
-                    continue;
-                }
-                let value = self.plain_value(v);
-                let key = self.builder.intern(&k);
-                self.builder.push_attr(key, value, probe.as_deref_mut());
+        for (k, v) in members {
+            if skip.contains(&&**k) {
+                continue;
             }
+            let value = self.plain_value(v);
+            let key = self.builder.intern(k);
+            self.builder.push_attr(key, value, probe.as_deref_mut());
         }
         crate::model::Rows {
             start,
@@ -170,7 +199,7 @@ impl<'b, 't> Context<'b, 't> {
         map: Option<&serde_json::value::RawValue>,
         probe: Option<&mut crate::llm::LlmProbe>,
     ) -> crate::model::Rows {
-        self.push_plain_members(map, &[], probe)
+        self.push_plain_members(map.map(serde_json::value::RawValue::get), &[], probe)
     }
 
     /// Appends events whose attributes are plain JSON maps: (time, name, attributes) each.

@@ -6,7 +6,7 @@
 use super::Context;
 use crate::builder::SpanDraft;
 use crate::error::{ImportError, json_error_at};
-use crate::format::Document;
+use crate::format::object_members;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
 use crate::strings::StrId;
@@ -20,34 +20,33 @@ const LLM_PREFIXES: [&str; 5] = ["gen_ai.", "llm.", "openinference.", "ai.", "tr
 /// LLM conventions.
 pub(crate) fn is_span_attributes(members: &[(Text<'_>, &RawValue)]) -> bool {
     let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
-    (has("spanName") && has("attributes"))
-        || members
-            .iter()
-            .any(|(k, _)| LLM_PREFIXES.iter().any(|p| k.starts_with(p)))
+    (has("spanName") && has("attributes")) || members.iter().any(|(k, _)| is_llm_key(k))
 }
 
-/// Imports the one span.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let Document::Object(members) = doc else {
-        return Ok(());
-    };
-    let whole: &RawValue =
-        serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
+/// Whether a key is an attribute of one of the LLM conventions Loupe reads.
+pub(crate) fn is_llm_key(key: &str) -> bool {
+    LLM_PREFIXES.iter().any(|p| key.starts_with(p))
+}
+
+/// Imports the one span: the object's members read once, the wrapped attributes once more.
+pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
+    let text = ctx.text.trim();
+    let members = object_members(text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
     let field = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v);
     let text_of = |raw: Option<&RawValue>| {
         raw.and_then(|r| serde_json::from_str::<Text>(r.get()).ok())
             .map(|t| t.to_string())
     };
-    let (attributes, span_name, scope_name) = match field("attributes") {
-        Some(attrs) if field("spanName").is_some() => (
-            attrs,
-            text_of(field("spanName")),
-            text_of(field("scopeName")),
-        ),
-        _ => (whole, None, None),
+    let wrapped = field("attributes").filter(|_| field("spanName").is_some());
+    let (span_name, scope_name) = match wrapped {
+        Some(_) => (text_of(field("spanName")), text_of(field("scopeName"))),
+        None => (None, None),
     };
     let mut probe = LlmProbe::default();
-    let attrs = ctx.push_plain_map(Some(attributes), Some(&mut probe));
+    let attrs = match wrapped {
+        Some(attributes) => ctx.push_plain_map(Some(attributes), Some(&mut probe)),
+        None => ctx.push_members(&members, &[], Some(&mut probe)),
+    };
     let facts = probe.finish();
     let name = span_name.unwrap_or_else(|| {
         let model = ctx.builder.strings.resolve(facts.model);
@@ -68,7 +67,7 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
         start: None,
         end: None,
         attrs,
-        raw: ctx.raw_ref(whole.get()),
+        raw: ctx.raw_ref(text),
         facts,
         ..SpanDraft::default()
     };

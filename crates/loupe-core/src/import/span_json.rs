@@ -9,7 +9,7 @@ use super::cursor::each_element;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, offset_in};
+use crate::format::offset_in;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::{LlmProbe, kind_from_openinference};
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
@@ -92,19 +92,6 @@ struct Resource<'a> {
     attributes: Option<&'a RawValue>,
 }
 
-/// Imports a document: one span object or an array of them.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    match doc {
-        Document::Array(_) => return import_elements(ctx),
-        Document::Object(_) => {
-            let whole: &RawValue =
-                serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
-            import_span(ctx, whole);
-        }
-    }
-    Ok(())
-}
-
 /// Imports several top-level values: JSON Lines, or objects written one after another.
 pub(crate) fn import_stream(ctx: &mut Context) -> Result<(), ImportError> {
     let text = ctx.text;
@@ -133,7 +120,7 @@ pub(crate) fn import_stream(ctx: &mut Context) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Imports an array of spans, each parsed once, straight from its bytes.
+/// Imports an array of spans (or one span), each parsed once, straight from its bytes.
 pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
     each_element(ctx, |ctx, cur| {
         if let Some((span, raw)) = ctx.record::<Span>(cur)? {
@@ -317,18 +304,7 @@ struct ReadableSpan<'a> {
     events: Option<Vec<JsEvent<'a>>>,
 }
 
-/// Imports OpenTelemetry JS `ReadableSpan`s: one object, or an array of them.
-pub(crate) fn import_readable_spans(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    if let Document::Array(_) = doc {
-        return import_readable_elements(ctx);
-    }
-    let whole =
-        serde_json::from_str::<&RawValue>(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?;
-    import_readable_span(ctx, whole);
-    Ok(())
-}
-
-/// Imports an array of OpenTelemetry JS `ReadableSpan`s, each parsed once.
+/// Imports an array of OpenTelemetry JS `ReadableSpan`s (or one), each parsed once.
 pub(crate) fn import_readable_elements(ctx: &mut Context) -> Result<(), ImportError> {
     each_element(ctx, |ctx, cur| {
         if let Some((span, raw)) = ctx.record::<ReadableSpan>(cur)? {
@@ -336,13 +312,6 @@ pub(crate) fn import_readable_elements(ctx: &mut Context) -> Result<(), ImportEr
         }
         Ok(())
     })
-}
-
-/// Imports one `ReadableSpan`'s JSON, parsed here.
-fn import_readable_span(ctx: &mut Context, raw: &RawValue) {
-    if let Some(span) = ctx.parse_span::<ReadableSpan>(raw) {
-        add_readable_span(ctx, span, raw.get());
-    }
 }
 
 /// Adds a parsed `ReadableSpan`; `raw` is its JSON.

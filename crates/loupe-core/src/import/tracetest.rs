@@ -3,31 +3,35 @@
 //! milliseconds (as strings or numbers). The nesting is walked with an explicit stack.
 
 use super::Context;
+use super::anyvalue::LooseI64;
+use super::cursor::{Cursor, Stop, Walk, each_member};
 use crate::builder::SpanDraft;
-use crate::error::{ImportError, json_error_at};
-use crate::format::{Document, offset_in};
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
 use crate::model::{AttrValue, Nanos};
 use crate::strings::StrId;
 use crate::text::Text;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
-#[derive(Deserialize)]
-struct Span<'a> {
-    #[serde(borrow, default, rename = "ID")]
+/// A span read so far: its fields, its parent (by place in the list), and its JSON's bounds.
+#[derive(Default)]
+struct Node<'a> {
     id: Option<Text<'a>>,
-    #[serde(borrow, default, rename = "Name")]
     name: Option<Text<'a>>,
-    #[serde(default, rename = "StartTime")]
-    start: Option<super::anyvalue::LooseI64>,
-    #[serde(default, rename = "EndTime")]
-    end: Option<super::anyvalue::LooseI64>,
-    #[serde(borrow, default, rename = "Attributes")]
-    attributes: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "Children")]
-    children: Option<Vec<&'a RawValue>>,
+    start: Option<LooseI64>,
+    end: Option<LooseI64>,
+    attributes: Option<&'a str>,
+    parent: Option<usize>,
+    from: usize,
+    to: usize,
+}
+
+/// A span object being walked: its node, its members, and its `Children` array if inside it.
+struct Open {
+    node: usize,
+    members: Walk,
+    children: Option<Walk>,
 }
 
 /// Whether an object is a Tracetest trace.
@@ -35,36 +39,41 @@ pub(crate) fn is_trace(members: &[(Text<'_>, &RawValue)]) -> bool {
     members.iter().any(|(k, _)| &**k == "RootSpan")
 }
 
-fn ms(v: Option<super::anyvalue::LooseI64>) -> Option<Nanos> {
+fn ms(v: Option<LooseI64>) -> Option<Nanos> {
     v.and_then(|v| v.0.checked_mul(1_000_000))
 }
 
-/// Imports the tree.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let Document::Object(members) = doc else {
-        return Ok(());
-    };
-    let field = |key: &str| members.iter().find(|(k, _)| &**k == key).map(|(_, v)| *v);
-    let trace_text = field("ID")
-        .and_then(|r| serde_json::from_str::<Text>(r.get()).ok())
-        .map(|t| t.to_string())
-        .unwrap_or_else(|| format!("tracetest:{}", ctx.source));
+/// Imports the tree: one walk over the text, the nesting kept on an explicit stack, each span's
+/// members read once.
+pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
+    let mut trace_text = None;
+    let mut nodes: Vec<Node> = Vec::new();
+    each_member(ctx, |_, key, cur| {
+        match key {
+            "ID" => trace_text = cur.record::<Text>()?.0.ok().map(|t| t.to_string()),
+            "RootSpan" => nodes = read_nodes(cur)?,
+            _ => {
+                cur.skip()?;
+            }
+        }
+        Ok(())
+    })?;
+    let trace_text = trace_text.unwrap_or_else(|| format!("tracetest:{}", ctx.source));
     let trace_id = TraceId::parse_or_derive(&trace_text).0;
-    let Some(root) = field("RootSpan") else {
-        return Ok(());
-    };
-    let mut stack: Vec<(&RawValue, Option<SpanId>)> = vec![(root, None)];
-    while let Some((raw, parent_id)) = stack.pop() {
-        let span: Span = serde_json::from_str(raw.get())
-            .map_err(|e| json_error_at(ctx.text, offset_in(ctx.text, raw.get()), &e))?;
-        let name = span.name.as_deref().unwrap_or("");
-        let Some(id_text) = span.id.as_deref() else {
-            ctx.skip_span(raw.get(), name, "it has no ID");
+    let text = ctx.text;
+    let mut ids: Vec<Option<SpanId>> = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let raw = &text[node.from..node.to];
+        let name = node.name.as_deref().unwrap_or("");
+        let Some(id_text) = node.id.as_deref() else {
+            ctx.skip_span(raw, name, "it has no ID");
+            ids.push(None);
             continue;
         };
         let (span_id, id_text) = ctx.span_id(id_text);
+        ids.push(span_id);
         let mut probe = LlmProbe::default();
-        let attrs = ctx.push_plain_map(span.attributes, Some(&mut probe));
+        let attrs = ctx.push_plain_members(node.attributes, &[], Some(&mut probe));
         let service = attrs
             .range()
             .find(|&r| ctx.builder.strings.resolve(ctx.builder.attrs.key[r]) == "service.name")
@@ -78,20 +87,75 @@ pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), Im
             trace_id,
             span_id,
             id_text,
-            parent_id,
+            parent_id: node.parent.and_then(|p| ids[p]),
             name,
             service,
-            start: ms(span.start),
-            end: ms(span.end),
+            start: ms(node.start),
+            end: ms(node.end),
             attrs,
-            raw: ctx.raw_ref(raw.get()),
+            raw: ctx.raw_ref(raw),
             facts: probe.finish(),
             ..SpanDraft::default()
         };
         ctx.builder.push_span(draft, ctx.diags);
-        for child in span.children.unwrap_or_default().into_iter().rev() {
-            stack.push((child, span_id));
-        }
     }
     Ok(())
+}
+
+/// Reads the span tree at the cursor, parents before their children (a `null` root: none).
+fn read_nodes<'t>(cur: &mut Cursor<'t>) -> Result<Vec<Node<'t>>, Stop> {
+    let mut nodes: Vec<Node> = Vec::new();
+    if cur.null()? {
+        return Ok(nodes);
+    }
+    let mut stack = vec![open(cur, &mut nodes, None)?];
+    while let Some(top) = stack.last_mut() {
+        if let Some(children) = &mut top.children {
+            if cur.item(children)? {
+                let parent = Some(top.node);
+                stack.push(open(cur, &mut nodes, parent)?);
+            } else {
+                top.children = None;
+            }
+            continue;
+        }
+        let node = &mut nodes[top.node];
+        match cur.key(&mut top.members)?.as_deref() {
+            None => {
+                node.to = cur.pos();
+                stack.pop();
+            }
+            Some("ID") => node.id = cur.value()?,
+            Some("Name") => node.name = cur.value()?,
+            Some("StartTime") => node.start = cur.value()?,
+            Some("EndTime") => node.end = cur.value()?,
+            Some("Attributes") => node.attributes = Some(cur.skip()?),
+            Some("Children") if !cur.null()? => top.children = Some(cur.array()?),
+            Some(_) => {
+                cur.skip()?;
+            }
+        }
+    }
+    Ok(nodes)
+}
+
+/// Enters the span object at the cursor as a new node under `parent`.
+fn open<'t>(
+    cur: &mut Cursor<'t>,
+    nodes: &mut Vec<Node<'t>>,
+    parent: Option<usize>,
+) -> Result<Open, Stop> {
+    cur.peek();
+    let from = cur.pos();
+    let members = cur.object()?;
+    nodes.push(Node {
+        parent,
+        from,
+        ..Node::default()
+    });
+    Ok(Open {
+        node: nodes.len() - 1,
+        members,
+        children: None,
+    })
 }

@@ -13,15 +13,13 @@ use super::Context;
 use super::cursor::each_element;
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at};
-use crate::format::Document;
+use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Deserialize)]
@@ -98,7 +96,7 @@ fn service_of<'s>(span: &'s Span<'_>) -> &'s str {
         .unwrap_or("")
 }
 
-/// Imports a Zipkin array of spans, each parsed once, straight from its bytes.
+/// Imports a Zipkin array of spans (or one span), each parsed once, straight from its bytes.
 pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
     let mut records: Vec<Record> = Vec::new();
     each_element(ctx, |ctx, cur| {
@@ -110,20 +108,6 @@ pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
         Ok(())
     })?;
     import_records(ctx, records)
-}
-
-/// Imports a Zipkin document that is one span.
-pub(crate) fn import_document(ctx: &mut Context, doc: Document) -> Result<(), ImportError> {
-    let whole: &RawValue = match doc {
-        Document::Array(_) => return import_elements(ctx),
-        Document::Object(_) => {
-            serde_json::from_str(ctx.text).map_err(|e| json_error_at(ctx.text, 0, &e))?
-        }
-    };
-    let records = ctx
-        .parse_span::<Span>(whole)
-        .and_then(|span| with_ids(ctx, span, whole.get()));
-    import_records(ctx, records.into_iter().collect())
 }
 
 /// Links the records to their parents (the halves of a shared id apart), corrects clock skew,
