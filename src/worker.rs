@@ -204,23 +204,39 @@ fn start_helper() -> Option<Helper> {
     let options = WorkerOptions::new();
     options.set_name(HELPER);
     let worker = Worker::new_with_options(&scope.location().href(), &options).ok()?;
-    let ready = next_message(&worker);
+    let first = next_message(&worker);
+    let ready = wasm_bindgen_futures::future_to_promise(async move { Ok(first.await) });
     Some(Helper { worker, ready })
 }
 
-/// A promise of `worker`'s next message (`null` if it fails first).
-fn next_message(worker: &Worker) -> Promise {
-    Promise::new(&mut |resolve, _| {
+/// `worker`'s next message (`null` if it fails first). Listens from now on; the listeners
+/// are removed and freed once it comes.
+fn next_message(worker: &Worker) -> impl std::future::Future<Output = JsValue> + use<> {
+    let mut resolved = None;
+    let promise = Promise::new(&mut |resolve, _| resolved = Some(resolve));
+    let listeners = resolved.map(|resolve| {
         let failed = resolve.clone();
-        let on_message = Closure::once_into_js(move |ev: MessageEvent| {
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let _ = resolve.call1(&JsValue::NULL, &ev.data());
         });
-        let on_error = Closure::once_into_js(move |_: JsValue| {
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
             let _ = failed.call1(&JsValue::NULL, &JsValue::NULL);
         });
-        worker.set_onmessage(Some(on_message.unchecked_ref()));
-        worker.set_onerror(Some(on_error.unchecked_ref()));
-    })
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        (on_message, on_error)
+    });
+    let worker = worker.clone();
+    async move {
+        let Some(listeners) = listeners else {
+            return JsValue::NULL;
+        };
+        let answer = JsFuture::from(promise).await.unwrap_or(JsValue::NULL);
+        worker.set_onmessage(None);
+        worker.set_onerror(None);
+        drop(listeners);
+        answer
+    }
 }
 
 /// How many parsers read a big file: `parsers=N` in the page's address (passed on to this
@@ -274,7 +290,7 @@ fn helper_part(blob: &Blob, kind: SplitKind, at: usize, end: usize) -> Option<(P
         }
         let answer = next_message(&worker);
         worker.post_message(&request)?;
-        JsFuture::from(answer).await
+        Ok(answer.await)
     });
     // A helper that stops without a word (out of memory) must not hold the load: past a
     // generous time for its share (10 s, and 1 s per 10 MB), the worker reads it itself.

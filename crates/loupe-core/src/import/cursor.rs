@@ -339,16 +339,22 @@ impl<'t> Cursor<'t> {
     /// Whether the object at the cursor has a member named one of `names`, leaving this cursor
     /// where it is. Reads its members only up to the first such name.
     pub fn has_member(&self, names: &[&str]) -> bool {
+        self.which_member(names).is_some()
+    }
+
+    /// Which of `names` comes first among the members of the object at the cursor (`None` if
+    /// none does, or the value is not an object), leaving this cursor where it is. Reads its
+    /// members only up to that name.
+    pub fn which_member<'n>(&self, names: &[&'n str]) -> Option<&'n str> {
         let mut ahead = self.clone();
-        let Ok(mut walk) = ahead.object() else {
-            return false;
-        };
+        let mut walk = ahead.object().ok()?;
         while let Ok(Some(key)) = ahead.key(&mut walk) {
-            if names.contains(&&*key) || ahead.skip().is_err() {
-                return names.contains(&&*key);
+            if let Some(name) = names.iter().find(|n| **n == &*key) {
+                return Some(name);
             }
+            ahead.skip().ok()?;
         }
-        false
+        None
     }
 }
 

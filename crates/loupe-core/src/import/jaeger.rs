@@ -210,19 +210,14 @@ pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
     }
 }
 
-/// An array of spans (each with its process), or of trace objects, as its first element says.
+/// An array of spans (each with its process) or of trace objects, each element told by its
+/// first telling key (a trace's `spans`, a span's id or operation name). An element that is
+/// neither is skipped at its place.
 fn elements<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), Stop> {
+    const TELLING: [&str; 4] = ["spans", "spanID", "spanId", "operationName"];
     let mut items = cur.array()?;
-    let mut traces = None;
     while cur.item(&mut items)? {
-        let is_trace = *traces.get_or_insert_with(|| {
-            let first = cur.clone().skip().ok();
-            first.is_some_and(|raw| {
-                crate::format::object_members(raw)
-                    .is_ok_and(|m| m.iter().any(|(k, _)| &**k == "spans"))
-            })
-        });
-        if is_trace {
+        if cur.which_member(&TELLING) == Some("spans") {
             trace_object(ctx, cur)?;
         } else if let Some((span, raw)) = ctx.record::<Span>(cur)? {
             add_span(ctx, span, raw, &HashMap::new());
@@ -554,5 +549,37 @@ mod tests {
                 .any(|l| l.starts_with("span skipped at line 3, column")),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn each_element_of_an_array_is_told_alone_and_a_null_is_skipped_at_its_place() {
+        let text = concat!(
+            r#"[{"traceID": "t1", "spans": [{"traceID": "t1", "spanID": "a1", "operationName": "in trace"}]},"#,
+            "\n",
+            r#"{"traceID": "t2", "spanID": "b1", "operationName": "alone"},"#,
+            "\n",
+            "null,\n",
+            r#"{"operationName": "also alone", "spanID": "b2", "traceID": "t2", "references": [{"refType": "CHILD_OF", "traceID": "t2", "spanID": "b1"}]}]"#
+        );
+        let set = crate::import(text.as_bytes(), "mixed.json").unwrap();
+        let mut names: Vec<&str> = (0..3).map(|i| set.span(i).name()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["alone", "also alone", "in trace"]);
+        assert_eq!(set.span_count(), 3);
+        let lines = set.diagnostics().lines(None);
+        assert!(
+            lines.iter().any(|l| l.starts_with("span skipped at line 3, column")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn an_envelope_with_traces_and_spans_of_its_own_reads_both() {
+        let text = r#"{"data": [{"traceID": "t1", "spans": [{"traceID": "t1", "spanID": "a1", "operationName": "in data"}]}],
+            "spans": [{"traceID": "t2", "spanID": "b1", "operationName": "top level"}]}"#;
+        let set = crate::import(text.as_bytes(), "both.json").unwrap();
+        let mut names: Vec<&str> = (0..2).map(|i| set.span(i).name()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["in data", "top level"]);
     }
 }
