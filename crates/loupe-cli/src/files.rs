@@ -90,16 +90,14 @@ fn read_split(
             .zip(&ends)
             .map(|(&(kind, at), &end)| scope.spawn(move || read_part(path, kind, at, end, len)))
             .collect();
-        let mut read_to = from;
-        for ((thread, &(_, at)), &end) in threads.into_iter().zip(splits).zip(&ends) {
-            read_to = feed_range(builder, feed, file, read_to, at)?;
-            if let Ok(Some(part)) = thread.join()
-                && builder.join_part(feed, part)
-            {
-                read_to = end;
-            }
-        }
-        Ok(read_to)
+        let parts = threads
+            .into_iter()
+            .zip(splits)
+            .zip(&ends)
+            .map(|((thread, &(_, at)), &end)| (at, end, thread.join().ok().flatten()));
+        builder.join_parts(feed, from, parts, |builder, feed, from, to| {
+            feed_range(builder, feed, file, from, to)
+        })
     })
 }
 

@@ -36,29 +36,25 @@ fn read_in_parts(bytes: &[u8], threads: usize) -> TraceSet {
             .filter_map(|(&at, &end)| {
                 let kind = kind?;
                 Some(scope.spawn(move || {
-                    let mut pb = TraceSetBuilder::new();
-                    let mut pf = pb.start_part("bench.json", kind, at);
-                    for chunk in bytes[at..end].chunks(PART) {
-                        pb.feed(&mut pf, chunk);
-                    }
-                    pb.end_part(pf, end == bytes.len())
+                    let chunks = bytes[at..end].chunks(PART);
+                    TraceSetBuilder::parse_part("bench.json", kind, at, chunks, end == bytes.len())
                 }))
             })
             .collect();
-        let mut read_to = PART.min(bytes.len());
-        for ((part, &at), &end) in parts.into_iter().zip(&ats).zip(&ends) {
-            for chunk in bytes[read_to..at].chunks(PART) {
-                b.feed(&mut feed, chunk);
+        let parts = parts
+            .into_iter()
+            .zip(&ats)
+            .zip(&ends)
+            .map(|((part, &at), &end)| (at, end, part.join().ok().and_then(Result::ok)));
+        let fill = |b: &mut TraceSetBuilder, feed: &mut _, from: usize, to: usize| {
+            for chunk in bytes[from..to].chunks(PART) {
+                b.feed(feed, chunk);
             }
-            read_to = at;
-            if let Ok(Ok(part)) = part.join()
-                && b.join_part(&mut feed, part)
-            {
-                read_to = end;
-            }
-        }
-        read_to
+            Ok::<_, std::convert::Infallible>(to)
+        };
+        b.join_parts(&mut feed, PART.min(bytes.len()), parts, fill)
     });
+    let Ok(read_to) = read_to;
     for chunk in bytes[read_to..].chunks(PART) {
         b.feed(&mut feed, chunk);
     }

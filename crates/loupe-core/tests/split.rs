@@ -8,7 +8,7 @@ mod common;
 use common::assert_tree_invariants;
 use loupe_core::dump::text_dump;
 use loupe_core::generate::{GenOptions, otlp_json, write_otlp_json_lines};
-use loupe_core::{Part, RawRef, SplitKind, TraceSet, TraceSetBuilder, find_split, wire};
+use loupe_core::{FileFeed, Part, RawRef, SplitKind, TraceSet, TraceSetBuilder, find_split, wire};
 
 /// The dump and the problems (sorted), and every span's place in the file.
 fn seen(set: &TraceSet) -> (Vec<String>, Vec<RawRef>) {
@@ -51,13 +51,8 @@ fn split(bytes: &[u8], from: &[usize], sent: bool) -> ((Vec<String>, Vec<RawRef>
         .iter()
         .zip(&ends)
         .map(|(&at, &end)| {
-            let mut pb = TraceSetBuilder::new();
-            let mut pf = pb.start_part("f.json", kind, at);
-            for chunk in bytes[at..end].chunks(65_536) {
-                pb.feed(&mut pf, chunk);
-            }
-            let part = pb
-                .end_part(pf, end == bytes.len())
+            let chunks = bytes[at..end].chunks(65_536);
+            let part = TraceSetBuilder::parse_part("f.json", kind, at, chunks, end == bytes.len())
                 .unwrap_or_else(|e| panic!("{e}"));
             if sent {
                 wire::encode_part(&part)
@@ -68,17 +63,26 @@ fn split(bytes: &[u8], from: &[usize], sent: bool) -> ((Vec<String>, Vec<RawRef>
             }
         })
         .collect();
-    let (mut read_to, mut joined) = (start, 0);
-    for ((part, &at), &end) in parts.into_iter().zip(&ats).zip(&ends) {
-        b.feed(&mut feed, &bytes[read_to..at]);
-        read_to = at;
-        if b.join_part(&mut feed, part) {
-            joined += 1;
-            read_to = end;
-        }
-    }
+    let planned: Vec<(usize, usize)> = ats.iter().copied().zip(ends.iter().copied()).collect();
+    let parts = parts
+        .into_iter()
+        .zip(&planned)
+        .map(|(part, &(at, end))| (at, end, Some(part)));
+    let mut fed: Vec<(usize, usize)> = Vec::new();
+    let fill = |b: &mut TraceSetBuilder, feed: &mut FileFeed, from: usize, to: usize| {
+        fed.push((from, to));
+        b.feed(feed, &bytes[from..to]);
+        Ok::<_, std::convert::Infallible>(to)
+    };
+    let Ok(read_to) = b.join_parts(&mut feed, start, parts, fill);
+    fed.push((read_to, bytes.len()));
     b.feed(&mut feed, &bytes[read_to..]);
     b.finish_feed(feed).unwrap_or_else(|e| panic!("{e}"));
+    // A part joined when the feed was given none of its bytes.
+    let joined = planned
+        .iter()
+        .filter(|&&(at, end)| !fed.iter().any(|&(from, to)| from < end && to > at))
+        .count();
     (seen(&b.finish()), joined)
 }
 

@@ -568,7 +568,9 @@ mod tests {
         assert_eq!(set.span_count(), 3);
         let lines = set.diagnostics().lines(None);
         assert!(
-            lines.iter().any(|l| l.starts_with("span skipped at line 3, column")),
+            lines
+                .iter()
+                .any(|l| l.starts_with("span skipped at line 3, column")),
             "{lines:?}"
         );
     }

@@ -145,6 +145,46 @@ impl TraceSetBuilder {
         feed
     }
 
+    /// Reads a part of a file in a builder of its own: `chunks` are its bytes from `at` on, in
+    /// order; `last` if they run to the file's end.
+    pub fn parse_part<'c>(
+        name: &str,
+        kind: SplitKind,
+        at: usize,
+        chunks: impl IntoIterator<Item = &'c [u8]>,
+        last: bool,
+    ) -> Result<Part, ImportError> {
+        let mut builder = TraceSetBuilder::new();
+        let mut feed = builder.start_part(name, kind, at);
+        for chunk in chunks {
+            builder.feed(&mut feed, chunk);
+        }
+        builder.end_part(feed, last)
+    }
+
+    /// Joins `parts` (where each begins and ends, and what its parser read, if it could) in
+    /// file order into `feed`, which has read up to `from`. `fill(builder, feed, from, to)`
+    /// feeds bytes `from..to` and says where it stopped: the bytes before each part, and those
+    /// of a part that cannot join. Returns where the feed has read to.
+    pub fn join_parts<E>(
+        &mut self,
+        feed: &mut FileFeed,
+        from: usize,
+        parts: impl IntoIterator<Item = (usize, usize, Option<Part>)>,
+        mut fill: impl FnMut(&mut Self, &mut FileFeed, usize, usize) -> Result<usize, E>,
+    ) -> Result<usize, E> {
+        let mut read_to = from;
+        for (at, end, part) in parts {
+            read_to = fill(self, feed, read_to, at)?;
+            if let Some(part) = part
+                && self.join_part(feed, part)
+            {
+                read_to = end;
+            }
+        }
+        Ok(read_to)
+    }
+
     /// Ends a part: reads what is pending of it (all of it, if it runs to the file's end).
     pub fn end_part(mut self, mut feed: FileFeed, last: bool) -> Result<Part, ImportError> {
         let at = feed.began;
