@@ -50,9 +50,21 @@ fn hash_str(s: &str) -> u64 {
 impl Interner {
     /// Returns the id of `s`, adding it if it is new.
     pub fn intern(&mut self, s: &str) -> StrId {
-        let hash = hash_str(s);
+        self.add(s)
+    }
+
+    /// Takes in the strings of `other` (moved, not copied): what each of its ids is here.
+    pub fn absorb(&mut self, other: Interner) -> Vec<StrId> {
+        other.strings.into_iter().map(|s| self.add(s)).collect()
+    }
+
+    /// The id of `s`, added (moved in) if it is new.
+    fn add<S: AsRef<str> + Into<Box<str>>>(&mut self, s: S) -> StrId {
+        self.index_all();
+        let text = s.as_ref();
+        let hash = hash_str(text);
         let strings = &self.strings;
-        if let Some(&id) = self.table.find(hash, |&id| &*strings[id as usize] == s) {
+        if let Some(&id) = self.table.find(hash, |&id| &*strings[id as usize] == text) {
             return StrId(id);
         }
         let id = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
@@ -63,25 +75,16 @@ impl Interner {
         StrId(id)
     }
 
-    /// Takes in the strings of `other` (moved, not copied): what each of its ids is here.
-    pub fn absorb(&mut self, other: Interner) -> Vec<StrId> {
-        other
-            .strings
-            .into_iter()
-            .map(|s| {
-                let hash = hash_str(&s);
-                let strings = &self.strings;
-                if let Some(&id) = self.table.find(hash, |&id| *strings[id as usize] == *s) {
-                    return StrId(id);
-                }
-                let id = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
-                self.strings.push(s);
-                let strings = &self.strings;
-                self.table
-                    .insert_unique(hash, id, |&id| hash_str(&strings[id as usize]));
-                StrId(id)
-            })
-            .collect()
+    /// Indexes the strings that arrived without their table (a decoded interner is indexed only
+    /// when something is interned into it: one that is only absorbed never is).
+    fn index_all(&mut self) {
+        let strings = &self.strings;
+        for id in self.table.len()..strings.len() {
+            self.table
+                .insert_unique(hash_str(&strings[id]), id as u32, |&i| {
+                    hash_str(&strings[i as usize])
+                });
+        }
     }
 
     /// The text of `id`. An id from another interner resolves to the empty string.
@@ -90,7 +93,7 @@ impl Interner {
     }
 }
 
-/// Only the strings travel; the hash table is rebuilt on arrival.
+/// Only the strings travel; the hash table is rebuilt when first needed.
 impl Serialize for Interner {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.strings.serialize(s)
@@ -99,12 +102,10 @@ impl Serialize for Interner {
 
 impl<'de> Deserialize<'de> for Interner {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let strings = Vec::<Box<str>>::deserialize(d)?;
-        let mut table = HashTable::with_capacity(strings.len());
-        for (id, s) in strings.iter().enumerate() {
-            table.insert_unique(hash_str(s), id as u32, |&i| hash_str(&strings[i as usize]));
-        }
-        Ok(Interner { strings, table })
+        Ok(Interner {
+            strings: Vec::<Box<str>>::deserialize(d)?,
+            table: HashTable::new(),
+        })
     }
 }
 
@@ -136,5 +137,20 @@ mod tests {
         assert_eq!(a.resolve(map[b_beta.0 as usize]), "beta");
         assert_eq!(map[0], StrId::EMPTY);
         assert_eq!(a.intern("beta"), map[b_beta.0 as usize]);
+    }
+
+    #[test]
+    fn a_decoded_interner_finds_its_strings_once_indexed_on_first_use() {
+        let mut a = Interner::default();
+        let (alpha, beta) = (a.intern("alpha"), a.intern("beta"));
+        let json = serde_json::to_string(&a).unwrap();
+        let mut decoded: Interner = serde_json::from_str(&json).unwrap();
+        assert_eq!(decoded.resolve(beta), "beta");
+        assert_eq!(decoded.intern("alpha"), alpha);
+        assert_eq!(decoded.intern("gamma"), StrId(3));
+        let mut c = Interner::default();
+        let map = c.absorb(serde_json::from_str(&json).unwrap());
+        assert_eq!(c.resolve(map[beta.0 as usize]), "beta");
+        assert_eq!(c.intern("alpha"), map[alpha.0 as usize]);
     }
 }
