@@ -94,7 +94,7 @@ fn read_split(
             .into_iter()
             .zip(splits)
             .zip(&ends)
-            .map(|((thread, &(_, at)), &end)| (at, end, thread.join().ok().flatten()));
+            .map(|((thread, &(_, at)), &end)| (at, end, || thread.join().ok().flatten()));
         builder.join_parts(feed, from, parts, |builder, feed, from, to| {
             feed_range(builder, feed, file, from, to)
         })

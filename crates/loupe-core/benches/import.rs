@@ -45,7 +45,7 @@ fn read_in_parts(bytes: &[u8], threads: usize) -> TraceSet {
             .into_iter()
             .zip(&ats)
             .zip(&ends)
-            .map(|((part, &at), &end)| (at, end, part.join().ok().and_then(Result::ok)));
+            .map(|((part, &at), &end)| (at, end, || part.join().ok().and_then(Result::ok)));
         let fill = |b: &mut TraceSetBuilder, feed: &mut _, from: usize, to: usize| {
             for chunk in bytes[from..to].chunks(PART) {
                 b.feed(feed, chunk);

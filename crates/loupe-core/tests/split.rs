@@ -64,14 +64,21 @@ fn split(bytes: &[u8], from: &[usize], sent: bool) -> ((Vec<String>, Vec<RawRef>
         })
         .collect();
     let planned: Vec<(usize, usize)> = ats.iter().copied().zip(ends.iter().copied()).collect();
-    let parts = parts
-        .into_iter()
-        .zip(&planned)
-        .map(|(part, &(at, end))| (at, end, Some(part)));
+    // Where the feed has read to: a part is waited for only once the feed stands at it, so
+    // that the parsers run side by side.
+    let reached = std::cell::Cell::new(start);
+    let parts = parts.into_iter().zip(&planned).map(|(part, &(at, end))| {
+        let reached = &reached;
+        (at, end, move || {
+            assert_eq!(reached.get(), at, "a part is waited for once the feed reaches it");
+            Some(part)
+        })
+    });
     let mut fed: Vec<(usize, usize)> = Vec::new();
     let fill = |b: &mut TraceSetBuilder, feed: &mut FileFeed, from: usize, to: usize| {
         fed.push((from, to));
         b.feed(feed, &bytes[from..to]);
+        reached.set(to);
         Ok::<_, std::convert::Infallible>(to)
     };
     let Ok(read_to) = b.join_parts(&mut feed, start, parts, fill);

@@ -162,21 +162,23 @@ impl TraceSetBuilder {
         builder.end_part(feed, last)
     }
 
-    /// Joins `parts` (where each begins and ends, and what its parser read, if it could) in
-    /// file order into `feed`, which has read up to `from`. `fill(builder, feed, from, to)`
-    /// feeds bytes `from..to` and says where it stopped: the bytes before each part, and those
-    /// of a part that cannot join. Returns where the feed has read to.
-    pub fn join_parts<E>(
+    /// Joins `parts` in file order into `feed`, which has read up to `from`: each is where it
+    /// begins and ends, and a call that waits for what its parser read (`None` if it could
+    /// not), made only once the feed has read up to the part, so that the parsers run side by
+    /// side. `fill(builder, feed, from, to)` feeds bytes `from..to` and says where it stopped:
+    /// the bytes before each part, and those of a part that cannot join. Returns where the
+    /// feed has read to.
+    pub fn join_parts<E, W: FnOnce() -> Option<Part>>(
         &mut self,
         feed: &mut FileFeed,
         from: usize,
-        parts: impl IntoIterator<Item = (usize, usize, Option<Part>)>,
+        parts: impl IntoIterator<Item = (usize, usize, W)>,
         mut fill: impl FnMut(&mut Self, &mut FileFeed, usize, usize) -> Result<usize, E>,
     ) -> Result<usize, E> {
         let mut read_to = from;
-        for (at, end, part) in parts {
+        for (at, end, wait) in parts {
             read_to = fill(self, feed, read_to, at)?;
-            if let Some(part) = part
+            if let Some(part) = wait()
                 && self.join_part(feed, part)
             {
                 read_to = end;
