@@ -37,6 +37,9 @@ pub fn Figures() -> impl IntoView {
             <Figure label="spans" testid="span-count" value=n(|t| t.spans) />
             <Figure label="errors" testid="error-count" value=n(|t| t.errors) />
             <Figure label="LLM calls" testid="llm-call-count" value=n(|t| t.llm_calls) />
+            <Show when=move || figures.with(|f| f.embedding_calls > 0)>
+                <Figure label="embeddings" testid="embedding-call-count" value=n(|t| t.embedding_calls) />
+            </Show>
             <Figure label="input tokens" testid="input-tokens" value=n(|t| t.input_tokens) />
             <Figure label="output tokens" testid="output-tokens" value=n(|t| t.output_tokens) />
             <div class="figure" title=cost_title>

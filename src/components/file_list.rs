@@ -9,8 +9,13 @@ use loupe_core::engine::Figures;
 /// A file's figures, as `loupe summary --json` gives them per file.
 fn figures(t: Figures) -> impl IntoView + use<> {
     let (cost, source) = (t.cost_usd, t.cost_source);
+    let embeddings = if t.embedding_calls > 0 {
+        format!(" · {}", format::plural(t.embedding_calls, "embedding"))
+    } else {
+        String::new()
+    };
     let text = format!(
-        "{} · {} · {} · {} · {} in / {} out tokens · {}",
+        "{} · {} · {} · {}{embeddings} · {} in / {} out tokens · {}",
         format::plural(t.traces, "trace"),
         format::plural(t.spans, "span"),
         format::plural(t.errors, "error"),
@@ -22,6 +27,7 @@ fn figures(t: Figures) -> impl IntoView + use<> {
     view! {
         <span class="file-figures" data-testid="file-figures"
             data-traces=t.traces data-spans=t.spans data-errors=t.errors data-llm-calls=t.llm_calls
+            data-embedding-calls=t.embedding_calls
             data-input-tokens=t.input_tokens data-output-tokens=t.output_tokens
             data-cost=cost.map(|c| c.to_string()) data-cost-source=source>
             {text}

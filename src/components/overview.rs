@@ -121,6 +121,7 @@ pub fn Overview() -> impl IntoView {
                         {fig("errors", "overview-errors", format::count(f.errors))}
                         {fig("error rate", "overview-error-rate", format!("{error_rate:.1}%"))}
                         {fig("LLM calls", "overview-llm-calls", format::count(f.llm_calls))}
+                        {(f.embedding_calls > 0).then(|| fig("embeddings", "overview-embedding-calls", format::count(f.embedding_calls)))}
                         {fig("input tokens", "overview-input-tokens", format::count(f.input_tokens))}
                         {fig("output tokens", "overview-output-tokens", format::count(f.output_tokens))}
                         <div class="figure" title=f.cost_source.clone()><span class="figure-value" data-testid="overview-cost"

@@ -89,6 +89,7 @@ test('every figure of the CLI JSON is on the page, file by file', async () => {
       spans: Number(f.dataset.spans),
       errors: Number(f.dataset.errors),
       llm_calls: Number(f.dataset.llmCalls),
+      embedding_calls: Number(f.dataset.embeddingCalls),
       input_tokens: Number(f.dataset.inputTokens),
       output_tokens: Number(f.dataset.outputTokens),
       cost_usd: f.dataset.cost === undefined ? null : Number(f.dataset.cost),
@@ -100,7 +101,7 @@ test('every figure of the CLI JSON is on the page, file by file', async () => {
   for (const want of cli.files) {
     const got = rows.find((r) => r.name === path.basename(want.path));
     assert.ok(got, `${want.path} is listed`);
-    for (const key of ['format', 'traces', 'spans', 'errors', 'llm_calls', 'input_tokens', 'output_tokens']) {
+    for (const key of ['format', 'traces', 'spans', 'errors', 'llm_calls', 'embedding_calls', 'input_tokens', 'output_tokens']) {
       assert.equal(got[key], want[key], `${want.path}: ${key}`);
     }
     if (want.cost_usd === null) {

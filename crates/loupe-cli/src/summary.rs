@@ -1,6 +1,7 @@
 //! `loupe summary`: figures per file and in total, as a table or as JSON.
 //!
-//! The JSON schema is stable: later versions add keys and never rename them. `cost_usd` is the
+//! The JSON schema is stable: later versions add keys and never rename them (`embedding_calls`
+//! was added when embedding and reranker calls joined the token totals). `cost_usd` is the
 //! cost the files record, with calls that record none priced from the built-in table;
 //! `cost_source` says which: `recorded`, `computed`, `mixed`, or `none`.
 
@@ -18,6 +19,7 @@ struct Figures {
     spans: u64,
     errors: u64,
     llm_calls: u64,
+    embedding_calls: u64,
     input_tokens: u64,
     output_tokens: u64,
     cost_usd: Option<f64>,
@@ -47,6 +49,7 @@ impl From<&Totals> for Figures {
             spans: t.spans,
             errors: t.errors,
             llm_calls: t.llm_calls,
+            embedding_calls: t.embedding_calls,
             input_tokens: t.input_tokens,
             output_tokens: t.output_tokens,
             cost_usd: t.cost_usd,

@@ -62,6 +62,7 @@ fn summary_json_has_the_documented_schema_and_figures() {
         "spans",
         "errors",
         "llm_calls",
+        "embedding_calls",
         "input_tokens",
         "output_tokens",
         "cost_usd",
@@ -265,4 +266,28 @@ fn redact_writes_a_bundle_whose_summary_matches_its_inputs() {
         "the Phoenix user id is hashed"
     );
     assert!(!text.contains("llm.input_messages"), "messages are dropped");
+}
+
+#[test]
+fn summary_json_counts_embeddings_and_prices_every_billed_call() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../loupe-core/tests/fixtures/openinference-billed-calls-written-by-loupe.json"
+    );
+    let (code, out, _) = loupe(&["summary", "--json", file]);
+    assert_eq!(code, 0);
+    let totals = &json(&out)["totals"];
+    assert_eq!(
+        (
+            &totals["llm_calls"],
+            &totals["embedding_calls"],
+            &totals["input_tokens"],
+            &totals["output_tokens"],
+        ),
+        (&json("3"), &json("2"), &json("4100"), &json("920"))
+    );
+    // The hand computation of tests/billed_calls.rs in loupe-core.
+    let cost = totals["cost_usd"].as_f64().unwrap_or(0.0);
+    assert!((cost - 0.014_544).abs() <= 0.005 * 0.014_544, "{cost}");
+    assert_eq!(totals["cost_source"], "computed");
 }

@@ -106,16 +106,14 @@ fn trace_matches(set: &TraceSet, t: u32, needle: &str) -> bool {
     })
 }
 
-/// The distinct models of trace `t`'s LLM calls, in order of first use.
+/// The distinct models of trace `t`'s billed model calls (LLM, embedding, reranker), in order
+/// of first use.
 pub fn trace_models(set: &TraceSet, t: u32) -> Vec<&str> {
     let r = set.traces()[t as usize].spans;
     let mut models: Vec<&str> = Vec::new();
     for i in r.start..r.end {
         let s = set.span(i);
-        if s.kind() == crate::model::SpanKind::Llm
-            && !s.model().is_empty()
-            && !models.contains(&s.model())
-        {
+        if s.kind().is_billed() && !s.model().is_empty() && !models.contains(&s.model()) {
             models.push(s.model());
         }
     }

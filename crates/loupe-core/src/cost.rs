@@ -4,7 +4,6 @@
 //! are listed for audit. Breakdowns group the calls by model, provider, name, trace, session,
 //! user or tag; a what-if prices every call as another model.
 
-use crate::model::SpanKind;
 use crate::pricing::{PriceMatch, PriceTable, TokenClass};
 use crate::set::TraceSet;
 use crate::strings::StrId;
@@ -160,7 +159,7 @@ pub fn cost_report(set: &TraceSet, table: &PriceTable, traces: &[u32]) -> CostRe
         for i in trace.spans.start..trace.spans.end {
             let s = set.span(i);
             if !set.counts_usage(i) {
-                if s.kind() == SpanKind::Llm
+                if s.kind().is_billed()
                     && s.usage()
                         .is_none_or(|u| !u.has_tokens() && u.cost_usd.is_none())
                 {

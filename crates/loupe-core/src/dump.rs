@@ -23,11 +23,12 @@ pub fn text_dump(set: &TraceSet) -> String {
     let _ = writeln!(out, "format: {}", formats.join(", "));
     let _ = writeln!(
         out,
-        "traces: {}  spans: {}  errors: {}  llm_calls: {}  input_tokens: {}  output_tokens: {}  cost_usd: {}",
+        "traces: {}  spans: {}  errors: {}  llm_calls: {}  embedding_calls: {}  input_tokens: {}  output_tokens: {}  cost_usd: {}",
         t.traces,
         t.spans,
         t.errors,
         t.llm_calls,
+        t.embedding_calls,
         t.input_tokens,
         t.output_tokens,
         cost(t.cost_usd)
@@ -35,13 +36,14 @@ pub fn text_dump(set: &TraceSet) -> String {
     for (trace_index, tr) in set.traces().iter().enumerate() {
         let _ = writeln!(
             out,
-            "\ntrace {}  spans: {}  roots: {}  duration_ns: {}  errors: {}  llm_calls: {}  tokens: {}/{}",
+            "\ntrace {}  spans: {}  roots: {}  duration_ns: {}  errors: {}  llm_calls: {}  embedding_calls: {}  tokens: {}/{}",
             tr.id,
             tr.span_count(),
             tr.root_count,
             tr.duration(),
             tr.error_count,
             tr.llm_calls,
+            tr.embedding_calls,
             tr.input_tokens,
             tr.output_tokens
         );

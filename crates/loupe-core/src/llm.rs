@@ -4,7 +4,8 @@
 //! Precedence for the kind: the format's native kind, then `openinference.span.kind`, then
 //! `gen_ai.operation.name`, then `traceloop.span.kind`/`llm.request.type` (OpenLLMetry), then the
 //! Vercel AI SDK's `ai.operationId`.
-//! Model: `gen_ai.response.model`, then `gen_ai.request.model`, then `llm.model_name`.
+//! Model: `gen_ai.response.model`, then `gen_ai.request.model`, then `llm.model_name`, …, and
+//! OpenInference's `embedding.model_name` and `reranker.model_name`.
 //! Tokens: `gen_ai.usage.input_tokens`/`output_tokens`, then the deprecated
 //! `gen_ai.usage.prompt_tokens`/`completion_tokens`, then `llm.token_count.prompt`/`completion`,
 //! then the Vercel AI SDK's `ai.usage.*`.
@@ -189,7 +190,7 @@ pub(crate) struct LlmProbe {
     kind_traceloop: Option<SpanKind>,
     kind_vercel: Option<SpanKind>,
     kind_monocle: Option<SpanKind>,
-    model: [Option<StrId>; 7],
+    model: [Option<StrId>; 9],
     provider: [Option<StrId>; 6],
     input: [Option<u64>; 7],
     output: [Option<u64>; 7],
@@ -366,6 +367,8 @@ impl LlmProbe {
             "ai.model.id" => self.model[4] = text(),
             "model" => self.model[5] = text(),
             "entity.2.name" => self.model[6] = text(),
+            "embedding.model_name" => self.model[7] = text(),
+            "reranker.model_name" => self.model[8] = text(),
             "span.type" => {
                 self.kind_monocle = text().and_then(|s| kind_from_monocle(strings.resolve(s)));
             }

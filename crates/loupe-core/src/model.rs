@@ -111,6 +111,15 @@ impl SpanKind {
         SpanKind::Other,
     ];
 
+    /// Whether a span of this kind is a call billed by its tokens: an LLM call, an embedding, a
+    /// reranking (where it reports usage).
+    pub fn is_billed(self) -> bool {
+        matches!(
+            self,
+            SpanKind::Llm | SpanKind::Embedding | SpanKind::Reranker
+        )
+    }
+
     /// A short lowercase label, also used as a CSS class suffix.
     pub fn label(self) -> &'static str {
         match self {

@@ -207,7 +207,10 @@ pub struct Trace {
     pub error_count: u32,
     /// Spans whose kind is an LLM call.
     pub llm_calls: u32,
-    /// Input tokens, summed over LLM calls without double counting (see [`TraceSet::counts_usage`]).
+    /// Spans whose kind is an embedding call.
+    pub embedding_calls: u32,
+    /// Input tokens, summed over billed model calls (LLM, embedding, reranker) without double
+    /// counting (see [`TraceSet::counts_usage`]).
     pub input_tokens: u64,
     /// Output tokens, summed likewise.
     pub output_tokens: u64,
@@ -249,7 +252,9 @@ pub struct Totals {
     pub errors: u64,
     /// Spans whose kind is an LLM call.
     pub llm_calls: u64,
-    /// Input tokens (cached included), without double counting.
+    /// Spans whose kind is an embedding call.
+    pub embedding_calls: u64,
+    /// Input tokens (cached included) of billed model calls, without double counting.
     pub input_tokens: u64,
     /// Output tokens, without double counting.
     pub output_tokens: u64,
@@ -381,8 +386,9 @@ impl TraceSet {
         self.diagnostics.kept()
     }
 
-    /// Whether span `index`'s usage is counted in totals: it is an LLM call that reports usage
-    /// and no LLM call below it does (a span above its children repeats their totals).
+    /// Whether span `index`'s usage is counted in totals: it is a billed model call (LLM,
+    /// embedding, reranker) that reports usage and no such call below it does (a span above
+    /// its children repeats their totals).
     pub fn counts_usage(&self, index: u32) -> bool {
         self.counts_usage[index as usize]
     }
@@ -401,6 +407,7 @@ impl TraceSet {
             t.spans += u64::from(tr.span_count());
             t.errors += u64::from(tr.error_count);
             t.llm_calls += u64::from(tr.llm_calls);
+            t.embedding_calls += u64::from(tr.embedding_calls);
             t.input_tokens += tr.input_tokens;
             t.output_tokens += tr.output_tokens;
             t.cost_usd = add_cost(t.cost_usd, tr.cost_usd);
@@ -426,6 +433,7 @@ impl TraceSet {
             t.spans += 1;
             t.errors += u64::from(self.spans.status[i] == StatusCode::Error);
             t.llm_calls += u64::from(self.spans.kind[i] == SpanKind::Llm);
+            t.embedding_calls += u64::from(self.spans.kind[i] == SpanKind::Embedding);
             if self.counts_usage[i] {
                 let u = self.usages[self.spans.usage[i] as usize];
                 t.input_tokens += u.input.unwrap_or(0);

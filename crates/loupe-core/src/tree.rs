@@ -548,13 +548,13 @@ fn self_times(set: &TraceSet) -> Vec<Nanos> {
     out
 }
 
-/// Which spans' usage counts in totals: LLM calls reporting usage with no such call below them,
-/// or whose format says their usage is their own.
+/// Which spans' usage counts in totals: billed model calls (LLM, embedding, reranker) reporting
+/// usage with no such call below them, or whose format says their usage is their own.
 fn usage_counted(set: &TraceSet) -> Vec<bool> {
     let n = set.span_count();
     let reports = |i: usize| {
         let u = set.spans.usage[i];
-        set.spans.kind[i] == SpanKind::Llm
+        set.spans.kind[i].is_billed()
             && u != NO_SPAN
             && (set.usages[u as usize].has_tokens() || set.usages[u as usize].cost_usd.is_some())
     };
@@ -621,7 +621,7 @@ fn report_aggregate_mismatches(set: &mut TraceSet, source_names: &[String]) {
             DiagnosticKind::AggregateMismatch,
             || {
                 format!(
-                    "span '{name}' ({file}) records {ri}/{ro} input/output tokens, but the LLM \
+                    "span '{name}' ({file}) records {ri}/{ro} input/output tokens, but the model \
                      calls below it add up to {si}/{so}; the calls are counted"
                 )
             },
@@ -639,6 +639,7 @@ fn summarize(set: &TraceSet, id: TraceId, spans: Rows) -> Trace {
         end: Nanos::MIN,
         error_count: 0,
         llm_calls: 0,
+        embedding_calls: 0,
         input_tokens: 0,
         output_tokens: 0,
         cost_usd: None,
@@ -657,8 +658,10 @@ fn summarize(set: &TraceSet, id: TraceId, spans: Rows) -> Trace {
         if c.status[i] == StatusCode::Error {
             t.error_count += 1;
         }
-        if c.kind[i] == SpanKind::Llm {
-            t.llm_calls += 1;
+        match c.kind[i] {
+            SpanKind::Llm => t.llm_calls += 1,
+            SpanKind::Embedding => t.embedding_calls += 1,
+            _ => {}
         }
         if t.session.is_empty() {
             t.session = c.session[i];

@@ -40,10 +40,11 @@ const EXPECTED: &[Expected] = &[
     },
     // Ten Vercel AI SDK spans, each its own trace: four provider calls (doGenerate/doStream)
     // are the LLM calls; the functions around them (generateText, …) are not counted again.
+    // The embedding call (`ai.embed.doEmbed`, 10 tokens) is billed too: 142 + 10 input tokens.
     Expected {
         path: "other/vercel-ai-sdk-v6-js-readablespan-hrtime.json",
         format: Format::OtelJs,
-        figures: [10, 10, 0, 4, 142, 297],
+        figures: [10, 10, 0, 4, 152, 297],
     },
     // Single spans' attribute maps: one span each, its LLM facts from the attributes. Codex's
     // turn names no kind; its `model` and `codex.turn.token_usage.*` (input 13297 including

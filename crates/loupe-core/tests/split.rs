@@ -70,7 +70,11 @@ fn split(bytes: &[u8], from: &[usize], sent: bool) -> ((Vec<String>, Vec<RawRef>
     let parts = parts.into_iter().zip(&planned).map(|(part, &(at, end))| {
         let reached = &reached;
         (at, end, move || {
-            assert_eq!(reached.get(), at, "a part is waited for once the feed reaches it");
+            assert_eq!(
+                reached.get(),
+                at,
+                "a part is waited for once the feed reaches it"
+            );
             Some(part)
         })
     });

@@ -29,6 +29,7 @@ fn figures_of(totals: Totals, cost_usd: Option<f64>, cost_source: &str) -> Figur
         spans: totals.spans,
         errors: totals.errors,
         llm_calls: totals.llm_calls,
+        embedding_calls: totals.embedding_calls,
         input_tokens: totals.input_tokens,
         output_tokens: totals.output_tokens,
         cost_usd,

@@ -190,7 +190,9 @@ pub struct Figures {
     pub errors: u64,
     /// LLM calls.
     pub llm_calls: u64,
-    /// Input tokens, without double counting.
+    /// Embedding calls.
+    pub embedding_calls: u64,
+    /// Input tokens of billed model calls (LLM, embedding, reranker), without double counting.
     pub input_tokens: u64,
     /// Output tokens, without double counting.
     pub output_tokens: u64,
