@@ -302,13 +302,61 @@ impl TraceSetBuilder {
         self.attrs.key.len() as u32
     }
 
-    /// Appends an attribute row, letting `probe` see it.
-    pub(crate) fn push_attr(&mut self, key: StrId, value: AttrValue, probe: Option<&mut LlmProbe>) {
+    /// Converts one JSON value (well-formed) to an attribute value: strings, integers, floats
+    /// and booleans as themselves, arrays and objects as their JSON text.
+    pub(crate) fn json_value(&mut self, json: &str) -> AttrValue {
+        let t = json.trim();
+        match t.as_bytes().first() {
+            // Well-formed JSON already: a string without escapes is its own text.
+            Some(b'"') if !t.contains('\\') => AttrValue::Str(self.intern(&t[1..t.len() - 1])),
+            Some(b'"') => match serde_json::from_str::<crate::text::Text>(t) {
+                Ok(s) => AttrValue::Str(self.intern(&s)),
+                Err(_) => AttrValue::Json(self.intern(t)),
+            },
+            Some(b't') => AttrValue::Bool(true),
+            Some(b'f') => AttrValue::Bool(false),
+            Some(b'n') | None => AttrValue::Empty,
+            Some(b'[' | b'{') => AttrValue::Json(self.intern(t)),
+            Some(_) => t.parse::<i64>().map_or_else(
+                |_| t.parse::<f64>().map_or(AttrValue::Empty, AttrValue::Float),
+                AttrValue::Int,
+            ),
+        }
+    }
+
+    /// Appends an attribute row, letting `probe` see it. MLflow writes the values of its
+    /// `mlflow.*` attributes as JSON inside strings (in its own export and over OTLP alike):
+    /// such a value is decoded once here, wherever it comes from.
+    pub(crate) fn push_attr(
+        &mut self,
+        key: StrId,
+        mut value: AttrValue,
+        probe: Option<&mut LlmProbe>,
+    ) {
+        if let AttrValue::Str(s) = value
+            && self.strings.resolve(key).starts_with("mlflow.")
+        {
+            value = self.json_in_string(s).unwrap_or(value);
+        }
         if let Some(probe) = probe {
             probe.observe(self.strings.resolve(key), value, &self.strings);
         }
         self.attrs.key.push(key);
         self.attrs.value.push(value);
+    }
+
+    /// The value of string `s` read as JSON, if it is JSON.
+    fn json_in_string(&mut self, s: StrId) -> Option<AttrValue> {
+        let text = self.strings.resolve(s);
+        let start = text.trim_start().as_bytes().first()?;
+        if !matches!(
+            start,
+            b'"' | b'{' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+        ) {
+            return None;
+        }
+        let json = serde_json::from_str::<Box<serde_json::value::RawValue>>(text).ok()?;
+        Some(self.json_value(json.get()))
     }
 
     /// Sets the value of attribute row `row` (one pushed as a placeholder).

@@ -181,10 +181,87 @@ impl Usage {
     }
 }
 
+/// A JSON attribute value (an object written as JSON text) parsed as `T`.
+fn json_of<T: serde::de::DeserializeOwned>(value: AttrValue, strings: &Interner) -> Option<T> {
+    match value {
+        AttrValue::Json(s) | AttrValue::Str(s) => serde_json::from_str(strings.resolve(s)).ok(),
+        _ => None,
+    }
+}
+
+/// MLflow's `mlflow.chat.tokenUsage`.
+#[derive(Deserialize, Default)]
+struct MlflowTokenUsage {
+    #[serde(default)]
+    input_tokens: Option<u64>,
+    #[serde(default)]
+    output_tokens: Option<u64>,
+    #[serde(default)]
+    cache_read_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation_input_tokens: Option<u64>,
+    #[serde(default)]
+    total_tokens: Option<u64>,
+}
+
+impl MlflowTokenUsage {
+    /// The usage, its convention (cache inside the input or not) settled by the total.
+    fn usage(&self) -> Usage {
+        TokenCounts {
+            input: self.input_tokens,
+            output: self.output_tokens,
+            cache_read: self.cache_read_input_tokens,
+            cache_write: self.cache_creation_input_tokens,
+            reasoning: None,
+            total: self.total_tokens,
+        }
+        .by_total()
+    }
+}
+
+/// MLflow's token usage object (`mlflow.chat.tokenUsage`, `mlflow.trace.tokenUsage`) written
+/// as JSON.
+pub(crate) fn mlflow_token_usage(json: &str) -> Option<Usage> {
+    serde_json::from_str::<MlflowTokenUsage>(json)
+        .ok()
+        .map(|u| u.usage())
+}
+
+/// MLflow's `mlflow.llm.cost`.
+#[derive(Deserialize)]
+struct MlflowCost {
+    #[serde(default)]
+    total_cost: Option<f64>,
+}
+
+/// The kind named by MLflow's `mlflow.spanType` (`UNKNOWN` and types of its own name none).
+pub fn kind_from_mlflow(span_type: &str) -> Option<SpanKind> {
+    Some(match span_type.to_ascii_uppercase().as_str() {
+        "LLM" | "CHAT_MODEL" => SpanKind::Llm,
+        "EMBEDDING" => SpanKind::Embedding,
+        "RETRIEVER" => SpanKind::Retriever,
+        "RERANKER" => SpanKind::Reranker,
+        "TOOL" => SpanKind::Tool,
+        "AGENT" => SpanKind::Agent,
+        "CHAIN" => SpanKind::Chain,
+        "GUARDRAIL" => SpanKind::Guardrail,
+        "EVALUATOR" => SpanKind::Evaluator,
+        "PARSER" | "MEMORY" => SpanKind::Other,
+        _ => return None,
+    })
+}
+
 /// Collects the LLM-related attributes of one span, then resolves precedence.
 #[derive(Default)]
 pub(crate) struct LlmProbe {
     kind_native: Option<SpanKind>,
+    /// The kind a format's own attribute states (`mlflow.spanType`).
+    kind_format: Option<SpanKind>,
+    /// The model a format's own attribute names (`mlflow.llm.model`).
+    model_format: Option<StrId>,
+    /// Usage a format records as one object (`mlflow.chat.tokenUsage`); it wins over the
+    /// conventions' token keys.
+    usage_format: Option<Usage>,
     kind_openinference: Option<SpanKind>,
     kind_genai: Option<SpanKind>,
     kind_traceloop: Option<SpanKind>,
@@ -343,6 +420,18 @@ impl LlmProbe {
         let text = || as_str(value);
         let millis = || as_f64(value, strings).map(|ms| (ms * 1e6).round() as Nanos);
         match key {
+            "mlflow.spanType" => {
+                self.kind_format = text().and_then(|s| kind_from_mlflow(strings.resolve(s)));
+            }
+            "mlflow.llm.model" => self.model_format = text(),
+            "mlflow.chat.tokenUsage" => {
+                self.usage_format = json_of::<MlflowTokenUsage>(value, strings).map(|u| u.usage());
+            }
+            "mlflow.llm.cost" => {
+                self.cost = json_of::<MlflowCost>(value, strings)
+                    .and_then(|c| c.total_cost)
+                    .or(self.cost);
+            }
             "openinference.span.kind" => {
                 self.kind_openinference =
                     text().and_then(|s| kind_from_openinference(strings.resolve(s)));
@@ -447,10 +536,8 @@ impl LlmProbe {
     pub fn finish(self) -> LlmFacts {
         let first = |xs: &[Option<u64>]| xs.iter().find_map(|x| *x);
         let first_str = |xs: &[Option<StrId>]| xs.iter().find_map(|x| *x).unwrap_or_default();
-        let usage = Usage {
-            cost_usd: self.cost,
-            first_token: self.first_token.filter(|t| *t >= 0),
-            ..TokenCounts {
+        let counts = self.usage_format.unwrap_or_else(|| {
+            TokenCounts {
                 input: first(&self.input),
                 output: first(&self.output),
                 cache_read: first(&self.cache_read),
@@ -459,10 +546,16 @@ impl LlmProbe {
                 total: None,
             }
             .inclusive()
+        });
+        let usage = Usage {
+            cost_usd: self.cost,
+            first_token: self.first_token.filter(|t| *t >= 0),
+            ..counts
         };
-        let model = first_str(&self.model);
+        let model = self.model_format.unwrap_or_else(|| first_str(&self.model));
         let kind = self
             .kind_native
+            .or(self.kind_format)
             .or(self.kind_openinference)
             .or(self.kind_genai)
             .or(self.kind_traceloop)

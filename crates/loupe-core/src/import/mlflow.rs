@@ -13,8 +13,8 @@ use crate::builder::SpanDraft;
 use crate::error::ImportError;
 use crate::format::{describe_text, object_members};
 use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, TokenCounts, Usage};
-use crate::model::{AttrValue, Rows, SpanKind, StatusCode};
+use crate::llm::{LlmProbe, mlflow_token_usage};
+use crate::model::{AttrValue, Rows, StatusCode};
 use crate::scores::{Score, ScoreValue, TraceFacts};
 use crate::set::NO_SPAN;
 use crate::text::Text;
@@ -107,57 +107,6 @@ struct AssessmentValue<'a> {
     value: Option<&'a RawValue>,
 }
 
-#[derive(Deserialize, Default)]
-struct TokenUsage {
-    #[serde(default)]
-    input_tokens: Option<u64>,
-    #[serde(default)]
-    output_tokens: Option<u64>,
-    #[serde(default)]
-    cache_read_input_tokens: Option<u64>,
-    #[serde(default)]
-    cache_creation_input_tokens: Option<u64>,
-    #[serde(default)]
-    total_tokens: Option<u64>,
-}
-
-impl TokenUsage {
-    /// The usage, its convention settled by the total.
-    fn usage(&self) -> Usage {
-        TokenCounts {
-            input: self.input_tokens,
-            output: self.output_tokens,
-            cache_read: self.cache_read_input_tokens,
-            cache_write: self.cache_creation_input_tokens,
-            reasoning: None,
-            total: self.total_tokens,
-        }
-        .by_total()
-    }
-}
-
-#[derive(Deserialize)]
-struct LlmCost {
-    #[serde(default)]
-    total_cost: Option<f64>,
-}
-
-/// The kind named by `mlflow.spanType`.
-fn kind_of(span_type: &str) -> SpanKind {
-    match span_type.to_ascii_uppercase().as_str() {
-        "LLM" | "CHAT_MODEL" => SpanKind::Llm,
-        "EMBEDDING" => SpanKind::Embedding,
-        "RETRIEVER" => SpanKind::Retriever,
-        "RERANKER" => SpanKind::Reranker,
-        "TOOL" => SpanKind::Tool,
-        "AGENT" => SpanKind::Agent,
-        "CHAIN" => SpanKind::Chain,
-        "GUARDRAIL" => SpanKind::Guardrail,
-        "EVALUATOR" => SpanKind::Evaluator,
-        _ => SpanKind::Other,
-    }
-}
-
 /// Whether an object is one MLflow trace.
 pub(crate) fn is_trace(members: &[(Text<'_>, &RawValue)]) -> bool {
     let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
@@ -230,9 +179,7 @@ fn import_info(ctx: &mut Context, info: Info, trace_id: Option<TraceId>) {
             .chain(info.tags.iter())
             .find_map(|m| m.get(key).and_then(|v| v.as_deref()))
     };
-    let recorded = meta("mlflow.trace.tokenUsage")
-        .and_then(|u| serde_json::from_str::<TokenUsage>(u).ok())
-        .map(|u| u.usage());
+    let recorded = meta("mlflow.trace.tokenUsage").and_then(mlflow_token_usage);
     let (session, user) = (
         meta("mlflow.trace.session").unwrap_or(""),
         meta("mlflow.trace.user").unwrap_or(""),
@@ -288,8 +235,12 @@ fn score_value(ctx: &mut Context, raw: &RawValue) -> ScoreValue {
     }
 }
 
-/// Decodes a value that MLflow wrote as JSON inside a string.
-fn decoded<'a>(raw: &'a RawValue) -> Option<Box<RawValue>> {
+/// Decodes a value that MLflow wrote as JSON inside a string. The `mlflow.*` attributes are
+/// left as written: the builder decodes those wherever they come from.
+fn decoded<'a>(key: &str, raw: &'a RawValue) -> Option<Box<RawValue>> {
+    if key.starts_with("mlflow.") {
+        return None;
+    }
     let inner: Text<'a> = serde_json::from_str(raw.get()).ok()?;
     serde_json::from_str::<Box<RawValue>>(&inner).ok()
 }
@@ -312,45 +263,17 @@ fn import_span(ctx: &mut Context, raw: &str, span: Span) -> Option<TraceId> {
         .as_deref()
         .and_then(|p| SpanId::parse_or_derive(p).0);
 
-    // Attributes: each value decoded from the JSON in its string.
+    // Attributes: each value decoded from the JSON in its string; the probe reads the kind
+    // (`mlflow.spanType`), model, token usage and cost from them.
     let mut probe = LlmProbe::default();
-    let mut native_kind = None;
-    let mut usage = Usage::default();
-    let mut model = None;
     let attrs_start = ctx.builder.attr_len();
     for (key, value) in span
         .attributes
         .and_then(|a| object_members(a.get()).ok())
         .unwrap_or_default()
     {
-        let inner = decoded(value);
-        let shown = inner.as_deref().unwrap_or(value);
-        match &*key {
-            "mlflow.spanType" => {
-                native_kind = serde_json::from_str::<Text>(shown.get())
-                    .ok()
-                    .map(|t| kind_of(&t));
-            }
-            "mlflow.chat.tokenUsage" => {
-                let u: TokenUsage = serde_json::from_str(shown.get()).unwrap_or_default();
-                usage = Usage {
-                    cost_usd: usage.cost_usd,
-                    ..u.usage()
-                };
-            }
-            "mlflow.llm.cost" => {
-                usage.cost_usd = serde_json::from_str::<LlmCost>(shown.get())
-                    .ok()
-                    .and_then(|c| c.total_cost);
-            }
-            "mlflow.llm.model" => {
-                model = serde_json::from_str::<Text>(shown.get())
-                    .ok()
-                    .map(|t| t.0.into_owned());
-            }
-            _ => {}
-        }
-        let v = ctx.plain_value(shown);
+        let inner = decoded(&key, value);
+        let v = ctx.plain_value(inner.as_deref().unwrap_or(value));
         let k = ctx.builder.intern(&key);
         ctx.builder.push_attr(k, v, Some(&mut probe));
     }
@@ -358,14 +281,7 @@ fn import_span(ctx: &mut Context, raw: &str, span: Span) -> Option<TraceId> {
         start: attrs_start,
         end: ctx.builder.attr_len(),
     };
-    probe.set_native_kind(native_kind);
-    let mut facts = probe.finish();
-    if usage.has_tokens() || usage.cost_usd.is_some() {
-        facts.usage = usage;
-    }
-    if let Some(m) = model {
-        facts.model = ctx.builder.intern(&m);
-    }
+    let facts = probe.finish();
 
     let events = ctx.push_plain_events(
         span.events.iter().flatten().map(|ev| {

@@ -131,29 +131,10 @@ impl<'b, 't> Context<'b, 't> {
         );
     }
 
-    /// Converts one plain JSON value to an attribute value: strings, integers, floats and
-    /// booleans as themselves, arrays and objects as their JSON text.
+    /// Converts one plain JSON value to an attribute value (see
+    /// [`TraceSetBuilder::json_value`]).
     pub fn plain_value(&mut self, raw: &serde_json::value::RawValue) -> crate::model::AttrValue {
-        use crate::model::AttrValue;
-        let t = raw.get().trim();
-        match t.as_bytes().first() {
-            // Well-formed JSON already: a string without escapes is its own text.
-            Some(b'"') if !t.contains('\\') => {
-                AttrValue::Str(self.builder.intern(&t[1..t.len() - 1]))
-            }
-            Some(b'"') => match serde_json::from_str::<crate::text::Text>(t) {
-                Ok(s) => AttrValue::Str(self.builder.intern(&s)),
-                Err(_) => AttrValue::Json(self.builder.intern(t)),
-            },
-            Some(b't') => AttrValue::Bool(true),
-            Some(b'f') => AttrValue::Bool(false),
-            Some(b'n') | None => AttrValue::Empty,
-            Some(b'[' | b'{') => AttrValue::Json(self.builder.intern(t)),
-            Some(_) => t.parse::<i64>().map_or_else(
-                |_| t.parse::<f64>().map_or(AttrValue::Empty, AttrValue::Float),
-                AttrValue::Int,
-            ),
-        }
+        self.builder.json_value(raw.get())
     }
 
     /// Appends a plain JSON map's members as attribute rows (letting `probe` see them), except
