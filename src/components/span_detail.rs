@@ -181,6 +181,7 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
         .collect();
     let attributes = attr_text(d.attributes);
     let resource = attr_text(d.resource);
+    let parameters = d.parameters;
     let raw = format::pretty_json(&d.raw);
     view! {
         <h2 class="detail-title">{d.name}</h2>
@@ -192,6 +193,10 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
             <ul class="scores" data-testid="span-scores">
                 {scores.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
             </ul>
+        })}
+        {(!parameters.is_empty()).then(|| view! {
+            <h3>"Model parameters"</h3>
+            {attr_table(parameters, "span-parameters")}
         })}
         {chat_view(d.chat)}
         {exceptions.into_iter().map(|(ty, msg, stack)| view! {

@@ -469,8 +469,20 @@ impl TraceSetBuilder {
         c.resource.push(d.resource);
         c.otel_kind.push(d.otel_kind);
         c.kind.push(facts.kind);
-        c.status.push(d.status);
-        c.status_message.push(d.status_message);
+        // A failure the span's attributes state (Langfuse's level) makes it an error.
+        let (status, status_message) = match facts.failure {
+            Some(message) if d.status != StatusCode::Error => (
+                StatusCode::Error,
+                if d.status_message.is_empty() {
+                    message
+                } else {
+                    d.status_message
+                },
+            ),
+            _ => (d.status, d.status_message),
+        };
+        c.status.push(status);
+        c.status_message.push(status_message);
         c.start.push(start);
         c.end.push(end);
         c.attrs.push(d.attrs);

@@ -34,6 +34,7 @@ mod llm;
 mod merge;
 mod messages;
 mod model;
+mod params;
 pub mod pricing;
 pub mod query;
 pub mod redact;

@@ -251,6 +251,65 @@ pub fn kind_from_mlflow(span_type: &str) -> Option<SpanKind> {
     })
 }
 
+/// The kind named by a Langfuse observation type (`GENERATION`, `generation`, …).
+pub fn kind_from_langfuse(ty: &str) -> SpanKind {
+    match ty.to_ascii_uppercase().as_str() {
+        "GENERATION" => SpanKind::Llm,
+        "EMBEDDING" => SpanKind::Embedding,
+        "RETRIEVER" => SpanKind::Retriever,
+        "TOOL" => SpanKind::Tool,
+        "AGENT" => SpanKind::Agent,
+        "CHAIN" => SpanKind::Chain,
+        "GUARDRAIL" => SpanKind::Guardrail,
+        "EVALUATOR" => SpanKind::Evaluator,
+        _ => SpanKind::Other,
+    }
+}
+
+/// The kind named by a LangSmith run type (`run_type`, `langsmith.span.kind`).
+pub fn kind_from_langsmith(run_type: &str) -> SpanKind {
+    match run_type.to_ascii_lowercase().as_str() {
+        "llm" => SpanKind::Llm,
+        "embedding" => SpanKind::Embedding,
+        "retriever" => SpanKind::Retriever,
+        "tool" => SpanKind::Tool,
+        "chain" | "prompt" => SpanKind::Chain,
+        _ => SpanKind::Other,
+    }
+}
+
+/// Token counts from Langfuse's disjoint usage classes (`input`, `input_cached_tokens`,
+/// `input_cache_creation`, `output`, `output_reasoning_tokens`, `prompt_tokens`, …; a `total`
+/// is their sum and is not added), in its download and in its SDKs' `usage_details` alike.
+pub(crate) fn langfuse_usage<'k>(
+    details: impl IntoIterator<Item = (&'k str, Option<f64>)>,
+) -> Usage {
+    let mut c = TokenCounts::default();
+    let add = |slot: &mut Option<u64>, n: u64| *slot = Some(slot.unwrap_or(0) + n);
+    for (k, v) in details {
+        let Some(v) = v.filter(|v| v.is_finite() && *v >= 0.0) else {
+            continue;
+        };
+        let n = v as u64;
+        let k = k.to_ascii_lowercase();
+        if k.contains("cache_read") || k.contains("cached") {
+            add(&mut c.cache_read, n);
+        } else if k.contains("cache_creation") || k.contains("cache_write") {
+            add(&mut c.cache_write, n);
+        } else if k.contains("reasoning") {
+            add(&mut c.reasoning, n);
+        } else if k.starts_with("input") || k.starts_with("prompt") {
+            add(&mut c.input, n);
+        } else if k.starts_with("output") || k.starts_with("completion") {
+            add(&mut c.output, n);
+        }
+    }
+    c.disjoint()
+}
+
+/// A map of numbers written as JSON (Langfuse's usage and cost details).
+type Numbers = std::collections::BTreeMap<String, Option<f64>>;
+
 /// Collects the LLM-related attributes of one span, then resolves precedence.
 #[derive(Default)]
 pub(crate) struct LlmProbe {
@@ -262,6 +321,10 @@ pub(crate) struct LlmProbe {
     /// Usage a format records as one object (`mlflow.chat.tokenUsage`); it wins over the
     /// conventions' token keys.
     usage_format: Option<Usage>,
+    /// Whether a format's own attribute states a failure (Langfuse's `level: ERROR`).
+    level_error: bool,
+    /// The message that goes with it.
+    level_message: Option<StrId>,
     kind_openinference: Option<SpanKind>,
     kind_genai: Option<SpanKind>,
     kind_traceloop: Option<SpanKind>,
@@ -277,8 +340,8 @@ pub(crate) struct LlmProbe {
     cost: Option<f64>,
     first_token: Option<Nanos>,
     first_token_at: Option<Nanos>,
-    session: [Option<StrId>; 6],
-    user: [Option<StrId>; 6],
+    session: [Option<StrId>; 7],
+    user: [Option<StrId>; 7],
     tags: Vec<AttrValue>,
 }
 
@@ -299,6 +362,9 @@ pub(crate) struct LlmFacts {
     pub user: StrId,
     /// Tags: each a string, or a JSON array of strings.
     pub tags: Vec<AttrValue>,
+    /// A failure the span's own attributes state (Langfuse's `level: ERROR`), with its message
+    /// (or empty), though its status may not say so.
+    pub failure: Option<StrId>,
 }
 
 fn as_u64(value: AttrValue, strings: &Interner) -> Option<u64> {
@@ -423,7 +489,27 @@ impl LlmProbe {
             "mlflow.spanType" => {
                 self.kind_format = text().and_then(|s| kind_from_mlflow(strings.resolve(s)));
             }
-            "mlflow.llm.model" => self.model_format = text(),
+            "mlflow.llm.model" | "langfuse.observation.model.name" => self.model_format = text(),
+            "langfuse.observation.type" => {
+                self.kind_format = text().map(|s| kind_from_langfuse(strings.resolve(s)));
+            }
+            "langsmith.span.kind" => {
+                self.kind_format = text().map(|s| kind_from_langsmith(strings.resolve(s)));
+            }
+            "langfuse.observation.usage_details" => {
+                self.usage_format = json_of::<Numbers>(value, strings)
+                    .map(|d| langfuse_usage(d.iter().map(|(k, v)| (k.as_str(), *v))));
+            }
+            "langfuse.observation.cost_details" => {
+                let total =
+                    json_of::<Numbers>(value, strings).and_then(|d| d.get("total").copied());
+                self.cost = total.flatten().or(self.cost);
+            }
+            "langfuse.observation.level" => {
+                self.level_error =
+                    text().is_some_and(|s| strings.resolve(s).eq_ignore_ascii_case("ERROR"));
+            }
+            "langfuse.observation.status_message" => self.level_message = text(),
             "mlflow.chat.tokenUsage" => {
                 self.usage_format = json_of::<MlflowTokenUsage>(value, strings).map(|u| u.usage());
             }
@@ -495,9 +581,17 @@ impl LlmProbe {
                 self.first_token = millis();
             }
             "langfuse.observation.completion_start_time" => {
-                self.first_token_at = text().and_then(|s| parse_rfc3339(strings.resolve(s)));
+                // Its SDKs write the time as JSON inside the string, quotes included.
+                self.first_token_at =
+                    text().and_then(|s| parse_rfc3339(strings.resolve(s).trim_matches('"')));
             }
             "session.id" => self.session[0] = text(),
+            "langsmith.metadata.session_id"
+            | "langsmith.metadata.thread_id"
+            | "langsmith.metadata.conversation_id" => {
+                self.session[6] = self.session[6].or(text());
+            }
+            "langsmith.metadata.user_id" => self.user[6] = text(),
             "gen_ai.conversation.id" => self.session[1] = text(),
             "langfuse.session.id" => self.session[2] = text(),
             "ai.telemetry.metadata.sessionId" => self.session[3] = text(),
@@ -576,6 +670,9 @@ impl LlmProbe {
             session: first_str(&self.session),
             user: first_str(&self.user),
             tags: self.tags,
+            failure: self
+                .level_error
+                .then(|| self.level_message.unwrap_or_default()),
         }
     }
 }

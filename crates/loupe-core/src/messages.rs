@@ -7,7 +7,7 @@
 //! OpenLLMetry's indexed `gen_ai.prompt.N.*`/`gen_ai.completion.N.*`, the Vercel AI SDK's
 //! `ai.prompt(.messages)`/`ai.response.text`/`ai.response.toolCalls`, then whole payloads:
 //! MLflow `mlflow.spanInputs`/`spanOutputs`, LangSmith `inputs`/`outputs`, Langfuse
-//! `input`/`output`, Helicone `request_body`/`response_body`, and OpenInference
+//! `input`/`output` (`langfuse.observation.input`/`output` from its SDKs over OTLP), Helicone `request_body`/`response_body`, and OpenInference
 //! `input.value`/`output.value`. A payload may hold OpenAI, Anthropic, Gemini, LangChain or
 //! OpenTelemetry-parts messages; what is no message is shown as it is.
 
@@ -63,7 +63,7 @@ impl Chat {
 const MAX_DEPTH: usize = 8;
 
 /// Whole-payload attribute pairs, in precedence order.
-const PAYLOADS: [(&str, &str, &str); 7] = [
+const PAYLOADS: [(&str, &str, &str); 8] = [
     (
         "mlflow.spanInputs",
         "mlflow.spanOutputs",
@@ -71,6 +71,11 @@ const PAYLOADS: [(&str, &str, &str); 7] = [
     ),
     ("inputs", "outputs", "inputs / outputs"),
     ("input", "output", "input / output"),
+    (
+        "langfuse.observation.input",
+        "langfuse.observation.output",
+        "langfuse.observation.input / output",
+    ),
     (
         "request_body",
         "response_body",

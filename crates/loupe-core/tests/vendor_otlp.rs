@@ -151,3 +151,125 @@ fn mlflow_spans_over_otlp_read_as_mlflow_reads_them() {
         assert_eq!(facts(&span(&own, name)), facts(&span(&set, name)), "{name}");
     }
 }
+
+/// A span's model parameters as the detail panel shows them.
+fn parameters(set: &TraceSet, name: &str) -> Vec<(String, String)> {
+    let i = span(set, name).index();
+    let mut engine = loupe_core::engine::Engine::new(set.clone());
+    match engine.handle(loupe_core::engine::Request::SpanDetail(i)) {
+        loupe_core::engine::Response::SpanDetail(d) => d.parameters,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn langfuse_sdk_spans_over_otlp_get_their_kinds_models_usage_cost_and_failures() {
+    let name = "langfuse-sdk-otlp-written-by-loupe.json";
+    let set = load(name, &fixture(name));
+    for (name, kind) in [
+        ("qa-pipeline", SpanKind::Other),
+        ("embed", SpanKind::Embedding),
+        ("retrieve", SpanKind::Retriever),
+        ("generate", SpanKind::Llm),
+        ("pii_guard", SpanKind::Guardrail),
+    ] {
+        assert_eq!(span(&set, name).kind(), kind, "{name}");
+    }
+    let generate = span(&set, "generate");
+    let u = generate.usage().unwrap_or_default();
+    assert_eq!(generate.model(), "gpt-4o-mini");
+    assert_eq!(
+        (u.input, u.output, u.cost_usd),
+        (Some(24), Some(21), Some(0.000_016_2))
+    );
+    // Time to first token: completion_start_time less the start, 0.5 s.
+    assert_eq!(u.first_token, Some(500_000_000));
+    assert_eq!(span(&set, "embed").usage().and_then(|u| u.input), Some(5));
+    let guard = span(&set, "pii_guard");
+    assert!(guard.is_error());
+    assert_eq!(
+        guard.status_message(),
+        "blocked: the answer held an e-mail address"
+    );
+    assert_eq!((generate.session(), generate.user()), ("sess-1", "user-9"));
+    let t = set.totals();
+    assert_eq!(
+        (
+            t.llm_calls,
+            t.embedding_calls,
+            t.input_tokens,
+            t.output_tokens,
+            t.errors
+        ),
+        (1, 1, 29, 21, 1)
+    );
+    assert_eq!(
+        parameters(&set, "generate"),
+        [
+            ("temperature".to_string(), "0.2".to_string()),
+            ("max_tokens".to_string(), "256".to_string())
+        ]
+    );
+    let chat = generate.chat();
+    let roles: Vec<&str> = chat
+        .input
+        .iter()
+        .chain(&chat.output)
+        .map(|m| m.role.as_str())
+        .collect();
+    assert_eq!(roles, ["system", "user", "assistant"]);
+}
+
+#[test]
+fn langsmith_otel_spans_get_the_run_type_as_kind_and_the_thread_and_user() {
+    let name = "langsmith-otel-written-by-loupe.json";
+    let set = load(name, &fixture(name));
+    for (name, kind) in [
+        ("RunnableSequence", SpanKind::Chain),
+        // The run type wins over gen_ai.operation.name = embeddings.
+        ("VectorStoreRetriever", SpanKind::Retriever),
+        ("ChatOpenAI", SpanKind::Llm),
+        ("StrOutputParser", SpanKind::Other),
+    ] {
+        assert_eq!(span(&set, name).kind(), kind, "{name}");
+    }
+    let root = span(&set, "RunnableSequence");
+    assert_eq!((root.session(), root.user()), ("thread-7", "u-3"));
+    let t = set.totals();
+    assert_eq!((t.llm_calls, t.input_tokens, t.output_tokens), (1, 50, 12));
+    assert_eq!(
+        parameters(&set, "ChatOpenAI"),
+        [
+            ("temperature".to_string(), "0.7".to_string()),
+            ("max_tokens".to_string(), "512".to_string())
+        ]
+    );
+}
+
+#[test]
+fn chrome_trace_args_are_read_as_attributes_of_the_llm_conventions() {
+    let name = "chrome-trace-llm-args-written-by-loupe.json";
+    let set = load(name, &fixture(name));
+    let chat = span(&set, "ChatOpenAI");
+    assert_eq!((chat.kind(), chat.model()), (SpanKind::Llm, "gpt-4o"));
+    let embed = span(&set, "embed");
+    assert_eq!(
+        (embed.kind(), embed.model()),
+        (SpanKind::Embedding, "text-embedding-3-small")
+    );
+    assert_eq!(span(&set, "rag").kind(), SpanKind::Chain);
+    let t = set.totals();
+    assert_eq!(
+        (
+            t.llm_calls,
+            t.embedding_calls,
+            t.input_tokens,
+            t.output_tokens
+        ),
+        (1, 1, 107, 20)
+    );
+    assert_eq!(
+        parameters(&set, "ChatOpenAI"),
+        [("temperature".to_string(), "0.1".to_string())]
+    );
+}

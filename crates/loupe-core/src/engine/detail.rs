@@ -110,6 +110,7 @@ pub(super) fn detail(set: &TraceSet, i: u32) -> Option<SpanDetail> {
             })
             .collect(),
         chat: s.chat(),
+        parameters: crate::params::model_parameters(&s),
         raw: s.raw_json().to_string(),
     })
 }

@@ -424,6 +424,8 @@ pub struct SpanDetail {
     pub scores: Vec<(String, String, String, String)>,
     /// Its messages.
     pub chat: Chat,
+    /// Its model parameters (temperature and the like): name and value.
+    pub parameters: Vec<(String, String)>,
     /// Its JSON as its file has it.
     pub raw: String,
 }

@@ -196,6 +196,8 @@ fn import_span(ctx: &mut Context, raw: &str, s: Span, resources: &[u32]) {
             .iter()
             .map(|t| AttrValue::Str(ctx.builder.intern(t)))
             .collect(),
+        // The bundle's status is the span's as Loupe settled it.
+        failure: None,
     };
     let draft = SpanDraft {
         trace_id: TraceId::parse_or_derive(&s.trace_id).0,

@@ -13,7 +13,7 @@ use crate::builder::SpanDraft;
 use crate::error::ImportError;
 use crate::format::describe_text;
 use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, TokenCounts, Usage};
+use crate::llm::{LlmProbe, Usage, kind_from_langfuse, langfuse_usage};
 use crate::model::{SpanKind, StatusCode};
 use crate::scores::{Score, ScoreValue, TraceFacts};
 use crate::set::NO_SPAN;
@@ -103,50 +103,6 @@ const SHOWN: [&str; 9] = [
     "level",
     "statusMessage",
 ];
-
-/// The kind named by an observation type.
-fn kind_of(ty: &str) -> SpanKind {
-    match ty.to_ascii_uppercase().as_str() {
-        "GENERATION" => SpanKind::Llm,
-        "EMBEDDING" => SpanKind::Embedding,
-        "RETRIEVER" => SpanKind::Retriever,
-        "TOOL" => SpanKind::Tool,
-        "AGENT" => SpanKind::Agent,
-        "CHAIN" => SpanKind::Chain,
-        "GUARDRAIL" => SpanKind::Guardrail,
-        "EVALUATOR" => SpanKind::Evaluator,
-        _ => SpanKind::Other,
-    }
-}
-
-/// Token usage from Langfuse's disjoint usage classes (`input`, `input_cached_tokens`,
-/// `input_cache_creation`, `output`, `output_reasoning_tokens`, …; `total` is their sum).
-fn usage_of(details: &BTreeMap<Text, Option<f64>>, cost: Option<f64>) -> Usage {
-    let mut c = TokenCounts::default();
-    let add = |slot: &mut Option<u64>, n: u64| *slot = Some(slot.unwrap_or(0) + n);
-    for (k, v) in details {
-        let Some(v) = v.filter(|v| v.is_finite() && *v >= 0.0) else {
-            continue;
-        };
-        let n = v as u64;
-        let k = k.to_ascii_lowercase();
-        if k.contains("cache_read") || k.contains("cached") {
-            add(&mut c.cache_read, n);
-        } else if k.contains("cache_creation") || k.contains("cache_write") {
-            add(&mut c.cache_write, n);
-        } else if k.contains("reasoning") {
-            add(&mut c.reasoning, n);
-        } else if k.starts_with("input") || k.starts_with("prompt") {
-            add(&mut c.input, n);
-        } else if k.starts_with("output") || k.starts_with("completion") {
-            add(&mut c.output, n);
-        }
-    }
-    Usage {
-        cost_usd: cost,
-        ..c.disjoint()
-    }
-}
 
 /// Whether an array's first element is a log-view observation (`depth`, no parent ids).
 pub(crate) fn is_log_view_entry(members: &[(Text<'_>, &RawValue)]) -> bool {
@@ -298,7 +254,10 @@ fn import_observation(
         .and_then(|t| TraceId::parse_or_derive(t).0)
         .or(file_trace);
     let (span_id, id_text) = ctx.span_id(id_text);
-    let kind = obs.kind.as_deref().map_or(SpanKind::Other, kind_of);
+    let kind = obs
+        .kind
+        .as_deref()
+        .map_or(SpanKind::Other, kind_from_langfuse);
 
     let mut probe = LlmProbe::default();
     probe.set_native_kind(Some(kind));
@@ -313,7 +272,10 @@ fn import_observation(
             .and_then(|(_, v)| *v)
     });
     if let Some(details) = obs.usage.as_ref().filter(|u| !u.is_empty()) {
-        facts.usage = usage_of(details, cost);
+        facts.usage = Usage {
+            cost_usd: cost,
+            ..langfuse_usage(details.iter().map(|(k, v)| (&**k, *v)))
+        };
     } else if cost.is_some() {
         facts.usage.cost_usd = cost;
     }

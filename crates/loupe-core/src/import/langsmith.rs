@@ -10,7 +10,7 @@ use super::cursor::{Cursor, each_element, each_member};
 use crate::builder::SpanDraft;
 use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, Usage};
+use crate::llm::{LlmProbe, Usage, kind_from_langsmith};
 use crate::model::{AttrValue, Nanos, Rows, SpanKind, StatusCode};
 use crate::text::Text;
 use crate::timefmt::parse_rfc3339;
@@ -174,18 +174,6 @@ struct Metadata<'a> {
     user_id: Option<Text<'a>>,
 }
 
-/// The kind named by a `run_type`.
-fn kind_of(run_type: &str) -> SpanKind {
-    match run_type.to_ascii_lowercase().as_str() {
-        "llm" => SpanKind::Llm,
-        "embedding" => SpanKind::Embedding,
-        "retriever" => SpanKind::Retriever,
-        "tool" => SpanKind::Tool,
-        "chain" | "prompt" => SpanKind::Chain,
-        _ => SpanKind::Other,
-    }
-}
-
 /// Whether an object looks like a LangSmith run.
 pub(crate) fn is_run(members: &[(Text<'_>, &RawValue)]) -> bool {
     let has = |key: &str| members.iter().any(|(k, _)| &**k == key);
@@ -292,7 +280,10 @@ fn import_run(ctx: &mut Context, raw: &str, run: Run) {
         })
         .and_then(|p| SpanId::parse_or_derive(p).0);
 
-    let kind = run.run_type.as_deref().map_or(SpanKind::Other, kind_of);
+    let kind = run
+        .run_type
+        .as_deref()
+        .map_or(SpanKind::Other, kind_from_langsmith);
     let outputs: Outputs = run
         .outputs
         .and_then(|o| serde_json::from_str(o.get()).ok())
