@@ -341,7 +341,8 @@ impl Writer {
         for (k, v) in rows {
             if self.r.keep_attribute(k) {
                 let value = self.value(k, *v);
-                out.push((k.to_string(), value));
+                // A key can carry personal data too (`user.alice@example.com.plan`).
+                out.push((self.r.text(k), value));
             }
         }
         out

@@ -219,21 +219,25 @@ fn patterns() -> &'static Patterns {
             secret: re(
                 r"\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abpr]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35})",
             ),
-            bearer: re(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
-            url_query: re(r#"(https?://[^\s?#"'<>\\]+)\?[^\s#"'<>\\]+"#),
+            bearer: re(r"(?i)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})"),
+            // A query ends where prose would end it: a space, a quote, a bracket or brace.
+            url_query: re(r#"(://[^\s?#"'<>\\\[\]{}|`]+)\?[^\s#"'<>\\\[\]{}|`]+"#),
             // Addresses in any script (`zoë@exemple.fr`, `用户@例子.公司`): a part is a run of
             // characters that cannot separate an address from its text; the top-level domain
             // has no digit, so `pkg@1.2.3` stays.
             email: re(
                 r#"[^\s@<>()\[\]{},;:"'`=/\\|]+@[^\s@<>()\[\]{},;:"'`=/\\|.?#&!%+*$^~]+(?:\.[^\s@<>()\[\]{},;:"'`=/\\|.?#&!%+*$^~]+)*\.[^\s\d@<>()\[\]{},;:"'`=/\\|.?#&!%+*$^~_-]{2,}"#,
             ),
-            card: re(r"\b\d(?:[ -]?\d){12,18}\b"),
+            // 13 to 19 digits: alone, in groups of four (spaces or dashes), or Amex's 4-6-5.
+            card: re(
+                r"\b(?:\d{4}(?: \d{4}){2} \d{1,4}(?: \d{1,3})?|\d{4}(?:-\d{4}){2}-\d{1,4}(?:-\d{1,3})?|\d{4} \d{6} \d{4,5}|\d{4}-\d{6}-\d{4,5}|\d{13,19})\b",
+            ),
             phone: re(r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .-]\d{3,4}[ .-]\d{3,4}\b"),
             ipv6: re(
                 r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?\b|::1\b",
             ),
             ipv4: re(r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b"),
-            path_user: re(r"(/home/|/Users/|[Cc]:\\+Users\\+)([^/\\\s:]+)"),
+            path_user: re(r"(/home/|/Users/|(?:[A-Za-z]:)?\\+Users\\+)([^/\\\s:]+)"),
         }
     })
 }
@@ -257,6 +261,109 @@ fn luhn(s: &str) -> bool {
         })
         .sum();
     sum.is_multiple_of(10)
+}
+
+/// Whether a number that ends at byte `end` of `text` runs on as a dotted number (`1.0.0.1`).
+fn dotted_after(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit)
+}
+
+/// The longest start of the card-shaped candidate at `start..end` of `text` (cut where a group
+/// ends) that is 13 to 19 digits long, passes the Luhn check and does not run on into a dotted
+/// number: its end.
+fn card_within(text: &str, start: usize, end: usize) -> Option<usize> {
+    let candidate = &text[start..end];
+    let ends = candidate
+        .char_indices()
+        .filter(|&(_, ch)| ch == ' ' || ch == '-')
+        .map(|(i, _)| start + i)
+        .chain([end]);
+    let mut ends: Vec<usize> = ends.collect();
+    ends.reverse();
+    ends.into_iter()
+        .find(|&e| !dotted_after(text, e) && luhn(&text[start..e]))
+}
+
+/// Masks card numbers: card-shaped digits that pass the Luhn check. A candidate that does not is
+/// tried again from its next digit (a phone number may run into a card), and one that holds no
+/// card is set aside as a placeholder (`\u{E000}i\u{E001}`), so that no later pattern (a phone
+/// number) finds something inside it. Returns the text, the cards masked and what was set aside.
+fn mask_cards(text: &str, card: &Regex) -> (String, u64, Vec<String>) {
+    let mut cards: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut failed: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut pos = 0;
+    while let Some(m) = card.find_at(text, pos) {
+        match card_within(text, m.start(), m.end()) {
+            Some(end) => {
+                cards.push(m.start()..end);
+                pos = end;
+            }
+            None => {
+                // A run into a dotted number (an address) is no number of its own.
+                if !dotted_after(text, m.end()) {
+                    failed.push(m.range());
+                }
+                // Digits are ASCII: the next candidate starts a byte further on.
+                pos = m.start() + 1;
+            }
+        }
+    }
+    let overlaps =
+        |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| a.start < b.end && b.start < a.end;
+    let mut aside: Vec<std::ops::Range<usize>> = Vec::new();
+    for f in failed {
+        if !cards.iter().chain(&aside).any(|r| overlaps(r, &f)) {
+            aside.push(f);
+        }
+    }
+    let mut marks: Vec<(std::ops::Range<usize>, bool)> = cards
+        .iter()
+        .map(|r| (r.clone(), true))
+        .chain(aside.into_iter().map(|r| (r, false)))
+        .collect();
+    marks.sort_by_key(|(r, _)| r.start);
+    let (mut out, mut kept, mut at) = (String::with_capacity(text.len()), Vec::new(), 0);
+    for (r, is_card) in marks {
+        out.push_str(&text[at..r.start]);
+        if is_card {
+            out.push_str("<card>");
+        } else {
+            kept.push(text[r.clone()].to_string());
+            out.push_str(&format!("\u{E000}{}\u{E001}", kept.len() - 1));
+        }
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    (out, cards.len() as u64, kept)
+}
+
+/// Masks the tokens after `Bearer` and `Basic` (the pattern's first group). Each keyword is
+/// looked for from the end of the one before, not of its token, since a token may run into the
+/// next keyword (`x=Bearer y`). Returns the text and the tokens masked.
+fn mask_tokens(text: &str, bearer: &Regex) -> (String, u64) {
+    let mut tokens: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut pos = 0;
+    while let Some(c) = bearer.captures_at(text, pos) {
+        let (Some(keyword), Some(token)) = (c.get(0), c.get(1)) else {
+            break;
+        };
+        match tokens.last_mut() {
+            Some(last) if token.start() <= last.end => last.end = last.end.max(token.end()),
+            _ => tokens.push(token.range()),
+        }
+        // The keyword is ASCII: the next one starts after its first byte at the least.
+        pos = keyword.start() + 1;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in &tokens {
+        out.push_str(&text[at..r.start]);
+        out.push_str("<secret>");
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    (out, tokens.len() as u64)
 }
 
 /// Applies options to the parts of a trace set, counting what it removes.
@@ -327,27 +434,19 @@ impl Redactor {
                 *out = re.replace_all(out, with).into_owned();
             }
         };
+        // Paths first: a URL's query must not take the drive letter a Windows path starts with.
+        replace(&p.path_user, "${1}<user>", &mut c.path_user_names, &mut out);
         replace(&p.jwt, "<jwt>", &mut c.secrets, &mut out);
         replace(&p.secret, "<secret>", &mut c.secrets, &mut out);
-        replace(&p.bearer, "$1 <secret>", &mut c.secrets, &mut out);
+        let (tokened, tokens) = mask_tokens(&out, &p.bearer);
+        out = tokened;
+        c.secrets += tokens;
+        // A query is found by its `://` (a token written against a URL may have taken the
+        // scheme's name).
         replace(&p.url_query, "$1?<query>", &mut c.url_queries, &mut out);
         replace(&p.email, "<email>", &mut c.emails, &mut out);
-        // Long digit runs that fail the Luhn check are no card numbers, and no phone numbers
-        // either: they are set aside while the later patterns run.
-        let mut cards = 0;
-        let mut kept: Vec<String> = Vec::new();
-        out = p
-            .card
-            .replace_all(&out, |m: &regex::Captures| {
-                if luhn(&m[0]) {
-                    cards += 1;
-                    "<card>".to_string()
-                } else {
-                    kept.push(m[0].to_string());
-                    format!("\u{E000}{}\u{E001}", kept.len() - 1)
-                }
-            })
-            .into_owned();
+        let (carded, cards, kept) = mask_cards(&out, &p.card);
+        out = carded;
         c.card_numbers += cards;
         replace(&p.phone, "<phone>", &mut c.phone_numbers, &mut out);
         replace(&p.ipv6, "<ip>", &mut c.ip_addresses, &mut out);
@@ -359,7 +458,9 @@ impl Redactor {
             .ipv4
             .replace_all(&text, |m: &regex::Captures| {
                 let whole = m.get(0).map_or(0..0, |g| g.range());
-                let dotted_before = whole.start > 0 && bytes[whole.start - 1] == b'.';
+                let dotted_before = whole.start > 1
+                    && bytes[whole.start - 1] == b'.'
+                    && bytes[whole.start - 2].is_ascii_digit();
                 let dotted_after = bytes.get(whole.end) == Some(&b'.')
                     && bytes.get(whole.end + 1).is_some_and(u8::is_ascii_digit);
                 if dotted_before || dotted_after {
@@ -371,7 +472,6 @@ impl Redactor {
             })
             .into_owned();
         c.ip_addresses += ips;
-        replace(&p.path_user, "${1}<user>", &mut c.path_user_names, &mut out);
         for (i, digits) in kept.iter().enumerate() {
             out = out.replacen(&format!("\u{E000}{i}\u{E001}"), digits, 1);
         }
