@@ -60,7 +60,7 @@ fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>)
             view! {
                 <li class="file ok" data-testid="file-ok">
                     {remove}
-                    <span class="file-name">{f.name}</span>
+                    <span class="file-name">{loupe_core::shown(&f.name)}</span>
                     <span class="file-meta">
                         {format!("{} · {} spans · {size}", loaded.format, format::count(loaded.spans as u64))}
                     </span>
@@ -68,7 +68,7 @@ fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>)
                     {(warnings > 0).then(|| view! {
                         <details class="file-warnings">
                             <summary>{format::plural(warnings as u64, "warning")}</summary>
-                            <ul>{list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                            <ul>{list.into_iter().map(|w| view! { <li>{loupe_core::shown(&w)}</li> }).collect_view()}</ul>
                         </details>
                     })}
                 </li>
@@ -78,9 +78,9 @@ fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>)
         Err(error) => view! {
             <li class="file failed" data-testid="file-error">
                 {remove}
-                <span class="file-name">{f.name}</span>
+                <span class="file-name">{loupe_core::shown(&f.name)}</span>
                 <span class="file-meta">{size}</span>
-                <span class="file-error-text">{error}</span>
+                <span class="file-error-text">{loupe_core::shown(&error)}</span>
             </li>
         }
         .into_any(),

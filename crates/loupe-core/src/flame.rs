@@ -162,7 +162,7 @@ pub fn viewport(
             kind: s.kind(),
             error: s.is_error(),
             dim: !search.is_empty() && !name.to_lowercase().contains(search),
-            name: name.to_string(),
+            name: crate::text::shown(name),
             duration: s.duration(),
             self_time: s.self_time(),
             tokens: s
@@ -656,7 +656,7 @@ impl AggregateFlame {
                     row: r.row,
                     x0: (r.x0 * width) as f32,
                     x1: (r.x1 * width) as f32,
-                    name: n.name.clone(),
+                    name: crate::text::shown(&n.name),
                     count: n.count,
                     total_time: n.total_time,
                     self_time: self.subtree_self[r.node as usize],

@@ -44,6 +44,7 @@ mod set;
 pub mod stats;
 mod strings;
 mod text;
+pub use text::shown;
 mod timefmt;
 mod tree;
 pub mod wire;

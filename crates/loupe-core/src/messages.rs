@@ -57,6 +57,19 @@ impl Chat {
     pub fn is_empty(&self) -> bool {
         self.input.is_empty() && self.output.is_empty()
     }
+
+    /// The chat as it is shown: invisible characters written out (see [`crate::shown`]).
+    pub fn shown(mut self) -> Chat {
+        for m in self.input.iter_mut().chain(self.output.iter_mut()) {
+            m.role = crate::text::shown(&m.role);
+            m.text = crate::text::shown(&m.text);
+            for c in &mut m.tool_calls {
+                c.name = crate::text::shown(&c.name);
+                c.arguments = crate::text::shown(&c.arguments);
+            }
+        }
+        self
+    }
 }
 
 /// How deep payloads are searched for messages.

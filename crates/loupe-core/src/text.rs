@@ -58,3 +58,53 @@ mod tests {
         assert!(matches!(t.0, Cow::Owned(ref s) if s == "line\nbreak"));
     }
 }
+
+/// Whether a character changes how text around it shows without showing itself: bidirectional
+/// controls (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C), zero-width characters (U+200B–D,
+/// U+2060, U+FEFF) and control characters other than line breaks and tabs (NUL and its kin).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{061C}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    ) || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+}
+
+/// Text from a file as it is shown: every invisible or bidirectional control character written
+/// out as `⟨U+202E⟩`, so that a span name cannot disguise itself. Other text is unchanged.
+pub fn shown(s: &str) -> String {
+    if !s.chars().any(is_invisible) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("⟨U+{:04X}⟩", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    #[test]
+    fn invisible_and_bidirectional_characters_are_written_out() {
+        assert_eq!(shown("admin\u{202E}gpj.exe"), "admin⟨U+202E⟩gpj.exe");
+        assert_eq!(
+            shown("a\u{200B}b\u{FEFF}c\u{0}d"),
+            "a⟨U+200B⟩b⟨U+FEFF⟩c⟨U+0000⟩d"
+        );
+        assert_eq!(shown("\u{2066}x\u{2069}"), "⟨U+2066⟩x⟨U+2069⟩");
+        for plain in ["plain", "line one\nline two\tindented", "zoë 用户 🙂", ""] {
+            assert_eq!(shown(plain), plain);
+        }
+    }
+}

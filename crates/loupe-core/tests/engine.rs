@@ -267,3 +267,47 @@ fn a_files_warnings_follow_the_files_loaded_beside_it() {
         "its parent came: no warning is left"
     );
 }
+
+#[test]
+fn invisible_and_bidirectional_characters_are_shown_written_out() {
+    // A span whose name reverses what follows it, an attribute with a zero-width space and a
+    // NUL in its value, and a message with a right-to-left override.
+    let text = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+      {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+       "name":"invoice\u202Efdp.exe","startTimeUnixNano":"1000","endTimeUnixNano":"9000",
+       "attributes":[
+        {"key":"app\u200Bnote","value":{"stringValue":"a\u0000b"}},
+        {"key":"input.value","value":{"stringValue":"pay \u202Eevil"}}]}]}]}]}"#;
+    let set = import(text.as_bytes(), "hostile.json").unwrap();
+    assert_eq!(
+        set.span(0).name(),
+        "invoice\u{202E}fdp.exe",
+        "the data is kept as it is"
+    );
+    let mut engine = Engine::new(set);
+    let Response::TraceRows(rows) = ask(
+        &mut engine,
+        Request::TraceRows {
+            query: String::new(),
+            sort: loupe_core::browse::TraceSort::default(),
+            start: 0,
+            end: 10,
+        },
+    ) else {
+        panic!("rows expected");
+    };
+    assert_eq!(rows.rows[0].name, "invoice⟨U+202E⟩fdp.exe");
+    let Response::SpanDetail(d) = ask(&mut engine, Request::SpanDetail(0)) else {
+        panic!("a detail expected");
+    };
+    assert_eq!(d.name, "invoice⟨U+202E⟩fdp.exe");
+    assert!(
+        d.attributes
+            .iter()
+            .any(|(k, v, _)| k == "app⟨U+200B⟩note" && v == "a⟨U+0000⟩b"),
+        "{:?}",
+        d.attributes
+    );
+    let texts: Vec<&str> = d.chat.input.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["pay ⟨U+202E⟩evil"]);
+}

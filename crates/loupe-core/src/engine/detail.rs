@@ -4,6 +4,7 @@
 use super::{AttributeText, EventDetail, SpanDetail};
 use crate::model::SpanFlags;
 use crate::set::{SpanView, TraceSet, ValueRef};
+use crate::text::shown;
 
 /// What a span's flags tell about it, as the panel notes it.
 const NOTES: [(u8, &str); 5] = [
@@ -32,7 +33,13 @@ const NOTES: [(u8, &str); 5] = [
 /// Attributes as text: key, value, and whether the value is JSON.
 fn attribute_text(rows: &[(&str, ValueRef)]) -> Vec<AttributeText> {
     rows.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string(), matches!(v, ValueRef::Json(_))))
+        .map(|(k, v)| {
+            (
+                shown(k),
+                shown(&v.to_string()),
+                matches!(v, ValueRef::Json(_)),
+            )
+        })
         .collect()
 }
 
@@ -45,22 +52,22 @@ pub(super) fn detail(set: &TraceSet, i: u32) -> Option<SpanDetail> {
     let flags = s.flags();
     Some(SpanDetail {
         span: i,
-        name: s.name().to_string(),
+        name: shown(s.name()),
         kind: s.kind(),
         otel_kind: s.otel_kind().label().to_string(),
-        service: s.service().to_string(),
+        service: shown(s.service()),
         status: s.status().label().to_string(),
-        status_message: s.status_message().to_string(),
+        status_message: shown(s.status_message()),
         start: s.start(),
         trace_start: set.traces()[s.trace() as usize].start,
         duration: s.duration(),
         self_time: s.self_time(),
         share_of_trace: s.share_of_trace(),
-        model: s.model().to_string(),
-        provider: s.provider().to_string(),
-        session: s.session().to_string(),
-        user: s.user().to_string(),
-        tags: s.tags().map(String::from).collect(),
+        model: shown(s.model()),
+        provider: shown(s.provider()),
+        session: shown(s.session()),
+        user: shown(s.user()),
+        tags: s.tags().map(shown).collect(),
         usage: s.usage(),
         span_id: s.span_id_text(),
         // A loaded parent shows its id as its file wrote it (opaque ids are hashed inside).
@@ -69,7 +76,7 @@ pub(super) fn detail(set: &TraceSet, i: u32) -> Option<SpanDetail> {
             None => format!("{p} (not loaded)"),
         }),
         trace_id: s.trace_id().to_string(),
-        file: s.source_name().to_string(),
+        file: shown(s.source_name()),
         notes: NOTES
             .iter()
             .filter(|(f, _)| flags.has(*f))
@@ -82,7 +89,7 @@ pub(super) fn detail(set: &TraceSet, i: u32) -> Option<SpanDetail> {
             .iter()
             .map(|e| EventDetail {
                 time: e.time,
-                name: e.name.to_string(),
+                name: shown(e.name),
                 attributes: attribute_text(&e.attributes),
             })
             .collect(),
@@ -102,15 +109,18 @@ pub(super) fn detail(set: &TraceSet, i: u32) -> Option<SpanDetail> {
             .iter()
             .map(|sc| {
                 (
-                    sc.name.to_string(),
+                    shown(sc.name),
                     sc.value.to_string(),
-                    sc.source.to_string(),
-                    sc.comment.to_string(),
+                    shown(sc.source),
+                    shown(sc.comment),
                 )
             })
             .collect(),
-        chat: s.chat(),
-        parameters: crate::params::model_parameters(&s),
-        raw: s.raw_json().to_string(),
+        chat: s.chat().shown(),
+        parameters: crate::params::model_parameters(&s)
+            .into_iter()
+            .map(|(k, v)| (shown(&k), shown(&v)))
+            .collect(),
+        raw: shown(s.raw_json()),
     })
 }

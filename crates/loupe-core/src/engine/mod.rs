@@ -21,6 +21,7 @@ use crate::cost::{CostReport, cost_report};
 use crate::pricing::PriceTable;
 use crate::query::{Query, completions};
 use crate::set::{Totals, TraceSet};
+use crate::text::shown;
 
 /// Figures from totals and a cost.
 fn figures_of(totals: Totals, cost_usd: Option<f64>, cost_source: &str) -> Figures {
@@ -304,12 +305,12 @@ impl Engine {
             let root = set.span(tr.root());
             TraceRow {
                 trace: t,
-                name: root.name().to_string(),
+                name: shown(root.name()),
                 extra_roots: tr.root_count.saturating_sub(1),
-                service: root.service().to_string(),
-                models: trace_models(set, t).into_iter().map(String::from).collect(),
-                session: set.str(tr.session).to_string(),
-                user: set.str(tr.user).to_string(),
+                service: shown(root.service()),
+                models: trace_models(set, t).into_iter().map(shown).collect(),
+                session: shown(set.str(tr.session)),
+                user: shown(set.str(tr.user)),
                 start: tr.start,
                 duration: tr.duration(),
                 spans: tr.span_count(),

@@ -6,6 +6,7 @@ use crate::browse::tree_rows;
 use crate::flame::critical_path;
 use crate::model::SpanFlags;
 use crate::set::TraceSet;
+use crate::text::shown;
 use std::collections::{HashMap, HashSet};
 
 /// What a span's flags say is wrong with it, as the tree marks it.
@@ -21,14 +22,14 @@ pub(super) fn header(set: &TraceSet, t: u32) -> Option<TraceHeader> {
     let tr = set.traces().get(t as usize)?;
     Some(TraceHeader {
         id: tr.id.to_string(),
-        name: set.span(tr.root()).name().to_string(),
+        name: shown(set.span(tr.root()).name()),
         start: tr.start,
         duration: tr.duration(),
         spans: tr.span_count(),
         errors: tr.error_count,
-        session: set.str(tr.session).to_string(),
-        user: set.str(tr.user).to_string(),
-        tags: tr.tags.iter().map(|&id| set.str(id).to_string()).collect(),
+        session: shown(set.str(tr.session)),
+        user: shown(set.str(tr.user)),
+        tags: tr.tags.iter().map(|&id| shown(set.str(id))).collect(),
         scores: set
             .trace_scores(t)
             .iter()
@@ -132,7 +133,7 @@ impl Shown {
             TreeRow {
                 span: i,
                 key: s.key(),
-                name: s.name().to_string(),
+                name: shown(s.name()),
                 kind: s.kind(),
                 depth: s.depth(),
                 has_children: s.has_children(),

@@ -15,6 +15,7 @@ use crate::stats::{
     Bin, LatencyKey, LatencyRow, LatencySort, Summary, latency_table, log_histogram, sort_latency,
     spans_in_bin,
 };
+use crate::text::shown;
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 
@@ -307,13 +308,16 @@ impl Chosen {
         let costs = self.costs(set, priced);
         let mut groups = breakdown(set, costs, by);
         groups.truncate(GROUPS);
+        for g in &mut groups {
+            g.key = shown(&g.key);
+        }
         let line = |span: u32, cost: Option<f64>, source: &str, text: String| {
             let s = set.span(span);
             CallLine {
                 trace: s.trace(),
                 span,
                 text,
-                model: s.model().to_string(),
+                model: shown(s.model()),
                 source: source.to_string(),
                 cost,
             }
@@ -323,7 +327,7 @@ impl Chosen {
             .map(|c| {
                 let text = format!(
                     "{}: recorded {} vs computed {}",
-                    set.span(c.span).name(),
+                    shown(set.span(c.span).name()),
                     money(c.recorded),
                     money(c.computed)
                 );
@@ -390,7 +394,7 @@ fn top_self_time(set: &TraceSet, traces: &[u32]) -> Vec<TopSpan> {
             TopSpan {
                 trace: s.trace(),
                 span: i,
-                name: s.name().to_string(),
+                name: shown(s.name()),
                 detail: s.kind().label().to_string(),
                 self_time: s.self_time(),
                 cost: None,
@@ -412,8 +416,8 @@ fn top_calls(set: &TraceSet, costs: &CostReport) -> Vec<CallLine> {
             CallLine {
                 trace: s.trace(),
                 span: c.span,
-                text: s.name().to_string(),
-                model: s.model().to_string(),
+                text: shown(s.name()),
+                model: shown(s.model()),
                 source: c.source().to_string(),
                 cost: c.cost(),
             }
@@ -429,7 +433,7 @@ pub(super) fn latency_view(set: &TraceSet, rows: &[LatencyRow]) -> LatencyView {
             .iter()
             .take(LATENCY_ROWS)
             .map(|r| LatencyLine {
-                key: r.key.clone(),
+                key: shown(&r.key),
                 error_rate: r.error_rate(),
                 total: r.total,
                 self_time: r.self_time,
@@ -459,7 +463,7 @@ pub(super) fn bin_spans(set: &TraceSet, rows: &[LatencyRow], row: u32, bin: u32)
             .take(BIN_SPANS)
             .map(|i| {
                 let s = set.span(i);
-                (s.trace(), i, s.name().to_string(), s.duration())
+                (s.trace(), i, shown(s.name()), s.duration())
             })
             .collect(),
     }
