@@ -25,6 +25,11 @@ const FILES = [
 const WRITTEN = [
   'crates/loupe-core/tests/fixtures/helicone-export-session-written-by-loupe.jsonl',
   'crates/loupe-core/tests/fixtures/bundle-v1-written-by-loupe.loupe.json.gz',
+  'crates/loupe-core/tests/fixtures/openinference-billed-calls-written-by-loupe.json',
+  'crates/loupe-core/tests/fixtures/mlflow-otlp-span-types-written-by-loupe.json',
+  'crates/loupe-core/tests/fixtures/langfuse-sdk-otlp-written-by-loupe.json',
+  'crates/loupe-core/tests/fixtures/langsmith-otel-written-by-loupe.json',
+  'crates/loupe-core/tests/fixtures/chrome-trace-llm-args-written-by-loupe.json',
 ];
 
 let server;
