@@ -20,6 +20,23 @@ fn span<'a>(set: &'a TraceSet, name: &str) -> SpanView<'a> {
         .unwrap_or_else(|| panic!("no span named {name}"))
 }
 
+/// Checks the kind of each named span.
+fn assert_kinds(set: &TraceSet, expected: &[(&str, SpanKind)]) {
+    for (name, kind) in expected {
+        assert_eq!(span(set, name).kind(), *kind, "{name}");
+    }
+}
+
+/// The roles of a span's messages, input then output.
+fn roles(s: &SpanView) -> Vec<String> {
+    let chat = s.chat();
+    chat.input
+        .iter()
+        .chain(&chat.output)
+        .map(|m| m.role.clone())
+        .collect()
+}
+
 /// (kind, model, provider, input, output, cache read, recorded cost) of a span.
 type Facts = (
     SpanKind,
@@ -90,9 +107,7 @@ fn mlflow_spans_over_otlp_read_as_mlflow_reads_them() {
         ("Completions", SpanKind::Llm),
         ("summarize", SpanKind::Llm),
     ];
-    for (name, kind) in expected {
-        assert_eq!(span(&set, name).kind(), kind, "{name}");
-    }
+    assert_kinds(&set, &expected);
     let chat_model = span(&set, "Completions");
     assert_eq!(
         facts(&chat_model),
@@ -133,14 +148,7 @@ fn mlflow_spans_over_otlp_read_as_mlflow_reads_them() {
         Some(ValueRef::Str("gpt-4o-mini-2024-07-18"))
     );
     // The chat view reads the decoded payloads.
-    let chat = chat_model.chat();
-    let roles: Vec<&str> = chat
-        .input
-        .iter()
-        .chain(&chat.output)
-        .map(|m| m.role.as_str())
-        .collect();
-    assert_eq!(roles, ["system", "user", "assistant"]);
+    assert_eq!(roles(&chat_model), ["system", "user", "assistant"]);
 
     // The same spans as MLflow's own export give the same facts, span by span.
     let otlp: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -166,15 +174,16 @@ fn parameters(set: &TraceSet, name: &str) -> Vec<(String, String)> {
 fn langfuse_sdk_spans_over_otlp_get_their_kinds_models_usage_cost_and_failures() {
     let name = "langfuse-sdk-otlp-written-by-loupe.json";
     let set = load(name, &fixture(name));
-    for (name, kind) in [
-        ("qa-pipeline", SpanKind::Other),
-        ("embed", SpanKind::Embedding),
-        ("retrieve", SpanKind::Retriever),
-        ("generate", SpanKind::Llm),
-        ("pii_guard", SpanKind::Guardrail),
-    ] {
-        assert_eq!(span(&set, name).kind(), kind, "{name}");
-    }
+    assert_kinds(
+        &set,
+        &[
+            ("qa-pipeline", SpanKind::Other),
+            ("embed", SpanKind::Embedding),
+            ("retrieve", SpanKind::Retriever),
+            ("generate", SpanKind::Llm),
+            ("pii_guard", SpanKind::Guardrail),
+        ],
+    );
     let generate = span(&set, "generate");
     let u = generate.usage().unwrap_or_default();
     assert_eq!(generate.model(), "gpt-4o-mini");
@@ -210,29 +219,23 @@ fn langfuse_sdk_spans_over_otlp_get_their_kinds_models_usage_cost_and_failures()
             ("max_tokens".to_string(), "256".to_string())
         ]
     );
-    let chat = generate.chat();
-    let roles: Vec<&str> = chat
-        .input
-        .iter()
-        .chain(&chat.output)
-        .map(|m| m.role.as_str())
-        .collect();
-    assert_eq!(roles, ["system", "user", "assistant"]);
+    assert_eq!(roles(&generate), ["system", "user", "assistant"]);
 }
 
 #[test]
 fn langsmith_otel_spans_get_the_run_type_as_kind_and_the_thread_and_user() {
     let name = "langsmith-otel-written-by-loupe.json";
     let set = load(name, &fixture(name));
-    for (name, kind) in [
-        ("RunnableSequence", SpanKind::Chain),
-        // The run type wins over gen_ai.operation.name = embeddings.
-        ("VectorStoreRetriever", SpanKind::Retriever),
-        ("ChatOpenAI", SpanKind::Llm),
-        ("StrOutputParser", SpanKind::Other),
-    ] {
-        assert_eq!(span(&set, name).kind(), kind, "{name}");
-    }
+    assert_kinds(
+        &set,
+        &[
+            ("RunnableSequence", SpanKind::Chain),
+            // The run type wins over gen_ai.operation.name = embeddings.
+            ("VectorStoreRetriever", SpanKind::Retriever),
+            ("ChatOpenAI", SpanKind::Llm),
+            ("StrOutputParser", SpanKind::Other),
+        ],
+    );
     let root = span(&set, "RunnableSequence");
     assert_eq!((root.session(), root.user()), ("thread-7", "u-3"));
     let t = set.totals();

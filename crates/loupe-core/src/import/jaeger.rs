@@ -525,6 +525,17 @@ fn add_span(ctx: &mut Context, span: Span, raw: &str, processes: &Registered) {
 
 #[cfg(test)]
 mod tests {
+    /// Checks that a span was reported skipped on line 3.
+    fn assert_skipped_on_line_3(set: &crate::TraceSet) {
+        let lines = set.diagnostics().lines(None);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("span skipped at line 3, column")),
+            "{lines:?}"
+        );
+    }
+
     #[test]
     fn spans_read_before_their_processes_get_them_and_a_bad_span_is_skipped_at_its_place() {
         let text = concat!(
@@ -542,13 +553,7 @@ mod tests {
             (set.span(0).name(), set.span(0).service()),
             ("root", "checkout")
         );
-        let lines = set.diagnostics().lines(None);
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.starts_with("span skipped at line 3, column")),
-            "{lines:?}"
-        );
+        assert_skipped_on_line_3(&set);
     }
 
     #[test]
@@ -566,13 +571,7 @@ mod tests {
         names.sort_unstable();
         assert_eq!(names, ["alone", "also alone", "in trace"]);
         assert_eq!(set.span_count(), 3);
-        let lines = set.diagnostics().lines(None);
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.starts_with("span skipped at line 3, column")),
-            "{lines:?}"
-        );
+        assert_skipped_on_line_3(&set);
     }
 
     #[test]
