@@ -2,6 +2,8 @@
 //! add their tokens and cost to the totals, aggregates recorded above them never do, and the
 //! computed cost equals a computation by hand at the vendors' list prices.
 
+mod common;
+
 use loupe_core::cost::{GroupBy, breakdown, cost_report};
 use loupe_core::import;
 use loupe_core::pricing::PriceTable;
@@ -106,4 +108,77 @@ fn computed_cost_equals_a_computation_by_hand_within_half_a_percent() {
     };
     assert_eq!(calls("llm"), Some((3, 4000)));
     assert_eq!(calls("embedding"), Some((2, 100)));
+}
+
+/// On every file of the corpus and every file written here, the totals are the sum over the
+/// billed model calls (each an LLM, embedding or reranker call that reports usage, with no such
+/// call below it), and each computed cost equals the call's tokens priced class by class at its
+/// price row's rates, computed here on its own, within 0.5%.
+#[test]
+fn every_fixture_sums_its_billed_calls_and_prices_them_as_by_hand() {
+    let written = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x != "md"));
+    let corpus = common::all_fixtures()
+        .into_iter()
+        .map(|f| common::fixtures_dir().join(f));
+    let table = PriceTable::builtin();
+    let (mut files, mut priced) = (0, 0);
+    for path in corpus.chain(written) {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let Ok(set) = import(&bytes, &path.to_string_lossy()) else {
+            continue;
+        };
+        files += 1;
+        let (mut input, mut output) = (0, 0);
+        for i in 0..set.span_count() as u32 {
+            let s = set.span(i);
+            let reports = s.kind().is_billed()
+                && s.usage()
+                    .is_some_and(|u| u.has_tokens() || u.cost_usd.is_some());
+            if !reports {
+                assert!(!set.counts_usage(i), "{}: {}", path.display(), s.name());
+                continue;
+            }
+            if set.counts_usage(i) {
+                let u = s.usage().unwrap_or_default();
+                input += u.input.unwrap_or(0);
+                output += u.output.unwrap_or(0);
+            }
+        }
+        let t = set.totals();
+        assert_eq!(
+            (t.input_tokens, t.output_tokens),
+            (input, output),
+            "{}",
+            path.display()
+        );
+        let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+        for call in cost_report(&set, &table, &all).calls {
+            let (Some(computed), Some(price)) = (call.computed, &call.price) else {
+                continue;
+            };
+            let u = set.span(call.span).usage().unwrap_or_default();
+            let p = &price.price;
+            let (i, o) = (u.input.unwrap_or(0), u.output.unwrap_or(0));
+            let read = u.cache_read.unwrap_or(0).min(i);
+            let write = u.cache_write.unwrap_or(0).min(i - read);
+            let reasoning = u.reasoning.unwrap_or(0).min(o);
+            let by_hand = (i - read - write) as f64 * p.input
+                + read as f64 * p.cache_read.unwrap_or(p.input)
+                + write as f64 * p.cache_write.unwrap_or(p.input)
+                + (o - reasoning) as f64 * p.output
+                + reasoning as f64 * p.reasoning.unwrap_or(p.output);
+            assert!(
+                (computed - by_hand).abs() <= 0.005 * by_hand.abs().max(1e-12),
+                "{}: {computed} vs {by_hand}",
+                path.display()
+            );
+            priced += 1;
+        }
+    }
+    assert!(files >= 60, "{files} files");
+    assert!(priced >= 20, "{priced} calls priced");
 }
