@@ -26,6 +26,18 @@ pub enum ImportError {
     /// The content is too large for the model's 32-bit offsets.
     #[error("the file is larger than 4 GiB, which Loupe cannot hold")]
     TooLarge,
+    /// A gzipped file expands beyond what is believable for its size (a decompression bomb).
+    #[error(
+        "the file expands beyond {limit_mb} MB when decompressed (more than {ratio} times its \
+         size), which Loupe refuses as a likely decompression bomb; decompress it yourself to \
+         check it, or split it"
+    )]
+    Expands {
+        /// The ceiling, in MB.
+        limit_mb: u64,
+        /// How many times its size a file may expand.
+        ratio: u64,
+    },
     /// The content is not a format Loupe reads.
     #[error("not a trace format Loupe reads: {found}. Loupe reads {SUPPORTED_FORMATS}")]
     UnknownFormat {

@@ -29,12 +29,63 @@ pub fn into_text_owned(bytes: Vec<u8>) -> Result<String, ImportError> {
     }
 }
 
+/// How many times its size a gzipped file may expand; more is refused as a decompression bomb.
+/// Trace JSON compresses 10 to 30 times; 200 leaves room for very repetitive exports.
+pub const MAX_EXPANSION: u64 = 200;
+
+/// Any gzipped file may expand to this many bytes, whatever its size.
+const MIN_CEILING: u64 = 256 << 20;
+
+/// How much of the decompressed text is looked at before the rest is inflated.
+const START: u64 = 64 << 10;
+
 fn gunzip_text(bytes: &[u8]) -> Result<String, ImportError> {
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8));
-    flate2::read::MultiGzDecoder::new(bytes)
+    let gzip = |e: std::io::Error| ImportError::Gzip(e.to_string());
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes);
+    // The start first: content that is not JSON is refused before the bulk is inflated.
+    let mut out = Vec::new();
+    (&mut decoder)
+        .take(START)
         .read_to_end(&mut out)
-        .map_err(|e| ImportError::Gzip(e.to_string()))?;
+        .map_err(gzip)?;
+    check_json_start(&out)?;
+    let ceiling = (bytes.len() as u64)
+        .saturating_mul(MAX_EXPANSION)
+        .clamp(MIN_CEILING, u64::from(u32::MAX));
+    out.reserve(bytes.len().saturating_mul(8).min(ceiling as usize));
+    (&mut decoder)
+        .take(ceiling + 1 - out.len() as u64)
+        .read_to_end(&mut out)
+        .map_err(gzip)?;
+    if out.len() as u64 > ceiling {
+        return Err(ImportError::Expands {
+            limit_mb: ceiling >> 20,
+            ratio: MAX_EXPANSION,
+        });
+    }
     into_text(out)
+}
+
+/// Refuses a decompressed start that cannot open a JSON document (all of Loupe's formats are
+/// JSON): the format error comes before any bulk inflation.
+fn check_json_start(start: &[u8]) -> Result<(), ImportError> {
+    let text = start.strip_prefix("\u{feff}".as_bytes()).unwrap_or(start);
+    match text.iter().position(|b| !b.is_ascii_whitespace()) {
+        Some(i) if matches!(text[i], b'{' | b'[') => Ok(()),
+        Some(i) => {
+            let head = String::from_utf8_lossy(&text[i..text.len().min(i + 24)]).into_owned();
+            Err(ImportError::UnknownFormat {
+                found: format!("not JSON once decompressed (starts with {head:?})"),
+            })
+        }
+        None if (text.len() as u64) < START => Err(ImportError::Empty),
+        None => Err(ImportError::UnknownFormat {
+            found: format!(
+                "not JSON once decompressed (its first {} KB are blank)",
+                START >> 10
+            ),
+        }),
+    }
 }
 
 fn into_text(raw: Vec<u8>) -> Result<String, ImportError> {
@@ -81,5 +132,46 @@ mod tests {
         assert_eq!(to_text(b"  \n"), Err(ImportError::Empty));
         assert_eq!(to_text("\u{feff}{}".as_bytes()).unwrap(), "{}");
         assert_eq!(into_text_owned(b"{}".to_vec()).unwrap(), "{}");
+    }
+
+    /// A gzip stream of `n` zero bytes, or of `head` then `n` blanks.
+    fn zeros(head: &[u8], n: usize) -> Vec<u8> {
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(head).unwrap();
+        let block = vec![b' '; 1 << 20];
+        let zero = vec![0u8; 1 << 20];
+        let fill = if head.is_empty() { &zero } else { &block };
+        for _ in 0..n >> 20 {
+            enc.write_all(fill).unwrap();
+        }
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn a_bomb_that_is_not_json_is_refused_from_its_start() {
+        let bomb = zeros(b"", 64 << 20);
+        let err = to_text(&bomb).unwrap_err();
+        assert!(
+            err.to_string().contains("not JSON once decompressed"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_that_expands_past_its_ceiling_says_so() {
+        // A JSON start, then 300 MB of blanks from a file of a few hundred KB.
+        let bomb = zeros(b"{\"resourceSpans\": [", 300 << 20);
+        let err = to_text(&bomb).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ImportError::Expands {
+                    limit_mb: 256,
+                    ratio: MAX_EXPANSION
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("expands beyond 256 MB"), "{err}");
     }
 }
