@@ -532,7 +532,7 @@ fn self_times(set: &TraceSet) -> Vec<Nanos> {
                 run = match run {
                     Some((rs, re)) if cs <= re => Some((rs, re.max(ce))),
                     Some((rs, re)) => {
-                        covered += re - rs;
+                        covered = covered.saturating_add(re.saturating_sub(rs));
                         Some((cs, ce))
                     }
                     None => Some((cs, ce)),
@@ -541,9 +541,10 @@ fn self_times(set: &TraceSet) -> Vec<Nanos> {
             c = set.subtree_end[c] as usize;
         }
         if let Some((rs, re)) = run {
-            covered += re - rs;
+            covered = covered.saturating_add(re.saturating_sub(rs));
         }
-        out[i] = (e - s - covered).max(0);
+        // Times at the ends of the range (a file's nonsense) must not overflow.
+        out[i] = e.saturating_sub(s).saturating_sub(covered).max(0);
     }
     out
 }
