@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../..');
@@ -114,3 +115,21 @@ export function ensureOutputDir() {
   fs.mkdirSync(outputDir, { recursive: true });
   return outputDir;
 }
+
+/**
+ * Serves the built page and launches Chromium before a test file's tests, and stops both after
+ * them: `{ server, browser }`, filled in once the tests start.
+ */
+export function pageSession() {
+  const session = {};
+  before(async () => {
+    session.server = await serve('/');
+    session.browser = await launch();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
+}
+

@@ -1,26 +1,15 @@
 // Files a user did not write: a gzip bomb is refused with a message from its start, and the
 // next file loads normally.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { serve, launch, openPage, dropFiles, settled, fixture, ensureOutputDir, outputDir } from './harness.mjs';
+import { pageSession, openPage, dropFiles, settled, fixture, ensureOutputDir, outputDir } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve('/');
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = pageSession();
 
 /** Writes `mb` MB of zero bytes, gzipped (about 1/1000 of that on disk). */
 async function zeroBomb(file, mb) {
@@ -39,7 +28,7 @@ test('a gzip bomb gives a message from its start, and the next file loads', asyn
   const bomb = path.join(outputDir, 'zeros.json.gz');
   await zeroBomb(bomb, 1024);
   assert.ok(fs.statSync(bomb).size < 2 << 20, 'a small file that expands to 1 GB');
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(session.browser, session.server.url);
   const started = Date.now();
   await dropFiles(page, [bomb]);
   await page.waitForSelector('[data-testid="file-error"]');
