@@ -180,7 +180,6 @@ impl TraceSetBuilder {
         let format = detected.format();
         let mut ctx = importers::Context::whole(self, &text, source, &mut diags);
         let result = match detected {
-            Detected::Walk(walked) => import_whole(&mut ctx, walked.format()),
             Detected::Records(format) => import_whole(&mut ctx, format),
             Detected::Lines(Format::Helicone) => importers::helicone::import_lines(&mut ctx),
             Detected::Lines(Format::OtlpJsonLines | Format::OtlpJson) => {

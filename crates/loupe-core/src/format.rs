@@ -208,28 +208,15 @@ fn is_json_lines(text: &str) -> bool {
 pub(crate) enum Detected {
     /// JSON Lines; the importer reads line by line.
     Lines(Format),
-    /// A document whose importer walks it record by record, and which can be read as it
-    /// arrives (see [`detect_start`]).
-    Walk(Walked),
     /// A document whose importer reads the whole text itself, each record parsed once.
     Records(Format),
 }
 
 impl Detected {
-    /// How a document of `format` is read.
-    fn read_by(format: Format) -> Detected {
-        match format {
-            Format::OtlpJson => Detected::Walk(Walked::OtlpJson),
-            Format::ChromeTrace => Detected::Walk(Walked::ChromeTrace),
-            format => Detected::Records(format),
-        }
-    }
-
     /// The format found.
     pub fn format(&self) -> Format {
         match self {
             Detected::Lines(f) | Detected::Records(f) => *f,
-            Detected::Walk(w) => w.format(),
         }
     }
 }
@@ -353,16 +340,16 @@ pub(crate) fn detect(text: &str) -> Result<Detected, ImportError> {
         };
     }
     if let Some(walked) = walked_from_start(text) {
-        return Ok(Detected::Walk(walked));
+        return Ok(Detected::Records(walked.format()));
     }
     if let Some(format) = first_element(text).and_then(|m| array_format(&m)) {
-        return Ok(Detected::read_by(format));
+        return Ok(Detected::Records(format));
     }
     if jaeger_from_start(text) {
         return Ok(Detected::Records(Format::Jaeger));
     }
     if let Some(format) = first_key(text).and_then(format_of_first_key) {
-        return Ok(Detected::read_by(format));
+        return Ok(Detected::Records(format));
     }
     // The start does not tell: the top level's keys (or first element) decide.
     let doc = match parse_document(text) {
@@ -379,7 +366,7 @@ pub(crate) fn detect(text: &str) -> Result<Detected, ImportError> {
             .and_then(|m| array_format(&m)),
     };
     format
-        .map(Detected::read_by)
+        .map(Detected::Records)
         .ok_or_else(|| ImportError::UnknownFormat {
             found: describe_document(&doc),
         })
@@ -684,7 +671,10 @@ mod tests {
     fn truncated_json_reports_line_and_column() {
         // An OTLP request is known from its first key; the importer's one pass finds the cut.
         let text = "{\n  \"resourceSpans\": [\n    {\"resource\": {}";
-        assert!(matches!(detect(text), Ok(Detected::Walk(Walked::OtlpJson))));
+        assert!(matches!(
+            detect(text),
+            Ok(Detected::Records(Format::OtlpJson))
+        ));
         let err = crate::import(text.as_bytes(), "cut.json").unwrap_err();
         let ImportError::Json { line, .. } = err else {
             panic!("expected a JSON error, got {err}");

@@ -317,25 +317,30 @@ fn mask_cards(text: &str, card: &Regex) -> (String, u64, Vec<String>) {
             aside.push(f);
         }
     }
-    let mut marks: Vec<(std::ops::Range<usize>, bool)> = cards
+    let mut kept = Vec::new();
+    let mut marks: Vec<(std::ops::Range<usize>, String)> = cards
         .iter()
-        .map(|r| (r.clone(), true))
-        .chain(aside.into_iter().map(|r| (r, false)))
+        .map(|r| (r.clone(), "<card>".to_string()))
+        .chain(aside.into_iter().map(|r| {
+            kept.push(text[r.clone()].to_string());
+            (r, format!("\u{E000}{}\u{E001}", kept.len() - 1))
+        }))
         .collect();
     marks.sort_by_key(|(r, _)| r.start);
-    let (mut out, mut kept, mut at) = (String::with_capacity(text.len()), Vec::new(), 0);
-    for (r, is_card) in marks {
+    (splice(text, &marks), cards.len() as u64, kept)
+}
+
+/// `text` with each of `marks` (ranges in order, apart) replaced by its text.
+fn splice(text: &str, marks: &[(std::ops::Range<usize>, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (r, with) in marks {
         out.push_str(&text[at..r.start]);
-        if is_card {
-            out.push_str("<card>");
-        } else {
-            kept.push(text[r.clone()].to_string());
-            out.push_str(&format!("\u{E000}{}\u{E001}", kept.len() - 1));
-        }
+        out.push_str(with);
         at = r.end;
     }
     out.push_str(&text[at..]);
-    (out, cards.len() as u64, kept)
+    out
 }
 
 /// Masks the tokens after `Bearer` and `Basic` (the pattern's first group). Each keyword is
@@ -355,15 +360,12 @@ fn mask_tokens(text: &str, bearer: &Regex) -> (String, u64) {
         // The keyword is ASCII: the next one starts after its first byte at the least.
         pos = keyword.start() + 1;
     }
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for r in &tokens {
-        out.push_str(&text[at..r.start]);
-        out.push_str("<secret>");
-        at = r.end;
-    }
-    out.push_str(&text[at..]);
-    (out, tokens.len() as u64)
+    let marks: Vec<_> = tokens
+        .into_iter()
+        .map(|r| (r, "<secret>".to_string()))
+        .collect();
+    let count = marks.len() as u64;
+    (splice(text, &marks), count)
 }
 
 /// Applies options to the parts of a trace set, counting what it removes.

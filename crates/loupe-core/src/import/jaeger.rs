@@ -525,16 +525,7 @@ fn add_span(ctx: &mut Context, span: Span, raw: &str, processes: &Registered) {
 
 #[cfg(test)]
 mod tests {
-    /// Checks that a span was reported skipped on line 3.
-    fn assert_skipped_on_line_3(set: &crate::TraceSet) {
-        let lines = set.diagnostics().lines(None);
-        assert!(
-            lines
-                .iter()
-                .any(|l| l.starts_with("span skipped at line 3, column")),
-            "{lines:?}"
-        );
-    }
+    use crate::import::tests::assert_skipped_on_line;
 
     #[test]
     fn spans_read_before_their_processes_get_them_and_a_bad_span_is_skipped_at_its_place() {
@@ -553,7 +544,7 @@ mod tests {
             (set.span(0).name(), set.span(0).service()),
             ("root", "checkout")
         );
-        assert_skipped_on_line_3(&set);
+        assert_skipped_on_line(&set, 3);
     }
 
     #[test]
@@ -571,7 +562,7 @@ mod tests {
         names.sort_unstable();
         assert_eq!(names, ["alone", "also alone", "in trace"]);
         assert_eq!(set.span_count(), 3);
-        assert_skipped_on_line_3(&set);
+        assert_skipped_on_line(&set, 3);
     }
 
     #[test]

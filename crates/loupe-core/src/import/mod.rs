@@ -234,3 +234,13 @@ impl<'b, 't> Context<'b, 't> {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// Checks that a span of `set` was reported skipped on line `line`.
+    pub(crate) fn assert_skipped_on_line(set: &crate::TraceSet, line: usize) {
+        let lines = set.diagnostics().lines(None);
+        let at = format!("span skipped at line {line}, column");
+        assert!(lines.iter().any(|l| l.starts_with(&at)), "{lines:?}");
+    }
+}
