@@ -46,10 +46,11 @@ test('a 100,000-span file opens and its 5,000-span trace scrolls to the end', as
   const domRows = (await page.$$('[data-testid="span-row"]')).length;
   assert.ok(domRows < 100, `the waterfall is virtualized (${domRows} rows in the DOM)`);
   await page.$eval('[data-testid="waterfall"]', (el) => { el.scrollTop = el.scrollHeight; });
-  await page.waitForFunction(() => {
-    const rows = document.querySelectorAll('[data-testid="span-row"]');
-    return rows.length > 0 && rows[rows.length - 1].closest('.vrow').style.top !== '0px';
-  });
+  // The rows in view arrive from the worker after the scroll: wait for the window at the end.
+  await page.waitForFunction((last) => {
+    const tops = [...document.querySelectorAll('.waterfall .vrow')].map((e) => parseFloat(e.style.top));
+    return tops.length > 0 && Math.max(...tops) === last;
+  }, 4999 * 26).catch(() => {});
   const lastTop = await page.$$eval('.waterfall .vrow', (els) => Math.max(...els.map((e) => parseFloat(e.style.top))));
   assert.equal(lastTop, 4999 * 26, 'the last of 5,000 rows is drawn');
   assert.deepEqual(errors, []);
