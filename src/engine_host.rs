@@ -3,11 +3,12 @@
 //! span's JSON, for a file read as it arrived (its text not held), is read again from the file.
 //! Plain Rust, so a wasm test drives it as the worker does.
 
-use loupe_core::engine::{Engine, Request, Response, prices_with};
+use loupe_core::engine::{Engine, RAW_SHOWN, Request, Response, prices_with};
 use loupe_core::pricing::PriceTable;
 use loupe_core::{RawRef, TraceSet};
 
-/// Reads the bytes of a place in a loaded file again (from the file itself).
+/// Reads the bytes of a place in a loaded file again (from the file itself): its text, up to
+/// the last whole character.
 pub type RawReader = Box<dyn Fn(RawRef) -> Option<String>>;
 
 /// What the worker keeps between messages.
@@ -33,17 +34,27 @@ impl EngineHost {
                 }
                 match self.engine.as_mut() {
                     Some(engine) => {
-                        let detail = match request {
-                            Request::SpanDetail(i) => Some(i),
+                        let span = match request {
+                            Request::SpanDetail(i) | Request::SpanJson(i) => Some(i),
                             _ => None,
                         };
                         let mut response = engine.handle(request);
-                        if let (Some(i), Response::SpanDetail(d), Some(read)) =
-                            (detail, &mut response, &self.raw)
-                            && d.raw.is_empty()
-                        {
-                            let place = engine.set().span(i).raw_ref();
-                            d.raw = read(place).unwrap_or_default();
+                        // The span's JSON, where the file's text is not held: read again.
+                        let place = span.map(|i| engine.set().span(i).raw_ref());
+                        match (&mut response, place, &self.raw) {
+                            (Response::SpanDetail(d), Some(place), Some(read))
+                                if d.raw.is_empty() =>
+                            {
+                                let end = place.end.min(place.start.saturating_add(RAW_SHOWN));
+                                let head = RawRef { end, ..place };
+                                d.raw = loupe_core::shown(&read(head).unwrap_or_default());
+                            }
+                            (Response::SpanJson(json), Some(place), Some(read))
+                                if json.is_empty() =>
+                            {
+                                *json = read(place).unwrap_or_default();
+                            }
+                            _ => {}
                         }
                         response
                     }

@@ -14,6 +14,10 @@ pub struct FileStatus {
     pub name: String,
     /// Its size in bytes, as dropped.
     pub bytes: usize,
+    /// How many bytes the parser's memory grew by while it read the file. Wasm memory never
+    /// shrinks: what a file that failed took stays with its parser.
+    #[serde(default)]
+    pub grown: usize,
     /// Its format and span count, or why it failed.
     pub outcome: Result<Loaded, String>,
 }
@@ -57,7 +61,16 @@ impl Loader {
     /// Parses file `name` part by part as `reader` reads it (or whole, with its text kept, if
     /// it comes in one part). A file that fails leaves nothing behind, and the others still
     /// load.
-    pub async fn add_parts(&mut self, name: String, mut reader: impl FileReader) {
+    pub async fn add_parts(&mut self, name: String, reader: impl FileReader) {
+        let before = memory_size();
+        self.read_parts(name, reader).await;
+        if let Some(status) = self.statuses.last_mut() {
+            status.grown = memory_size().saturating_sub(before);
+        }
+    }
+
+    /// [`Loader::add_parts`], without the measure of memory.
+    async fn read_parts(&mut self, name: String, mut reader: impl FileReader) {
         if reader.in_one_part() {
             let mut bytes = Vec::new();
             let read = reader.next_part(&mut bytes).await.map(|_| bytes);
@@ -98,6 +111,7 @@ impl Loader {
         self.statuses.push(FileStatus {
             name,
             bytes,
+            grown: 0,
             outcome,
         });
     }
@@ -117,6 +131,7 @@ impl Loader {
         self.statuses.push(FileStatus {
             name,
             bytes: size,
+            grown: 0,
             outcome,
         });
     }
@@ -134,6 +149,14 @@ impl Loader {
         }
         (set, statuses)
     }
+}
+
+/// The bytes of linear memory this module has (none natively, where nothing is measured).
+fn memory_size() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    return core::arch::wasm32::memory_size(0) << 16;
+    #[cfg(not(target_arch = "wasm32"))]
+    return 0;
 }
 
 /// Feeds what `reader` reads to `feed` until the file ends or fails: how many bytes it read.

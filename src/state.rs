@@ -57,7 +57,8 @@ impl Input {
     }
 }
 
-/// Bytes of failed files after which the parsing worker is replaced by a fresh one.
+/// Memory taken by files that failed (see [`FileStatus::grown`]) after which the parsing worker
+/// is replaced by a fresh one.
 const RENEW_AFTER: usize = 32 << 20;
 
 /// The app's shared state, passed down by context.
@@ -165,6 +166,7 @@ impl AppState {
                 Err(error) => unreadable.push(FileStatus {
                     name: input.name(),
                     bytes: 0,
+                    grown: 0,
                     outcome: Err(error),
                 }),
             }
@@ -195,12 +197,13 @@ impl AppState {
         match parsed {
             Ok(mut statuses) => {
                 let again: Vec<FileStatus> = statuses.drain(..again.min(statuses.len())).collect();
-                // A big file that failed part way left the worker's memory grown (wasm memory
-                // never shrinks): a fresh worker then reads the files loaded again.
+                // A file that failed after the worker's memory grew for it (a big file that
+                // failed part way, a gzip bomb stopped at its ceiling) left that memory taken
+                // (wasm memory never shrinks): a fresh worker then reads the files loaded again.
                 let wasted: usize = statuses
                     .iter()
                     .filter(|s| s.outcome.is_err())
-                    .map(|s| s.bytes)
+                    .map(|s| s.grown)
                     .sum();
                 self.renumber(&again);
                 self.loaded.update_value(|kept| {
@@ -234,6 +237,7 @@ impl AppState {
                     f.push(FileStatus {
                         name: names.join(", "),
                         bytes: 0,
+                        grown: 0,
                         outcome: Err(format!(
                             "the background parser stopped while reading this (most likely it \
                              does not fit in this tab's memory; open it with the loupe command \

@@ -380,7 +380,15 @@ impl Sent {
 fn read_again(place: RawRef) -> Option<String> {
     let blob = FILES.with_borrow(|files| files.get(place.source as usize).cloned().flatten())?;
     let bytes = read_slice(&blob, f64::from(place.start), f64::from(place.end)).ok()?;
-    String::from_utf8(bytes).ok()
+    // A place cut short (the head of a long span) may end inside a character.
+    String::from_utf8(bytes)
+        .or_else(|e| {
+            let whole = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(whole);
+            String::from_utf8(bytes)
+        })
+        .ok()
 }
 
 /// The files of a `files` message.

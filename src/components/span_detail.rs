@@ -182,7 +182,14 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
     let attributes = attr_text(d.attributes);
     let resource = attr_text(d.resource);
     let parameters = d.parameters;
-    let raw = format::pretty_json(&d.raw);
+    // A long span's JSON comes cut: it is shown as it is, and saved whole on demand.
+    let cut = d.raw_bytes as usize > d.raw.len();
+    let raw = if cut {
+        d.raw
+    } else {
+        format::pretty_json(&d.raw)
+    };
+    let raw_note = cut.then(|| raw_cut_note(d.span, raw.len(), d.raw_bytes as usize));
     view! {
         <h2 class="detail-title">{d.name}</h2>
         <dl class="facts" data-testid="span-facts">
@@ -228,8 +235,27 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
         })}
         <details class="raw">
             <summary>"Raw span JSON"</summary>
+            {raw_note}
             <pre data-testid="span-raw">{raw}</pre>
         </details>
+    }
+}
+
+/// Says that only the start of span `span`'s JSON is shown, with a button that saves it whole.
+fn raw_cut_note(span: u32, shown: usize, whole: usize) -> impl IntoView + use<> {
+    let save = move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(Response::SpanJson(json)) = worker_client::ask(Request::SpanJson(span)).await
+            {
+                crate::download::save("loupe-span.json", json.as_bytes());
+            }
+        });
+    };
+    view! {
+        <p class="muted" data-testid="span-raw-cut">
+            {format!("The first {} of {} are shown. ", format::bytes(shown), format::bytes(whole))}
+            <button class="link" data-testid="span-raw-save" on:click=save>"Save the whole JSON"</button>
+        </p>
     }
 }
 

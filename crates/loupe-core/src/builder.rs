@@ -6,6 +6,7 @@ use crate::format::{self, Detected, Format};
 use crate::ids::{SpanId, TraceId};
 use crate::import as importers;
 use crate::input;
+use crate::limits;
 use crate::llm::{LlmFacts, LlmProbe};
 use crate::model::{AttrValue, Nanos, OtelKind, RawRef, Rows, SpanFlags, StatusCode};
 use crate::scores::{Score, TraceFacts};
@@ -444,6 +445,17 @@ impl TraceSetBuilder {
                 (t, t)
             }
         };
+        let attrs = self.keep_attribute_limit(d.attrs, &describe, d.raw.source, diags);
+        if self.strings.take_cut_count() > 0 {
+            let what = describe(&self.strings);
+            diags.report(Some(d.raw.source), DiagnosticKind::OverLimit, || {
+                format!(
+                    "{what} holds a value longer than {} MB, Loupe's string limit; it is cut \
+                     there (ending in …), and the raw span keeps it whole",
+                    limits::megabytes(limits::MAX_STRING)
+                )
+            });
+        }
         let mut facts = d.facts;
         if facts.usage.first_token.is_none() && flags & SpanFlags::NO_TIMESTAMPS == 0 {
             facts.usage.first_token = facts
@@ -484,7 +496,7 @@ impl TraceSetBuilder {
         c.status_message.push(status_message);
         c.start.push(start);
         c.end.push(end);
-        c.attrs.push(d.attrs);
+        c.attrs.push(attrs);
         c.events.push(d.events);
         c.links.push(d.links);
         c.raw.push(d.raw);
@@ -496,6 +508,37 @@ impl TraceSetBuilder {
         let tags = self.push_tags(&facts.tags);
         self.spans.tags.push(tags);
         self.spans.usage.push(usage);
+    }
+
+    /// A span's attribute rows, cut to [`limits::MAX_SPAN_ATTRIBUTES`] (the rows past it are
+    /// freed when they are the last in the table).
+    fn keep_attribute_limit(
+        &mut self,
+        mut rows: Rows,
+        describe: &dyn Fn(&Interner) -> String,
+        source: u32,
+        diags: &mut Diagnostics,
+    ) -> Rows {
+        let count = rows.end.saturating_sub(rows.start);
+        if count <= limits::MAX_SPAN_ATTRIBUTES {
+            return rows;
+        }
+        let old_end = rows.end;
+        rows.end = rows.start + limits::MAX_SPAN_ATTRIBUTES;
+        if old_end as usize == self.attrs.key.len() {
+            self.attrs.key.truncate(rows.end as usize);
+            self.attrs.value.truncate(rows.end as usize);
+        }
+        let what = describe(&self.strings);
+        diags.report(Some(source), DiagnosticKind::OverLimit, || {
+            format!(
+                "{what} has {count} attributes, more than Loupe's limit of {} per span; the \
+                 first {} are kept, and the raw span has them all",
+                limits::MAX_SPAN_ATTRIBUTES,
+                limits::MAX_SPAN_ATTRIBUTES
+            )
+        });
+        rows
     }
 
     /// Records a score or piece of feedback.

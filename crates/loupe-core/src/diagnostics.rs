@@ -31,6 +31,8 @@ pub enum DiagnosticKind {
     AggregateMismatch,
     /// A server span's clock disagreed with its client's and its times were corrected.
     ClockSkew,
+    /// A value or a span reached one of Loupe's limits (see [`crate::limits`]) and was cut.
+    OverLimit,
 }
 
 impl DiagnosticKind {
@@ -48,6 +50,7 @@ impl DiagnosticKind {
             DiagnosticKind::UnknownValueType => "values of unknown type",
             DiagnosticKind::AggregateMismatch => "totals that disagree with their calls",
             DiagnosticKind::ClockSkew => "clock skew corrections",
+            DiagnosticKind::OverLimit => "values cut at Loupe's limits",
         }
     }
 }

@@ -106,12 +106,20 @@ pub(crate) fn json_error_from(base: (usize, usize), err: &serde_json::Error) -> 
     }
 }
 
-/// serde_json appends " at line X column Y" to its messages; we report our own position.
+/// serde_json's message without the " at line X column Y" it appends (we report our own
+/// position), and with its depth limit named as Loupe's.
 fn strip_serde_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(p) => message[..p].to_string(),
-        None => message.to_string(),
+    let message = match message.rfind(" at line ") {
+        Some(p) => &message[..p],
+        None => message,
+    };
+    if message == "recursion limit exceeded" {
+        return format!(
+            "JSON nested more than {} levels deep, Loupe's nesting limit",
+            crate::limits::MAX_NESTING
+        );
     }
+    message.to_string()
 }
 
 #[cfg(test)]
@@ -135,5 +143,19 @@ mod tests {
             panic!("expected a JSON error");
         };
         assert_eq!((line, column), (3, 3));
+    }
+
+    #[test]
+    fn nesting_past_the_parser_limit_is_named_as_loupes_limit() {
+        let depth = crate::limits::MAX_NESTING + 1;
+        let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let err = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
+        let message = json_error_at(&text, 0, &err).to_string();
+        assert!(
+            message.ends_with("JSON nested more than 127 levels deep, Loupe's nesting limit"),
+            "{message}"
+        );
+        let fits = format!("{}{}", "[".repeat(depth - 1), "]".repeat(depth - 1));
+        assert!(serde_json::from_str::<serde_json::Value>(&fits).is_ok());
     }
 }

@@ -2,6 +2,7 @@
 //! UTF-8 checked, a byte-order mark removed.
 
 use crate::error::ImportError;
+use crate::limits::{MAX_EXPANSION, MIN_CEILING};
 use std::io::Read;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -28,13 +29,6 @@ pub fn into_text_owned(bytes: Vec<u8>) -> Result<String, ImportError> {
         into_text(bytes)
     }
 }
-
-/// How many times its size a gzipped file may expand; more is refused as a decompression bomb.
-/// Trace JSON compresses 10 to 30 times; 200 leaves room for very repetitive exports.
-pub const MAX_EXPANSION: u64 = 200;
-
-/// Any gzipped file may expand to this many bytes, whatever its size.
-const MIN_CEILING: u64 = 256 << 20;
 
 /// How much of the decompressed text is looked at before the rest is inflated.
 const START: u64 = 64 << 10;

@@ -30,6 +30,7 @@ pub mod generate;
 mod ids;
 mod import;
 mod input;
+pub mod limits;
 mod llm;
 mod merge;
 mod messages;

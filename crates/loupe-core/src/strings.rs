@@ -1,6 +1,7 @@
 //! String interning: every repeated string (names, keys, services, values) is stored once and
 //! referred to by a 4-byte [`StrId`].
 
+use crate::limits::cut_string;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -23,11 +24,13 @@ impl StrId {
 }
 
 /// A deduplicating string table. Each distinct string is stored once; lookups hash the text and
-/// compare against the stored copy, so keys are not duplicated in the hash table.
+/// compare against the stored copy, so keys are not duplicated in the hash table. A string
+/// longer than [`crate::limits::MAX_STRING`] is stored cut (see [`cut_string`]), and counted.
 #[derive(Clone, Debug)]
 pub struct Interner {
     strings: Vec<Box<str>>,
     table: HashTable<u32>,
+    cut: u32,
 }
 
 impl Default for Interner {
@@ -35,6 +38,7 @@ impl Default for Interner {
         let mut interner = Interner {
             strings: Vec::new(),
             table: HashTable::new(),
+            cut: 0,
         };
         interner.intern("");
         interner
@@ -50,11 +54,23 @@ fn hash_str(s: &str) -> u64 {
 impl Interner {
     /// Returns the id of `s`, adding it if it is new.
     pub fn intern(&mut self, s: &str) -> StrId {
-        self.add(s)
+        match cut_string(s) {
+            Some(cut) => {
+                self.cut = self.cut.saturating_add(1);
+                self.add(cut)
+            }
+            None => self.add(s),
+        }
+    }
+
+    /// How many strings were cut at [`crate::limits::MAX_STRING`] since this was last asked.
+    pub fn take_cut_count(&mut self) -> u32 {
+        std::mem::take(&mut self.cut)
     }
 
     /// Takes in the strings of `other` (moved, not copied): what each of its ids is here.
     pub fn absorb(&mut self, other: Interner) -> Vec<StrId> {
+        self.cut = self.cut.saturating_add(other.cut);
         other.strings.into_iter().map(|s| self.add(s)).collect()
     }
 
@@ -105,6 +121,7 @@ impl<'de> Deserialize<'de> for Interner {
         Ok(Interner {
             strings: Vec::<Box<str>>::deserialize(d)?,
             table: HashTable::new(),
+            cut: 0,
         })
     }
 }
@@ -112,6 +129,7 @@ impl<'de> Deserialize<'de> for Interner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::MAX_STRING;
 
     #[test]
     fn interning_deduplicates_and_resolves() {
@@ -124,6 +142,20 @@ mod tests {
         assert_eq!(i.resolve(StrId::EMPTY), "");
         assert_eq!(i.intern(""), StrId::EMPTY);
         assert_eq!(i.resolve(b), "beta");
+    }
+
+    #[test]
+    fn a_string_over_the_limit_is_stored_cut_and_counted() {
+        let mut i = Interner::default();
+        let long = "x".repeat(MAX_STRING + 1);
+        let id = i.intern(&long);
+        assert_eq!(i.resolve(id).len(), MAX_STRING);
+        assert!(i.resolve(id).ends_with('…'));
+        assert_eq!(i.intern(&long), id);
+        assert_eq!(i.take_cut_count(), 2);
+        assert_eq!(i.take_cut_count(), 0);
+        i.intern("short");
+        assert_eq!(i.take_cut_count(), 0);
     }
 
     #[test]

@@ -121,6 +121,20 @@ pub(super) fn detail(set: &TraceSet, i: u32) -> Option<SpanDetail> {
             .into_iter()
             .map(|(k, v)| (shown(&k), shown(&v)))
             .collect(),
-        raw: shown(s.raw_json()),
+        raw: shown(head(s.raw_json(), RAW_SHOWN)),
+        raw_bytes: s.raw_ref().end.saturating_sub(s.raw_ref().start),
     })
+}
+
+/// How much of a span's JSON its detail carries, in bytes: the whole of it is asked for on its
+/// own ([`super::Request::SpanJson`]), to save.
+pub const RAW_SHOWN: u32 = 1 << 20;
+
+/// The first `limit` bytes of `text`, cut on a character boundary.
+fn head(text: &str, limit: u32) -> &str {
+    let mut end = text.len().min(limit as usize);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }

@@ -6,6 +6,7 @@
 //! [`Response::encode`]).
 
 mod detail;
+pub use detail::RAW_SHOWN;
 mod protocol;
 mod tree;
 mod views;
@@ -239,6 +240,10 @@ impl Engine {
                 Some(d) => Response::SpanDetail(Box::new(d)),
                 None => Response::Failed(format!("there is no span {i}")),
             },
+            Request::SpanJson(i) if (i as usize) < self.set.span_count() => {
+                Response::SpanJson(self.set.span(i).raw_json().to_string())
+            }
+            Request::SpanJson(i) => Response::Failed(format!("there is no span {i}")),
             Request::TreeRows {
                 trace,
                 collapsed,

@@ -33,6 +33,8 @@ pub enum Request {
     TraceHeader(u32),
     /// Everything the detail panel shows of span `span`.
     SpanDetail(u32),
+    /// Span `span`'s whole JSON as its file has it (the detail carries only its start).
+    SpanJson(u32),
     /// Completions of the filter bar's text: keys, and values found in the data.
     Complete(String),
     /// How many traces the query selects (all of them while it is empty or malformed).
@@ -151,6 +153,8 @@ pub enum Response {
     TreeRows(TreeWindow),
     /// A span's detail.
     SpanDetail(Box<SpanDetail>),
+    /// A span's whole JSON.
+    SpanJson(String),
     /// Completions of the filter bar's text.
     Completions(Vec<String>),
     /// How many traces a query selects.
@@ -426,8 +430,10 @@ pub struct SpanDetail {
     pub chat: Chat,
     /// Its model parameters (temperature and the like): name and value.
     pub parameters: Vec<(String, String)>,
-    /// Its JSON as its file has it.
+    /// Its JSON as its file has it: the first [`super::RAW_SHOWN`] bytes.
     pub raw: String,
+    /// How many bytes its whole JSON has.
+    pub raw_bytes: u32,
 }
 
 /// An attribute as shown: key, value as text, and whether the value is JSON.

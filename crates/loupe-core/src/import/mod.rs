@@ -51,11 +51,6 @@ impl<'b, 't> Context<'b, 't> {
         }
     }
 
-    /// Line and column in the file of byte `offset` of `text`.
-    fn place(&self, offset: usize) -> (usize, usize) {
-        crate::error::line_col_from(self.origin, self.text, offset)
-    }
-
     /// Parses one span's JSON. On failure the span is reported as skipped, with the position of
     /// the problem, and `None` comes back: the rest of the file still loads.
     pub fn parse_span<'a, T: serde::Deserialize<'a>>(
@@ -65,15 +60,18 @@ impl<'b, 't> Context<'b, 't> {
         match serde_json::from_str(raw.get()) {
             Ok(span) => Some(span),
             Err(e) => {
-                let err = crate::error::json_error_at(
-                    self.text,
-                    crate::format::offset_in(self.text, raw.get()),
-                    &e,
-                );
+                let (text, origin) = (self.text, self.origin);
+                let at = crate::format::offset_in(text, raw.get());
+                // Placed only if kept: counting lines for each of a million bad spans would
+                // read the text a million times.
                 self.diags.report(
                     Some(self.source),
                     crate::diagnostics::DiagnosticKind::SkippedSpan,
-                    || format!("span skipped at {err}"),
+                    || {
+                        let place = crate::error::line_col_from(origin, text, at);
+                        let err = crate::error::json_error_from(place, &e);
+                        format!("span skipped at {err}")
+                    },
                 );
                 None
             }
@@ -123,11 +121,15 @@ impl<'b, 't> Context<'b, 't> {
 
     /// Reports that span `name`, whose JSON is `raw`, is skipped, and why.
     pub fn skip_span(&mut self, raw: &str, name: &str, why: &str) {
-        let (line, column) = self.place(crate::format::offset_in(self.text, raw));
+        let (text, origin) = (self.text, self.origin);
+        let at = crate::format::offset_in(text, raw);
         self.diags.report(
             Some(self.source),
             crate::diagnostics::DiagnosticKind::SkippedSpan,
-            || format!("span '{name}' skipped at line {line}, column {column}: {why}"),
+            || {
+                let (line, column) = crate::error::line_col_from(origin, text, at);
+                format!("span '{name}' skipped at line {line}, column {column}: {why}")
+            },
         );
     }
 
