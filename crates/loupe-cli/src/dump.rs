@@ -12,7 +12,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         return Err("dump needs at least one FILE".into());
     }
     let (set, failed) = load_all(&a.positional);
-    print!("{}", text_dump(&set));
+    crate::print(&text_dump(&set));
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -1,13 +1,31 @@
 //! `loupe`: trace file summaries and a generator of realistic agent traces, on Loupe's engine.
 
 mod args;
+mod diff;
 mod dump;
 mod files;
 mod generate;
 mod redact;
 mod summary;
 
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Writes `text` to standard output. A reader that stopped early (`loupe dump … | head`) is
+/// not an error: the command stops quietly, as other command-line tools do.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("loupe: cannot write the output: {e}");
+        }
+        std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe {
+            0
+        } else {
+            1
+        });
+    }
+}
 
 const USAGE: &str = "\
 loupe: summaries of LLM trace files, offline.
@@ -17,6 +35,12 @@ Usage:
       Traces, spans, errors, LLM calls, tokens and cost per file and in total (bundles too).
       Exits 1 when any file fails to import (the others are still summarized). A big
       OTLP/JSON file is read by N threads (default: one per core).
+  loupe diff [--json] [--fail-on RULES] [--strict] BASELINE CANDIDATE
+      Compares two files (or bundles): totals side by side, then each span name, model and
+      kind (count, errors, latency with a Mann-Whitney p-value, cost per trace), by impact.
+      RULES are comma-separated, such as cost_per_trace+10%,p95+20%,error_rate+1pt,
+      tokens_per_trace+15%,ttft_p50+25%,p95[name=retrieve]+30%; exits 1 when one is broken.
+      Latency rules count only significant changes unless --strict.
   loupe dump FILE...
       Every trace as an indented tree, one line per span, then the warnings.
   loupe gen --spans N --traces M --out FILE [--seed S] [--lines]
@@ -36,9 +60,10 @@ fn main() -> ExitCode {
         Some("summary") => summary::run(&argv[1..]),
         Some("gen") => generate::run(&argv[1..]),
         Some("dump") => dump::run(&argv[1..]),
+        Some("diff") => diff::run(&argv[1..]),
         Some("redact") => redact::run(&argv[1..]),
         Some("help" | "--help" | "-h") | None => {
-            print!("{USAGE}");
+            print(USAGE);
             return ExitCode::SUCCESS;
         }
         Some(other) => Err(format!("unknown command '{other}'")),

@@ -118,9 +118,9 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     };
     if a.flag("--json") {
         let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
-        println!("{json}");
+        crate::print(&format!("{json}\n"));
     } else {
-        print!("{}", table(&summary));
+        crate::print(&table(&summary));
     }
     Ok(if failed {
         ExitCode::from(1)

@@ -291,3 +291,134 @@ fn summary_json_counts_embeddings_and_prices_every_billed_call() {
     assert!((cost - 0.014_544).abs() <= 0.005 * 0.014_544, "{cost}");
     assert_eq!(totals["cost_source"], "computed");
 }
+
+/// `text` with every `gen_ai.usage.*` token count doubled.
+fn double_tokens(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\"gen_ai.usage.") {
+        let value = "\"intValue\":\"";
+        let Some(v) = rest[at..].find(value).map(|v| at + v + value.len()) else {
+            break;
+        };
+        let Some(digits) = rest[v..].find('"') else {
+            break;
+        };
+        let n: u64 = rest[v..v + digits]
+            .parse()
+            .unwrap_or_else(|e| panic!("a token count: {e}"));
+        out.push_str(&rest[..v]);
+        out.push_str(&(2 * n).to_string());
+        rest = &rest[v + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn diff_of_a_file_against_itself_breaks_no_rule_and_exits_zero() {
+    let dir = std::env::temp_dir().join(format!("loupe-cli-diff-same-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("run.json");
+    let path = file.to_str().unwrap();
+    let (code, _, err) = loupe(&["gen", "--spans", "600", "--traces", "40", "--out", path]);
+    assert_eq!(code, 0, "{err}");
+    let rules = "cost_per_trace+0%,tokens_per_trace+0%,error_rate+0pt,p50+0%,p95+0%,p99+0%,\
+                 ttft_p50+0%,p95[kind=llm]+0%";
+    let (code, out, err) = loupe(&["diff", "--json", "--strict", "--fail-on", rules, path, path]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v = json(&out);
+    assert_eq!(v["regressions"], json("[]"));
+    assert_eq!(v["baseline"], v["candidate"]);
+    assert_eq!(v["baseline"]["traces"], json("40"));
+    assert!(v["groups"].as_array().is_some_and(|g| g.len() > 5));
+    let (code, out, _) = loupe(&["diff", path, path]);
+    assert_eq!(code, 0);
+    assert!(out.contains("cost per trace"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn diff_against_doubled_token_counts_exits_one_and_names_the_cost_rule() {
+    let dir = std::env::temp_dir().join(format!("loupe-cli-diff-double-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (base, doubled) = (dir.join("base.json"), dir.join("doubled.json"));
+    let base_path = base.to_str().unwrap();
+    let (code, _, err) = loupe(&[
+        "gen", "--spans", "600", "--traces", "40", "--out", base_path,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&base).unwrap();
+    std::fs::write(&doubled, double_tokens(&text)).unwrap();
+    let doubled_path = doubled.to_str().unwrap();
+    let rules = "cost_per_trace+10%,error_rate+1pt,p95+20%";
+    let (code, out, err) = loupe(&[
+        "diff",
+        "--json",
+        "--fail-on",
+        rules,
+        base_path,
+        doubled_path,
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v = json(&out);
+    let broken = v["regressions"].as_array().unwrap();
+    assert_eq!(broken.len(), 1, "{out}");
+    assert_eq!(broken[0]["rule"], "cost_per_trace+10%");
+    let increase = broken[0]["increase"].as_f64().unwrap();
+    assert!((increase - 100.0).abs() < 1e-6, "{increase}");
+    assert_eq!(
+        v["candidate"]["tokens"].as_u64(),
+        v["baseline"]["tokens"].as_u64().map(|t| 2 * t)
+    );
+    let (code, out, _) = loupe(&["diff", "--fail-on", rules, base_path, doubled_path]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("Regressions (1):\n  cost_per_trace+10%:"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn diff_says_what_is_wrong_with_a_rule_or_a_side() {
+    let f = fixtures().join("otlp-json/otel-proto-example-trace.json");
+    let path = f.to_str().unwrap();
+    let (code, _, err) = loupe(&["diff", "--fail-on", "p97+5%", path, path]);
+    assert_eq!(code, 2);
+    assert!(err.contains("rule 'p97+5%': unknown metric 'p97'"), "{err}");
+    let (code, _, err) = loupe(&["diff", path]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("diff needs two files: BASELINE CANDIDATE"),
+        "{err}"
+    );
+    let (code, _, err) = loupe(&["diff", path, "/nonexistent/candidate.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/candidate.json"), "{err}");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    use std::io::Read;
+    let dir = std::env::temp_dir().join(format!("loupe-cli-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.json");
+    let path = file.to_str().unwrap();
+    let (code, _, err) = loupe(&["gen", "--spans", "20000", "--traces", "200", "--out", path]);
+    assert_eq!(code, 0, "{err}");
+    // As `loupe dump big.json | head -c 100`: the reader goes away after 100 bytes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_loupe"))
+        .args(["dump", path])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -19,6 +19,7 @@
 pub mod browse;
 mod builder;
 pub mod bundle;
+pub mod compare;
 pub mod cost;
 mod diagnostics;
 pub mod dump;

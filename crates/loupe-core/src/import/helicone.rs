@@ -216,7 +216,7 @@ fn import_records(ctx: &mut Context, parsed: &[(Request, &str)]) {
             (StatusCode::Unset, StrId::EMPTY)
         };
         let t0 = start(r);
-        let end = t0.map(|t| t + (r.delay_ms.unwrap_or(0.0) * 1e6).round() as i64);
+        let end = t0.map(|t| t.saturating_add((r.delay_ms.unwrap_or(0.0) * 1e6).round() as i64));
         let name = ctx.builder.intern(&name);
         let draft = SpanDraft {
             trace_id,
