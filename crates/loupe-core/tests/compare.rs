@@ -344,3 +344,94 @@ fn set_figures_match_a_hand_computation_and_rules_name_what_broke() {
     );
     assert_eq!(strict.regressions[2].group.as_deref(), Some("name=agent"));
 }
+
+#[test]
+fn the_differential_flame_graph_is_as_wide_as_the_candidate_and_coloured_by_the_change() {
+    use loupe_core::compare::flame::diff_boxes;
+    use loupe_core::cost::cost_report;
+    use loupe_core::flame::{AggregateFlame, Weight};
+    let (a, b, prices) = (baseline(), candidate(), prices());
+    let flame = |set: &TraceSet| AggregateFlame::build(set, &[0], &cost_report(set, &prices, &[0]));
+    let (fa, fb) = (flame(&a), flame(&b));
+    let boxes = diff_boxes(&fa, &fb, 0, Weight::TotalTime, 1200.0);
+    let by_name = |name: &str| {
+        boxes
+            .iter()
+            .find(|d| d.candidate.name == name)
+            .unwrap_or_else(|| panic!("no box {name}"))
+    };
+    let agent = by_name("agent");
+    assert_eq!(
+        (agent.baseline, agent.candidate.total_time),
+        (10e9, 12_000_000_000)
+    );
+    assert!((agent.change.unwrap() - 0.2).abs() < 1e-12);
+    // The two chat calls merge: 3 + 4 s against 3 + 5 s.
+    assert!((by_name("chat").change.unwrap() - 1.0 / 7.0).abs() < 1e-12);
+    // Two searches against one: twice the time, the most red there is.
+    assert_eq!(by_name("search").change, Some(1.0));
+    // The agent spans the whole width; its children sit inside it, heaviest first.
+    assert_eq!((agent.candidate.x0, agent.candidate.x1), (0.0, 1200.0));
+    let chat = by_name("chat");
+    assert_eq!((chat.candidate.x0, chat.candidate.x1), (0.0, 800.0));
+    let tokens = diff_boxes(&fa, &fb, 0, Weight::Tokens, 1200.0);
+    let chat = tokens.iter().find(|d| d.candidate.name == "chat").unwrap();
+    assert_eq!((chat.baseline, chat.candidate.tokens), (3300.0, 4400));
+}
+
+#[test]
+fn aligned_llm_calls_show_their_prompt_diff() {
+    use loupe_core::compare::prompt::{LineChange, prompt_diff};
+    let call = |system: &str, temperature: f64| {
+        let attrs = format!(
+            r#"{{"key":"openinference.span.kind","value":{{"stringValue":"LLM"}}}},
+            {{"key":"llm.model_name","value":{{"stringValue":"model-a"}}}},
+            {{"key":"llm.input_messages.0.message.role","value":{{"stringValue":"system"}}}},
+            {{"key":"llm.input_messages.0.message.content","value":{{"stringValue":"{system}"}}}},
+            {{"key":"llm.input_messages.1.message.role","value":{{"stringValue":"user"}}}},
+            {{"key":"llm.input_messages.1.message.content","value":{{"stringValue":"Find the invoice."}}}},
+            {{"key":"llm.tools.0.tool.json_schema","value":{{"stringValue":"{{\"name\":\"search\"}}"}}}},
+            {{"key":"llm.invocation_parameters","value":{{"stringValue":"{{\"temperature\":{temperature}}}"}}}}"#
+        );
+        import(
+            &otlp(&[("c000000000000001", "", "chat", 0, 2, &attrs, false)]),
+            "call.json",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (a, b) = (
+        call("Be brief.", 0.2),
+        call("Be brief and cite sources.", 0.7),
+    );
+    let sections = prompt_diff(&a.span(0), &b.span(0));
+    let titles: Vec<&str> = sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Messages", "Tools", "Parameters"]);
+    let changed = |title: &str| -> Vec<(LineChange, String)> {
+        sections
+            .iter()
+            .find(|s| s.title == title)
+            .map(|s| {
+                s.lines
+                    .iter()
+                    .filter(|l| l.change != LineChange::Same)
+                    .map(|l| (l.change, l.text.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        changed("Messages"),
+        [
+            (LineChange::Added, "Be brief and cite sources.".to_string()),
+            (LineChange::Removed, "Be brief.".to_string()),
+        ]
+    );
+    assert!(changed("Tools").is_empty(), "the same tools");
+    assert_eq!(
+        changed("Parameters"),
+        [
+            (LineChange::Added, "temperature = 0.7".to_string()),
+            (LineChange::Removed, "temperature = 0.2".to_string()),
+        ]
+    );
+}

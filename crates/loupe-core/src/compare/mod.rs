@@ -4,6 +4,8 @@
 //! regressions ([`rules`]).
 
 pub mod align;
+pub mod flame;
+pub mod prompt;
 pub mod rank;
 pub mod rules;
 pub mod sets;
