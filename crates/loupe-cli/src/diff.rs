@@ -1,5 +1,7 @@
 //! `loupe diff`: a baseline against a candidate, set against set, as a table or as JSON, with
-//! rules (`--fail-on`) that fail a CI job on a regression.
+//! rules (`--fail-on`) that fail a CI job on a regression; or, with `--traces`, one trace
+//! against another: the merged tree with both sides' figures, and the prompt diff of each
+//! aligned LLM call whose prompt changed.
 //!
 //! The JSON is stable: later versions add keys and never rename them. `baseline` and
 //! `candidate` hold the totals; `latency_p` and `ttft_p` the p-values of the changes of trace
@@ -32,13 +34,26 @@ struct Report<'c> {
 
 /// Runs `loupe diff`: exit status 1 when a rule is broken, else 0.
 pub fn run(argv: &[String]) -> Result<ExitCode, String> {
-    let a = args::parse(argv, &["--json", "--strict"], &["--fail-on"])?;
+    let a = args::parse(argv, &["--json", "--strict"], &["--fail-on", "--traces"])?;
     let [baseline, candidate] = a.positional.as_slice() else {
         return Err("diff needs two files: BASELINE CANDIDATE".into());
     };
     let rules = parse_rules(a.text("--fail-on").unwrap_or("")).map_err(|e| e.to_string())?;
     let (a_set, b_set) = (load(baseline)?, load(candidate)?);
     let prices = PriceTable::builtin();
+    if let Some(ids) = a.text("--traces") {
+        let (ia, ib) = ids.split_once(',').unwrap_or((ids, ids));
+        let (ta, tb) = (
+            find_trace(&a_set, ia, baseline)?,
+            find_trace(&b_set, ib, candidate)?,
+        );
+        let (sa, sb) = (
+            Side::new(&a_set, vec![ta], &prices),
+            Side::new(&b_set, vec![tb], &prices),
+        );
+        crate::print(&trace_text(&sa, ta, &sb, tb));
+        return Ok(ExitCode::SUCCESS);
+    }
     let comparison = compare(&Side::whole(&a_set, &prices), &Side::whole(&b_set, &prices));
     let verdict = check(&rules, &comparison, a.flag("--strict"));
     if a.flag("--json") {
@@ -66,6 +81,86 @@ fn load(path: &str) -> Result<TraceSet, String> {
         .add_file_owned(path, bytes)
         .map_err(|e| format!("{path}: {e}"))?;
     Ok(builder.finish())
+}
+
+/// The trace of `set` whose id is `id` or starts with it (one only).
+fn find_trace(set: &TraceSet, id: &str, path: &str) -> Result<u32, String> {
+    let id = id.trim().to_ascii_lowercase();
+    let found: Vec<u32> = set
+        .traces()
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.id.to_string().starts_with(&id))
+        .map(|(i, _)| i as u32)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!("{path} has no trace {id}")),
+        _ => Err(format!("{path} has {} traces starting {id}", found.len())),
+    }
+}
+
+/// The merged tree of trace `ta` of `a` and `tb` of `b`, then the prompt diffs.
+fn trace_text(a: &Side, ta: u32, b: &Side, tb: u32) -> String {
+    use loupe_core::SpanKind;
+    use loupe_core::compare::align::{Presence, SpanFigures, align};
+    use loupe_core::compare::prompt::{LineChange, prompt_diff};
+    let rows = align(a, ta, b, tb);
+    let pair = |f: &dyn Fn(&SpanFigures) -> String, r: &loupe_core::compare::align::AlignedRow| {
+        let side = |s: &Option<SpanFigures>| s.as_ref().map_or_else(|| "-".into(), f);
+        format!("{} → {}", side(&r.a), side(&r.b))
+    };
+    let mut table_rows = vec![
+        ["SPAN", "", "DURATION", "SELF", "TOKENS", "COST", "ERROR"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for r in &rows {
+        let presence = match r.presence() {
+            Presence::Both => "",
+            Presence::Added => "added",
+            Presence::Removed => "removed",
+        };
+        table_rows.push(vec![
+            format!("{}{}", "  ".repeat(r.depth as usize), r.name),
+            presence.into(),
+            pair(&|f| duration(f.duration as f64), r),
+            pair(&|f| duration(f.self_time as f64), r),
+            pair(&|f| f.tokens.to_string(), r),
+            pair(&|f| dollars(f.cost), r),
+            pair(&|f| if f.error { "yes".into() } else { "no".into() }, r),
+        ]);
+    }
+    let mut out = table(&table_rows);
+    for r in &rows {
+        let (Some(x), Some(y)) = (&r.a, &r.b) else {
+            continue;
+        };
+        let (sx, sy) = (a.set.span(x.span), b.set.span(y.span));
+        if sx.kind() != SpanKind::Llm && sy.kind() != SpanKind::Llm {
+            continue;
+        }
+        let sections: Vec<_> = prompt_diff(&sx, &sy)
+            .into_iter()
+            .filter(|s| s.changed())
+            .collect();
+        if sections.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\nPrompt diff of {}:\n", r.name));
+        for section in sections {
+            out.push_str(&format!("  {}\n", section.title));
+            for line in section.lines {
+                let mark = match line.change {
+                    LineChange::Same => ' ',
+                    LineChange::Added => '+',
+                    LineChange::Removed => '-',
+                };
+                out.push_str(&format!("  {mark} {}\n", line.text));
+            }
+        }
+    }
+    out
 }
 
 /// A duration in nanoseconds, in the unit that suits it.

@@ -41,6 +41,10 @@ Usage:
       RULES are comma-separated, such as cost_per_trace+10%,p95+20%,error_rate+1pt,
       tokens_per_trace+15%,ttft_p50+25%,p95[name=retrieve]+30%; exits 1 when one is broken.
       Latency rules count only significant changes unless --strict.
+  loupe diff --traces A_ID[,B_ID] BASELINE CANDIDATE
+      One trace against another (ids or unique prefixes; one id for both): the merged tree
+      with both sides' duration, self time, tokens, cost and errors, then the prompt diff of
+      each aligned LLM call whose prompt changed.
   loupe dump FILE...
       Every trace as an indented tree, one line per span, then the warnings.
   loupe gen --spans N --traces M --out FILE [--seed S] [--lines]

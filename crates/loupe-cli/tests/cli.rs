@@ -422,3 +422,77 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn diff_of_two_traces_shows_the_merged_tree_and_the_prompt_diff() {
+    let dir = std::env::temp_dir().join(format!("loupe-cli-diff-traces-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, trace: &str, system: &str, retried: bool| {
+        let attr = |k: &str, v: &str| format!(r#"{{"key":"{k}","value":{{"stringValue":"{v}"}}}}"#);
+        let span = |id: &str, parent: &str, name: &str, attrs: Vec<String>| {
+            format!(
+                r#"{{"traceId":"{trace}","spanId":"{id}","parentSpanId":"{parent}","name":"{name}",
+                "startTimeUnixNano":"1000","endTimeUnixNano":"2000","attributes":[{}]}}"#,
+                attrs.join(",")
+            )
+        };
+        let mut spans = vec![
+            span("a000000000000001", "", "agent", vec![]),
+            span(
+                "a000000000000002",
+                "a000000000000001",
+                "chat",
+                vec![
+                    attr("openinference.span.kind", "LLM"),
+                    attr("llm.input_messages.0.message.role", "system"),
+                    attr("llm.input_messages.0.message.content", system),
+                ],
+            ),
+            span("a000000000000003", "a000000000000001", "search", vec![]),
+        ];
+        if retried {
+            spans.push(span(
+                "a000000000000004",
+                "a000000000000001",
+                "search",
+                vec![],
+            ));
+        }
+        let path = dir.join(name);
+        let doc = format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+            spans.join(",")
+        );
+        std::fs::write(&path, doc).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let a = write(
+        "a.json",
+        "5b8efff798038103d269b633813fc60c",
+        "Be brief.",
+        false,
+    );
+    let b = write(
+        "b.json",
+        "0af7651916cd43dd8448eb211c80319c",
+        "Be brief and exact.",
+        true,
+    );
+    let (code, out, err) = loupe(&["diff", "--traces", "5b8e,0af7", &a, &b]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[1].starts_with("agent "), "{out}");
+    assert!(lines[2].starts_with("  chat "), "{out}");
+    assert!(
+        lines[4].starts_with("  search ") && lines[4].contains("added"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Prompt diff of chat:\n  Messages\n    [system]\n  + Be brief and exact.\n  - Be brief.\n"),
+        "{out}"
+    );
+    let (code, _, err) = loupe(&["diff", "--traces", "ffff", &a, &b]);
+    assert_eq!(code, 2);
+    assert!(err.contains("has no trace ffff"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
