@@ -152,6 +152,16 @@ impl LatencyRow {
     }
 }
 
+/// The group of span `s` by `by`: its name, model (none for a span without one) or kind.
+pub fn group_key(s: &crate::set::SpanView, by: LatencyKey) -> Option<String> {
+    Some(match by {
+        LatencyKey::Name => s.name().to_string(),
+        LatencyKey::Model if s.model().is_empty() => return None,
+        LatencyKey::Model => s.model().to_string(),
+        LatencyKey::Kind => s.kind().label().to_string(),
+    })
+}
+
 /// Latencies of the spans of `traces`, grouped by `by`, the groups with most spans first.
 pub fn latency_table(set: &TraceSet, traces: &[u32], by: LatencyKey) -> Vec<LatencyRow> {
     let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
@@ -160,14 +170,9 @@ pub fn latency_table(set: &TraceSet, traces: &[u32], by: LatencyKey) -> Vec<Late
             continue;
         };
         for i in trace.spans.start..trace.spans.end {
-            let s = set.span(i);
-            let key = match by {
-                LatencyKey::Name => s.name().to_string(),
-                LatencyKey::Model if s.model().is_empty() => continue,
-                LatencyKey::Model => s.model().to_string(),
-                LatencyKey::Kind => s.kind().label().to_string(),
-            };
-            groups.entry(key).or_default().push(i);
+            if let Some(key) = group_key(&set.span(i), by) {
+                groups.entry(key).or_default().push(i);
+            }
         }
     }
     let mut rows: Vec<LatencyRow> = groups

@@ -215,7 +215,7 @@ pub fn check(rules: &[Rule], c: &Comparison, strict: bool) -> Verdict {
     for rule in rules {
         let (figures, p_value, group) = match &rule.group {
             None => (
-                total_figures(&c.baseline, &c.candidate, rule.metric),
+                figures((&c.baseline).into(), (&c.candidate).into(), rule.metric),
                 if rule.metric == Metric::TtftP50 {
                     c.ttft_p
                 } else {
@@ -233,7 +233,7 @@ pub fn check(rules: &[Rule], c: &Comparison, strict: bool) -> Verdict {
                     continue;
                 };
                 (
-                    group_figures(&g.baseline, &g.candidate, rule.metric),
+                    figures((&g.baseline).into(), (&g.candidate).into(), rule.metric),
                     if rule.metric == Metric::TtftP50 {
                         g.ttft_p
                     } else {
@@ -292,20 +292,41 @@ fn percentile_of(s: &Option<Summary>, p: u8) -> Option<f64> {
     } as f64)
 }
 
-fn total_figures(a: &Totals, b: &Totals, metric: Metric) -> Option<(f64, f64)> {
-    match metric {
-        Metric::CostPerTrace => Some((
-            a.cost_per_trace.unwrap_or(0.0),
-            b.cost_per_trace.unwrap_or(0.0),
-        )),
-        Metric::TokensPerTrace => Some((a.tokens_per_trace, b.tokens_per_trace)),
-        Metric::ErrorRate => Some((a.error_rate, b.error_rate)),
-        Metric::Latency(p) => Some((percentile_of(&a.latency, p)?, percentile_of(&b.latency, p)?)),
-        Metric::TtftP50 => Some((a.ttft_p50? as f64, b.ttft_p50? as f64)),
+/// The figures a rule reads, from the totals or from a group.
+struct Figures<'f> {
+    cost_per_trace: Option<f64>,
+    tokens_per_trace: f64,
+    error_rate: f64,
+    latency: &'f Option<Summary>,
+    ttft_p50: Option<i64>,
+}
+
+impl<'f> From<&'f Totals> for Figures<'f> {
+    fn from(t: &'f Totals) -> Self {
+        Figures {
+            cost_per_trace: t.cost_per_trace,
+            tokens_per_trace: t.tokens_per_trace,
+            error_rate: t.error_rate,
+            latency: &t.latency,
+            ttft_p50: t.ttft_p50,
+        }
     }
 }
 
-fn group_figures(a: &GroupSide, b: &GroupSide, metric: Metric) -> Option<(f64, f64)> {
+impl<'f> From<&'f GroupSide> for Figures<'f> {
+    fn from(g: &'f GroupSide) -> Self {
+        Figures {
+            cost_per_trace: g.cost_per_trace,
+            tokens_per_trace: g.tokens_per_trace,
+            error_rate: g.error_rate,
+            latency: &g.latency,
+            ttft_p50: g.ttft_p50,
+        }
+    }
+}
+
+/// What `metric` reads on each side, where both have it.
+fn figures(a: Figures, b: Figures, metric: Metric) -> Option<(f64, f64)> {
     match metric {
         Metric::CostPerTrace => Some((
             a.cost_per_trace.unwrap_or(0.0),
@@ -313,7 +334,7 @@ fn group_figures(a: &GroupSide, b: &GroupSide, metric: Metric) -> Option<(f64, f
         )),
         Metric::TokensPerTrace => Some((a.tokens_per_trace, b.tokens_per_trace)),
         Metric::ErrorRate => Some((a.error_rate, b.error_rate)),
-        Metric::Latency(p) => Some((percentile_of(&a.latency, p)?, percentile_of(&b.latency, p)?)),
+        Metric::Latency(p) => Some((percentile_of(a.latency, p)?, percentile_of(b.latency, p)?)),
         Metric::TtftP50 => Some((a.ttft_p50? as f64, b.ttft_p50? as f64)),
     }
 }

@@ -5,7 +5,7 @@
 
 use super::{Side, rank::mann_whitney, relative};
 use crate::model::{Nanos, StatusCode};
-use crate::stats::{LatencyKey, Summary, percentile};
+use crate::stats::{LatencyKey, Summary, group_key, percentile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -134,14 +134,9 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
 fn spans_by(side: &Side, by: LatencyKey) -> BTreeMap<String, Vec<u32>> {
     let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for i in all_spans(side) {
-        let s = side.set.span(i);
-        let key = match by {
-            LatencyKey::Name => s.name().to_string(),
-            LatencyKey::Model if s.model().is_empty() => continue,
-            LatencyKey::Model => s.model().to_string(),
-            LatencyKey::Kind => s.kind().label().to_string(),
-        };
-        groups.entry(key).or_default().push(i);
+        if let Some(key) = group_key(&side.set.span(i), by) {
+            groups.entry(key).or_default().push(i);
+        }
     }
     groups
 }
