@@ -48,16 +48,19 @@ pub enum Tab {
     Latency,
     /// Tokens and cost.
     Cost,
+    /// One trace against another.
+    Compare,
 }
 
 impl Tab {
     /// All tabs, in order.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Overview,
         Tab::Traces,
         Tab::Flame,
         Tab::Latency,
         Tab::Cost,
+        Tab::Compare,
     ];
 
     /// The tab's name in the URL and its test id's suffix.
@@ -68,6 +71,7 @@ impl Tab {
             Tab::Flame => "flame",
             Tab::Latency => "latency",
             Tab::Cost => "cost",
+            Tab::Compare => "compare",
         }
     }
 
@@ -79,6 +83,7 @@ impl Tab {
             Tab::Flame => "Flame graph",
             Tab::Latency => "Latency",
             Tab::Cost => "Tokens & cost",
+            Tab::Compare => "Compare",
         }
     }
 
@@ -133,6 +138,10 @@ pub struct Analysis {
     pub focus: RwSignal<Vec<String>>,
     /// The filter bar's text.
     pub query: RwSignal<String>,
+    /// The traces ticked in the trace list, to compare, in the order ticked.
+    pub picked: RwSignal<Vec<u32>>,
+    /// The traces compared: the baseline and the candidate.
+    pub compared: RwSignal<Option<(u32, u32)>>,
     /// The prices, with overrides.
     pub prices: RwSignal<Shared<PriceTable>>,
 }
@@ -167,6 +176,8 @@ impl Analysis {
             weight: RwSignal::new(Weight::default()),
             focus: RwSignal::new(Vec::new()),
             query,
+            picked: RwSignal::new(Vec::new()),
+            compared: RwSignal::new(None),
             prices,
         }
     }

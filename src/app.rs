@@ -2,6 +2,7 @@
 //! list, and the trace list or the open trace.
 
 use crate::analysis::{Analysis, Tab};
+use crate::components::compare_view::CompareView;
 use crate::components::cost_view::CostView;
 use crate::components::figures::Figures;
 use crate::components::file_list::FileList;
@@ -179,6 +180,7 @@ pub fn App() -> impl IntoView {
                 (true, Tab::Flame, _) => view! { <AggregateFlameView /> }.into_any(),
                 (true, Tab::Latency, _) => view! { <LatencyView /> }.into_any(),
                 (true, Tab::Cost, _) => view! { <CostView /> }.into_any(),
+                (true, Tab::Compare, _) => view! { <CompareView /> }.into_any(),
             }}
         </main>
         <Show when=move || dragging.get()>

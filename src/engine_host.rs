@@ -39,8 +39,13 @@ impl EngineHost {
                             _ => None,
                         };
                         let mut response = engine.handle(request);
-                        // The span's JSON, where the file's text is not held: read again.
-                        let place = span.map(|i| engine.set().span(i).raw_ref());
+                        // The span's JSON, where the file's text is not held: read again. Only
+                        // an answer about the span says that it exists.
+                        let answered =
+                            matches!(response, Response::SpanDetail(_) | Response::SpanJson(_));
+                        let place = span
+                            .filter(|_| answered)
+                            .map(|i| engine.set().span(i).raw_ref());
                         match (&mut response, place, &self.raw) {
                             (Response::SpanDetail(d), Some(place), Some(read))
                                 if d.raw.is_empty() =>

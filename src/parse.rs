@@ -17,7 +17,7 @@ pub struct FileStatus {
     /// How many bytes the parser's memory grew by while it read the file. Wasm memory never
     /// shrinks: what a file that failed took stays with its parser.
     #[serde(default)]
-    pub grown: usize,
+    pub grown: u64,
     /// Its format and span count, or why it failed.
     pub outcome: Result<Loaded, String>,
 }
@@ -152,9 +152,9 @@ impl Loader {
 }
 
 /// The bytes of linear memory this module has (none natively, where nothing is measured).
-fn memory_size() -> usize {
+fn memory_size() -> u64 {
     #[cfg(target_arch = "wasm32")]
-    return core::arch::wasm32::memory_size(0) << 16;
+    return (core::arch::wasm32::memory_size(0) as u64) << 16;
     #[cfg(not(target_arch = "wasm32"))]
     return 0;
 }

@@ -59,7 +59,7 @@ impl Input {
 
 /// Memory taken by files that failed (see [`FileStatus::grown`]) after which the parsing worker
 /// is replaced by a fresh one.
-const RENEW_AFTER: usize = 32 << 20;
+const RENEW_AFTER: u64 = 32 << 20;
 
 /// The app's shared state, passed down by context.
 #[derive(Clone, Copy)]
@@ -200,7 +200,7 @@ impl AppState {
                 // A file that failed after the worker's memory grew for it (a big file that
                 // failed part way, a gzip bomb stopped at its ceiling) left that memory taken
                 // (wasm memory never shrinks): a fresh worker then reads the files loaded again.
-                let wasted: usize = statuses
+                let wasted: u64 = statuses
                     .iter()
                     .filter(|s| s.outcome.is_err())
                     .map(|s| s.grown)

@@ -14,17 +14,17 @@ use loupe_core::engine::{Request, Response};
 use loupe_core::flame::{AggBox, FlameBox, TimeWindow, Weight, box_at};
 
 /// Height of one row in CSS pixels.
-const ROW: f64 = 18.0;
+pub(crate) const ROW: f64 = 18.0;
 /// The tallest a flame graph is drawn, in CSS pixels.
-const TALLEST: f64 = 4000.0;
+pub(crate) const TALLEST: f64 = 4000.0;
 
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-fn record_draw_time(canvas: &NodeRef<Canvas>, started: f64) {
+pub(crate) fn record_draw_time(canvas: &NodeRef<Canvas>, started: f64) {
     if let Some(el) = canvas.get() {
         let _ = el.set_attribute("data-draw-ms", &format!("{:.2}", now_ms() - started));
     }
@@ -38,7 +38,13 @@ fn name_color(name: &str) -> String {
     format!("hsl({}, 62%, {}%)", h % 360, 58 + (h >> 9) % 12)
 }
 
-fn draw_label(ctx: &web_sys::CanvasRenderingContext2d, text: &str, x: f64, y: f64, w: f64) {
+pub(crate) fn draw_label(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    text: &str,
+    x: f64,
+    y: f64,
+    w: f64,
+) {
     if w < 28.0 {
         return;
     }
@@ -54,7 +60,7 @@ fn draw_label(ctx: &web_sys::CanvasRenderingContext2d, text: &str, x: f64, y: f6
 }
 
 /// The width of `canvas` in CSS pixels, once it is in the page.
-fn width_of(canvas: &NodeRef<Canvas>) -> Option<f64> {
+pub(crate) fn width_of(canvas: &NodeRef<Canvas>) -> Option<f64> {
     let w = f64::from(canvas.get()?.client_width());
     (w > 0.0).then_some(w)
 }
@@ -246,7 +252,7 @@ pub fn TraceFlame(
 }
 
 /// A weight's name in the menu.
-fn option_label(w: Weight) -> &'static str {
+pub(crate) fn option_label(w: Weight) -> &'static str {
     match w {
         Weight::TotalTime => "total time",
         Weight::SelfTime => "self time",

@@ -183,7 +183,7 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
     let resource = attr_text(d.resource);
     let parameters = d.parameters;
     // A long span's JSON comes cut: it is shown as it is, and saved whole on demand.
-    let cut = d.raw_bytes as usize > d.raw.len();
+    let cut = d.raw_bytes > loupe_core::engine::RAW_SHOWN;
     let raw = if cut {
         d.raw
     } else {

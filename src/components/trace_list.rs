@@ -106,10 +106,30 @@ pub fn TraceList() -> impl IntoView {
         let (session_title, user_title, title) =
             (r.session.clone(), r.user.clone(), r.name.clone());
         let has_errors = r.errors > 0;
+        let picked = analysis.picked;
+        let pick = move |ev: web_sys::MouseEvent| {
+            ev.stop_propagation();
+            picked.update(|p| match p.iter().position(|&x| x == t) {
+                Some(i) => {
+                    p.remove(i);
+                }
+                // The last two ticked are compared.
+                None => {
+                    p.push(t);
+                    if p.len() > 2 {
+                        p.remove(0);
+                    }
+                }
+            });
+        };
         Some(view! {
             <div class="tr" class:has-errors=has_errors data-testid="trace-row"
                 on:click=move |_| { state.span.set(None); state.trace.set(Some(t)); }>
-                <span class="td col-name" title=title>{r.name}<small>{extra_roots}</small></span>
+                <span class="td col-name" title=title>
+                    <input type="checkbox" class="pick" data-testid="trace-pick" title="Tick two traces to compare them"
+                        prop:checked=move || picked.with(|p| p.contains(&t)) on:click=pick />
+                    {r.name}<small>{extra_roots}</small>
+                </span>
                 <span class="td col-service">{service}</span>
                 <span class="td col-service" title=session_title>{r.session}</span>
                 <span class="td col-service" title=user_title>{r.user}</span>
@@ -124,7 +144,19 @@ pub fn TraceList() -> impl IntoView {
         })
     };
     let count = Signal::derive(move || shown.with(|w| w.as_ref().map_or(0, |w| w.total as usize)));
+    let compare = move |_| {
+        if let [a, b] = analysis.picked.get_untracked()[..] {
+            analysis.compared.set(Some((a, b)));
+            analysis.tab.set(crate::analysis::Tab::Compare);
+        }
+    };
     view! {
+        <Show when=move || analysis.picked.with(|p| p.len() == 2)>
+            <div class="compare-bar">
+                "Two traces ticked: the first is the baseline. "
+                <button data-testid="compare-traces" on:click=compare>"Compare"</button>
+            </div>
+        </Show>
         <section class="trace-list" aria-label="Traces">
             <div class="thead">
                 {COLUMNS.map(|(column, label, class)| view! { <Header sort column label class /> }).into_iter().collect_view()}

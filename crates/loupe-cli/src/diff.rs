@@ -42,6 +42,14 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let (a_set, b_set) = (load(baseline)?, load(candidate)?);
     let prices = PriceTable::builtin();
     if let Some(ids) = a.text("--traces") {
+        if let Some(flag) = ["--json", "--strict", "--fail-on"]
+            .into_iter()
+            .find(|f| a.flag(f) || a.text(f).is_some())
+        {
+            return Err(format!(
+                "{flag} compares sets; --traces shows two traces, with no rules"
+            ));
+        }
         let (ia, ib) = ids.split_once(',').unwrap_or((ids, ids));
         let (ta, tb) = (
             find_trace(&a_set, ia, baseline)?,
@@ -86,6 +94,9 @@ fn load(path: &str) -> Result<TraceSet, String> {
 /// The trace of `set` whose id is `id` or starts with it (one only).
 fn find_trace(set: &TraceSet, id: &str, path: &str) -> Result<u32, String> {
     let id = id.trim().to_ascii_lowercase();
+    if id.is_empty() {
+        return Err("--traces needs a trace id (or its start) for each side".into());
+    }
     let found: Vec<u32> = set
         .traces()
         .iter()
@@ -311,7 +322,7 @@ fn text(c: &Comparison, v: &Verdict) -> String {
         };
         let mark = if g.significant() { "*" } else { "" };
         groups.push(vec![
-            format!("{by}={}", g.key),
+            format!("{by}={}", loupe_core::shown(&g.key)),
             format!("{} → {}", g.baseline.count, g.candidate.count),
             format!(
                 "{} → {}",
@@ -347,11 +358,18 @@ fn text(c: &Comparison, v: &Verdict) -> String {
         out.push_str(&format!("\nRegressions ({}):\n", v.regressions.len()));
         for r in &v.regressions {
             let unit = if r.rule.ends_with("pt") { " pt" } else { "%" };
+            // The figures in the metric's unit, told by the rule's name.
+            let show = |x: f64| match r.rule.split(['[', '+']).next().unwrap_or("") {
+                "cost_per_trace" => dollars(Some(x)),
+                "tokens_per_trace" => format!("{x:.0} tokens"),
+                "error_rate" => percent(x),
+                _ => duration(x),
+            };
             out.push_str(&format!(
                 "  {}: {} → {} ({:+.1}{unit}{})\n",
                 r.rule,
-                r.baseline,
-                r.candidate,
+                show(r.baseline),
+                show(r.candidate),
                 r.increase,
                 r.p_value
                     .map_or_else(String::new, |p| format!(", p={p:.3}"))

@@ -324,11 +324,12 @@ fn diff_of_a_file_against_itself_breaks_no_rule_and_exits_zero() {
     let (code, _, err) = loupe(&["gen", "--spans", "600", "--traces", "40", "--out", path]);
     assert_eq!(code, 0, "{err}");
     let rules = "cost_per_trace+0%,tokens_per_trace+0%,error_rate+0pt,p50+0%,p95+0%,p99+0%,\
-                 ttft_p50+0%,p95[kind=llm]+0%";
+                 p95[kind=llm]+0%";
     let (code, out, err) = loupe(&["diff", "--json", "--strict", "--fail-on", rules, path, path]);
     assert_eq!(code, 0, "{out}{err}");
     let v = json(&out);
     assert_eq!(v["regressions"], json("[]"));
+    assert_eq!(v["unchecked"], json("[]"), "every rule was checked");
     assert_eq!(v["baseline"], v["candidate"]);
     assert_eq!(v["baseline"]["traces"], json("40"));
     assert!(v["groups"].as_array().is_some_and(|g| g.len() > 5));
@@ -488,9 +489,18 @@ fn diff_of_two_traces_shows_the_merged_tree_and_the_prompt_diff() {
         "{out}"
     );
     assert!(
-        out.contains("Prompt diff of chat:\n  Messages\n    [system]\n  + Be brief and exact.\n  - Be brief.\n"),
+        out.contains("Prompt diff of chat:\n  Messages\n    [system]\n  - Be brief.\n  + Be brief and exact.\n"),
         "{out}"
     );
+    let (code, _, err) = loupe(&["diff", "--traces", "5b8e,0af7", "--json", &a, &b]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--json compares sets; --traces shows two traces"),
+        "{err}"
+    );
+    let (code, _, err) = loupe(&["diff", "--traces", ",0af7", &a, &b]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--traces needs a trace id"), "{err}");
     let (code, _, err) = loupe(&["diff", "--traces", "ffff", &a, &b]);
     assert_eq!(code, 2);
     assert!(err.contains("has no trace ffff"), "{err}");

@@ -290,6 +290,8 @@ impl TraceSetBuilder {
         self.links.span_id.truncate(m.links);
         self.links.attrs.truncate(m.links);
         self.resources.truncate(m.resources);
+        // Strings cut for what was rolled back are not the next span's.
+        self.strings.take_cut_count();
     }
 
     /// Interns a string.

@@ -422,16 +422,16 @@ fn aligned_llm_calls_show_their_prompt_diff() {
     assert_eq!(
         changed("Messages"),
         [
-            (LineChange::Added, "Be brief and cite sources.".to_string()),
             (LineChange::Removed, "Be brief.".to_string()),
+            (LineChange::Added, "Be brief and cite sources.".to_string()),
         ]
     );
     assert!(changed("Tools").is_empty(), "the same tools");
     assert_eq!(
         changed("Parameters"),
         [
-            (LineChange::Added, "temperature = 0.7".to_string()),
             (LineChange::Removed, "temperature = 0.2".to_string()),
+            (LineChange::Added, "temperature = 0.7".to_string()),
         ]
     );
 }

@@ -95,13 +95,22 @@ fn a_string_past_the_limit_is_cut_and_marked_and_the_raw_span_keeps_it() {
 
 #[test]
 fn a_value_nested_past_the_limit_skips_its_span_with_the_limit_named() {
-    let depth = MAX_NESTING * 4;
-    let value = format!(
-        r#"{}{{"stringValue":"x"}}{}"#,
-        r#"{"arrayValue":{"values":["#.repeat(depth),
-        "]}}".repeat(depth)
+    // Each level of an OTLP array value opens three JSON containers, below the span's own four
+    // (the span, its attributes, the attribute, its value).
+    let nested = |levels: usize| {
+        format!(
+            r#"{{"key":"deep","value":{}{{"stringValue":"x"}}{}}}"#,
+            r#"{"arrayValue":{"values":["#.repeat(levels),
+            "]}}".repeat(levels)
+        )
+    };
+    let fits = (MAX_NESTING - 4) / 3;
+    assert_eq!(
+        load(&request(&nested(fits))).span_count(),
+        2,
+        "{fits} levels fit"
     );
-    let set = load(&request(&format!(r#"{{"key":"deep","value":{value}}}"#)));
+    let set = load(&request(&nested(fits + 1)));
     assert_eq!(set.span_count(), 1, "span two loads");
     let skipped: Vec<&str> = set
         .diagnostics()

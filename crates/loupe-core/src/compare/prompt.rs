@@ -153,12 +153,13 @@ pub fn diff_lines(a: &[String], b: &[String]) -> Vec<DiffLine> {
             if i < x.len() && j < y.len() && x[i] == y[j] {
                 out.push(line(LineChange::Same, &x[i]));
                 (i, j) = (i + 1, j + 1);
-            } else if j < y.len() && (i == x.len() || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j]) {
-                out.push(line(LineChange::Added, &y[j]));
-                j += 1;
-            } else {
+            } else if i < x.len() && (j == y.len() || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
+                // What goes comes before what replaces it.
                 out.push(line(LineChange::Removed, &x[i]));
                 i += 1;
+            } else {
+                out.push(line(LineChange::Added, &y[j]));
+                j += 1;
             }
         }
     }
@@ -198,7 +199,7 @@ mod tests {
         let b = lines("[system]\nBe brief and exact.\n[user]\nWhat is 2+2?\ntemperature = 0.2");
         assert_eq!(
             show(&diff_lines(&a, &b)),
-            " [system]\n+Be brief and exact.\n-Be brief.\n [user]\n What is 2+2?\n temperature = 0.2"
+            " [system]\n-Be brief.\n+Be brief and exact.\n [user]\n What is 2+2?\n temperature = 0.2"
         );
     }
 

@@ -37,6 +37,17 @@ impl Metric {
         ("ttft_p50", Metric::TtftP50),
     ];
 
+    /// What the metric measures, for messages.
+    fn noun(self) -> &'static str {
+        match self {
+            Metric::CostPerTrace => "cost",
+            Metric::TokensPerTrace => "tokens",
+            Metric::ErrorRate => "error rate",
+            Metric::Latency(_) => "latency",
+            Metric::TtftP50 => "time to first token",
+        }
+    }
+
     /// Whether the metric is a latency, whose changes must also be significant.
     fn is_latency(self) -> bool {
         matches!(self, Metric::Latency(_) | Metric::TtftP50)
@@ -117,7 +128,7 @@ fn parse_rule(text: &str) -> Result<Rule, RuleError> {
     let head_end = text
         .find(['[', '+'])
         .ok_or_else(|| fail("expected METRIC+N% or METRIC+Npt, as in p95+20%".into()))?;
-    let name = &text[..head_end];
+    let name = text[..head_end].trim();
     let metric = Metric::NAMES
         .iter()
         .find(|(n, _)| *n == name)
@@ -153,6 +164,7 @@ fn parse_rule(text: &str) -> Result<Rule, RuleError> {
         None => None,
     };
     let amount = rest
+        .trim_start()
         .strip_prefix('+')
         .ok_or_else(|| fail("expected '+' and the increase allowed, as in +20%".into()))?;
     let (number, unit) = if let Some(n) = amount.strip_suffix('%') {
@@ -164,6 +176,7 @@ fn parse_rule(text: &str) -> Result<Rule, RuleError> {
             "'{amount}' needs a unit: % (relative) or pt (percentage points of a rate)"
         )));
     };
+    let number = number.trim();
     let value: f64 = number
         .parse()
         .ok()
@@ -244,6 +257,11 @@ pub fn check(rules: &[Rule], c: &Comparison, strict: bool) -> Verdict {
             }
         };
         let Some((baseline, candidate)) = figures else {
+            verdict.unchecked.push(format!(
+                "{}: a side has no {} to compare",
+                rule.text,
+                rule.metric.noun()
+            ));
             continue;
         };
         let increase = match rule.allowance {
@@ -325,13 +343,11 @@ impl<'f> From<&'f GroupSide> for Figures<'f> {
     }
 }
 
-/// What `metric` reads on each side, where both have it.
+/// What `metric` reads on each side, where both have it (a side whose calls have no cost has
+/// none to compare: it is not free).
 fn figures(a: Figures, b: Figures, metric: Metric) -> Option<(f64, f64)> {
     match metric {
-        Metric::CostPerTrace => Some((
-            a.cost_per_trace.unwrap_or(0.0),
-            b.cost_per_trace.unwrap_or(0.0),
-        )),
+        Metric::CostPerTrace => Some((a.cost_per_trace?, b.cost_per_trace?)),
         Metric::TokensPerTrace => Some((a.tokens_per_trace, b.tokens_per_trace)),
         Metric::ErrorRate => Some((a.error_rate, b.error_rate)),
         Metric::Latency(p) => Some((percentile_of(a.latency, p)?, percentile_of(b.latency, p)?)),
@@ -346,13 +362,14 @@ mod tests {
     #[test]
     fn rules_read_their_metric_group_and_allowance() {
         let rules = parse_rules(
-            "cost_per_trace+10%, p95+20%,error_rate+1pt, tokens_per_trace+15%,ttft_p50+25%,\
+            "cost_per_trace+10%, p95 + 20%,error_rate+1pt, tokens_per_trace+15%,ttft_p50+25%,\
              p95[name=retrieve, rerank]+30%",
         )
         .unwrap();
         assert_eq!(rules.len(), 6);
         assert_eq!(rules[0].metric, Metric::CostPerTrace);
         assert_eq!(rules[0].allowance, Allowance::Percent(10.0));
+        assert_eq!(rules[1].allowance, Allowance::Percent(20.0));
         assert_eq!(rules[2].allowance, Allowance::Points(1.0));
         assert_eq!(rules[4].metric, Metric::TtftP50);
         assert_eq!(rules[5].metric, Metric::Latency(95));

@@ -113,6 +113,21 @@ impl Engine {
         self.chosen = None;
     }
 
+    /// Traces `a` and `b` as the two sides of a comparison, if both exist.
+    fn sides(
+        &self,
+        a: u32,
+        b: u32,
+    ) -> Option<(crate::compare::Side<'_>, crate::compare::Side<'_>)> {
+        let traces = self.set.traces().len() as u32;
+        (a < traces && b < traces).then(|| {
+            (
+                crate::compare::Side::new(&self.set, vec![a], &self.prices),
+                crate::compare::Side::new(&self.set, vec![b], &self.prices),
+            )
+        })
+    }
+
     /// The traces `query` selects, with what is computed over them: the ones kept for the
     /// same query, or chosen now. The caller puts them back (`self.chosen`) when done.
     fn take_chosen(&mut self, query: String) -> views::Chosen {
@@ -208,6 +223,36 @@ impl Engine {
             } => self.over_chosen(query, |c, set, priced| {
                 Response::AggregateFlame(c.flame(set, priced, weight, &focus, width))
             }),
+            Request::CompareTraces { a, b } => match self.sides(a, b) {
+                Some((sa, sb)) => Response::Aligned(crate::compare::align::align(&sa, a, &sb, b)),
+                None => Response::Failed(format!("there is no trace {a} or {b}")),
+            },
+            Request::DiffFlame {
+                a,
+                b,
+                weight,
+                width,
+            } => {
+                let flame = |t: u32| {
+                    let costs = cost_report(&self.set, &self.prices, &[t]);
+                    crate::flame::AggregateFlame::build(&self.set, &[t], &costs)
+                };
+                let (fa, fb) = (flame(a), flame(b));
+                Response::DiffFlame(crate::compare::flame::diff_boxes(
+                    &fa, &fb, 0, weight, width,
+                ))
+            }
+            Request::PromptDiff { a, b } => {
+                let count = self.set.span_count() as u32;
+                if a >= count || b >= count {
+                    Response::Failed(format!("there is no span {a} or {b}"))
+                } else {
+                    Response::PromptDiff(crate::compare::prompt::prompt_diff(
+                        &self.set.span(a),
+                        &self.set.span(b),
+                    ))
+                }
+            }
             Request::Costs { query, by, what_if } => self.over_chosen(query, |c, set, priced| {
                 Response::Costs(Box::new(c.costs_view(set, priced, by, &what_if)))
             }),

@@ -2,6 +2,9 @@
 
 use super::views::{BinSpans, CostView, LatencyView, OverviewView, TraceFlameView};
 use crate::browse::TraceSort;
+use crate::compare::align::AlignedRow;
+use crate::compare::flame::DiffBox;
+use crate::compare::prompt::Section;
 use crate::cost::GroupBy;
 use crate::flame::{AggregateView, Weight};
 use crate::llm::Usage;
@@ -115,6 +118,31 @@ pub enum Request {
         /// Pixels across.
         width: f64,
     },
+    /// Trace `a` (the baseline) against trace `b` (the candidate): the merged tree.
+    CompareTraces {
+        /// The baseline trace.
+        a: u32,
+        /// The candidate trace.
+        b: u32,
+    },
+    /// The differential flame graph of trace `b` against trace `a`.
+    DiffFlame {
+        /// The baseline trace.
+        a: u32,
+        /// The candidate trace.
+        b: u32,
+        /// What boxes are weighted by.
+        weight: Weight,
+        /// Pixels across.
+        width: f64,
+    },
+    /// The prompt diff of LLM call `a` (a span) against call `b`.
+    PromptDiff {
+        /// The baseline call.
+        a: u32,
+        /// The candidate call.
+        b: u32,
+    },
     /// The tokens-and-cost report of the traces `query` selects.
     Costs {
         /// The filter.
@@ -179,6 +207,12 @@ pub enum Response {
     AggregateFlame(AggregateView),
     /// The tokens-and-cost report.
     Costs(Box<CostView>),
+    /// Two traces' merged tree.
+    Aligned(Vec<AlignedRow>),
+    /// A differential flame graph's boxes.
+    DiffFlame(Vec<DiffBox>),
+    /// A prompt diff, part by part.
+    PromptDiff(Vec<Section>),
     /// The request could not be answered, and why.
     Failed(String),
 }

@@ -1,0 +1,331 @@
+//! One trace against another: the differential flame graph (the candidate's width, coloured by
+//! the change from the baseline), the merged tree with both sides' figures, and the prompt
+//! diff of an aligned pair of spans. All three are the engine's answers.
+
+use super::canvas::{mouse_at, surface};
+use super::flame_view::{
+    ROW, TALLEST, draw_label, now_ms, option_label, record_draw_time, width_of,
+};
+use super::virtual_list::VirtualList;
+use crate::analysis::Analysis;
+use crate::answer::answer;
+use crate::format;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use loupe_core::compare::align::{AlignedRow, Presence, SpanFigures};
+use loupe_core::compare::flame::DiffBox;
+use loupe_core::compare::prompt::{LineChange, Section};
+use loupe_core::engine::{Request, Response};
+use loupe_core::flame::Weight;
+
+const ROW_HEIGHT: f64 = 26.0;
+
+/// A box's colour: red for more than the baseline, blue for less, stronger for a larger
+/// relative change; new paths are the strongest red.
+fn change_color(change: Option<f64>) -> String {
+    let c = change.unwrap_or(1.0);
+    let strength = 0.15 + 0.75 * c.abs().min(1.0);
+    if c.abs() < 0.02 {
+        "rgba(156, 163, 175, 0.45)".into()
+    } else if c > 0.0 {
+        format!("rgba(220, 38, 38, {strength:.2})")
+    } else {
+        format!("rgba(37, 99, 235, {strength:.2})")
+    }
+}
+
+/// A box's value under `weight`, as text.
+fn value_text(weight: Weight, v: f64) -> String {
+    match weight {
+        Weight::TotalTime | Weight::SelfTime => format::duration(v as i64),
+        Weight::Tokens => format::count(v as u64),
+        Weight::Cost => format::cost(Some(v)),
+    }
+}
+
+/// The candidate's value of a box under `weight`.
+fn candidate_value(b: &DiffBox, weight: Weight) -> f64 {
+    let c = &b.candidate;
+    match weight {
+        Weight::TotalTime => c.total_time as f64,
+        Weight::SelfTime => c.self_time as f64,
+        Weight::Tokens => c.tokens as f64,
+        Weight::Cost => c.cost,
+    }
+}
+
+/// A box's tooltip lines: its name, both values and the change.
+fn diff_lines(b: &DiffBox, weight: Weight) -> Vec<String> {
+    let after = candidate_value(b, weight);
+    let change = match b.change {
+        None => "new in the candidate".to_string(),
+        Some(_) if b.baseline == 0.0 => "from nothing".to_string(),
+        Some(_) => format!("{:+.1}%", (after - b.baseline) / b.baseline * 100.0),
+    };
+    vec![
+        if b.candidate.node == 0 {
+            "the whole trace".into()
+        } else {
+            b.candidate.name.clone()
+        },
+        format!(
+            "baseline {} → candidate {}",
+            value_text(weight, b.baseline),
+            value_text(weight, after)
+        ),
+        change,
+    ]
+}
+
+/// The differential flame graph of the two traces.
+#[component]
+fn DiffFlame(
+    a: u32,
+    b: u32,
+    chosen: RwSignal<Option<usize>>,
+    rows: ReadSignal<Option<Vec<AlignedRow>>>,
+) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let weight = RwSignal::new(Weight::TotalTime);
+    let (boxes, _) = answer(
+        move || {
+            Some(Request::DiffFlame {
+                a,
+                b,
+                weight: weight.get(),
+                width: width_of(&canvas)?,
+            })
+        },
+        |r| match r {
+            Response::DiffFlame(v) => Some(v),
+            _ => None,
+        },
+    );
+    Effect::new(move |_| {
+        let started = now_ms();
+        boxes.with(|v| {
+            let Some(v) = v else { return };
+            let depth = v.iter().map(|b| b.candidate.row + 1).max().unwrap_or(1);
+            let Some(s) = surface(&canvas, (f64::from(depth) * ROW).clamp(ROW * 3.0, TALLEST))
+            else {
+                return;
+            };
+            s.ctx.set_font("11px system-ui, sans-serif");
+            for d in v {
+                let c = &d.candidate;
+                let (x0, w, y) = (
+                    f64::from(c.x0),
+                    f64::from(c.x1 - c.x0),
+                    f64::from(c.row) * ROW,
+                );
+                s.ctx.set_fill_style_str(&change_color(d.change));
+                s.ctx.fill_rect(x0, y + 1.0, (w - 0.5).max(0.5), ROW - 2.0);
+                s.ctx.set_fill_style_str("#111827");
+                let name = if c.node == 0 {
+                    "whole trace"
+                } else {
+                    c.name.as_str()
+                };
+                draw_label(&s.ctx, name, x0, y, w);
+            }
+        });
+        record_draw_time(&canvas, started);
+    });
+    let at = move |x: f64, y: f64| -> Option<DiffBox> {
+        let row = (y / ROW) as u32;
+        boxes.with_untracked(|v| {
+            v.as_ref()?
+                .iter()
+                .find(|d| {
+                    d.candidate.row == row
+                        && f64::from(d.candidate.x0) <= x
+                        && x < f64::from(d.candidate.x1)
+                })
+                .cloned()
+        })
+    };
+    let hover = RwSignal::new(None::<(f64, f64, DiffBox)>);
+    let tooltip = move || {
+        let (x, y, b) = hover.get()?;
+        let lines = diff_lines(&b, weight.get());
+        Some(view! {
+            <div class="flame-tip" data-testid="diff-flame-tooltip" style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
+                {lines.into_iter().map(|l| view! { <div>{l}</div> }).collect_view()}
+            </div>
+        })
+    };
+    // A click opens the first aligned pair of spans with the box's name at its depth.
+    let open = move |d: DiffBox| {
+        let depth = d.candidate.row.saturating_sub(1);
+        let found = rows.with_untracked(|rows| {
+            rows.as_ref()?
+                .iter()
+                .position(|r| r.depth == depth && r.name == d.candidate.name && r.b.is_some())
+        });
+        if found.is_some() {
+            chosen.set(found);
+        }
+    };
+    view! {
+        <div class="flame-tools">
+            <label>"Weight "
+                <select data-testid="diff-flame-weight" on:change=move |ev| {
+                    weight.set(Weight::from_id(&event_target_value(&ev)).unwrap_or_default())
+                }>
+                    {[Weight::TotalTime, Weight::Tokens, Weight::Cost].map(|w| view! {
+                        <option value=w.id() selected=move || weight.get() == w>{option_label(w)}</option>
+                    }).into_iter().collect_view()}
+                </select>
+            </label>
+            <span class="muted">"width: the candidate · "</span>
+            <span class="legend-more">"■ more"</span>
+            <span class="legend-less">"■ less"</span>
+            <span class="muted">" than the baseline"</span>
+        </div>
+        <div class="flame-wrap">
+            <canvas class="flame" data-testid="diff-flame-canvas" node_ref=canvas
+                on:mousemove=move |ev| {
+                    if let Some((x, y)) = mouse_at(&canvas, &ev) {
+                        hover.set(at(x, y).map(|b| (x, y, b)));
+                    }
+                }
+                on:mouseleave=move |_| hover.set(None)
+                on:click=move |ev| {
+                    if let Some((x, y)) = mouse_at(&canvas, &ev) && let Some(d) = at(x, y) { open(d); }
+                }></canvas>
+            {tooltip}
+        </div>
+    }
+}
+
+/// `a → b` of one figure of a row, with the change.
+fn both(r: &AlignedRow, value: impl Fn(&SpanFigures) -> String) -> String {
+    let side = |f: &Option<SpanFigures>| f.as_ref().map_or_else(|| "—".to_string(), &value);
+    format!("{} → {}", side(&r.a), side(&r.b))
+}
+
+/// The relative change of a row's duration, as text.
+fn duration_change(r: &AlignedRow) -> String {
+    match (&r.a, &r.b) {
+        (Some(a), Some(b)) if a.duration > 0 => {
+            format!(
+                "{:+.0}%",
+                (b.duration - a.duration) as f64 / a.duration as f64 * 100.0
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// The prompt diff of the chosen pair of spans.
+fn prompt_view(sections: Vec<Section>) -> impl IntoView {
+    if sections.is_empty() {
+        return view! { <p class="muted">"These spans carry no prompt to compare."</p> }.into_any();
+    }
+    view! {
+        <div data-testid="prompt-diff">
+            {sections.into_iter().map(|s| view! {
+                <h4>{s.title}</h4>
+                <pre class="diff">{s.lines.into_iter().map(|l| {
+                    let (class, mark) = match l.change {
+                        LineChange::Same => ("same", "  "),
+                        LineChange::Added => ("added", "+ "),
+                        LineChange::Removed => ("removed", "- "),
+                    };
+                    view! { <div class=class>{mark}{l.text}</div> }
+                }).collect_view()}</pre>
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+/// Two traces compared.
+#[component]
+fn TraceComparison(a: u32, b: u32) -> impl IntoView {
+    let (rows, _) = answer(
+        move || Some(Request::CompareTraces { a, b }),
+        |r| match r {
+            Response::Aligned(rows) => Some(rows),
+            _ => None,
+        },
+    );
+    let chosen = RwSignal::new(None::<usize>);
+    let pair = move || {
+        let i = chosen.get()?;
+        rows.with(|rows| {
+            let r = rows.as_ref()?.get(i)?;
+            Some((r.a.as_ref()?.span, r.b.as_ref()?.span, r.name.clone()))
+        })
+    };
+    let (prompt, _) = answer(
+        move || pair().map(|(a, b, _)| Request::PromptDiff { a, b }),
+        |r| match r {
+            Response::PromptDiff(s) => Some(s),
+            _ => None,
+        },
+    );
+    let row = move |pos: usize| {
+        let r = rows.with(|rows| rows.as_ref()?.get(pos).cloned())?;
+        let presence = r.presence();
+        let mark = match presence {
+            Presence::Both => "",
+            Presence::Added => "added",
+            Presence::Removed => "removed",
+        };
+        let errors = |f: &SpanFigures| if f.error { "error".into() } else { "ok".into() };
+        Some(view! {
+            <div class="tr compare-row" data-testid="compare-row"
+                class:added=presence == Presence::Added class:removed=presence == Presence::Removed
+                class:chosen=move || chosen.get() == Some(pos)
+                on:click=move |_| chosen.set(Some(pos))>
+                <span class="td col-name" style:padding-left=format!("{}px", 8 + 14 * r.depth)>{r.name.clone()}<small>" "{mark}</small></span>
+                <span class="td col-num">{both(&r, |f| format::duration(f.duration))}</span>
+                <span class="td col-num">{duration_change(&r)}</span>
+                <span class="td col-num">{both(&r, |f| format::duration(f.self_time))}</span>
+                <span class="td col-num">{both(&r, |f| format::count(f.tokens))}</span>
+                <span class="td col-num">{both(&r, |f| format::cost(f.cost))}</span>
+                <span class="td col-num">{both(&r, errors)}</span>
+            </div>
+        })
+    };
+    let count = Signal::derive(move || rows.with(|r| r.as_ref().map_or(0, Vec::len)));
+    view! {
+        <section class="panel compare">
+            <DiffFlame a b chosen rows />
+            <div class="thead compare-head">
+                <span class="th col-name">"Span (baseline → candidate)"</span>
+                <span class="th col-num">"Duration"</span>
+                <span class="th col-num">"Change"</span>
+                <span class="th col-num">"Self time"</span>
+                <span class="th col-num">"Tokens"</span>
+                <span class="th col-num">"Cost"</span>
+                <span class="th col-num">"Status"</span>
+            </div>
+            <VirtualList count row_height=ROW_HEIGHT row class="tbody compare-rows" testid="compare-rows" />
+            {move || pair().map(|(_, _, name)| view! {
+                <h3>{format!("Prompt diff: {name}")}</h3>
+                {move || prompt.get().map(prompt_view)}
+            })}
+        </section>
+    }
+}
+
+/// The Compare tab: the two traces ticked in the trace list, or how to choose them.
+#[component]
+pub fn CompareView() -> impl IntoView {
+    let analysis = expect_context::<Analysis>();
+    move || {
+        match analysis.compared.get() {
+        Some((a, b)) => view! { <TraceComparison a b /> }.into_any(),
+        None => view! {
+            <section class="panel">
+                <p class="muted" data-testid="compare-empty">
+                    "Tick two traces in the trace list and press Compare: the first ticked is the baseline."
+                </p>
+            </section>
+        }
+        .into_any(),
+    }
+    }
+}
