@@ -4,7 +4,7 @@
 
 use super::canvas::{mouse_at, surface};
 use super::flame_view::{
-    ROW, TALLEST, draw_label, now_ms, option_label, record_draw_time, width_of,
+    ROW, TALLEST, now_ms, option_label, paint_node, record_draw_time, width_of,
 };
 use super::virtual_list::VirtualList;
 use crate::analysis::Analysis;
@@ -43,24 +43,12 @@ fn value_text(weight: Weight, v: f64) -> String {
     }
 }
 
-/// The candidate's value of a box under `weight`.
-fn candidate_value(b: &DiffBox, weight: Weight) -> f64 {
-    let c = &b.candidate;
-    match weight {
-        Weight::TotalTime => c.total_time as f64,
-        Weight::SelfTime => c.self_time as f64,
-        Weight::Tokens => c.tokens as f64,
-        Weight::Cost => c.cost,
-    }
-}
-
 /// A box's tooltip lines: its name, both values and the change.
 fn diff_lines(b: &DiffBox, weight: Weight) -> Vec<String> {
-    let after = candidate_value(b, weight);
     let change = match b.change {
         None => "new in the candidate".to_string(),
         Some(_) if b.baseline == 0.0 => "from nothing".to_string(),
-        Some(_) => format!("{:+.1}%", (after - b.baseline) / b.baseline * 100.0),
+        Some(_) => format!("{:+.1}%", (b.value - b.baseline) / b.baseline * 100.0),
     };
     vec![
         if b.candidate.node == 0 {
@@ -71,7 +59,7 @@ fn diff_lines(b: &DiffBox, weight: Weight) -> Vec<String> {
         format!(
             "baseline {} → candidate {}",
             value_text(weight, b.baseline),
-            value_text(weight, after)
+            value_text(weight, b.value)
         ),
         change,
     ]
@@ -113,20 +101,12 @@ fn DiffFlame(
             s.ctx.set_font("11px system-ui, sans-serif");
             for d in v {
                 let c = &d.candidate;
-                let (x0, w, y) = (
-                    f64::from(c.x0),
-                    f64::from(c.x1 - c.x0),
-                    f64::from(c.row) * ROW,
-                );
-                s.ctx.set_fill_style_str(&change_color(d.change));
-                s.ctx.fill_rect(x0, y + 1.0, (w - 0.5).max(0.5), ROW - 2.0);
-                s.ctx.set_fill_style_str("#111827");
                 let name = if c.node == 0 {
                     "whole trace"
                 } else {
                     c.name.as_str()
                 };
-                draw_label(&s.ctx, name, x0, y, w);
+                paint_node(&s.ctx, c, &change_color(d.change), name);
             }
         });
         record_draw_time(&canvas, started);
@@ -136,11 +116,7 @@ fn DiffFlame(
         boxes.with_untracked(|v| {
             v.as_ref()?
                 .iter()
-                .find(|d| {
-                    d.candidate.row == row
-                        && f64::from(d.candidate.x0) <= x
-                        && x < f64::from(d.candidate.x1)
-                })
+                .find(|d| d.candidate.contains(x, row))
                 .cloned()
         })
     };

@@ -261,6 +261,24 @@ pub(crate) fn option_label(w: Weight) -> &'static str {
     }
 }
 
+/// Paints an aggregated node's box in `color`, labelled `name`.
+pub(crate) fn paint_node(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    b: &AggBox,
+    color: &str,
+    name: &str,
+) {
+    let (x0, w, y) = (
+        f64::from(b.x0),
+        f64::from(b.x1 - b.x0),
+        f64::from(b.row) * ROW,
+    );
+    ctx.set_fill_style_str(color);
+    ctx.fill_rect(x0, y + 1.0, (w - 0.5).max(0.5), ROW - 2.0);
+    ctx.set_fill_style_str("#111827");
+    draw_label(ctx, name, x0, y, w);
+}
+
 /// An aggregated node's tooltip lines.
 fn node_lines(b: &AggBox) -> Vec<String> {
     vec![
@@ -316,20 +334,12 @@ pub fn AggregateFlameView() -> impl IntoView {
             };
             s.ctx.set_font("11px system-ui, sans-serif");
             for b in &v.boxes {
-                let (x0, w, y) = (
-                    f64::from(b.x0),
-                    f64::from(b.x1 - b.x0),
-                    f64::from(b.row) * ROW,
-                );
                 let name = if b.node == 0 {
                     "all traces"
                 } else {
                     b.name.as_str()
                 };
-                s.ctx.set_fill_style_str(&name_color(name));
-                s.ctx.fill_rect(x0, y + 1.0, (w - 0.5).max(0.5), ROW - 2.0);
-                s.ctx.set_fill_style_str("#111827");
-                draw_label(&s.ctx, name, x0, y, w);
+                paint_node(&s.ctx, b, &name_color(name), name);
             }
         });
         record_draw_time(&canvas, started);

@@ -11,13 +11,12 @@
 //! rule's unit, `p_value`); `unchecked` the rules about a group neither side has. Durations are
 //! in nanoseconds, costs in US dollars, rates from 0 to 1.
 
-use crate::args;
+use crate::{args, files};
+use loupe_core::TraceSet;
 use loupe_core::compare::Side;
 use loupe_core::compare::rules::{Verdict, check, parse_rules};
 use loupe_core::compare::sets::{Comparison, compare, p50_change};
 use loupe_core::pricing::PriceTable;
-use loupe_core::stats::LatencyKey;
-use loupe_core::{TraceSet, TraceSetBuilder};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -55,10 +54,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
             find_trace(&a_set, ia, baseline)?,
             find_trace(&b_set, ib, candidate)?,
         );
-        let (sa, sb) = (
-            Side::new(&a_set, vec![ta], &prices),
-            Side::new(&b_set, vec![tb], &prices),
-        );
+        let (sa, sb) = (Side::whole(&a_set, &prices), Side::whole(&b_set, &prices));
         crate::print(&trace_text(&sa, ta, &sb, tb));
         return Ok(ExitCode::SUCCESS);
     }
@@ -83,12 +79,11 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
 
 /// One side, a file or a bundle: it must load.
 fn load(path: &str) -> Result<TraceSet, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut builder = TraceSetBuilder::new();
-    builder
-        .add_file_owned(path, bytes)
-        .map_err(|e| format!("{path}: {e}"))?;
-    Ok(builder.finish())
+    let (set, outcomes) = files::load_each(&[path.to_string()], files::cores());
+    match outcomes.into_iter().next() {
+        Some((_, Err(e))) => Err(format!("{path}: {e}")),
+        _ => Ok(set),
+    }
 }
 
 /// The trace of `set` whose id is `id` or starts with it (one only).
@@ -207,30 +202,10 @@ fn p_value(p: Option<f64>) -> String {
 
 /// Rows of cells as an aligned table (the first column left-aligned).
 fn table(rows: &[Vec<String>]) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let line: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| match i {
-                0 => format!("{cell:<w$}", w = widths[i]),
-                _ => format!("{cell:>w$}", w = widths[i]),
-            })
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    crate::table::aligned(rows, 1)
+        .into_iter()
+        .map(|line| line + "\n")
+        .collect()
 }
 
 fn text(c: &Comparison, v: &Verdict) -> String {
@@ -311,18 +286,13 @@ fn text(c: &Comparison, v: &Verdict) -> String {
         "COST/TRACE".into(),
     ]];
     for g in c.groups.iter().take(GROUPS_SHOWN) {
-        let by = match g.by {
-            LatencyKey::Name => "name",
-            LatencyKey::Model => "model",
-            LatencyKey::Kind => "kind",
-        };
         let p50 = |s: &loupe_core::compare::sets::GroupSide| {
             s.latency
                 .map_or_else(|| "-".into(), |l| duration(l.p50 as f64))
         };
         let mark = if g.significant() { "*" } else { "" };
         groups.push(vec![
-            format!("{by}={}", loupe_core::shown(&g.key)),
+            format!("{}={}", g.by.id(), loupe_core::shown(&g.key)),
             format!("{} → {}", g.baseline.count, g.candidate.count),
             format!(
                 "{} → {}",

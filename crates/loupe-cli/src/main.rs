@@ -7,6 +7,7 @@ mod files;
 mod generate;
 mod redact;
 mod summary;
+mod table;
 
 use std::io::Write;
 use std::process::ExitCode;

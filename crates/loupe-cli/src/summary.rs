@@ -175,26 +175,10 @@ fn table(s: &Summary) -> String {
         }
     }
     rows.push((row("TOTAL", "", &s.totals), vec![]));
-    let mut widths = [0usize; 9];
-    for (r, _) in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
+    let cells: Vec<Vec<String>> = rows.iter().map(|(r, _)| r.to_vec()).collect();
     let mut out = String::new();
-    for (r, notes) in &rows {
-        let line: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                if i < 2 {
-                    format!("{cell:<w$}", w = widths[i])
-                } else {
-                    format!("{cell:>w$}", w = widths[i])
-                }
-            })
-            .collect();
-        out.push_str(line.join("  ").trim_end());
+    for (line, (_, notes)) in crate::table::aligned(&cells, 2).into_iter().zip(&rows) {
+        out.push_str(&line);
         out.push('\n');
         for n in notes {
             out.push_str(n);

@@ -98,6 +98,14 @@ impl CostReport {
         self.calls.iter().filter(|c| c.disagrees())
     }
 
+    /// Each call's cost (where it has one), by span.
+    pub fn by_span(&self) -> HashMap<u32, f64> {
+        self.calls
+            .iter()
+            .filter_map(|c| Some((c.span, c.cost()?)))
+            .collect()
+    }
+
     /// The cost of each trace of `set` (indexed like [`TraceSet::traces`]), `None` where no call
     /// of it has a cost.
     pub fn by_trace(&self, set: &TraceSet) -> Vec<Option<f64>> {

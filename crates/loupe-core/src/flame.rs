@@ -467,12 +467,17 @@ pub struct AggregateView {
     pub boxes: Vec<AggBox>,
 }
 
+impl AggBox {
+    /// Whether the box covers `x` pixels in row `row`.
+    pub fn contains(&self, x: f64, row: u32) -> bool {
+        self.row == row && f64::from(self.x0) <= x && x < f64::from(self.x1)
+    }
+}
+
 impl AggregateView {
     /// The box at `x` pixels in row `row`.
     pub fn at(&self, x: f64, row: u32) -> Option<&AggBox> {
-        self.boxes
-            .iter()
-            .find(|b| b.row == row && f64::from(b.x0) <= x && x < f64::from(b.x1))
+        self.boxes.iter().find(|b| b.contains(x, row))
     }
 
     /// The span names from a root down to node `node` (in view), as a focus is named.
@@ -524,11 +529,7 @@ pub struct AggRect {
 impl AggregateFlame {
     /// Merges the spans of `traces`; `costs` gives the LLM calls' costs.
     pub fn build(set: &TraceSet, traces: &[u32], costs: &CostReport) -> AggregateFlame {
-        let cost_of: HashMap<u32, f64> = costs
-            .calls
-            .iter()
-            .filter_map(|c| c.cost().map(|x| (c.span, x)))
-            .collect();
+        let cost_of = costs.by_span();
         let mut nodes = vec![Node::new(String::new(), None, 0)];
         let mut child_index: HashMap<(u32, String), u32> = HashMap::new();
         for &t in traces {
@@ -557,10 +558,7 @@ impl AggregateFlame {
                 nd.count += 1;
                 nd.total_time += s.duration();
                 nd.self_time += s.self_time();
-                if set.counts_usage(i) {
-                    let u = s.usage().unwrap_or_default();
-                    nd.own_tokens += u.input.unwrap_or(0) + u.output.unwrap_or(0);
-                }
+                nd.own_tokens += s.counted_tokens();
                 nd.own_cost += cost_of.get(&i).copied().unwrap_or(0.0);
             }
         }

@@ -685,6 +685,16 @@ impl<'a> SpanView<'a> {
             .iter()
             .map(move |t| set.str(*t))
     }
+    /// The input and output tokens the span counts in totals: its own, unless it repeats the
+    /// totals of calls below it (see [`TraceSet::counts_usage`]).
+    pub fn counted_tokens(&self) -> u64 {
+        if !self.set.counts_usage(self.index) {
+            return 0;
+        }
+        self.usage().map_or(0, |u| {
+            u.input.unwrap_or(0).saturating_add(u.output.unwrap_or(0))
+        })
+    }
     /// Token usage and recorded cost, if the span reports any.
     pub fn usage(&self) -> Option<Usage> {
         let u = self.cols().usage[self.i()];

@@ -121,6 +121,17 @@ pub enum LatencyKey {
     Kind,
 }
 
+impl LatencyKey {
+    /// The key's name, as rules and reports write a group (`name=…`).
+    pub fn id(self) -> &'static str {
+        match self {
+            LatencyKey::Name => "name",
+            LatencyKey::Model => "model",
+            LatencyKey::Kind => "kind",
+        }
+    }
+}
+
 /// The latencies of one group of spans.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LatencyRow {

@@ -139,7 +139,7 @@ fn figures(side: &Side, i: u32) -> SpanFigures {
         span: i,
         duration: s.duration(),
         self_time: s.self_time(),
-        tokens: side.tokens(i),
+        tokens: s.counted_tokens(),
         cost: side.cost(i),
         error: s.status() == StatusCode::Error,
     }

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 pub struct DiffBox {
     /// The candidate's box: where it is drawn, and its figures.
     pub candidate: AggBox,
+    /// The candidate's weight.
+    pub value: f64,
     /// The baseline's weight at the same path (0 where it has none).
     pub baseline: f64,
     /// The relative change from the baseline's weight (0.25 is 25% more), clamped to ±1 for the
@@ -62,6 +64,7 @@ pub fn diff_boxes(
                 .map(|n| a.weight(n, weight));
             let after = b.weight(candidate.node, weight);
             DiffBox {
+                value: after,
                 baseline: before.unwrap_or(0.0),
                 change: before.map(|x| match super::relative(x, after) {
                     Some(r) => r.clamp(-1.0, 1.0),

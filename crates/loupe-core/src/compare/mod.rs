@@ -10,51 +10,51 @@ pub mod rank;
 pub mod rules;
 pub mod sets;
 
-use crate::cost::cost_report;
+use crate::cost::{CostReport, cost_report};
 use crate::pricing::PriceTable;
 use crate::set::TraceSet;
 use std::collections::HashMap;
 
-/// One side of a comparison: a set, the traces of it compared, and what their LLM calls cost.
+/// One side of a comparison: a set, the traces of it compared, their spans, and what their
+/// LLM calls cost.
 pub struct Side<'s> {
     /// The set the traces are in.
     pub set: &'s TraceSet,
     /// The traces compared, by index.
     pub traces: Vec<u32>,
-    /// Each LLM call's cost (recorded, else computed from `prices`), by span.
+    /// Every span of those traces.
+    pub spans: Vec<u32>,
+    /// Each LLM call's cost (recorded, else computed), by span.
     costs: HashMap<u32, f64>,
 }
 
 impl<'s> Side<'s> {
-    /// The traces `traces` of `set`, their calls priced with `prices`.
-    pub fn new(set: &'s TraceSet, traces: Vec<u32>, prices: &PriceTable) -> Side<'s> {
-        let report = cost_report(set, prices, &traces);
-        let costs = report
-            .calls
+    /// The traces `traces` of `set`, their calls' costs taken from `costs` (a report over
+    /// them or over more).
+    pub fn new(set: &'s TraceSet, traces: Vec<u32>, costs: &CostReport) -> Side<'s> {
+        let spans = traces
             .iter()
-            .filter_map(|c| Some((c.span, c.cost()?)))
+            .filter_map(|&t| set.traces().get(t as usize))
+            .flat_map(|t| t.spans.start..t.spans.end)
             .collect();
-        Side { set, traces, costs }
+        Side {
+            set,
+            traces,
+            spans,
+            costs: costs.by_span(),
+        }
     }
 
-    /// Every trace of `set`.
+    /// Every trace of `set`, its calls priced with `prices`.
     pub fn whole(set: &'s TraceSet, prices: &PriceTable) -> Side<'s> {
-        Side::new(set, (0..set.traces().len() as u32).collect(), prices)
+        let traces: Vec<u32> = (0..set.traces().len() as u32).collect();
+        let costs = cost_report(set, prices, &traces);
+        Side::new(set, traces, &costs)
     }
 
     /// What LLM call `span` cost, if it is one with a cost.
     pub fn cost(&self, span: u32) -> Option<f64> {
         self.costs.get(&span).copied()
-    }
-
-    /// The tokens (input and output) span `span` counts, without double counting.
-    pub fn tokens(&self, span: u32) -> u64 {
-        if !self.set.counts_usage(span) {
-            return 0;
-        }
-        self.set.span(span).usage().map_or(0, |u| {
-            u.input.unwrap_or(0).saturating_add(u.output.unwrap_or(0))
-        })
     }
 }
 

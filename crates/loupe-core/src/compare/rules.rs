@@ -148,16 +148,15 @@ fn parse_rule(text: &str) -> Result<Rule, RuleError> {
             let (key, value) = inner[..close]
                 .split_once('=')
                 .ok_or_else(|| fail("a group reads [name=…], [model=…] or [kind=…]".into()))?;
-            let by = match key.trim() {
-                "name" => LatencyKey::Name,
-                "model" => LatencyKey::Model,
-                "kind" => LatencyKey::Kind,
-                other => {
-                    return Err(fail(format!(
-                        "unknown group '{other}'; groups are name, model and kind"
-                    )));
-                }
-            };
+            let key = key.trim();
+            let by = [LatencyKey::Name, LatencyKey::Model, LatencyKey::Kind]
+                .into_iter()
+                .find(|by| by.id() == key)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "unknown group '{key}'; groups are name, model and kind"
+                    ))
+                })?;
             rest = &inner[close + 1..];
             Some((by, value.trim().to_string()))
         }
@@ -292,12 +291,7 @@ pub fn check(rules: &[Rule], c: &Comparison, strict: bool) -> Verdict {
 
 /// `name=retrieve`, as rules write a group.
 fn group_label(by: LatencyKey, key: &str) -> String {
-    let by = match by {
-        LatencyKey::Name => "name",
-        LatencyKey::Model => "model",
-        LatencyKey::Kind => "kind",
-    };
-    format!("{by}={key}")
+    format!("{}={key}", by.id())
 }
 
 fn percentile_of(s: &Option<Summary>, p: u8) -> Option<f64> {

@@ -118,14 +118,13 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
             .total_cmp(&x.impact.abs())
             .then_with(|| x.key.cmp(&y.key))
     });
+    let (durations_a, durations_b) = (trace_durations(a), trace_durations(b));
+    let (first_a, first_b) = (first_tokens(a, &a.spans), first_tokens(b, &b.spans));
     Comparison {
-        baseline: totals(a),
-        candidate: totals(b),
-        latency_p: mann_whitney(&trace_durations(a), &trace_durations(b)),
-        ttft_p: mann_whitney(
-            &first_tokens(a, &all_spans(a)),
-            &first_tokens(b, &all_spans(b)),
-        ),
+        latency_p: mann_whitney(&durations_a, &durations_b),
+        ttft_p: mann_whitney(&first_a, &first_b),
+        baseline: totals(a, durations_a, first_a),
+        candidate: totals(b, durations_b, first_b),
         groups,
     }
 }
@@ -133,21 +132,12 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
 /// The side's spans grouped by `by`.
 fn spans_by(side: &Side, by: LatencyKey) -> BTreeMap<String, Vec<u32>> {
     let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for i in all_spans(side) {
+    for &i in &side.spans {
         if let Some(key) = group_key(&side.set.span(i), by) {
             groups.entry(key).or_default().push(i);
         }
     }
     groups
-}
-
-/// Every span of the side's traces.
-fn all_spans(side: &Side) -> Vec<u32> {
-    side.traces
-        .iter()
-        .filter_map(|&t| side.set.traces().get(t as usize))
-        .flat_map(|t| t.spans.start..t.spans.end)
-        .collect()
 }
 
 fn trace_durations(side: &Side) -> Vec<i64> {
@@ -182,8 +172,9 @@ fn per_trace(side: &Side, value: f64) -> f64 {
     value / side.traces.len().max(1) as f64
 }
 
-fn totals(side: &Side) -> Totals {
-    let spans = all_spans(side);
+/// The side's totals; `durations` are its traces' and `first_tokens` its calls' times to
+/// first token.
+fn totals(side: &Side, mut durations: Vec<i64>, first_tokens: Vec<i64>) -> Totals {
     let t = side.set.totals_of(&side.traces);
     let failed = side
         .traces
@@ -192,7 +183,7 @@ fn totals(side: &Side) -> Totals {
         .filter(|t| t.error_count > 0)
         .count();
     let tokens = t.input_tokens.saturating_add(t.output_tokens);
-    let cost = cost_of(side, &spans);
+    let cost = cost_of(side, &side.spans);
     Totals {
         traces: t.traces,
         spans: t.spans,
@@ -203,8 +194,8 @@ fn totals(side: &Side) -> Totals {
         tokens_per_trace: per_trace(side, tokens as f64),
         cost_usd: cost,
         cost_per_trace: cost.map(|c| per_trace(side, c)),
-        latency: Summary::of(&mut trace_durations(side)),
-        ttft_p50: median(first_tokens(side, &spans)),
+        latency: Summary::of(&mut durations),
+        ttft_p50: median(first_tokens),
     }
 }
 
@@ -214,7 +205,10 @@ fn group_side(side: &Side, spans: &[u32]) -> GroupSide {
         .filter(|&&i| side.set.span(i).status() == StatusCode::Error)
         .count() as u64;
     let mut durations: Vec<i64> = spans.iter().map(|&i| side.set.span(i).duration()).collect();
-    let tokens: u64 = spans.iter().map(|&i| side.tokens(i)).sum();
+    let tokens: u64 = spans
+        .iter()
+        .map(|&i| side.set.span(i).counted_tokens())
+        .sum();
     GroupSide {
         count: spans.len() as u64,
         errors,

@@ -122,8 +122,8 @@ impl Engine {
         let traces = self.set.traces().len() as u32;
         (a < traces && b < traces).then(|| {
             (
-                crate::compare::Side::new(&self.set, vec![a], &self.prices),
-                crate::compare::Side::new(&self.set, vec![b], &self.prices),
+                crate::compare::Side::new(&self.set, vec![a], &self.costs),
+                crate::compare::Side::new(&self.set, vec![b], &self.costs),
             )
         })
     }
@@ -233,10 +233,8 @@ impl Engine {
                 weight,
                 width,
             } => {
-                let flame = |t: u32| {
-                    let costs = cost_report(&self.set, &self.prices, &[t]);
-                    crate::flame::AggregateFlame::build(&self.set, &[t], &costs)
-                };
+                let flame =
+                    |t: u32| crate::flame::AggregateFlame::build(&self.set, &[t], &self.costs);
                 let (fa, fb) = (flame(a), flame(b));
                 Response::DiffFlame(crate::compare::flame::diff_boxes(
                     &fa, &fb, 0, weight, width,
