@@ -5,11 +5,11 @@
 //! ```text
 //! model:gpt-4o* kind:llm status:error duration>2s tokens>1000 cost>0.01 name~retriev
 //! user:alice session:s-1 tag:prod service:api provider:openai attr.http.status_code=500
-//! -kind:tool "free text"
+//! file:run-42.jsonl -kind:tool "free text" model:gpt-4o|gpt-4o-mini
 //! ```
 //!
-//! - `key:value` matches exactly, case-insensitively, with `*` as a wildcard; `key~text` matches
-//!   a substring; `key=value` is `key:value`; `>`, `>=`, `<`, `<=` compare numbers, durations
+//! - `key:value` matches exactly, case-insensitively, with `*` as a wildcard and `|` between
+//!   alternatives; `key~text` matches a substring; `key=value` is `key:value`; `>`, `>=`, `<`, `<=` compare numbers, durations
 //!   (`500ms`, `2s`, `1.5m`, `10us`) and costs (`0.01`, `$0.01`).
 //! - A bare word (or a quoted phrase) matches span names, like `name~word`.
 //! - `-` before a term negates it.
@@ -22,9 +22,9 @@ use crate::set::{SpanView, TraceSet, ValueRef};
 use std::collections::{BTreeSet, HashMap};
 
 /// The keys of the language.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 14] = [
     "model", "kind", "status", "duration", "tokens", "cost", "name", "service", "provider", "user",
-    "session", "tag", "attr.",
+    "session", "tag", "file", "attr.",
 ];
 
 /// A malformed query: what is wrong and where (a character offset).
@@ -252,9 +252,11 @@ impl Query {
                     message: format!("'{key}' takes >, >=, < or <=, as in {key}>{value}"),
                 });
             }
+            let alternatives = || value.split('|').map(str::to_lowercase);
             if key == "kind" && op == Op::Is {
                 let known = SpanKind::ALL;
-                if !value.contains('*') && !known.iter().any(|k| k.label() == value.to_lowercase())
+                if !value.contains('*')
+                    && !alternatives().all(|v| known.iter().any(|k| k.label() == v))
                 {
                     return Err(QueryError {
                         position: value_at,
@@ -266,7 +268,7 @@ impl Query {
                 }
             }
             if key == "status"
-                && !["ok", "error", "unset", "*"].contains(&value.to_lowercase().as_str())
+                && !alternatives().all(|v| ["ok", "error", "unset", "*"].contains(&v.as_str()))
             {
                 return Err(QueryError {
                     position: value_at,
@@ -347,7 +349,7 @@ fn text_matches(term: &Term, value: &str) -> bool {
     let v = value.to_lowercase();
     match term.op {
         Op::Contains => v.contains(&term.text),
-        Op::Is => glob(&term.text, &v),
+        Op::Is => term.text.split('|').any(|alt| glob(alt, &v)),
         _ => compare(term, parse_number(&v)),
     }
 }
@@ -373,6 +375,7 @@ fn span_matches(term: &Term, s: &SpanView, cost: Option<f64>) -> bool {
         "name" => text_matches(term, s.name()),
         "service" => text_matches(term, s.service()),
         "provider" => text_matches(term, s.provider()),
+        "file" => text_matches(term, s.source_name()),
         "duration" => compare(term, Some(s.duration() as f64)),
         "tokens" => compare(
             term,
@@ -437,6 +440,9 @@ pub fn completions(set: &TraceSet, input: &str, limit: usize) -> Vec<String> {
         }
         "status" => {
             values.extend(["ok", "error", "unset"].map(String::from));
+        }
+        "file" => {
+            values.extend(set.sources().iter().map(|s| s.name.clone()));
         }
         "user" | "session" | "tag" => {
             for t in set.traces() {

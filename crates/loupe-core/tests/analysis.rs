@@ -390,6 +390,47 @@ fn queries_select_traces_by_span_and_trace_facts() {
     assert_eq!(run("retriev"), [bob], "a bare word searches names");
     assert_eq!(run("attr.http.status_code=500"), [bob]);
     assert_eq!(run("attr.http.status_code>=400"), [bob]);
+    assert_eq!(
+        run("model:gpt-4o*|claude*"),
+        [0, 1],
+        "| separates alternatives"
+    );
+    assert_eq!(run("model:gpt-4o-mini|gpt-4o"), [alice]);
+    assert_eq!(run("kind:llm|tool status:ok|unset"), [0, 1]);
+    let bad = Query::parse("kind:llm|tol").unwrap_err();
+    assert!(bad.message.contains("'llm|tol' is no kind"), "{bad}");
+}
+
+#[test]
+fn file_selects_the_traces_of_loaded_files() {
+    use loupe_core::query::{Query, completions};
+    let one = |trace: u32, name: &str| {
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{trace:032x}","spanId":"{trace:016x}","name":"{name}","startTimeUnixNano":"1","endTimeUnixNano":"2"}}]}}]}}]}}"#
+        )
+    };
+    let mut set = import(one(1, "a").as_bytes(), "run main.json").unwrap();
+    for (trace, file) in [(2, "run-pr.json"), (3, "run-pr-2.json")] {
+        loupe_core::add_file(&mut set, file, one(trace, "b").into_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let run = |q: &str| {
+        let query = Query::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        query.filter(&set, None)
+    };
+    assert_eq!(run(r#"file:"run main.json""#), [0]);
+    assert_eq!(run("file:run-pr*"), [1, 2]);
+    assert_eq!(run("file:run-pr.json|run-pr-2.json"), [1, 2]);
+    assert_eq!(run("-file:run-pr*"), [0]);
+    assert_eq!(
+        completions(&set, "file:run-", 8),
+        ["file:run-pr-2.json", "file:run-pr.json"]
+    );
+    assert_eq!(
+        completions(&set, "file:run", 8)[0],
+        r#"file:"run main.json""#
+    );
+    assert_eq!(completions(&set, "fi", 8), ["file:"]);
 }
 
 #[test]

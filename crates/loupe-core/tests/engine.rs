@@ -311,3 +311,78 @@ fn invisible_and_bidirectional_characters_are_shown_written_out() {
     let texts: Vec<&str> = d.chat.input.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts, ["pay ⟨U+202E⟩evil"]);
 }
+
+#[test]
+fn two_files_compared_as_sets_give_what_each_file_gives_alone() {
+    use loupe_core::compare::{Side, sets::compare};
+    use loupe_core::pricing::PriceTable;
+    let (a, b) = (
+        common::fixture("langfuse/langfuse-ui-export-openai-agents-2025-09-30.json"),
+        common::fixture("langfuse/langfuse-ui-export-pydantic-ai-tools-2025-12-04.json"),
+    );
+    let mut both = loupe_core::TraceSetBuilder::new();
+    for (name, bytes) in [("base line.json", &a), ("candidate.json", &b)] {
+        both.add_file(name, bytes).unwrap();
+    }
+    let mut engine = Engine::new(both.finish());
+    let request = Request::CompareSets {
+        a: r#"file:"base line.json""#.into(),
+        b: "file:candidate.json".into(),
+    };
+    let Response::SetComparison(view) = ask(&mut engine, request) else {
+        panic!("a set comparison expected");
+    };
+    // The same comparison over each file imported alone.
+    let prices = PriceTable::builtin();
+    let (sa, sb) = (import(&a, "a.json").unwrap(), import(&b, "b.json").unwrap());
+    let alone = compare(&Side::whole(&sa, &prices), &Side::whole(&sb, &prices));
+    let c = &view.comparison;
+    for (side, want) in [
+        (&c.baseline, &alone.baseline),
+        (&c.candidate, &alone.candidate),
+    ] {
+        assert_eq!(
+            (
+                side.traces,
+                side.spans,
+                side.errors,
+                side.llm_calls,
+                side.tokens
+            ),
+            (
+                want.traces,
+                want.spans,
+                want.errors,
+                want.llm_calls,
+                want.tokens
+            )
+        );
+        assert_eq!(side.cost_usd.is_some(), want.cost_usd.is_some());
+        let gap = (side.cost_usd.unwrap_or(0.0) - want.cost_usd.unwrap_or(0.0)).abs();
+        assert!(gap < 1e-12, "{side:?} {want:?}");
+    }
+    assert!(c.baseline.traces > 0 && c.candidate.traces > 0);
+    assert_eq!(view.groups as usize, alone.groups.len());
+    assert_eq!(c.groups, alone.groups);
+    // Each group's overlaid histogram holds its spans on both sides.
+    assert_eq!(view.histograms.len(), c.groups.len());
+    for (g, bins) in c.groups.iter().zip(&view.histograms) {
+        let sum = |pick: fn(&loupe_core::compare::histogram::PairBin) -> u32| {
+            bins.iter().map(pick).map(u64::from).sum::<u64>()
+        };
+        assert_eq!(sum(|b| b.baseline), g.baseline.count, "{}", g.key);
+        assert_eq!(sum(|b| b.candidate), g.candidate.count, "{}", g.key);
+    }
+    // A malformed filter is named with its side.
+    let bad = Request::CompareSets {
+        a: String::new(),
+        b: "modle:x".into(),
+    };
+    let Response::Failed(message) = ask(&mut engine, bad) else {
+        panic!("a failure expected");
+    };
+    assert!(
+        message.starts_with("The candidate's filter: unknown key 'modle'"),
+        "{message}"
+    );
+}

@@ -1,10 +1,12 @@
 //! Comparing a baseline (A) with a candidate (B): two traces aligned span by span
 //! ([`align`]), or two sets of traces compared group by group with a test of whether each
-//! latency change is likely real ([`sets`], [`rank`]), and rules that say which changes are
+//! latency change is likely real ([`sets`], [`rank`]) with each group's two latency
+//! histograms on shared bins ([`histogram`]), and rules that say which changes are
 //! regressions ([`rules`]).
 
 pub mod align;
 pub mod flame;
+pub mod histogram;
 pub mod prompt;
 pub mod rank;
 pub mod rules;

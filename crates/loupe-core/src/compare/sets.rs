@@ -130,7 +130,7 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
 }
 
 /// The side's spans grouped by `by`.
-fn spans_by(side: &Side, by: LatencyKey) -> BTreeMap<String, Vec<u32>> {
+pub(super) fn spans_by(side: &Side, by: LatencyKey) -> BTreeMap<String, Vec<u32>> {
     let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for &i in &side.spans {
         if let Some(key) = group_key(&side.set.span(i), by) {

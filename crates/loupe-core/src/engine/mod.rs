@@ -13,14 +13,15 @@ mod views;
 
 pub use protocol::*;
 pub use views::{
-    BinSpans, CallLine, CostView, LatencyLine, LatencyView, OverviewView, Timeline, TopSpan,
-    TraceFlameView, timeline,
+    BinSpans, CallLine, CostView, LatencyLine, LatencyView, OverviewView, SetsView, Timeline,
+    TopSpan, TraceFlameView, timeline,
 };
 
 use crate::browse::{TraceSort, sort_traces, trace_models};
+use crate::compare::Side;
 use crate::cost::{CostReport, cost_report};
 use crate::pricing::PriceTable;
-use crate::query::{Query, completions};
+use crate::query::{Query, QueryError, completions};
 use crate::set::{Totals, TraceSet};
 use crate::text::shown;
 
@@ -114,16 +115,12 @@ impl Engine {
     }
 
     /// Traces `a` and `b` as the two sides of a comparison, if both exist.
-    fn sides(
-        &self,
-        a: u32,
-        b: u32,
-    ) -> Option<(crate::compare::Side<'_>, crate::compare::Side<'_>)> {
+    fn sides(&self, a: u32, b: u32) -> Option<(Side<'_>, Side<'_>)> {
         let traces = self.set.traces().len() as u32;
         (a < traces && b < traces).then(|| {
             (
-                crate::compare::Side::new(&self.set, vec![a], &self.costs),
-                crate::compare::Side::new(&self.set, vec![b], &self.costs),
+                Side::new(&self.set, vec![a], &self.costs),
+                Side::new(&self.set, vec![b], &self.costs),
             )
         })
     }
@@ -227,6 +224,18 @@ impl Engine {
                 Some((sa, sb)) => Response::Aligned(crate::compare::align::align(&sa, a, &sb, b)),
                 None => Response::Failed(format!("there is no trace {a} or {b}")),
             },
+            Request::CompareSets { a, b } => {
+                let (ta, tb) = match (self.side(&a), self.side(&b)) {
+                    (Ok(ta), Ok(tb)) => (ta, tb),
+                    (Err(e), _) => return Response::Failed(format!("The baseline's filter: {e}")),
+                    (_, Err(e)) => return Response::Failed(format!("The candidate's filter: {e}")),
+                };
+                let (sa, sb) = (
+                    Side::new(&self.set, ta, &self.costs),
+                    Side::new(&self.set, tb, &self.costs),
+                );
+                Response::SetComparison(Box::new(views::sets_view(&sa, &sb)))
+            }
             Request::DiffFlame {
                 a,
                 b,
@@ -332,6 +341,12 @@ impl Engine {
             self.selected = Some((query.to_string(), traces));
         }
         self.selected.as_ref().map_or(&[], |(_, traces)| traces)
+    }
+
+    /// The traces filter `query` selects as a side of a comparison (every trace when empty).
+    fn side(&mut self, query: &str) -> Result<Vec<u32>, QueryError> {
+        Query::parse(query)?;
+        Ok(self.selected(query).to_vec())
     }
 
     /// How many traces `query` selects.

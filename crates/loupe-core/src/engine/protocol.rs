@@ -1,6 +1,6 @@
 //! The engine's requests and answers: small, typed, and carried in a compact binary form.
 
-use super::views::{BinSpans, CostView, LatencyView, OverviewView, TraceFlameView};
+use super::views::{BinSpans, CostView, LatencyView, OverviewView, SetsView, TraceFlameView};
 use crate::browse::TraceSort;
 use crate::compare::align::AlignedRow;
 use crate::compare::flame::DiffBox;
@@ -136,6 +136,14 @@ pub enum Request {
         /// Pixels across.
         width: f64,
     },
+    /// The traces filter `a` selects (the baseline) against those `b` selects (the candidate):
+    /// totals, and groups by span name, model and kind. An empty filter selects every trace.
+    CompareSets {
+        /// The baseline's filter.
+        a: String,
+        /// The candidate's filter.
+        b: String,
+    },
     /// The prompt diff of LLM call `a` (a span) against call `b`.
     PromptDiff {
         /// The baseline call.
@@ -211,6 +219,8 @@ pub enum Response {
     Aligned(Vec<AlignedRow>),
     /// A differential flame graph's boxes.
     DiffFlame(Vec<DiffBox>),
+    /// Two sets compared.
+    SetComparison(Box<SetsView>),
     /// A prompt diff, part by part.
     PromptDiff(Vec<Section>),
     /// The request could not be answered, and why.

@@ -4,6 +4,9 @@
 //! Each crosses as the rows and boxes drawn, never as the set.
 
 use super::Figures;
+use crate::compare::Side;
+use crate::compare::histogram::{PairBin, histograms};
+use crate::compare::sets::{Comparison, compare};
 use crate::cost::{CostReport, Group, GroupBy, breakdown, cost_report, what_if};
 use crate::flame::{
     AggregateFlame, AggregateView, FlameBox, FlameRect, TimeWindow, Viewport, Weight,
@@ -29,6 +32,8 @@ const LATENCY_ROWS: usize = 500;
 const BIN_SPANS: usize = 200;
 /// Breakdown groups sent at most.
 const GROUPS: usize = 500;
+/// Groups of a set comparison sent at most.
+const COMPARED_GROUPS: usize = 300;
 
 /// A span in a top list.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -532,5 +537,28 @@ mod tests {
             1,
             "a single start still counts"
         );
+    }
+}
+
+/// Two sets of traces compared, as the Compare tab shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetsView {
+    /// The totals, and the groups that weigh most (by impact).
+    pub comparison: Comparison,
+    /// Groups in all.
+    pub groups: u32,
+    /// Each group's two latency histograms on shared bins, in the groups' order.
+    pub histograms: Vec<Vec<PairBin>>,
+}
+
+/// The baseline `a` against the candidate `b`, with the groups that weigh most.
+pub(super) fn sets_view(a: &Side, b: &Side) -> SetsView {
+    let mut comparison = compare(a, b);
+    let groups = comparison.groups.len() as u32;
+    comparison.groups.truncate(COMPARED_GROUPS);
+    SetsView {
+        histograms: histograms(a, b, &comparison.groups),
+        comparison,
+        groups,
     }
 }
