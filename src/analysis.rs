@@ -4,6 +4,7 @@
 
 use crate::state::AppState;
 use leptos::prelude::*;
+use loupe_core::bundle::Comparing;
 use loupe_core::flame::Weight;
 use loupe_core::pricing::PriceTable;
 use std::sync::Arc;
@@ -48,7 +49,7 @@ pub enum Tab {
     Latency,
     /// Tokens and cost.
     Cost,
-    /// One trace against another.
+    /// One trace, or one set of traces, against another.
     Compare,
 }
 
@@ -140,8 +141,10 @@ pub struct Analysis {
     pub query: RwSignal<String>,
     /// The traces ticked in the trace list, to compare, in the order ticked.
     pub picked: RwSignal<Vec<u32>>,
-    /// The traces compared: the baseline and the candidate.
-    pub compared: RwSignal<Option<(u32, u32)>>,
+    /// What the Compare tab compares: two traces by id, or two filters.
+    pub compared: RwSignal<Option<Comparing>>,
+    /// The Compare tab's two filters as typed: the baseline's and the candidate's.
+    pub sides: RwSignal<(String, String)>,
     /// The prices, with overrides.
     pub prices: RwSignal<Shared<PriceTable>>,
 }
@@ -178,6 +181,7 @@ impl Analysis {
             query,
             picked: RwSignal::new(Vec::new()),
             compared: RwSignal::new(None),
+            sides: RwSignal::new((String::new(), String::new())),
             prices,
         }
     }
@@ -201,4 +205,14 @@ pub fn open_span(state: AppState, analysis: Analysis, trace: u32, span: Option<u
     state.trace.set(Some(trace));
     state.span.set(span);
     analysis.tab.set(Tab::Traces);
+}
+
+/// Compares the traces `baseline` selects with those `candidate` selects, in the Compare tab.
+pub fn compare_sets(analysis: Analysis, baseline: String, candidate: String) {
+    analysis.sides.set((baseline.clone(), candidate.clone()));
+    analysis.compared.set(Some(Comparing::Sets {
+        baseline,
+        candidate,
+    }));
+    analysis.tab.set(Tab::Compare);
 }

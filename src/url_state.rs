@@ -1,15 +1,17 @@
 //! The view state: what is shown (tab, filter, open trace and span, how the trace is drawn and
 //! zoomed, the aggregated flame graph's weight and focus), as a session bundle records it and
 //! as the URL fragment carries it: `#tab=flame&q=model%3Agpt-4o*&trace=<id>&span=<id>&mode=flame
-//! &zoom=0-5000000&weight=self&focus=agent&focus=llm`. The fragment never reaches a server; a
-//! colleague who opens the same link and drops the same files sees the same view, the trace and
-//! span being found again by their ids once the files are loaded.
+//! &zoom=0-5000000&weight=self&focus=agent&focus=llm`, and what the Compare tab compares:
+//! `compare=traces&base=<id>&cand=<id>` or `compare=sets&base=tag%3Av1&cand=tag%3Av2`. The
+//! fragment never reaches a server; a colleague who opens the same link and drops the same files
+//! sees the same view, the traces and span being found again by their ids once the files are
+//! loaded.
 
 use crate::analysis::{Analysis, Tab, TraceMode};
 use crate::state::AppState;
 use crate::worker_client;
 use leptos::prelude::*;
-use loupe_core::bundle::View;
+use loupe_core::bundle::{Comparing, View};
 use loupe_core::engine::{Named, Request, Response};
 use loupe_core::flame::Weight;
 
@@ -27,6 +29,7 @@ fn encode(s: &str) -> String {
 /// Reads a fragment (with or without its `#`). Unknown keys and malformed values are skipped.
 pub fn parse_fragment(fragment: &str) -> View {
     let mut v = View::default();
+    let (mut compare, mut base, mut cand) = (None, None, None);
     for pair in fragment.trim_start_matches('#').split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = decode(value);
@@ -44,9 +47,27 @@ pub fn parse_fragment(fragment: &str) -> View {
             }
             "weight" if Weight::from_id(&value).is_some() => v.weight = Some(value),
             "focus" => v.focus.push(value),
+            "compare" => compare = Some(value),
+            "base" => base = Some(value),
+            "cand" => cand = Some(value),
             _ => {}
         }
     }
+    v.compare = match (compare.as_deref(), base, cand) {
+        (Some("traces"), Some(baseline), Some(candidate))
+            if !baseline.is_empty() && !candidate.is_empty() =>
+        {
+            Some(Comparing::Traces {
+                baseline,
+                candidate,
+            })
+        }
+        (Some("sets"), baseline, candidate) => Some(Comparing::Sets {
+            baseline: baseline.unwrap_or_default(),
+            candidate: candidate.unwrap_or_default(),
+        }),
+        _ => None,
+    };
     v
 }
 
@@ -77,6 +98,21 @@ pub fn to_fragment(v: &View) -> String {
     }
     for name in &v.focus {
         put("focus", name);
+    }
+    if let Some(c) = &v.compare {
+        let (kind, base, cand) = match c {
+            Comparing::Traces {
+                baseline,
+                candidate,
+            } => ("traces", baseline, candidate),
+            Comparing::Sets {
+                baseline,
+                candidate,
+            } => ("sets", baseline, candidate),
+        };
+        put("compare", kind);
+        put("base", base);
+        put("cand", cand);
     }
     format!("#{}", parts.join("&"))
 }
@@ -113,6 +149,7 @@ pub fn capture(state: AppState, analysis: Analysis) -> View {
         mode: (mode != TraceMode::default()).then(|| mode.id().to_string()),
         weight: (weight != Weight::default()).then(|| weight.id().to_string()),
         focus: analysis.focus.get(),
+        compare: analysis.compared.get(),
     }
 }
 
@@ -138,6 +175,14 @@ fn apply_settings(analysis: Analysis, view: &View) {
             .unwrap_or_default(),
     );
     analysis.focus.set(view.focus.clone());
+    if let Some(Comparing::Sets {
+        baseline,
+        candidate,
+    }) = &view.compare
+    {
+        analysis.sides.set((baseline.clone(), candidate.clone()));
+    }
+    analysis.compared.set(view.compare.clone());
 }
 
 /// Opens the trace, span and zoom `view` names, if the engine finds the trace.

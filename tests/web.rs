@@ -202,7 +202,7 @@ async fn the_app_opens_the_demo_trace() {
 #[wasm_bindgen_test]
 fn a_view_survives_the_url_fragment() {
     use loupe::url_state::{parse_fragment, to_fragment};
-    use loupe_core::bundle::View;
+    use loupe_core::bundle::{Comparing, View};
     let view = View {
         tab: Some("flame".into()),
         query: "name~\"a&b=c#d\" user:zoë".into(),
@@ -212,6 +212,10 @@ fn a_view_survives_the_url_fragment() {
         zoom: Some([1_000, 25_000_000_000]),
         weight: Some("self".into()),
         focus: vec!["agent run".into(), "retrieve/docs".into(), "a&b".into()],
+        compare: Some(Comparing::Sets {
+            baseline: "file:\"run a&b.json\"".into(),
+            candidate: String::new(),
+        }),
     };
     let fragment = to_fragment(&view);
     assert!(
@@ -219,7 +223,15 @@ fn a_view_survives_the_url_fragment() {
         "{fragment}"
     );
     assert_eq!(parse_fragment(&fragment), view);
+    let traces = View {
+        compare: Some(Comparing::Traces {
+            baseline: "5b8efff798038103d269b633813fc60c".into(),
+            candidate: "0af7651916cd43dd8448eb211c80319c".into(),
+        }),
+        ..View::default()
+    };
+    assert_eq!(parse_fragment(&to_fragment(&traces)), traces);
     // What is not understood is left out rather than shown wrong.
-    let odd = parse_fragment("#tab=nope&zoom=9-3&weight=heavy&mode=&x=1");
+    let odd = parse_fragment("#tab=nope&zoom=9-3&weight=heavy&mode=&x=1&compare=traces&base=a");
     assert_eq!(odd, View::default());
 }

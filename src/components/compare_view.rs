@@ -1,17 +1,21 @@
-//! One trace against another: the differential flame graph (the candidate's width, coloured by
-//! the change from the baseline), the merged tree with both sides' figures, and the prompt
-//! diff of an aligned pair of spans. All three are the engine's answers.
+//! The Compare tab: two filters to compare as sets ([`super::compare_sets`]), or one trace
+//! against another: the differential flame graph (the candidate's width, coloured by the change
+//! from the baseline), the merged tree with both sides' figures, and for the pair of spans
+//! clicked the prompt diff and both spans' details. All of them are the engine's answers.
 
 use super::canvas::{mouse_at, surface};
+use super::compare_sets::SetComparison;
 use super::flame_view::{
     ROW, TALLEST, now_ms, option_label, paint_node, record_draw_time, width_of,
 };
+use super::span_detail::SpanPanel;
 use super::virtual_list::VirtualList;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, compare_sets};
 use crate::answer::answer;
 use crate::format;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use loupe_core::bundle::Comparing;
 use loupe_core::compare::align::{AlignedRow, Presence, SpanFigures};
 use loupe_core::compare::flame::DiffBox;
 use loupe_core::compare::prompt::{LineChange, Section};
@@ -227,12 +231,18 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
         },
     );
     let chosen = RwSignal::new(None::<usize>);
-    let pair = move || {
+    // The chosen row's spans, on each side that has one.
+    let spans = Memo::new(move |_| {
         let i = chosen.get()?;
         rows.with(|rows| {
             let r = rows.as_ref()?.get(i)?;
-            Some((r.a.as_ref()?.span, r.b.as_ref()?.span, r.name.clone()))
+            let span = |f: &Option<SpanFigures>| f.as_ref().map(|f| f.span);
+            Some((span(&r.a), span(&r.b), r.name.clone()))
         })
+    });
+    let pair = move || match spans.get()? {
+        (Some(a), Some(b), name) => Some((a, b, name)),
+        _ => None,
     };
     let (prompt, _) = answer(
         move || pair().map(|(a, b, _)| Request::PromptDiff { a, b }),
@@ -267,7 +277,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
     };
     let count = Signal::derive(move || rows.with(|r| r.as_ref().map_or(0, Vec::len)));
     view! {
-        <section class="panel compare">
+        <div class="trace-compare">
             <DiffFlame a b chosen rows />
             <div class="thead compare-head">
                 <span class="th col-name">"Span (baseline → candidate)"</span>
@@ -283,25 +293,111 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
                 <h3>{format!("Prompt diff: {name}")}</h3>
                 {move || prompt.get().map(prompt_view)}
             })}
-        </section>
+            <Show when=move || spans.with(Option::is_some)>
+                <div class="compare-details">
+                    <div><h3>"Baseline"</h3>
+                        <SpanPanel span=Signal::derive(move || spans.get().and_then(|s| s.0)) testid="compare-detail-baseline" label="The baseline's span" empty="Not in the baseline." />
+                    </div>
+                    <div><h3>"Candidate"</h3>
+                        <SpanPanel span=Signal::derive(move || spans.get().and_then(|s| s.1)) testid="compare-detail-candidate" label="The candidate's span" empty="Not in the candidate." />
+                    </div>
+                </div>
+            </Show>
+        </div>
     }
 }
 
-/// The Compare tab: the two traces ticked in the trace list, or how to choose them.
+/// Where the two sides are chosen: two filters (`file:` for a loaded file), and how to compare
+/// two traces instead.
+#[component]
+fn SidesBar() -> impl IntoView {
+    let analysis = expect_context::<Analysis>();
+    let sides = analysis.sides;
+    let run = move || {
+        let (a, b) = sides.get_untracked();
+        compare_sets(analysis, a, b);
+    };
+    let input = move |testid: &'static str, placeholder: &'static str, first: bool| {
+        view! {
+            <input type="search" class="compare-filter" data-testid=testid placeholder=placeholder spellcheck="false"
+                prop:value=move || sides.with(|s| if first { s.0.clone() } else { s.1.clone() })
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    sides.update(|s| if first { s.0 = v } else { s.1 = v });
+                }
+                on:keydown=move |ev| if ev.key() == "Enter" { run() } />
+        }
+    };
+    view! {
+        <div class="compare-sides">
+            <label>"Baseline "{input("compare-baseline", "filter, e.g. tag:v1 or file:run-main.jsonl", true)}</label>
+            <label>"Candidate "{input("compare-candidate", "filter, e.g. tag:v2 or model:gpt-4o-mini", false)}</label>
+            <button data-testid="compare-sets" on:click=move |_| run()>"Compare sets"</button>
+            <span class="muted">"An empty filter takes every trace. Or tick two traces in the trace list, or press A and B beside two loaded files."</span>
+        </div>
+    }
+}
+
+/// Two traces named by id, found among those loaded (again after each load).
+#[component]
+fn TracesById(baseline: String, candidate: String) -> impl IntoView {
+    let locate = |id: String| {
+        answer(
+            move || {
+                Some(Request::Locate {
+                    trace_id: id.clone(),
+                    span_keys: Vec::new(),
+                })
+            },
+            |r| match r {
+                Response::Located(found) => Some(found.map(|f| f.trace)),
+                _ => None,
+            },
+        )
+        .0
+    };
+    let (a, b) = (locate(baseline.clone()), locate(candidate.clone()));
+    let pair = Memo::new(move |_| Some((a.get()?, b.get()?)));
+    move || match pair.get() {
+        Some((Some(a), Some(b))) => view! { <TraceComparison a b /> }.into_any(),
+        Some((a, b)) => {
+            let missing: Vec<&str> = [(a, &baseline), (b, &candidate)]
+                .into_iter()
+                .filter(|(found, _)| found.is_none())
+                .map(|(_, id)| id.as_str())
+                .collect();
+            view! {
+                <p class="muted" data-testid="compare-missing">
+                    {format!("Trace {} is not among the loaded traces: drop the files that hold it.", missing.join(" and "))}
+                </p>
+            }
+            .into_any()
+        }
+        None => ().into_any(),
+    }
+}
+
+/// The Compare tab: where the sides are chosen, then two traces or two sets compared.
 #[component]
 pub fn CompareView() -> impl IntoView {
     let analysis = expect_context::<Analysis>();
-    move || {
-        match analysis.compared.get() {
-        Some((a, b)) => view! { <TraceComparison a b /> }.into_any(),
-        None => view! {
-            <section class="panel">
-                <p class="muted" data-testid="compare-empty">
-                    "Tick two traces in the trace list and press Compare: the first ticked is the baseline."
-                </p>
-            </section>
-        }
-        .into_any(),
-    }
+    view! {
+        <section class="panel compare">
+            <SidesBar />
+            {move || match analysis.compared.get() {
+                Some(Comparing::Traces { baseline, candidate }) => {
+                    view! { <TracesById baseline candidate /> }.into_any()
+                }
+                Some(Comparing::Sets { baseline, candidate }) => {
+                    view! { <SetComparison a=baseline b=candidate /> }.into_any()
+                }
+                None => view! {
+                    <p class="muted" data-testid="compare-empty">
+                        "Nothing compared yet: the first side is the baseline, the second the candidate."
+                    </p>
+                }
+                .into_any(),
+            }}
+        </section>
     }
 }

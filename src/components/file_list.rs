@@ -1,6 +1,7 @@
 //! The loaded files: each with its format, its figures (the same as `loupe summary --json`
 //! gives per file), its warnings, or its error, and a button that removes it.
 
+use crate::analysis::{Analysis, compare_sets};
 use crate::format;
 use crate::state::{AppState, FileStatus};
 use leptos::prelude::*;
@@ -47,9 +48,54 @@ fn remove_button(state: AppState, row: usize, name: &str) -> impl IntoView + use
     }
 }
 
+/// A filter that selects the traces of file `name`.
+fn file_filter(name: &str) -> String {
+    format!("file:\"{}\"", name.replace('"', ""))
+}
+
+/// Buttons that make file `name` the baseline (A) or the candidate (B) of a comparison; once
+/// both sides are files, the Compare tab opens on them.
+fn side_buttons(analysis: Analysis, name: &str) -> impl IntoView + use<> {
+    let filter = file_filter(name);
+    let is_file = |s: &str| s.starts_with("file:");
+    let pick = move |first: bool| {
+        let filter = filter.clone();
+        move |_| {
+            let (mut a, mut b) = analysis.sides.get_untracked();
+            if first {
+                a = filter.clone();
+            } else {
+                b = filter.clone();
+            }
+            if is_file(&a) && is_file(&b) {
+                compare_sets(analysis, a, b);
+            } else {
+                analysis.sides.set((a, b));
+            }
+        }
+    };
+    let chosen = move |first: bool, f: String| {
+        move || {
+            analysis
+                .sides
+                .with(|s| if first { s.0 == f } else { s.1 == f })
+        }
+    };
+    let f = file_filter(name);
+    view! {
+        <span class="file-sides">
+            <button class="side" data-testid="file-baseline" title="Compare this file, as the baseline"
+                class:chosen=chosen(true, f.clone()) on:click=pick(true)>"A"</button>
+            <button class="side" data-testid="file-candidate" title="Compare this file, as the candidate"
+                class:chosen=chosen(false, f) on:click=pick(false)>"B"</button>
+        </span>
+    }
+}
+
 fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>) -> impl IntoView {
     let size = format::bytes(f.bytes);
     let remove = remove_button(state, row, &f.name);
+    let analysis = expect_context::<Analysis>();
     match f.outcome {
         Ok(loaded) => {
             // The engine's warnings as they stand now, else those of the load.
@@ -65,6 +111,7 @@ fn file_row(state: AppState, row: usize, f: FileStatus, totals: Option<Figures>)
                         {format!("{} · {} spans · {size}", loaded.format, format::count(loaded.spans as u64))}
                     </span>
                     {totals.map(figures)}
+                    {side_buttons(analysis, &f.name)}
                     {(warnings > 0).then(|| view! {
                         <details class="file-warnings">
                             <summary>{format::plural(warnings as u64, "warning")}</summary>

@@ -2,6 +2,7 @@
 
 pub mod canvas;
 pub mod chat_view;
+pub mod compare_sets;
 pub mod compare_view;
 pub mod cost_view;
 pub mod figures;

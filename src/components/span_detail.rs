@@ -259,21 +259,32 @@ fn raw_cut_note(span: u32, shown: usize, whole: usize) -> impl IntoView + use<> 
     }
 }
 
-/// The detail panel for the selected span: the engine's answer for it.
+/// The detail panel of span `span`: the engine's answer for it.
 #[component]
-pub fn SpanDetail() -> impl IntoView {
+pub fn SpanPanel(
+    /// The span shown, if any.
+    #[prop(into)]
+    span: Signal<Option<u32>>,
+    /// The panel's test id.
+    testid: &'static str,
+    /// The panel's accessible name.
+    label: &'static str,
+    /// What the panel says while there is no span.
+    #[prop(default = "Select a span to see its attributes, events and raw JSON.")]
+    empty: &'static str,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let shown = RwSignal::new(None::<loupe_core::engine::SpanDetail>);
     Effect::new(move |_| {
         state.figures.track();
-        let Some(i) = state.span.get() else {
+        let Some(i) = span.get() else {
             shown.set(None);
             return;
         };
         leptos::task::spawn_local(async move {
             let answer = worker_client::ask(Request::SpanDetail(i)).await;
             // Only the answer for the span still selected is drawn.
-            if state.span.get_untracked() == Some(i) {
+            if span.try_get_untracked() == Some(Some(i)) {
                 shown.try_set(match answer {
                     Ok(Response::SpanDetail(d)) => Some(*d),
                     _ => None,
@@ -282,11 +293,18 @@ pub fn SpanDetail() -> impl IntoView {
         });
     });
     view! {
-        <aside class="detail" data-testid="span-detail" aria-label="Span detail">
+        <aside class="detail" data-testid=testid aria-label=label>
             {move || match shown.get() {
                 Some(d) => detail(d).into_any(),
-                None => view! { <p class="muted">"Select a span to see its attributes, events and raw JSON."</p> }.into_any(),
+                None => view! { <p class="muted">{empty}</p> }.into_any(),
             }}
         </aside>
     }
+}
+
+/// The detail panel for the selected span.
+#[component]
+pub fn SpanDetail() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! { <SpanPanel span=state.span testid="span-detail" label="Span detail" /> }
 }

@@ -6,8 +6,10 @@ use crate::analysis::Analysis;
 use crate::answer::answer;
 use crate::format;
 use crate::state::AppState;
+use crate::worker_client;
 use leptos::prelude::*;
 use loupe_core::browse::{TraceColumn, TraceSort};
+use loupe_core::bundle::Comparing;
 use loupe_core::engine::{Request, Response};
 
 const ROW_HEIGHT: f64 = 30.0;
@@ -144,11 +146,26 @@ pub fn TraceList() -> impl IntoView {
         })
     };
     let count = Signal::derive(move || shown.with(|w| w.as_ref().map_or(0, |w| w.total as usize)));
+    // The comparison names the traces by id, as links and bundles do.
     let compare = move |_| {
-        if let [a, b] = analysis.picked.get_untracked()[..] {
-            analysis.compared.set(Some((a, b)));
-            analysis.tab.set(crate::analysis::Tab::Compare);
-        }
+        let [a, b] = analysis.picked.get_untracked()[..] else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let id = |trace| async move {
+                match worker_client::ask(Request::Name { trace, span: None }).await {
+                    Ok(Response::Named(n)) => Some(n.trace_id),
+                    _ => None,
+                }
+            };
+            if let (Some(baseline), Some(candidate)) = (id(a).await, id(b).await) {
+                analysis.compared.set(Some(Comparing::Traces {
+                    baseline,
+                    candidate,
+                }));
+                analysis.tab.set(crate::analysis::Tab::Compare);
+            }
+        });
     };
     view! {
         <Show when=move || analysis.picked.with(|p| p.len() == 2)>

@@ -96,3 +96,104 @@ test('two ticked traces compare: merged tree, differential flame graph and promp
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** A run of `n` agent traces; the candidate's search is `slower` times as slow. */
+function runs(service, n, { slower = 1, tokens = 1000 } = {}) {
+  const spans = [];
+  for (let k = 0; k < n; k += 1) {
+    const traceId = `${service === 'main' ? 'a' : 'b'}${String(k).padStart(31, '0')}`;
+    const at = (ms) => String(1e18 + k * 1e11 + Math.round(ms * 1e6));
+    const jitter = (k * 37) % 100;
+    const search = (400 + jitter) * slower;
+    const span = (id, parent, name, from, to, attributes) => ({
+      traceId, spanId: `${k.toString(16).padStart(8, '0')}0000000${id}`,
+      parentSpanId: parent ? `${k.toString(16).padStart(8, '0')}0000000${parent}` : undefined,
+      name, startTimeUnixNano: at(from), endTimeUnixNano: at(to), attributes,
+    });
+    spans.push(
+      span(1, 0, 'agent', 0, 300 + search + 10, [str('openinference.span.kind', 'AGENT')]),
+      span(2, 1, 'plan', 0, 300, [str('openinference.span.kind', 'LLM'), str('llm.model_name', 'gpt-4o-mini'),
+        int('llm.token_count.prompt', tokens), int('llm.token_count.completion', 100)]),
+      span(3, 1, 'search', 300, 300 + search, [str('openinference.span.kind', 'TOOL')]),
+    );
+  }
+  return { resourceSpans: [{ resource: { attributes: [str('service.name', service)] }, scopeSpans: [{ spans }] }] };
+}
+
+test('two files compare as sets: totals side by side, groups with a verdict, an overlaid histogram, and the fragment brings it back', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-compare-sets-'));
+  const a = path.join(dir, 'run-main.json');
+  const b = path.join(dir, 'run-pr 7.json');
+  fs.writeFileSync(a, JSON.stringify(runs('main', 40)));
+  fs.writeFileSync(b, JSON.stringify(runs('pr', 30, { slower: 1.5, tokens: 2000 })));
+  const { page, errors, requests } = await openPage(session.browser, session.server.url);
+  await page.setInputFiles('[data-testid="file-input"]', [a, b]);
+  await page.waitForSelector('[data-testid="trace-row"]');
+  await settled(page);
+  await page.locator('[data-testid="file-ok"]', { hasText: 'run-main.json' }).locator('[data-testid="file-baseline"]').click();
+  await page.locator('[data-testid="file-ok"]', { hasText: 'run-pr 7.json' }).locator('[data-testid="file-candidate"]').click();
+  await page.waitForSelector('[data-testid="tab-compare"].active');
+  await page.waitForSelector('[data-testid="compare-totals"]');
+
+  const totals = async () => Object.fromEntries(await page.$$eval('[data-testid="compare-totals"] tbody tr',
+    (rows) => rows.map((r) => [r.cells[0].textContent, [...r.cells].slice(1).map((c) => c.textContent)])));
+  const t = await totals();
+  assert.deepEqual(t['Traces'], ['40', '30', '-25%']);
+  assert.deepEqual(t['LLM calls'], ['40', '30', '-25%']);
+  assert.deepEqual(t['Tokens'], ['44,000', '63,000', '+43%']);
+  assert.deepEqual(t['Tokens per trace'], ['1,100', '2,100', '+91%']);
+  assert.match(await page.textContent('[data-testid="compare-verdict"]'), /likely real \(p < 0\.001\)/);
+  const search = page.locator('[data-testid="compare-group"]', { hasText: /^name\s*search/ });
+  assert.match(await search.textContent(), /40 → 30\s*likely real/);
+  const plan = page.locator('[data-testid="compare-group"]', { hasText: /^name\s*plan/ });
+  assert.match(await plan.textContent(), /may be noise|—/, 'the unchanged call is not called real');
+  await search.click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="diff-histogram"]')?.dataset.spans === '70');
+  const inked = async () => page.$eval('[data-testid="diff-histogram"]', (canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let blue = 0; let orange = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, bl, al] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (al < 40) continue;
+      if (bl > r + 60) blue += 1;
+      if (r > bl + 60 && r > g) orange += 1;
+    }
+    return { blue, orange };
+  });
+  const ink = await inked();
+  assert.ok(ink.blue > 200 && ink.orange > 200, `both sides are drawn: ${JSON.stringify(ink)}`);
+  const out = ensureOutputDir();
+  await page.screenshot({ path: path.join(out, 'compare-sets.png'), fullPage: true });
+
+  // The fragment names the two sides; after a reload and the same files, the comparison is back.
+  const url = page.url();
+  assert.match(url, /compare=sets&base=file%3A%22run-main\.json%22&cand=file%3A%22run-pr%207\.json%22/);
+  await page.reload();
+  await page.waitForSelector('[data-testid="file-input"]', { state: 'attached' });
+  await page.setInputFiles('[data-testid="file-input"]', [a, b]);
+  await page.waitForSelector('[data-testid="tab-compare"].active');
+  assert.equal(await page.inputValue('[data-testid="compare-candidate"]'), 'file:"run-pr 7.json"');
+  await page.waitForSelector('[data-testid="compare-totals"]');
+  assert.deepEqual((await totals())['Traces'], ['40', '30', '-25%']);
+
+  // A comparison of two traces comes back the same way, by the traces' ids.
+  await page.click('[data-testid="tab-traces"]');
+  await page.locator('[data-testid="trace-row"]', { hasText: 'agent' }).first().locator('[data-testid="trace-pick"]').click();
+  await page.locator('[data-testid="trace-row"]', { hasText: 'agent' }).last().locator('[data-testid="trace-pick"]').click();
+  await page.click('[data-testid="compare-traces"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-row"]').length === 3);
+  assert.match(page.url(), /compare=traces&base=[0-9a-f]{32}&cand=[0-9a-f]{32}/);
+  await page.reload();
+  await page.waitForSelector('[data-testid="file-input"]', { state: 'attached' });
+  await page.setInputFiles('[data-testid="file-input"]', [a, b]);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-row"]').length === 3);
+  // A click on the tree opens the span on both sides.
+  await page.click('[data-testid="compare-row"] >> text=search');
+  await page.waitForSelector('[data-testid="compare-detail-baseline"] .detail-title');
+  assert.equal(await page.textContent('[data-testid="compare-detail-baseline"] .detail-title'), 'search');
+  assert.equal(await page.textContent('[data-testid="compare-detail-candidate"] .detail-title'), 'search');
+  assert.deepEqual(errors, []);
+  for (const r of requests) assert.equal(new URL(r.url).origin, new URL(session.server.url).origin, r.url);
+  await page.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -48,6 +48,30 @@ pub struct View {
     /// The aggregated flame graph's focused node, as its path of span names from a root.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub focus: Vec<String>,
+    /// What the Compare tab compares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Comparing>,
+}
+
+/// The two sides of a comparison: the baseline and the candidate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Comparing {
+    /// One trace against another, by their ids.
+    Traces {
+        /// The baseline trace's id.
+        baseline: String,
+        /// The candidate trace's id.
+        candidate: String,
+    },
+    /// The traces one filter selects against those another selects (an empty filter selects
+    /// every trace; `file:` selects a loaded file's).
+    Sets {
+        /// The baseline's filter.
+        baseline: String,
+        /// The candidate's filter.
+        candidate: String,
+    },
 }
 
 /// A note pinned to a trace or a span.
@@ -510,6 +534,29 @@ pub fn export(
             trace: extras.view.trace.filter(|_| view_exported),
             zoom: extras.view.zoom.filter(|_| view_exported),
             focus: extras.view.focus.iter().map(|n| w.r.text(n)).collect(),
+            // A comparison of traces only when both are in the bundle; filters masked as the
+            // query is.
+            compare: match extras.view.compare {
+                Some(Comparing::Traces {
+                    baseline,
+                    candidate,
+                }) if exported.contains(baseline.as_str())
+                    && exported.contains(candidate.as_str()) =>
+                {
+                    Some(Comparing::Traces {
+                        baseline,
+                        candidate,
+                    })
+                }
+                Some(Comparing::Sets {
+                    baseline,
+                    candidate,
+                }) => Some(Comparing::Sets {
+                    baseline: w.r.text(&baseline),
+                    candidate: w.r.text(&candidate),
+                }),
+                _ => None,
+            },
             ..extras.view
         },
         prices: extras.prices,

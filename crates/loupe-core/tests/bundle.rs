@@ -5,7 +5,7 @@
 mod common;
 
 use common::{all_fixtures, fixture};
-use loupe_core::bundle::{Extras, Note, View, export};
+use loupe_core::bundle::{Comparing, Extras, Note, View, export};
 use loupe_core::redact::RedactOptions;
 use loupe_core::{ImportError, Totals, TraceSet, import};
 use std::io::Read;
@@ -340,6 +340,7 @@ fn the_json_schema_names_every_field_a_bundle_writes() {
                 zoom: Some([0, 1_000]),
                 weight: Some("self".into()),
                 focus: vec!["root".into()],
+                compare: None,
             },
             notes: vec![Note {
                 trace: set.traces()[0].id.to_string(),
@@ -415,6 +416,10 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
             zoom: Some([1_000, 2_000_000]),
             weight: Some("self".into()),
             focus: vec!["agent".into(), "quinn@example.com".into()],
+            compare: Some(Comparing::Sets {
+                baseline: "tag:v1".into(),
+                candidate: "user:quinn@example.com".into(),
+            }),
         },
         prices: prices.clone(),
         notes: vec![
@@ -451,12 +456,25 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
         ["agent", "<email>"],
         "focus names are masked too"
     );
-    // A bundle without the open trace does not name it.
+    assert_eq!(
+        back.view.compare,
+        Some(Comparing::Sets {
+            baseline: "tag:v1".into(),
+            candidate: "user:<email>".into()
+        }),
+        "the filters compared are masked too"
+    );
+    // A bundle without the open trace does not name it, nor a comparison of traces it lacks.
+    let versus = |candidate: &str| Comparing::Traces {
+        baseline: trace.clone(),
+        candidate: candidate.into(),
+    };
     let other = Extras {
         view: View {
             trace: Some("not-in-this-bundle".into()),
             span: Some("s1".into()),
             zoom: Some([0, 10]),
+            compare: Some(versus("not-in-this-bundle")),
             ..View::default()
         },
         ..Extras::default()
@@ -466,6 +484,16 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
         (without.view.trace, without.view.span, without.view.zoom),
         (None, None, None)
     );
+    assert_eq!(without.view.compare, None);
+    let both = Extras {
+        view: View {
+            compare: Some(versus(&trace)),
+            ..View::default()
+        },
+        ..Extras::default()
+    };
+    let (with, _) = export(&set, None, RedactOptions::default(), [5; 16], both);
+    assert_eq!(with.view.compare, Some(versus(&trace)));
     assert_eq!(back.created.as_deref(), Some("2026-11-22T00:00:00Z"));
 }
 

@@ -1,15 +1,15 @@
 //! Each group's two latency histograms on shared bins, so the page can lay one over the other:
-//! log-scaled bins over both sides' durations together, each bin counting the baseline's and
-//! the candidate's spans.
+//! bins that grow by a constant factor from the shortest duration of both sides to the longest,
+//! each counting the baseline's and the candidate's spans.
 
 use super::Side;
 use super::sets::{Group, spans_by};
-use crate::stats::{LatencyKey, log_histogram};
+use crate::stats::LatencyKey;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// Bins per power of ten.
-const PER_DECADE: u32 = 5;
+/// Bins across the range at most.
+const BINS: u32 = 24;
 
 /// One bin of an overlaid histogram: durations `lo <= d < hi` on each side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,14 +24,36 @@ pub struct PairBin {
     pub candidate: u32,
 }
 
-/// The histograms of `xs` (the baseline) and `ys` on the same bins.
+/// Bin edges from `min` to `max` (both positive), growing by a constant factor; at most
+/// [`BINS`] bins, none narrower than a nanosecond.
+fn edges(min: i64, max: i64) -> Vec<i64> {
+    let factor = (max as f64 / min as f64).powf(1.0 / f64::from(BINS));
+    let mut edges = vec![min];
+    for k in 1..BINS {
+        let edge = (min as f64 * factor.powf(f64::from(k))).round() as i64;
+        if edge > edges[edges.len() - 1] && edge <= max {
+            edges.push(edge);
+        }
+    }
+    edges.push(max.saturating_add(1));
+    edges
+}
+
+/// The histograms of `xs` (the baseline) and `ys` on the same bins. Durations of zero or less
+/// count in the first bin.
 pub fn overlaid(xs: &[i64], ys: &[i64]) -> Vec<PairBin> {
-    let both: Vec<i64> = xs.iter().chain(ys).copied().collect();
-    let mut bins: Vec<PairBin> = log_histogram(&both, PER_DECADE)
-        .into_iter()
-        .map(|b| PairBin {
-            lo: b.lo,
-            hi: b.hi,
+    let positive = xs.iter().chain(ys).copied().filter(|&v| v > 0);
+    let bounds = positive.clone().min().zip(positive.max());
+    let edges = match bounds {
+        Some((min, max)) => edges(min, max),
+        None if xs.is_empty() && ys.is_empty() => return Vec::new(),
+        None => vec![0, 1],
+    };
+    let mut bins: Vec<PairBin> = edges
+        .windows(2)
+        .map(|w| PairBin {
+            lo: w[0],
+            hi: w[1],
             baseline: 0,
             candidate: 0,
         })
@@ -88,13 +110,22 @@ mod tests {
                 .unwrap_or_else(|| panic!("no bin holds {v}"))
         };
         assert_eq!((at(1000).baseline, at(1000).candidate), (1, 2));
+        assert_eq!(bins[0].lo, 10, "bins start at the shortest duration");
         assert_eq!(
-            (at(10).baseline, at(10).candidate),
+            (bins[0].baseline, bins[0].candidate),
             (1, 1),
             "0 falls in the first bin"
         );
         assert_eq!(at(10_000).candidate, 1);
+        assert!(bins.len() <= BINS as usize && bins.len() > 10, "{bins:?}");
         assert!(bins.windows(2).all(|w| w[0].hi == w[1].lo), "{bins:?}");
         assert!(overlaid(&[], &[]).is_empty());
+        assert_eq!(overlaid(&[0], &[0, 0])[0].candidate, 2);
+        // A narrow range still gets bins, none empty of nanoseconds.
+        let narrow = overlaid(&[1000, 1003], &[1005]);
+        assert!(
+            narrow.iter().all(|b| b.hi > b.lo) && narrow.len() == 6,
+            "{narrow:?}"
+        );
     }
 }
