@@ -13,6 +13,7 @@ use super::virtual_list::VirtualList;
 use crate::analysis::{Analysis, compare_sets};
 use crate::answer::answer;
 use crate::format;
+use crate::worker_client;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use loupe_core::bundle::Comparing;
@@ -71,12 +72,7 @@ fn diff_lines(b: &DiffBox, weight: Weight) -> Vec<String> {
 
 /// The differential flame graph of the two traces.
 #[component]
-fn DiffFlame(
-    a: u32,
-    b: u32,
-    chosen: RwSignal<Option<usize>>,
-    rows: ReadSignal<Option<Vec<AlignedRow>>>,
-) -> impl IntoView {
+fn DiffFlame(a: u32, b: u32, chosen: RwSignal<Option<(usize, AlignedRow)>>) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let weight = RwSignal::new(Weight::TotalTime);
     let (boxes, _) = answer(
@@ -134,17 +130,20 @@ fn DiffFlame(
             </div>
         })
     };
-    // A click opens the first aligned pair of spans with the box's name at its depth.
+    // A click opens the first aligned pair of spans with the box's name at its depth, which
+    // the engine finds in the merged tree.
     let open = move |d: DiffBox| {
-        let depth = d.candidate.row.saturating_sub(1);
-        let found = rows.with_untracked(|rows| {
-            rows.as_ref()?
-                .iter()
-                .position(|r| r.depth == depth && r.name == d.candidate.name && r.b.is_some())
+        let request = Request::FindAligned {
+            a,
+            b,
+            depth: d.candidate.row.saturating_sub(1),
+            name: d.candidate.name,
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(Response::AlignedAt(Some((pos, row)))) = worker_client::ask(request).await {
+                chosen.try_set(Some((pos as usize, row)));
+            }
         });
-        if found.is_some() {
-            chosen.set(found);
-        }
     };
     view! {
         <div class="flame-tools">
@@ -223,19 +222,29 @@ fn prompt_view(sections: Vec<Section>) -> impl IntoView {
 /// Two traces compared.
 #[component]
 fn TraceComparison(a: u32, b: u32) -> impl IntoView {
+    // Only the rows in view cross from the engine.
+    let window = RwSignal::new((0usize, 0usize));
     let (rows, _) = answer(
-        move || Some(Request::CompareTraces { a, b }),
+        move || {
+            let (start, end) = window.get();
+            Some(Request::CompareTraces {
+                a,
+                b,
+                start: start as u32,
+                end: end as u32,
+            })
+        },
         |r| match r {
             Response::Aligned(rows) => Some(rows),
             _ => None,
         },
     );
-    let chosen = RwSignal::new(None::<usize>);
+    let chosen = RwSignal::new(None::<(usize, AlignedRow)>);
+    let cursor = Signal::derive(move || chosen.with(|c| c.as_ref().map(|(pos, _)| *pos)));
     // The chosen row's spans, on each side that has one.
     let spans = Memo::new(move |_| {
-        let i = chosen.get()?;
-        rows.with(|rows| {
-            let r = rows.as_ref()?.get(i)?;
+        chosen.with(|c| {
+            let (_, r) = c.as_ref()?;
             let span = |f: &Option<SpanFigures>| f.as_ref().map(|f| f.span);
             Some((span(&r.a), span(&r.b), r.name.clone()))
         })
@@ -252,7 +261,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
         },
     );
     let row = move |pos: usize| {
-        let r = rows.with(|rows| rows.as_ref()?.get(pos).cloned())?;
+        let r = rows.with(|w| w.as_ref()?.row(pos).cloned())?;
         let presence = r.presence();
         let mark = match presence {
             Presence::Both => "",
@@ -260,11 +269,12 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
             Presence::Removed => "removed",
         };
         let errors = |f: &SpanFigures| if f.error { "error".into() } else { "ok".into() };
+        let picked = r.clone();
         Some(view! {
             <div class="tr compare-row" data-testid="compare-row"
                 class:added=presence == Presence::Added class:removed=presence == Presence::Removed
-                class:chosen=move || chosen.get() == Some(pos)
-                on:click=move |_| chosen.set(Some(pos))>
+                class:chosen=move || cursor.get() == Some(pos)
+                on:click=move |_| chosen.set(Some((pos, picked.clone())))>
                 <span class="td col-name" style:padding-left=format!("{}px", 8 + 14 * r.depth)>{r.name.clone()}<small>" "{mark}</small></span>
                 <span class="td col-num">{both(&r, |f| format::duration(f.duration))}</span>
                 <span class="td col-num">{duration_change(&r)}</span>
@@ -275,10 +285,10 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
             </div>
         })
     };
-    let count = Signal::derive(move || rows.with(|r| r.as_ref().map_or(0, Vec::len)));
+    let count = Signal::derive(move || rows.with(|w| w.as_ref().map_or(0, |w| w.total as usize)));
     view! {
         <div class="trace-compare">
-            <DiffFlame a b chosen rows />
+            <DiffFlame a b chosen />
             <div class="thead compare-head">
                 <span class="th col-name">"Span (baseline → candidate)"</span>
                 <span class="th col-num">"Duration"</span>
@@ -288,7 +298,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
                 <span class="th col-num">"Cost"</span>
                 <span class="th col-num">"Status"</span>
             </div>
-            <VirtualList count row_height=ROW_HEIGHT row class="tbody compare-rows" testid="compare-rows" />
+            <VirtualList count row_height=ROW_HEIGHT row window cursor class="tbody compare-rows" testid="compare-rows" />
             {move || pair().map(|(_, _, name)| view! {
                 <h3>{format!("Prompt diff: {name}")}</h3>
                 {move || prompt.get().map(prompt_view)}

@@ -386,3 +386,72 @@ fn two_files_compared_as_sets_give_what_each_file_gives_alone() {
         "{message}"
     );
 }
+
+#[test]
+fn two_traces_merged_tree_crosses_a_window_at_a_time() {
+    use loupe_core::compare::{Side, align::align};
+    use loupe_core::pricing::PriceTable;
+    let mut both = loupe_core::TraceSetBuilder::new();
+    for path in [
+        "otlp-json/tempo-2022-legacy-instrumentationLibrarySpans-base64.json",
+        "otlp-json/tempo-base64-ids-enum-strings-errors.json",
+    ] {
+        both.add_file(path, &common::fixture(path)).unwrap();
+    }
+    let set = both.finish();
+    let (a, b) = (0u32, set.traces().len() as u32 - 1);
+    let prices = PriceTable::builtin();
+    let side = |t: u32| {
+        let costs = loupe_core::cost::cost_report(&set, &prices, &[t]);
+        Side::new(&set, vec![t], &costs)
+    };
+    let whole = align(&side(a), a, &side(b), b);
+    assert!(whole.len() > 6, "{}", whole.len());
+    let mut engine = Engine::new(set.clone());
+    let Response::Aligned(window) = ask(
+        &mut engine,
+        Request::CompareTraces {
+            a,
+            b,
+            start: 2,
+            end: 5,
+        },
+    ) else {
+        panic!("a window of the merged tree expected");
+    };
+    assert_eq!(window.total as usize, whole.len());
+    assert_eq!((window.start, window.rows.as_slice()), (2, &whole[2..5]));
+    // A box of the differential flame graph leads to the first row of its name and depth that
+    // the candidate has.
+    let target = whole
+        .iter()
+        .position(|r| r.depth > 0 && r.b.is_some())
+        .unwrap();
+    let find = Request::FindAligned {
+        a,
+        b,
+        depth: whole[target].depth,
+        name: whole[target].name.clone(),
+    };
+    let Response::AlignedAt(Some((pos, row))) = ask(&mut engine, find) else {
+        panic!("a row expected");
+    };
+    assert_eq!((pos as usize, &row), (target, &whole[target]));
+    let missing = Request::FindAligned {
+        a,
+        b,
+        depth: 0,
+        name: "no such span".into(),
+    };
+    assert_eq!(ask(&mut engine, missing), Response::AlignedAt(None));
+    let out_of_range = Request::CompareTraces {
+        a,
+        b: 10_000,
+        start: 0,
+        end: 10,
+    };
+    assert!(matches!(
+        ask(&mut engine, out_of_range),
+        Response::Failed(_)
+    ));
+}

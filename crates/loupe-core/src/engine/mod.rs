@@ -19,6 +19,7 @@ pub use views::{
 
 use crate::browse::{TraceSort, sort_traces, trace_models};
 use crate::compare::Side;
+use crate::compare::align::{AlignedRow, align};
 use crate::cost::{CostReport, cost_report};
 use crate::pricing::PriceTable;
 use crate::query::{Query, QueryError, completions};
@@ -70,6 +71,8 @@ pub struct Engine {
     chosen: Option<views::Chosen>,
     /// The flame graph layout of the trace last drawn.
     flamed: Option<(u32, Vec<crate::flame::FlameRect>)>,
+    /// The merged tree of the two traces last compared.
+    aligned: Option<((u32, u32), Vec<AlignedRow>)>,
 }
 
 impl Engine {
@@ -90,6 +93,7 @@ impl Engine {
             shown: None,
             chosen: None,
             flamed: None,
+            aligned: None,
         };
         engine.price();
         engine
@@ -112,6 +116,7 @@ impl Engine {
         self.selected = None;
         self.listed = None;
         self.chosen = None;
+        self.aligned = None;
     }
 
     /// Traces `a` and `b` as the two sides of a comparison, if both exist.
@@ -123,6 +128,20 @@ impl Engine {
                 Side::new(&self.set, vec![b], &self.costs),
             )
         })
+    }
+
+    /// The merged tree of traces `a` and `b`: the one kept for the same pair, or aligned now.
+    fn aligned(&mut self, a: u32, b: u32) -> Option<&[AlignedRow]> {
+        if self
+            .aligned
+            .as_ref()
+            .is_none_or(|(pair, _)| *pair != (a, b))
+        {
+            let (sa, sb) = self.sides(a, b)?;
+            let rows = align(&sa, a, &sb, b);
+            self.aligned = Some(((a, b), rows));
+        }
+        self.aligned.as_ref().map(|(_, rows)| rows.as_slice())
     }
 
     /// The traces `query` selects, with what is computed over them: the ones kept for the
@@ -220,8 +239,16 @@ impl Engine {
             } => self.over_chosen(query, |c, set, priced| {
                 Response::AggregateFlame(c.flame(set, priced, weight, &focus, width))
             }),
-            Request::CompareTraces { a, b } => match self.sides(a, b) {
-                Some((sa, sb)) => Response::Aligned(crate::compare::align::align(&sa, a, &sb, b)),
+            Request::CompareTraces { a, b, start, end } => match self.aligned(a, b) {
+                Some(rows) => Response::Aligned(Window::of(rows, start, end, |r| r)),
+                None => Response::Failed(format!("there is no trace {a} or {b}")),
+            },
+            Request::FindAligned { a, b, depth, name } => match self.aligned(a, b) {
+                Some(rows) => Response::AlignedAt(
+                    rows.iter()
+                        .position(|r| r.depth == depth && r.name == name && r.b.is_some())
+                        .map(|i| (i as u32, rows[i].clone())),
+                ),
                 None => Response::Failed(format!("there is no trace {a} or {b}")),
             },
             Request::CompareSets { a, b } => {

@@ -118,12 +118,29 @@ pub enum Request {
         /// Pixels across.
         width: f64,
     },
-    /// Trace `a` (the baseline) against trace `b` (the candidate): the merged tree.
+    /// Rows `start..end` of the merged tree of trace `a` (the baseline) and trace `b` (the
+    /// candidate).
     CompareTraces {
         /// The baseline trace.
         a: u32,
         /// The candidate trace.
         b: u32,
+        /// First row wanted.
+        start: u32,
+        /// One past the last row wanted.
+        end: u32,
+    },
+    /// The first row of that merged tree at depth `depth` named `name` that the candidate has
+    /// (where a box of the differential flame graph leads).
+    FindAligned {
+        /// The baseline trace.
+        a: u32,
+        /// The candidate trace.
+        b: u32,
+        /// The row's depth (0 for roots).
+        depth: u32,
+        /// The span name.
+        name: String,
     },
     /// The differential flame graph of trace `b` against trace `a`.
     DiffFlame {
@@ -215,8 +232,10 @@ pub enum Response {
     AggregateFlame(AggregateView),
     /// The tokens-and-cost report.
     Costs(Box<CostView>),
-    /// Two traces' merged tree.
-    Aligned(Vec<AlignedRow>),
+    /// A window of two traces' merged tree.
+    Aligned(Window<AlignedRow>),
+    /// A row of the merged tree and its position, or `None`.
+    AlignedAt(Option<(u32, AlignedRow)>),
     /// A differential flame graph's boxes.
     DiffFlame(Vec<DiffBox>),
     /// Two sets compared.
@@ -271,7 +290,7 @@ pub struct Window<R> {
 
 impl<R> Window<R> {
     /// Rows `start..end` of `items` (the range cut to the list), each made by `row`.
-    pub(crate) fn of<T: Copy>(items: &[T], start: u32, end: u32, row: impl FnMut(T) -> R) -> Self {
+    pub(crate) fn of<T: Clone>(items: &[T], start: u32, end: u32, row: impl FnMut(T) -> R) -> Self {
         let total = items.len() as u32;
         let start = start.min(total);
         let end = end.clamp(start, total);
@@ -280,7 +299,7 @@ impl<R> Window<R> {
             start,
             rows: items[start as usize..end as usize]
                 .iter()
-                .copied()
+                .cloned()
                 .map(row)
                 .collect(),
         }
