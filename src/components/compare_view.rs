@@ -196,6 +196,26 @@ fn duration_change(r: &AlignedRow) -> String {
     }
 }
 
+/// The token and cost change of an aligned pair of calls, as text.
+fn call_change(r: &AlignedRow) -> String {
+    let change = |a: f64, b: f64| {
+        loupe_core::compare::relative(a, b)
+            .map_or(String::new(), |c| format!(" ({:+.0}%)", c * 100.0))
+    };
+    let (Some(a), Some(b)) = (&r.a, &r.b) else {
+        return String::new();
+    };
+    format!(
+        "Tokens {}{} · cost {}{}",
+        both(r, |f| format::count(f.tokens)),
+        change(a.tokens as f64, b.tokens as f64),
+        both(r, |f| format::cost(f.cost)),
+        a.cost
+            .zip(b.cost)
+            .map_or(String::new(), |(x, y)| change(x, y)),
+    )
+}
+
 /// The prompt diff of the chosen pair of spans.
 fn prompt_view(sections: Vec<Section>) -> impl IntoView {
     if sections.is_empty() {
@@ -301,6 +321,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
             <VirtualList count row_height=ROW_HEIGHT row window cursor class="tbody compare-rows" testid="compare-rows" />
             {move || pair().map(|(_, _, name)| view! {
                 <h3>{format!("Prompt diff: {name}")}</h3>
+                <p class="muted" data-testid="prompt-diff-figures">{chosen.with(|c| c.as_ref().map(|(_, r)| call_change(r)))}</p>
                 {move || prompt.get().map(prompt_view)}
             })}
             <Show when=move || spans.with(Option::is_some)>

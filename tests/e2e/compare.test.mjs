@@ -85,6 +85,7 @@ test('two ticked traces compare: merged tree, differential flame graph and promp
 
   await page.click('[data-testid="compare-row"] >> text=plan');
   await page.waitForSelector('[data-testid="prompt-diff"]');
+  assert.match(await page.textContent('[data-testid="prompt-diff-figures"]'), /^Tokens 1,280 → 1,280 \(\+0%\) · cost \$/);
   const removed = await page.$$eval('[data-testid="prompt-diff"] .removed', (els) => els.map((e) => e.textContent));
   const added = await page.$$eval('[data-testid="prompt-diff"] .added', (els) => els.map((e) => e.textContent));
   assert.deepEqual(removed, ['- Be brief.']);
@@ -192,8 +193,21 @@ test('two files compare as sets: totals side by side, groups with a verdict, an 
   await page.waitForSelector('[data-testid="compare-detail-baseline"] .detail-title');
   assert.equal(await page.textContent('[data-testid="compare-detail-baseline"] .detail-title'), 'search');
   assert.equal(await page.textContent('[data-testid="compare-detail-candidate"] .detail-title'), 'search');
+
+  // A bundle carries the comparison: a fresh page that opens it compares the same two traces.
+  await page.click('[data-testid="share-button"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="share-preview"]')?.textContent.includes('Removes'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="share-export"]')]);
+  const bundle = path.join(dir, 'runs.loupe.json.gz');
+  await download.saveAs(bundle);
   assert.deepEqual(errors, []);
   for (const r of requests) assert.equal(new URL(r.url).origin, new URL(session.server.url).origin, r.url);
   await page.close();
+  const fresh = await openPage(session.browser, session.server.url);
+  await fresh.page.setInputFiles('[data-testid="file-input"]', [bundle]);
+  await fresh.page.waitForSelector('[data-testid="tab-compare"].active');
+  await fresh.page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-row"]').length === 3);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.page.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

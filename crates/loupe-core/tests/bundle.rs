@@ -340,7 +340,10 @@ fn the_json_schema_names_every_field_a_bundle_writes() {
                 zoom: Some([0, 1_000]),
                 weight: Some("self".into()),
                 focus: vec!["root".into()],
-                compare: None,
+                compare: Some(Comparing::Sets {
+                    baseline: "tag:v1".into(),
+                    candidate: "tag:v2".into(),
+                }),
             },
             notes: vec![Note {
                 trace: set.traces()[0].id.to_string(),
@@ -372,7 +375,18 @@ fn the_json_schema_names_every_field_a_bundle_writes() {
             "note field {k} is not in the schema"
         );
     }
-    assert_eq!(keys(&v["view"]).len(), 8, "every view field was written");
+    assert_eq!(keys(&v["view"]).len(), 9, "every view field was written");
+    let compare = &top["view"]["properties"]["compare"];
+    for (kind, sides) in v["view"]["compare"].as_object().into_iter().flatten() {
+        let props = &compare["properties"][kind]["properties"];
+        assert!(props.is_object(), "comparison {kind} is not in the schema");
+        for k in keys(sides) {
+            assert!(
+                props.get(&k).is_some(),
+                "comparison field {k} is not in the schema"
+            );
+        }
+    }
     let mut seen_usage = false;
     for s in v["spans"].as_array().into_iter().flatten() {
         for k in keys(s) {
@@ -439,6 +453,15 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
     let (bundle, _) = export(&set, None, RedactOptions::default(), [5; 16], extras);
     let again = import(&bundle.to_gzip(), "b.loupe.json.gz").unwrap_or_else(|e| panic!("{e}"));
     let back = &again.bundle_extras()[0];
+    // A bundle is one file once made: a filter by the files it was made from selects nothing.
+    let by_file = |q: &str| {
+        loupe_core::query::Query::parse(q)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter(&again, None)
+            .len()
+    };
+    assert_eq!(by_file(&format!("file:\"{rel}\"")), 0);
+    assert_eq!(by_file("file:b.loupe.json.gz"), again.traces().len());
     assert_eq!(back.view.tab.as_deref(), Some("cost"));
     assert_eq!(
         back.view.query, "kind:llm user:<email>",
