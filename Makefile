@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export TZ := UTC
 
-.PHONY: serve build test setup setup-test lint test-native test-wasm test-e2e bench
+.PHONY: serve build test setup setup-test lint test-native test-wasm test-engines test-e2e bench
 
 ## Build the page (release) and serve it on http://127.0.0.1:8080
 serve: setup
@@ -15,7 +15,7 @@ build: setup
 	trunk build --release
 
 ## Every suite: lint, native, wasm in headless Chromium, end-to-end with Playwright
-test: setup-test lint test-native test-wasm test-e2e
+test: setup-test lint test-native test-wasm test-engines test-e2e
 
 setup:
 	scripts/setup.sh
@@ -33,6 +33,11 @@ test-native:
 
 test-wasm:
 	scripts/expect-tests.sh wasm cargo test --target wasm32-unknown-unknown -p loupe --test web
+
+## Loupe's outputs read by the engines they are for (opentelemetry-proto, DuckDB)
+test-engines:
+	cargo build --release -p loupe-cli
+	scripts/expect-tests.sh engines .venv/bin/python -m unittest discover -s tests/engines -v
 
 test-e2e: build
 	cargo build --release -p loupe-cli

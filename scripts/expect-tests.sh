@@ -7,7 +7,7 @@ shift
 log=$(mktemp)
 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-passed=$(grep -Eo '(test result: ok\. |^# pass )[0-9]+' "$log" | grep -Eo '[0-9]+$' | awk '{ s += $1 } END { print s + 0 }')
+passed=$(grep -Eo '(test result: ok\. |^# pass |^Ran )[0-9]+' "$log" | grep -Eo '[0-9]+$' | awk '{ s += $1 } END { print s + 0 }')
 rm -f "$log"
 if [ "$status" -ne 0 ]; then
   echo "$name: FAILED (exit status $status)" >&2

@@ -4,11 +4,13 @@
 #   build: the wasm32 target, trunk 0.21.14, the wasm-bindgen-cli that equals Cargo.lock, and
 #          the npm packages (binaryen's wasm-opt for release builds).
 #   test:  also Debian's chromium and chromium-driver (playwright-core drives them; no browser
-#          is ever downloaded).
+#          is ever downloaded), and in .venv the engines the conversion tests hand data to
+#          (PyPI's duckdb and opentelemetry-proto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+PYTHON_PACKAGES="duckdb==2.0.1 opentelemetry-proto==1.45.2"
 BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -47,6 +49,13 @@ if [ "${1:-}" = "--test" ]; then
     say "installing Debian's chromium and chromium-driver"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  fi
+  if [ "$(cat .venv/.loupe-packages 2>/dev/null)" != "$PYTHON_PACKAGES" ]; then
+    say "installing $PYTHON_PACKAGES in .venv"
+    python3 -m venv .venv
+    # shellcheck disable=SC2086
+    .venv/bin/pip install --quiet --disable-pip-version-check $PYTHON_PACKAGES
+    echo "$PYTHON_PACKAGES" > .venv/.loupe-packages
   fi
 fi
 say "ready"

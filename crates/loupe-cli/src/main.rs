@@ -1,6 +1,8 @@
-//! `loupe`: trace file summaries and a generator of realistic agent traces, on Loupe's engine.
+//! `loupe`: trace file summaries, comparisons, redacted bundles, conversion to OTLP, and a
+//! generator of realistic agent traces, on Loupe's engine.
 
 mod args;
+mod convert;
 mod diff;
 mod dump;
 mod files;
@@ -56,6 +58,10 @@ Usage:
       Writes a session bundle of the inputs to share: message contents dropped, personal
       data and secrets masked, user and session ids hashed, unless kept. KEYS are
       comma-separated attribute keys (a key ending in '.' is a prefix).
+  loupe convert --to otlp-json|otlp-jsonl --out OUT INPUT...
+      Writes the inputs (any format Loupe reads) as OTLP/JSON for Jaeger, Tempo, Phoenix or
+      a collector: one document, or JSON Lines of one export request per trace. Original
+      attributes are kept; the LLM facts are added as gen_ai.* attributes.
   loupe help
 ";
 
@@ -67,6 +73,7 @@ fn main() -> ExitCode {
         Some("dump") => dump::run(&argv[1..]),
         Some("diff") => diff::run(&argv[1..]),
         Some("redact") => redact::run(&argv[1..]),
+        Some("convert") => convert::run(&argv[1..]),
         Some("help" | "--help" | "-h") | None => {
             print(USAGE);
             return ExitCode::SUCCESS;

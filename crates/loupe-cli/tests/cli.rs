@@ -506,3 +506,49 @@ fn diff_of_two_traces_shows_the_merged_tree_and_the_prompt_diff() {
     assert!(err.contains("has no trace ffff"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn convert_writes_otlp_that_reads_back_with_the_same_figures() {
+    let dir = std::env::temp_dir().join(format!("loupe-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b) = (
+        fixtures().join("langsmith/langsmith-py-wrap-openai-stream-events.json"),
+        fixtures().join("langfuse/langfuse-ui-export-claude-agent-2025-12-22.json"),
+    );
+    let (input, other) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let (_, before, _) = loupe(&["summary", "--json", input, other]);
+    for (to, name) in [("otlp-json", "out.json"), ("otlp-jsonl", "out.jsonl")] {
+        let out = dir.join(name);
+        let out = out.to_str().unwrap();
+        let (code, _, err) = loupe(&["convert", "--to", to, "--out", out, input, other]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.starts_with(&format!("wrote {out}: ")), "{err}");
+        let (_, after, _) = loupe(&["summary", "--json", out]);
+        let (a, b) = (json(&before), json(&after));
+        assert!(a["totals"]["traces"].as_u64().unwrap() > 1);
+        for key in [
+            "traces",
+            "spans",
+            "errors",
+            "llm_calls",
+            "input_tokens",
+            "output_tokens",
+        ] {
+            assert_eq!(a["totals"][key], b["totals"][key], "{to}: {key}");
+        }
+        assert_eq!(b["files"][0]["format"], to);
+    }
+    let (code, _, err) = loupe(&["convert", "--to", "csv", "--out", "x", input]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("convert writes otlp-json or otlp-jsonl, not 'csv'"),
+        "{err}"
+    );
+    let (code, _, err) = loupe(&["convert", "--to", "otlp-json", input]);
+    assert_eq!(
+        (code, err.contains("convert needs --out OUT")),
+        (2, true),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -20,6 +20,7 @@ pub mod browse;
 mod builder;
 pub mod bundle;
 pub mod compare;
+pub mod convert;
 pub mod cost;
 mod diagnostics;
 pub mod dump;

@@ -1,0 +1,120 @@
+//! Conversion: every fixture written as OTLP/JSON (a document, and JSON Lines) and read back
+//! gives the same traces, spans, errors, tokens and tree.
+
+mod common;
+
+use loupe_core::convert::otlp;
+use loupe_core::dump::text_dump;
+use loupe_core::{TraceSet, ValueRef, import};
+
+/// The dump without what OTLP cannot carry as the source wrote it: opaque ids (written as
+/// hex), the source's own token convention, flags about the source's ids and timestamps, and
+/// which span carried the trace's session and user (the trace's are compared). Attributes are
+/// compared on their own ([`assert_attributes_kept`]).
+fn comparable(set: &TraceSet) -> String {
+    let dump = text_dump(set);
+    // The warnings are about the source file.
+    let tree = dump.split("\nwarnings:").next().unwrap_or_default();
+    tree.lines()
+        .filter(|l| !l.starts_with("format:") && !l.trim_start().starts_with("score "))
+        .map(|l| {
+            let mut words: Vec<&str> = l.split(' ').collect();
+            // A span line: indent, name, [kind/otel], id, service=…: drop the id.
+            if let Some(at) = words
+                .iter()
+                .position(|w| w.starts_with('[') && w.ends_with(']'))
+                && words.get(at + 2).is_some_and(|w| w.starts_with("service="))
+            {
+                words.remove(at + 1);
+            }
+            words
+                .into_iter()
+                .filter(|w| {
+                    !w.starts_with("reported=")
+                        && !w.starts_with("attrs=")
+                        && !w.starts_with("session=")
+                        && !w.starts_with("user=")
+                        && !["synthetic-id", "no-timestamps", "duplicate-id"].contains(w)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_fixture_survives_otlp_json_and_json_lines() {
+    let mut checked = 0;
+    for rel in common::all_fixtures() {
+        let set = import(&common::fixture(&rel), &rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if set.span_count() == 0 {
+            continue;
+        }
+        let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+        let want = comparable(&set);
+        for (name, text) in [
+            ("out.json", otlp::document(&set, &all)),
+            ("out.jsonl", otlp::lines(&set, &all)),
+        ] {
+            let back = import(text.as_bytes(), name)
+                .unwrap_or_else(|e| panic!("{rel} as {name} does not read back: {e}"));
+            // One line of JSON Lines is also a document.
+            let format = back.sources()[0].format.label();
+            assert!(format.starts_with("otlp-json"), "{rel}: {format}");
+            let got = comparable(&back);
+            if got != want {
+                let (w, g): (Vec<&str>, Vec<&str>) =
+                    (want.lines().collect(), got.lines().collect());
+                let at = (0..w.len().max(g.len()))
+                    .find(|&i| w.get(i) != g.get(i))
+                    .unwrap_or_default();
+                let first = format!(
+                    " line {at} of {}/{}\n  want {:?}\n  got  {:?}",
+                    w.len(),
+                    g.len(),
+                    w.get(at),
+                    g.get(at)
+                );
+                panic!("{rel} as {name} differs after the round trip:{first}");
+            }
+        }
+        assert_attributes_kept(
+            &rel,
+            &set,
+            &import(otlp::document(&set, &all).as_bytes(), "out.json").unwrap(),
+        );
+        checked += 1;
+    }
+    assert!(checked >= 50, "{checked} fixtures");
+}
+
+/// An attribute as compared: JSON values by what they hold, not their spacing.
+fn attribute(key: &str, value: &ValueRef) -> String {
+    match value {
+        ValueRef::Json(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => format!("{key}={v}"),
+            Err(_) => format!("{key}={text}"),
+        },
+        other => format!("{key}={other}"),
+    }
+}
+
+/// Every span of `back` (in the same order as `set`'s) keeps every attribute it had.
+fn assert_attributes_kept(rel: &str, set: &TraceSet, back: &TraceSet) {
+    for i in 0..set.span_count() as u32 {
+        let (a, b) = (set.span(i), back.span(i));
+        assert_eq!(a.name(), b.name(), "{rel}: span {i}");
+        let kept: Vec<String> = b
+            .attributes()
+            .iter()
+            .map(|(k, v)| attribute(k, v))
+            .collect();
+        for (k, v) in a.attributes() {
+            let want = attribute(k, &v);
+            assert!(kept.contains(&want), "{rel}: span {} lost {want}", a.name());
+        }
+        assert_eq!(a.events().len(), b.events().len(), "{rel}: {}", a.name());
+        assert_eq!(a.links().len(), b.links().len(), "{rel}: {}", a.name());
+    }
+}
