@@ -1,21 +1,29 @@
 //! `loupe convert`: trace files of any format Loupe reads, written for the engines built for
-//! scale. `otlp-json` is one OTLP/JSON document; `otlp-jsonl` is JSON Lines, one export request
-//! per trace. Traces are written a batch at a time, so the output is never whole in memory.
+//! scale. `parquet` is one row per span (the schema is `loupe_core::convert::parquet::SCHEMA`),
+//! a row group per batch of traces; `otlp-json` is one OTLP/JSON document; `otlp-jsonl` is
+//! JSON Lines, one export request per trace. Traces are written a batch at a time, so the
+//! output is never whole in memory.
 
 use crate::args;
 use crate::files::load_all;
 use loupe_core::TraceSet;
 use loupe_core::convert::otlp;
+use loupe_core::convert::parquet::SpanWriter;
+use loupe_core::cost::cost_report;
+use loupe_core::pricing::PriceTable;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-/// Traces written per batch.
+/// Traces written per batch of OTLP.
 const BATCH: usize = 512;
+/// Spans of a Parquet row group, at least (a trace is never split).
+const ROW_GROUP: u32 = 128 * 1024;
 
 /// What `--to` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
+    Parquet,
     OtlpJson,
     OtlpJsonLines,
 }
@@ -23,39 +31,64 @@ enum Target {
 impl Target {
     fn named(name: &str) -> Result<Target, String> {
         match name {
+            "parquet" => Ok(Target::Parquet),
             "otlp-json" => Ok(Target::OtlpJson),
             "otlp-jsonl" => Ok(Target::OtlpJsonLines),
             other => Err(format!(
-                "convert writes otlp-json or otlp-jsonl, not '{other}'"
+                "convert writes parquet, otlp-json or otlp-jsonl, not '{other}'"
             )),
         }
     }
 }
 
-/// Writes every trace of `set` to `out` as `target`.
-fn write(set: &TraceSet, target: Target, out: &mut impl Write) -> std::io::Result<()> {
+/// Writes every trace of `set` to `out` as OTLP/JSON: one document, or with `lines` one
+/// request per trace and line.
+fn write_otlp(set: &TraceSet, lines: bool, out: &mut impl Write) -> std::io::Result<()> {
     let traces: Vec<u32> = (0..set.traces().len() as u32).collect();
     let mut text = String::new();
-    if target == Target::OtlpJson {
+    if !lines {
         out.write_all(b"{\"resourceSpans\":[")?;
     }
     for (n, batch) in traces.chunks(BATCH).enumerate() {
         text.clear();
-        match target {
-            Target::OtlpJson => {
-                if n > 0 {
-                    text.push(',');
-                }
-                otlp::resource_spans(set, batch, &mut text);
+        if lines {
+            text.push_str(&otlp::lines(set, batch));
+        } else {
+            if n > 0 {
+                text.push(',');
             }
-            Target::OtlpJsonLines => text.push_str(&otlp::lines(set, batch)),
+            otlp::resource_spans(set, batch, &mut text);
         }
         out.write_all(text.as_bytes())?;
     }
-    if target == Target::OtlpJson {
+    if !lines {
         out.write_all(b"]}\n")?;
     }
     out.flush()
+}
+
+/// Writes every span of `set` to `out` as Parquet, a row group per batch of whole traces.
+fn write_parquet(set: &TraceSet, out: impl Write + Send) -> Result<(), String> {
+    let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+    let costs = cost_report(set, &PriceTable::builtin(), &all);
+    let mut writer = SpanWriter::new(out).map_err(|e| e.to_string())?;
+    let mut batch = Vec::new();
+    let mut spans = 0;
+    for t in all {
+        batch.push(t);
+        spans += set.traces()[t as usize].span_count();
+        if spans >= ROW_GROUP {
+            writer
+                .write(set, &batch, &costs)
+                .map_err(|e| e.to_string())?;
+            (batch, spans) = (Vec::new(), 0);
+        }
+    }
+    writer
+        .write(set, &batch, &costs)
+        .map_err(|e| e.to_string())?;
+    let mut out = writer.finish().map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
 }
 
 /// Runs `loupe convert`.
@@ -63,7 +96,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let a = args::parse(argv, &[], &["--to", "--out"])?;
     let target = Target::named(
         a.text("--to")
-            .ok_or("convert needs --to otlp-json or otlp-jsonl")?,
+            .ok_or("convert needs --to parquet, otlp-json or otlp-jsonl")?,
     )?;
     let out = a.text("--out").ok_or("convert needs --out OUT")?;
     if a.positional.is_empty() {
@@ -71,8 +104,14 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     }
     let (set, failed) = load_all(&a.positional);
     let file = File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?;
-    write(&set, target, &mut BufWriter::new(file))
-        .map_err(|e| format!("cannot write {out}: {e}"))?;
+    let written = match target {
+        Target::Parquet => write_parquet(&set, BufWriter::new(file)),
+        Target::OtlpJson | Target::OtlpJsonLines => {
+            let lines = target == Target::OtlpJsonLines;
+            write_otlp(&set, lines, &mut BufWriter::new(file)).map_err(|e| e.to_string())
+        }
+    };
+    written.map_err(|e| format!("cannot write {out}: {e}"))?;
     eprintln!(
         "wrote {out}: {} traces, {} spans",
         set.traces().len(),

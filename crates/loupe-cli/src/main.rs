@@ -58,10 +58,11 @@ Usage:
       Writes a session bundle of the inputs to share: message contents dropped, personal
       data and secrets masked, user and session ids hashed, unless kept. KEYS are
       comma-separated attribute keys (a key ending in '.' is a prefix).
-  loupe convert --to otlp-json|otlp-jsonl --out OUT INPUT...
-      Writes the inputs (any format Loupe reads) as OTLP/JSON for Jaeger, Tempo, Phoenix or
-      a collector: one document, or JSON Lines of one export request per trace. Original
-      attributes are kept; the LLM facts are added as gen_ai.* attributes.
+  loupe convert --to parquet|otlp-json|otlp-jsonl --out OUT INPUT...
+      Writes the inputs (any format Loupe reads) for the engines built for scale: Parquet,
+      one row per span, for DuckDB, ClickHouse or Spark; OTLP/JSON for Jaeger, Tempo,
+      Phoenix or a collector (one document, or JSON Lines of one request per trace), the
+      original attributes kept and the LLM facts added as gen_ai.* attributes.
   loupe help
 ";
 

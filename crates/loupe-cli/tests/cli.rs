@@ -541,7 +541,7 @@ fn convert_writes_otlp_that_reads_back_with_the_same_figures() {
     let (code, _, err) = loupe(&["convert", "--to", "csv", "--out", "x", input]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("convert writes otlp-json or otlp-jsonl, not 'csv'"),
+        err.contains("convert writes parquet, otlp-json or otlp-jsonl, not 'csv'"),
         "{err}"
     );
     let (code, _, err) = loupe(&["convert", "--to", "otlp-json", input]);
