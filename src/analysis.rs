@@ -1,5 +1,6 @@
 //! What every view shares beyond the loaded data: the open tab, the filter query, how the open
-//! trace and the flame graphs are shown, and the prices (with the user's overrides, kept in
+//! trace and the flame graphs are shown, what the Compare tab compares (and the two filters
+//! typed there), and the prices (with the user's overrides, kept in
 //! localStorage and sent to the engine, which computes every cost).
 
 use crate::state::AppState;

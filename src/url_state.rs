@@ -175,13 +175,13 @@ fn apply_settings(analysis: Analysis, view: &View) {
             .unwrap_or_default(),
     );
     analysis.focus.set(view.focus.clone());
-    if let Some(Comparing::Sets {
-        baseline,
-        candidate,
-    }) = &view.compare
-    {
-        analysis.sides.set((baseline.clone(), candidate.clone()));
-    }
+    analysis.sides.set(match &view.compare {
+        Some(Comparing::Sets {
+            baseline,
+            candidate,
+        }) => (baseline.clone(), candidate.clone()),
+        _ => (String::new(), String::new()),
+    });
     analysis.compared.set(view.compare.clone());
 }
 

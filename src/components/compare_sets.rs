@@ -21,7 +21,7 @@ const CANDIDATE: &str = "rgba(234, 88, 12, 0.45)";
 
 /// The change from `a` to `b` as text: `+12%`, `-5%`, `new` from nothing, empty when both are
 /// nothing.
-fn change(a: f64, b: f64) -> String {
+pub(super) fn change(a: f64, b: f64) -> String {
     match relative(a, b) {
         Some(r) => format!("{:+.0}%", r * 100.0),
         None if b == 0.0 => String::new(),
@@ -275,7 +275,7 @@ pub fn SetComparison(
     view! {
         {move || error.get().map(|e| view! { <p class="error" data-testid="compare-error">{e}</p> })}
         {body}
-        <Show when=move || bins.with(Option::is_some)>
+        <Show when=move || bins.with(Option::is_some) && error.with(Option::is_none)>
             <h3>{title}</h3>
             <Overlay bins />
         </Show>

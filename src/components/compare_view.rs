@@ -72,7 +72,12 @@ fn diff_lines(b: &DiffBox, weight: Weight) -> Vec<String> {
 
 /// The differential flame graph of the two traces.
 #[component]
-fn DiffFlame(a: u32, b: u32, chosen: RwSignal<Option<(usize, AlignedRow)>>) -> impl IntoView {
+fn DiffFlame(
+    a: u32,
+    b: u32,
+    chosen: RwSignal<Option<(usize, AlignedRow)>>,
+    clicks: StoredValue<u64>,
+) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let weight = RwSignal::new(Weight::TotalTime);
     let (boxes, _) = answer(
@@ -139,8 +144,13 @@ fn DiffFlame(a: u32, b: u32, chosen: RwSignal<Option<(usize, AlignedRow)>>) -> i
             depth: d.candidate.row.saturating_sub(1),
             name: d.candidate.name,
         };
+        // A row clicked while the engine looks wins over this box.
+        let click = clicks.get_value() + 1;
+        clicks.set_value(click);
         leptos::task::spawn_local(async move {
-            if let Ok(Response::AlignedAt(Some((pos, row)))) = worker_client::ask(request).await {
+            if let Ok(Response::AlignedAt(Some((pos, row)))) = worker_client::ask(request).await
+                && clicks.try_get_value() == Some(click)
+            {
                 chosen.try_set(Some((pos as usize, row)));
             }
         });
@@ -198,9 +208,9 @@ fn duration_change(r: &AlignedRow) -> String {
 
 /// The token and cost change of an aligned pair of calls, as text.
 fn call_change(r: &AlignedRow) -> String {
-    let change = |a: f64, b: f64| {
-        loupe_core::compare::relative(a, b)
-            .map_or(String::new(), |c| format!(" ({:+.0}%)", c * 100.0))
+    let change = |a: f64, b: f64| match super::compare_sets::change(a, b) {
+        c if c.is_empty() => c,
+        c => format!(" ({c})"),
     };
     let (Some(a), Some(b)) = (&r.a, &r.b) else {
         return String::new();
@@ -260,6 +270,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
         },
     );
     let chosen = RwSignal::new(None::<(usize, AlignedRow)>);
+    let clicks = StoredValue::new(0u64);
     let cursor = Signal::derive(move || chosen.with(|c| c.as_ref().map(|(pos, _)| *pos)));
     // The chosen row's spans, on each side that has one.
     let spans = Memo::new(move |_| {
@@ -294,7 +305,10 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
             <div class="tr compare-row" data-testid="compare-row"
                 class:added=presence == Presence::Added class:removed=presence == Presence::Removed
                 class:chosen=move || cursor.get() == Some(pos)
-                on:click=move |_| chosen.set(Some((pos, picked.clone())))>
+                on:click=move |_| {
+                    clicks.update_value(|n| *n += 1);
+                    chosen.set(Some((pos, picked.clone())));
+                }>
                 <span class="td col-name" style:padding-left=format!("{}px", 8 + 14 * r.depth)>{r.name.clone()}<small>" "{mark}</small></span>
                 <span class="td col-num">{both(&r, |f| format::duration(f.duration))}</span>
                 <span class="td col-num">{duration_change(&r)}</span>
@@ -308,7 +322,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
     let count = Signal::derive(move || rows.with(|w| w.as_ref().map_or(0, |w| w.total as usize)));
     view! {
         <div class="trace-compare">
-            <DiffFlame a b chosen />
+            <DiffFlame a b chosen clicks />
             <div class="thead compare-head">
                 <span class="th col-name">"Span (baseline → candidate)"</span>
                 <span class="th col-num">"Duration"</span>

@@ -1,5 +1,6 @@
 //! The loaded files: each with its format, its figures (the same as `loupe summary --json`
-//! gives per file), its warnings, or its error, and a button that removes it.
+//! gives per file), its warnings, or its error, a button that removes it, and A and B buttons
+//! that compare files as the baseline and the candidate.
 
 use crate::analysis::{Analysis, compare_sets};
 use crate::format;
@@ -48,9 +49,14 @@ fn remove_button(state: AppState, row: usize, name: &str) -> impl IntoView + use
     }
 }
 
-/// A filter that selects the traces of file `name`.
+/// A filter that selects the traces of file `name`. The filter language has no escape: a
+/// quote, `|` or `*` in the name becomes a `*`, which still matches it.
 fn file_filter(name: &str) -> String {
-    format!("file:\"{}\"", name.replace('"', ""))
+    let literal: String = name
+        .chars()
+        .map(|c| if matches!(c, '"' | '|' | '*') { '*' } else { c })
+        .collect();
+    format!("file:\"{literal}\"")
 }
 
 /// Buttons that make file `name` the baseline (A) or the candidate (B) of a comparison; once

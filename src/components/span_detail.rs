@@ -1,5 +1,5 @@
-//! The selected span: name, kind, timing, status and exceptions, attributes, events, links and
-//! the raw JSON it came from.
+//! A span's detail panel (the selected span's, or each side's of a comparison): name, kind,
+//! timing, status and exceptions, attributes, events, links and the raw JSON it came from.
 
 use crate::components::chat_view::chat_view;
 use crate::format;

@@ -147,7 +147,8 @@ test('two files compare as sets: totals side by side, groups with a verdict, an 
   const search = page.locator('[data-testid="compare-group"]', { hasText: /^name\s*search/ });
   assert.match(await search.textContent(), /40 → 30\s*likely real/);
   const plan = page.locator('[data-testid="compare-group"]', { hasText: /^name\s*plan/ });
-  assert.match(await plan.textContent(), /may be noise|—/, 'the unchanged call is not called real');
+  assert.match(await plan.locator('.verdict').textContent(), /^(may be noise|—)/, 'the unchanged call is not called real');
+  assert.match(await search.locator('.verdict').textContent(), /^likely real/);
   await search.click();
   await page.waitForFunction(() => document.querySelector('[data-testid="diff-histogram"]')?.dataset.spans === '70');
   const inked = async () => page.$eval('[data-testid="diff-histogram"]', (canvas) => {

@@ -523,7 +523,7 @@ pub fn export(
             options: w.r.options().clone(),
         }),
         view: View {
-            query: w.r.text(&extras.view.query),
+            query: masked_filter(&mut w, &extras.view.query),
             // The open trace, its span and zoom only when that trace is in the bundle.
             span: extras
                 .view
@@ -534,8 +534,8 @@ pub fn export(
             trace: extras.view.trace.filter(|_| view_exported),
             zoom: extras.view.zoom.filter(|_| view_exported),
             focus: extras.view.focus.iter().map(|n| w.r.text(n)).collect(),
-            // A comparison of traces only when both are in the bundle; filters masked as the
-            // query is.
+            // A comparison of traces only when both are in the bundle; its filters masked as
+            // the query is.
             compare: match extras.view.compare {
                 Some(Comparing::Traces {
                     baseline,
@@ -552,8 +552,8 @@ pub fn export(
                     baseline,
                     candidate,
                 }) => Some(Comparing::Sets {
-                    baseline: w.r.text(&baseline),
-                    candidate: w.r.text(&candidate),
+                    baseline: masked_filter(&mut w, &baseline),
+                    candidate: masked_filter(&mut w, &candidate),
                 }),
                 _ => None,
             },
@@ -567,6 +567,18 @@ pub fn export(
         scores,
     };
     (bundle, w.r.counts)
+}
+
+/// A filter as the bundle keeps it: users and sessions hashed as the spans' are (so the
+/// filter still selects them), terms on attributes the bundle drops and on the files it was
+/// made from (it is one file) left out, and every other value masked like any text.
+fn masked_filter(w: &mut Writer, query: &str) -> String {
+    crate::query::rewrite_terms(query, |key, value| match key {
+        "user" | "session" => Some(w.r.id(value)),
+        "file" => None,
+        k if k.starts_with("attr.") && !w.r.keeps_attribute(&k["attr.".len()..]) => None,
+        _ => Some(w.r.text(value)),
+    })
 }
 
 impl Bundle {

@@ -253,10 +253,15 @@ impl Query {
                 });
             }
             let alternatives = || value.split('|').map(str::to_lowercase);
+            if op == Op::Is && alternatives().any(|v| v.is_empty()) {
+                return Err(QueryError {
+                    position: value_at,
+                    message: format!("'{value}' has an empty alternative around a |"),
+                });
+            }
             if key == "kind" && op == Op::Is {
                 let known = SpanKind::ALL;
-                if !value.contains('*')
-                    && !alternatives().all(|v| known.iter().any(|k| k.label() == v))
+                if !alternatives().all(|v| v.contains('*') || known.iter().any(|k| k.label() == v))
                 {
                     return Err(QueryError {
                         position: value_at,
@@ -403,6 +408,46 @@ fn compare_or_eq(term: &Term, v: f64) -> bool {
     compare(term, Some(v))
 }
 
+/// `input` with each term's value rewritten by `rewrite(key, value)`, or the term left out
+/// where it gives `None` (a bare word's key is `name`). A query that does not split into terms
+/// (an open quote) is given to `rewrite` whole, under the key `""`.
+pub fn rewrite_terms(input: &str, mut rewrite: impl FnMut(&str, &str) -> Option<String>) -> String {
+    let Ok(words) = words(input) else {
+        return rewrite("", input).unwrap_or_default();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (_, word) in words {
+        let (neg, body) = match word.strip_prefix('-') {
+            Some(rest) if !rest.is_empty() => ("-", rest),
+            _ => ("", word.as_str()),
+        };
+        let op_at = body.find([':', '~', '=', '>', '<']).filter(|&i| i > 0);
+        let (key, op, value) = match op_at {
+            Some(i) => {
+                let rest = &body[i..];
+                let op_len = if rest.starts_with(">=") || rest.starts_with("<=") {
+                    2
+                } else {
+                    1
+                };
+                (&body[..i], &rest[..op_len], &rest[op_len..])
+            }
+            None => ("", "", body),
+        };
+        let lookup = if key.is_empty() { "name" } else { key };
+        let Some(value) = rewrite(&lookup.to_lowercase(), value) else {
+            continue;
+        };
+        let value = if value.contains(char::is_whitespace) {
+            format!("\"{value}\"")
+        } else {
+            value
+        };
+        out.push(format!("{neg}{key}{op}{value}"));
+    }
+    out.join(" ")
+}
+
 /// Completions for the last word of `input`: keys while it has no operator, else values of that
 /// key found in the data (at most `limit`).
 pub fn completions(set: &TraceSet, input: &str, limit: usize) -> Vec<String> {
@@ -517,6 +562,26 @@ mod tests {
         assert!(glob("*mini", "gpt-4o-mini"));
         assert!(glob("gpt*mini", "gpt-4o-mini"));
         assert!(!glob("gpt-4o", "gpt-4o-mini"));
+    }
+
+    #[test]
+    fn terms_are_rewritten_one_by_one() {
+        let q = r#"-user:Bob duration>=2s "free text" attr.k=v file:"a b.json" model:gpt*"#;
+        let out = rewrite_terms(q, |key, value| match key {
+            "user" => Some(format!("<{value}>")),
+            "file" => None,
+            "name" => Some(value.to_uppercase()),
+            _ => Some(value.to_string()),
+        });
+        assert_eq!(
+            out,
+            r#"-user:<Bob> duration>=2s "FREE TEXT" attr.k=v model:gpt*"#
+        );
+        assert!(Query::parse(&out).is_ok());
+        assert_eq!(
+            rewrite_terms(r#"name:"open"#, |_, v| Some(v.len().to_string())),
+            "10"
+        );
     }
 
     #[test]

@@ -400,16 +400,25 @@ impl Redactor {
             self.counts.message_texts += 1;
             return false;
         }
+        if !self.allows_key(key) {
+            self.counts.attributes_dropped += 1;
+            return false;
+        }
+        true
+    }
+
+    /// Whether attribute `key` is kept, counting nothing (for a filter that names it).
+    pub fn keeps_attribute(&self, key: &str) -> bool {
+        (self.opts.keep_messages || !matches_key(key, MESSAGE_KEYS)) && self.allows_key(key)
+    }
+
+    fn allows_key(&self, key: &str) -> bool {
         let allowed = self
             .opts
             .allow_keys
             .as_ref()
             .is_none_or(|allow| matches_key(key, allow));
-        if !allowed || matches_key(key, &self.opts.deny_keys) {
-            self.counts.attributes_dropped += 1;
-            return false;
-        }
-        true
+        allowed && !matches_key(key, &self.opts.deny_keys)
     }
 
     /// Whether an event is kept; counts it when it is not.

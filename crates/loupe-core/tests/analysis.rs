@@ -399,6 +399,11 @@ fn queries_select_traces_by_span_and_trace_facts() {
     assert_eq!(run("kind:llm|tool status:ok|unset"), [0, 1]);
     let bad = Query::parse("kind:llm|tol").unwrap_err();
     assert!(bad.message.contains("'llm|tol' is no kind"), "{bad}");
+    let bad = Query::parse("kind:ll*|tol").unwrap_err();
+    assert!(bad.message.contains("'ll*|tol' is no kind"), "{bad}");
+    let open = Query::parse("model:gpt-4o|").unwrap_err();
+    assert_eq!(open.position, 6, "{open}");
+    assert!(open.message.contains("empty alternative"), "{open}");
 }
 
 #[test]

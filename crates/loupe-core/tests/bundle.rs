@@ -431,8 +431,8 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
             weight: Some("self".into()),
             focus: vec!["agent".into(), "quinn@example.com".into()],
             compare: Some(Comparing::Sets {
-                baseline: "tag:v1".into(),
-                candidate: "user:quinn@example.com".into(),
+                baseline: "tag:v1 name~sk-proj-abcdefghijklmnopqrstuvwx".into(),
+                candidate: r#"user:quinn@example.com file:"run a.json" attr.llm.input_messages.0.message.content~invoice"#.into(),
             }),
         },
         prices: prices.clone(),
@@ -463,10 +463,13 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
     assert_eq!(by_file(&format!("file:\"{rel}\"")), 0);
     assert_eq!(by_file("file:b.loupe.json.gz"), again.traces().len());
     assert_eq!(back.view.tab.as_deref(), Some("cost"));
-    assert_eq!(
-        back.view.query, "kind:llm user:<email>",
-        "the query is masked too"
-    );
+    // The query's user is hashed as the spans' users are, so the filter still selects them.
+    let hashed = back
+        .view
+        .query
+        .strip_prefix("kind:llm user:")
+        .unwrap_or_default();
+    assert!(hashed.starts_with("anon-"), "{}", back.view.query);
     assert_eq!(back.view.trace.as_deref(), Some(trace.as_str()));
     assert_eq!(back.prices, prices);
     assert_eq!(back.notes.len(), 1, "{:?}", back.notes);
@@ -482,10 +485,10 @@ fn a_bundle_brings_back_its_view_prices_and_notes() {
     assert_eq!(
         back.view.compare,
         Some(Comparing::Sets {
-            baseline: "tag:v1".into(),
-            candidate: "user:<email>".into()
+            baseline: "tag:v1 name~<secret>".into(),
+            candidate: format!("user:{hashed}"),
         }),
-        "the filters compared are masked too"
+        "the filters compared are masked too; terms on files and dropped attributes go"
     );
     // A bundle without the open trace does not name it, nor a comparison of traces it lacks.
     let versus = |candidate: &str| Comparing::Traces {
@@ -532,4 +535,33 @@ fn a_set_loaded_from_a_bundle_crosses_to_the_page_intact() {
     let back = loupe_core::wire::decode(&wire).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(figures(&back.totals()), figures(&set.totals()));
     assert_eq!(back.bundle_extras(), set.bundle_extras());
+}
+
+#[test]
+fn a_filter_kept_in_a_bundle_selects_the_same_traces_once_ids_are_hashed() {
+    use loupe_core::query::Query;
+    let rel = "langfuse/agent-prism-langfuse-qa-chatbot-2025-09.json";
+    let set = import(&fixture(rel), rel).unwrap_or_else(|e| panic!("{e}"));
+    let user = set.str(set.traces()[0].user).to_string();
+    assert!(!user.is_empty());
+    let query = format!("user:{user} kind:llm");
+    let select = |set: &TraceSet, q: &str| {
+        Query::parse(q)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .filter(set, None)
+            .len()
+    };
+    assert_eq!(select(&set, &query), 1);
+    let extras = Extras {
+        view: View {
+            query,
+            ..View::default()
+        },
+        ..Extras::default()
+    };
+    let (bundle, _) = export(&set, None, RedactOptions::default(), [9; 16], extras);
+    let again = import(&bundle.to_gzip(), "b.loupe.json.gz").unwrap_or_else(|e| panic!("{e}"));
+    let kept = &again.bundle_extras()[0].view.query;
+    assert!(!kept.contains(&user), "{kept}");
+    assert_eq!(select(&again, kept), 1, "{kept}");
 }

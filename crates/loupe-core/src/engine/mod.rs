@@ -1,7 +1,9 @@
 //! The engine behind the page, as Perfetto's trace processor is: it holds the loaded set and
 //! answers small, typed requests for what the page draws (the figures, a window of trace rows,
 //! a trace's tree rows, a span's detail, the filter's count and completions, the overview, the
-//! latency table, the flame graphs in a viewport, the cost report). Requests and answers cross
+//! latency table, the flame graphs in a viewport, the cost report, and comparisons: two traces'
+//! merged tree a window at a time, their differential flame graph and prompt diffs, two sets
+//! group by group). Requests and answers cross
 //! between the page and the parsing worker in a compact binary form ([`Request::encode`],
 //! [`Response::encode`]).
 
@@ -370,10 +372,15 @@ impl Engine {
         self.selected.as_ref().map_or(&[], |(_, traces)| traces)
     }
 
-    /// The traces filter `query` selects as a side of a comparison (every trace when empty).
-    fn side(&mut self, query: &str) -> Result<Vec<u32>, QueryError> {
-        Query::parse(query)?;
-        Ok(self.selected(query).to_vec())
+    /// The traces filter `query` selects as a side of a comparison (every trace when empty);
+    /// selected apart from the filter bar's, whose traces stay kept.
+    fn side(&self, query: &str) -> Result<Vec<u32>, QueryError> {
+        let q = Query::parse(query)?;
+        Ok(if q.is_empty() {
+            (0..self.set.traces().len() as u32).collect()
+        } else {
+            q.filter(&self.set, Some(&self.costs))
+        })
     }
 
     /// How many traces `query` selects.

@@ -1,7 +1,8 @@
 //! The answers for the analysis tabs, over the traces a query selects: the overview (figures,
 //! latency percentiles, top spans, a timeline), the latency table with its histograms and a
-//! bin's spans, the flame graphs as the viewport shows them, and the tokens-and-cost report.
-//! Each crosses as the rows and boxes drawn, never as the set.
+//! bin's spans, the flame graphs as the viewport shows them, the tokens-and-cost report, and
+//! two filters' traces compared set against set. Each crosses as the rows and boxes drawn,
+//! never as the set.
 
 use super::Figures;
 use crate::compare::Side;
@@ -556,8 +557,13 @@ pub(super) fn sets_view(a: &Side, b: &Side) -> SetsView {
     let mut comparison = compare(a, b);
     let groups = comparison.groups.len() as u32;
     comparison.groups.truncate(COMPARED_GROUPS);
+    let histograms = histograms(a, b, &comparison.groups);
+    // Names are shown written out, as everywhere (after the histograms found their spans).
+    for g in &mut comparison.groups {
+        g.key = shown(&g.key);
+    }
     SetsView {
-        histograms: histograms(a, b, &comparison.groups),
+        histograms,
         comparison,
         groups,
     }
