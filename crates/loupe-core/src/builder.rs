@@ -161,7 +161,20 @@ impl TraceSetBuilder {
 
     /// Imports one file. On error nothing of the file is kept, and other files are unaffected.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileReport, ImportError> {
+        if importers::parquet::is_parquet(bytes) {
+            return self.add_parquet(name, bytes.to_vec());
+        }
         self.add_text(name, input::to_text(bytes)?)
+    }
+
+    /// Imports a Parquet file: binary, so no text of it is held.
+    fn add_parquet(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileReport, ImportError> {
+        let source = self.next_source()?;
+        let mark = self.mark();
+        let mut diags = Diagnostics::default();
+        let mut ctx = importers::Context::whole(self, "", source, &mut diags);
+        let result = importers::parquet::import(&mut ctx, bytes);
+        self.settle(name, Format::Parquet, Box::default(), &mark, diags, result)
     }
 
     /// Like [`TraceSetBuilder::add_file`], but takes the bytes, so plain text is not copied.
@@ -170,6 +183,9 @@ impl TraceSetBuilder {
         name: &str,
         bytes: Vec<u8>,
     ) -> Result<FileReport, ImportError> {
+        if importers::parquet::is_parquet(&bytes) {
+            return self.add_parquet(name, bytes);
+        }
         self.add_text(name, input::into_text_owned(bytes)?)
     }
 
@@ -199,7 +215,8 @@ impl TraceSetBuilder {
                 | Format::ChromeTrace
                 | Format::SpanAttributes
                 | Format::Tracetest
-                | Format::LoupeBundle),
+                | Format::LoupeBundle
+                | Format::Parquet),
             ) => Err(ImportError::UnknownFormat {
                 found: format!("{} spans one per line", format.label()),
             }),
@@ -663,5 +680,9 @@ fn import_whole(ctx: &mut importers::Context, format: Format) -> Result<(), Impo
         Format::Tracetest => importers::tracetest::import_text(ctx),
         Format::SpanAttributes => importers::span_attributes::import_text(ctx),
         Format::LoupeBundle => importers::bundle::import_document(ctx),
+        // Parquet is binary: it never reaches the text importers.
+        Format::Parquet => Err(ImportError::UnknownFormat {
+            found: "Parquet read as text".into(),
+        }),
     }
 }

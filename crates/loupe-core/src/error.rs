@@ -5,7 +5,7 @@ pub const SUPPORTED_FORMATS: &str = "OTLP/JSON (one request, an array of request
 Jaeger JSON, Zipkin v2 JSON, OpenTelemetry Python span dumps, Phoenix span JSON, Langfuse trace \
 downloads, MLflow traces, LangSmith runs, Helicone request exports, OpenTelemetry JS span dumps, \
 Chrome traces, Tracetest traces, single spans' attribute maps and Loupe session bundles, optionally \
-gzipped";
+gzipped, and Parquet with Loupe's span columns";
 
 /// Why a file could not be imported at all. Problems that lose only part of a file (one bad
 /// span, one bad line) are [`crate::Diagnostic`]s instead, and the rest of the file loads.
@@ -37,6 +37,21 @@ pub enum ImportError {
         limit_mb: u64,
         /// How many times its size a file may expand.
         ratio: u64,
+    },
+    /// A Parquet file that does not read.
+    #[error("the Parquet file does not read: {0}")]
+    Parquet(String),
+    /// A Parquet file without the columns of a span.
+    #[error(
+        "a Parquet file without Loupe's span columns: it lacks {missing} (its columns are \
+         {found}). Write it with `loupe convert --to parquet`, and keep those columns in a query \
+         over it"
+    )]
+    ParquetColumns {
+        /// The needed columns it lacks.
+        missing: String,
+        /// The columns it has.
+        found: String,
     },
     /// The content is not a format Loupe reads.
     #[error("not a trace format Loupe reads: {found}. Loupe reads {SUPPORTED_FORMATS}")]

@@ -38,6 +38,8 @@ pub enum Format {
     Helicone,
     /// Loupe's own session bundles (`*.loupe.json.gz`).
     LoupeBundle,
+    /// Parquet with Loupe's span columns (`loupe convert --to parquet`, or a query over it).
+    Parquet,
 }
 
 impl Format {
@@ -59,6 +61,7 @@ impl Format {
             Format::Tracetest => "tracetest",
             Format::Helicone => "helicone",
             Format::LoupeBundle => "loupe-bundle",
+            Format::Parquet => "parquet",
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Conversion: every fixture written as OTLP/JSON (a document, and JSON Lines) and read back
-//! gives the same traces, spans, errors, tokens and tree.
+//! Conversion: every fixture written as OTLP/JSON (a document, and JSON Lines) or as Parquet
+//! and read back gives the same traces, spans, errors, tokens and tree.
 
 mod common;
 
@@ -89,13 +89,16 @@ fn every_fixture_survives_otlp_json_and_json_lines() {
     assert!(checked >= 50, "{checked} fixtures");
 }
 
-/// An attribute as compared: JSON values by what they hold, not their spacing.
+/// An attribute as compared: arrays and maps (or text that is one) by what they hold, not
+/// their spacing.
 fn attribute(key: &str, value: &ValueRef) -> String {
     match value {
-        ValueRef::Json(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(v) => format!("{key}={v}"),
-            Err(_) => format!("{key}={text}"),
-        },
+        ValueRef::Json(text) | ValueRef::Str(text) if text.trim_start().starts_with(['[', '{']) => {
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => format!("{key}={v}"),
+                Err(_) => format!("{key}={text}"),
+            }
+        }
         other => format!("{key}={other}"),
     }
 }
@@ -117,4 +120,103 @@ fn assert_attributes_kept(rel: &str, set: &TraceSet, back: &TraceSet) {
         assert_eq!(a.events().len(), b.events().len(), "{rel}: {}", a.name());
         assert_eq!(a.links().len(), b.links().len(), "{rel}: {}", a.name());
     }
+}
+
+#[test]
+fn every_fixture_survives_parquet() {
+    use loupe_core::convert::parquet::SpanWriter;
+    use loupe_core::cost::cost_report;
+    use loupe_core::pricing::PriceTable;
+    let mut checked = 0;
+    for rel in common::all_fixtures() {
+        let set = import(&common::fixture(&rel), &rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if set.span_count() == 0 {
+            continue;
+        }
+        let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+        let costs = cost_report(&set, &PriceTable::builtin(), &all);
+        let mut writer = SpanWriter::new(Vec::new()).unwrap_or_else(|e| panic!("{e}"));
+        // Two row groups, where there are two traces.
+        let half = all.len() / 2;
+        for part in [&all[..half], &all[half..]] {
+            writer
+                .write(&set, part, &costs)
+                .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        }
+        let bytes = writer.finish().unwrap_or_else(|e| panic!("{e}"));
+        let back = import(&bytes, "spans.parquet").unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(back.sources()[0].format.label(), "parquet");
+        // Parquet keeps spans, not their events, links, scopes or resources; a call whose
+        // tokens count is read as counting its own usage.
+        let without_rows = |set: &TraceSet| {
+            comparable(set)
+                .lines()
+                .map(|l| {
+                    l.split(' ')
+                        .filter(|w| {
+                            !w.starts_with("events=")
+                                && !w.starts_with("links=")
+                                && *w != "own-usage"
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let (want, got) = (without_rows(&set), without_rows(&back));
+        if got != want {
+            let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+            let at = (0..w.len().max(g.len()))
+                .find(|&i| w.get(i) != g.get(i))
+                .unwrap_or_default();
+            panic!(
+                "{rel} differs after Parquet: line {at}\n  want {:?}\n  got  {:?}",
+                w.get(at),
+                g.get(at)
+            );
+        }
+        for i in 0..set.span_count() as u32 {
+            let kept: Vec<String> = back
+                .span(i)
+                .attributes()
+                .iter()
+                .map(|(k, v)| attribute(k, v))
+                .collect();
+            for (k, v) in set.span(i).attributes() {
+                let want = attribute(k, &v);
+                assert!(kept.contains(&want), "{rel}: lost {want}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50, "{checked} fixtures");
+}
+
+#[test]
+fn parquet_without_span_columns_is_refused_with_what_it_lacks() {
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+    let schema = parse_message_type(
+        "message m { required binary trace_id (STRING); required int64 start_time; }",
+    )
+    .unwrap();
+    let writer = SerializedFileWriter::new(
+        Vec::new(),
+        Arc::new(schema),
+        Arc::new(WriterProperties::builder().build()),
+    )
+    .unwrap();
+    let bytes = writer.into_inner().unwrap();
+    let e = import(&bytes, "other.parquet").unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("lacks span_id, name, end_time")
+            && text.contains("its columns are trace_id, start_time"),
+        "{text}"
+    );
+    let cut = import(&bytes[..bytes.len() - 5], "cut.parquet").unwrap_err();
+    assert!(!cut.to_string().is_empty());
 }

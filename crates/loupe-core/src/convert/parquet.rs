@@ -3,11 +3,13 @@
 //! stream of traces is written as it goes; columns are Snappy-compressed.
 //!
 //! The schema ([`SCHEMA`]): ids as hex strings; name, kind, OTel kind and service; start and
-//! end as UTC timestamps in nanoseconds and the duration in nanoseconds; status and its
-//! message; model and provider; the token classes; the cost that counts (recorded, else
+//! end as UTC timestamps in nanoseconds (null where the file gave none) and the duration in
+//! nanoseconds; status and its
+//! message; model and provider; the token classes and the time to first token; the cost that
+//! counts (recorded, else
 //! computed), both costs and where it comes from; session, user and tags; the source file;
 //! whether the span's tokens count in totals (a wrapper that repeats its calls' totals does
-//! not); and the attributes as a map of string to string (JSON text for other values).
+//! not); and the attributes as a map of string to string (arrays and maps as JSON text).
 
 use crate::cost::CostReport;
 use crate::set::{SpanView, TraceSet, ValueRef};
@@ -32,8 +34,8 @@ message loupe_span {
   required binary kind (STRING);
   required binary otel_kind (STRING);
   required binary service (STRING);
-  required int64 start_time (TIMESTAMP(NANOS,true));
-  required int64 end_time (TIMESTAMP(NANOS,true));
+  optional int64 start_time (TIMESTAMP(NANOS,true));
+  optional int64 end_time (TIMESTAMP(NANOS,true));
   required int64 duration_ns;
   required binary status (STRING);
   optional binary status_message (STRING);
@@ -44,6 +46,7 @@ message loupe_span {
   optional int64 cache_write_tokens;
   optional int64 output_tokens;
   optional int64 reasoning_tokens;
+  optional int64 first_token_ns;
   required boolean counts_usage;
   optional double cost_usd;
   optional double recorded_cost_usd;
@@ -154,13 +157,11 @@ fn map_values(rows: impl Iterator<Item = Vec<Option<String>>>) -> Leaf {
     Leaf::Bytes(out, def, rep)
 }
 
-/// An attribute value as the map holds it: strings as they are, other values as JSON text.
+/// An attribute value as the map holds it: as text (arrays and maps as their JSON, bytes in
+/// base64), null for no value.
 fn attribute_text(v: &ValueRef) -> Option<String> {
     match v {
-        ValueRef::Str(s) => Some((*s).to_string()),
         ValueRef::Empty => None,
-        ValueRef::Bytes(b) => Some(serde_json::to_string(b).unwrap_or_default()),
-        ValueRef::Float(x) if !x.is_finite() => Some(format!("\"{x}\"")),
         other => Some(other.to_string()),
     }
 }
@@ -185,6 +186,11 @@ fn trace_fact<'a>(s: &SpanView<'a>, own: &'a str, set: &'a TraceSet, pick: Pick)
 enum Pick {
     Session,
     User,
+}
+
+/// Whether the span's file gave its start and end.
+fn timed(s: &SpanView) -> bool {
+    !s.flags().has(crate::model::SpanFlags::NO_TIMESTAMPS)
 }
 
 /// Writes spans as Parquet to `W`, a row group per call of [`SpanWriter::write`].
@@ -263,8 +269,12 @@ impl<W: Write + Send> SpanWriter<W> {
             required(s().map(|v| v.kind().label().to_string())),
             required(s().map(|v| v.otel_kind().label().to_string())),
             required(s().map(|v| v.service().to_string())),
-            Leaf::Int(s().map(|v| v.start()).collect(), Vec::new()),
-            Leaf::Int(s().map(|v| v.end()).collect(), Vec::new()),
+            // A span its file gave no times keeps the one it had, if any.
+            optional_int(s().map(|v| match timed(v) {
+                true => Some(v.start()),
+                false => (v.start() != 0).then_some(v.start()),
+            })),
+            optional_int(s().map(|v| timed(v).then_some(v.end()))),
             Leaf::Int(s().map(|v| v.duration()).collect(), Vec::new()),
             required(s().map(|v| v.status().label().to_string())),
             optional(s().map(|v| v.status_message().to_string())),
@@ -275,6 +285,7 @@ impl<W: Write + Send> SpanWriter<W> {
             usage(|u| u.cache_write),
             usage(|u| u.output),
             usage(|u| u.reasoning),
+            optional_int(s().map(|v| v.usage().and_then(|u| u.first_token))),
             Leaf::Bool(spans.iter().map(|&i| set.counts_usage(i)).collect()),
             cost(crate::cost::CallCost::cost),
             cost(|c| c.recorded),

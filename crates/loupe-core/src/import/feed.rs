@@ -288,7 +288,8 @@ impl TraceSetBuilder {
 
     /// Tells the format from the file's start: how it will be read.
     fn choose_mode(&mut self, feed: &mut FileFeed, last: bool) -> Result<(), ImportError> {
-        if crate::input::is_gzip(&feed.pending) {
+        // Gzip and Parquet (binary, its footer at the end) are gathered whole.
+        if crate::input::is_gzip(&feed.pending) || feed.pending.starts_with(b"PAR1") {
             feed.mode = Mode::Whole;
             return Ok(());
         }

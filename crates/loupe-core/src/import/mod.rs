@@ -11,6 +11,7 @@ pub(crate) mod langfuse;
 pub(crate) mod langsmith;
 pub(crate) mod mlflow;
 pub(crate) mod otlp_json;
+pub(crate) mod parquet;
 pub(crate) mod span_attributes;
 pub(crate) mod span_json;
 pub(crate) mod split;
