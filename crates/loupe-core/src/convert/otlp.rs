@@ -182,51 +182,49 @@ fn span<'a>(set: &'a TraceSet, s: &SpanView<'a>, out: &mut String) {
         }
     }
     key_values(&attrs, out);
-    let events = s.events();
-    if !events.is_empty() {
-        out.push_str(",\"events\":[");
-        for (n, e) in events.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            out.push('{');
-            if let Some(t) = e.time {
-                let _ = write!(out, "\"timeUnixNano\":\"{t}\",");
-            }
-            out.push_str("\"name\":");
-            string(e.name, out);
-            out.push_str(",\"attributes\":");
-            key_values(&e.attributes, out);
-            out.push('}');
+    list(out, "events", &s.events(), |e, out| {
+        if let Some(t) = e.time {
+            let _ = write!(out, "\"timeUnixNano\":\"{t}\",");
         }
-        out.push(']');
-    }
-    let links = s.links();
-    if !links.is_empty() {
-        out.push_str(",\"links\":[");
-        for (n, l) in links.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            out.push('{');
-            if let Some(t) = l.trace_id {
-                let _ = write!(out, "\"traceId\":\"{t}\",");
-            }
-            if let Some(sp) = l.span_id {
-                let _ = write!(out, "\"spanId\":\"{sp}\",");
-            }
-            out.push_str("\"attributes\":");
-            key_values(&l.attributes, out);
-            out.push('}');
+        out.push_str("\"name\":");
+        string(e.name, out);
+        out.push_str(",\"attributes\":");
+        key_values(&e.attributes, out);
+    });
+    list(out, "links", &s.links(), |l, out| {
+        if let Some(t) = l.trace_id {
+            let _ = write!(out, "\"traceId\":\"{t}\",");
         }
-        out.push(']');
-    }
+        if let Some(sp) = l.span_id {
+            let _ = write!(out, "\"spanId\":\"{sp}\",");
+        }
+        out.push_str("\"attributes\":");
+        key_values(&l.attributes, out);
+    });
     let _ = write!(out, ",\"status\":{{\"code\":{}", status_code(s.status()));
     if !s.status_message().is_empty() {
         out.push_str(",\"message\":");
         string(s.status_message(), out);
     }
     out.push_str("}}");
+}
+
+/// `,"key":[{…},{…}]` of `items` (nothing when there are none), each object's members written
+/// by `member`.
+fn list<T>(out: &mut String, key: &str, items: &[T], member: impl Fn(&T, &mut String)) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = write!(out, ",\"{key}\":[");
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        member(item, out);
+        out.push('}');
+    }
+    out.push(']');
 }
 
 /// The kind as `gen_ai.operation.name` names it, where GenAI has a name for it.

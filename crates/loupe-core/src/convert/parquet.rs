@@ -105,21 +105,23 @@ fn optional(values: impl Iterator<Item = String>) -> Leaf {
     Leaf::Bytes(out, def, Vec::new())
 }
 
-fn optional_int(values: impl Iterator<Item = Option<i64>>) -> Leaf {
+/// The values present and every row's definition level (1 present, 0 null).
+fn present<T>(values: impl Iterator<Item = Option<T>>) -> (Vec<T>, Vec<i16>) {
     let (mut out, mut def) = (Vec::new(), Vec::new());
     for v in values {
         def.push(i16::from(v.is_some()));
         out.extend(v);
     }
+    (out, def)
+}
+
+fn optional_int(values: impl Iterator<Item = Option<i64>>) -> Leaf {
+    let (out, def) = present(values);
     Leaf::Int(out, def)
 }
 
 fn optional_double(values: impl Iterator<Item = Option<f64>>) -> Leaf {
-    let (mut out, mut def) = (Vec::new(), Vec::new());
-    for v in values {
-        def.push(i16::from(v.is_some()));
-        out.extend(v);
-    }
+    let (out, def) = present(values);
     Leaf::Double(out, def)
 }
 
