@@ -91,6 +91,12 @@ fn write_parquet(set: &TraceSet, out: impl Write + Send) -> Result<(), String> {
     out.flush().map_err(|e| e.to_string())
 }
 
+/// Writes every span of `set` to file `out` as Parquet.
+pub fn write_parquet_file(set: &TraceSet, out: &str) -> Result<(), String> {
+    let file = File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?;
+    write_parquet(set, BufWriter::new(file)).map_err(|e| format!("cannot write {out}: {e}"))
+}
+
 /// Runs `loupe convert`.
 pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let a = args::parse(argv, &[], &["--to", "--out"])?;
@@ -103,15 +109,15 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         return Err("convert needs at least one INPUT file".into());
     }
     let (set, failed) = load_all(&a.positional);
-    let file = File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?;
-    let written = match target {
-        Target::Parquet => write_parquet(&set, BufWriter::new(file)),
+    match target {
+        Target::Parquet => write_parquet_file(&set, out)?,
         Target::OtlpJson | Target::OtlpJsonLines => {
+            let file = File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?;
             let lines = target == Target::OtlpJsonLines;
-            write_otlp(&set, lines, &mut BufWriter::new(file)).map_err(|e| e.to_string())
+            write_otlp(&set, lines, &mut BufWriter::new(file))
+                .map_err(|e| format!("cannot write {out}: {e}"))?;
         }
-    };
-    written.map_err(|e| format!("cannot write {out}: {e}"))?;
+    }
     eprintln!(
         "wrote {out}: {} traces, {} spans",
         set.traces().len(),

@@ -54,10 +54,11 @@ Usage:
       Writes realistic OTLP/JSON agent traces with GenAI attributes (with --lines, as
       JSON Lines: one export request per trace).
   loupe redact [--keep-messages] [--keep-pii] [--keep-ids] [--allow KEYS] [--deny KEYS]
-               --out OUT.loupe.json.gz INPUT...
-      Writes a session bundle of the inputs to share: message contents dropped, personal
-      data and secrets masked, user and session ids hashed, unless kept. KEYS are
-      comma-separated attribute keys (a key ending in '.' is a prefix).
+               [--to bundle|parquet] --out OUT INPUT...
+      Writes a session bundle of the inputs to share (or, with --to parquet, the same
+      redacted spans as Parquet): message contents dropped, personal data and secrets
+      masked, user and session ids hashed, unless kept. KEYS are comma-separated attribute
+      keys (a key ending in '.' is a prefix).
   loupe convert --to parquet|otlp-json|otlp-jsonl --out OUT INPUT...
       Writes the inputs (any format Loupe reads) for the engines built for scale: Parquet,
       one row per span, for DuckDB, ClickHouse or Spark; OTLP/JSON for Jaeger, Tempo,

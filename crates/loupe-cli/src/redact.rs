@@ -1,6 +1,7 @@
 //! `loupe redact`: writes a redacted session bundle of trace files, with the share dialog's
 //! defaults (messages dropped, personal data masked, ids hashed), so a CI job can attach a
-//! bundle to a failing run.
+//! bundle to a failing run; with `--to parquet`, the same redacted spans as Parquet for a
+//! shared warehouse.
 
 use crate::args;
 use crate::files::load_all;
@@ -35,8 +36,13 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let a = args::parse(
         argv,
         &["--keep-messages", "--keep-pii", "--keep-ids"],
-        &["--out", "--allow", "--deny"],
+        &["--out", "--allow", "--deny", "--to"],
     )?;
+    let parquet = match a.text("--to") {
+        None | Some("bundle") => false,
+        Some("parquet") => true,
+        Some(other) => return Err(format!("redact writes a bundle or parquet, not '{other}'")),
+    };
     let out = a
         .text("--out")
         .ok_or("redact needs --out OUT.loupe.json.gz")?;
@@ -52,7 +58,14 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     };
     let (set, failed) = load_all(&a.positional);
     let (bundle, counts) = export(&set, None, options, salt(), Extras::default());
-    std::fs::write(out, bundle.to_gzip()).map_err(|e| format!("cannot write {out}: {e}"))?;
+    if parquet {
+        // The bundle read back is exactly what was kept: that is what the warehouse gets.
+        let kept = loupe_core::import(&bundle.to_gzip(), out)
+            .map_err(|e| format!("the redacted spans do not read back: {e}"))?;
+        crate::convert::write_parquet_file(&kept, out)?;
+    } else {
+        std::fs::write(out, bundle.to_gzip()).map_err(|e| format!("cannot write {out}: {e}"))?;
+    }
     let removed = counts.phrases().join(", ");
     eprintln!(
         "wrote {out}: {} traces, {} spans{}",

@@ -552,3 +552,42 @@ fn convert_writes_otlp_that_reads_back_with_the_same_figures() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn redact_to_parquet_writes_the_redacted_spans() {
+    let input = fixtures().join("langfuse/agent-prism-langfuse-qa-chatbot-2025-09.json");
+    let input = input.to_str().unwrap();
+    let out = std::env::temp_dir().join(format!("loupe-redact-{}.parquet", std::process::id()));
+    let out = out.to_str().unwrap();
+    let (code, _, err) = loupe(&["redact", "--to", "parquet", "--out", out, input]);
+    assert_eq!(code, 0, "{err}");
+    let (before, after) = (
+        json(&loupe(&["summary", "--json", input]).1),
+        json(&loupe(&["summary", "--json", out]).1),
+    );
+    assert_eq!(after["files"][0]["format"], "parquet");
+    for key in [
+        "traces",
+        "spans",
+        "llm_calls",
+        "input_tokens",
+        "output_tokens",
+    ] {
+        assert_eq!(after["totals"][key], before["totals"][key], "{key}");
+    }
+    let (_, original, _) = loupe(&["dump", input]);
+    let (_, dump, _) = loupe(&["dump", out]);
+    assert!(
+        original.contains("user: \"u-V6W6PTVby8m2hV4pVzUuE\""),
+        "{original}"
+    );
+    assert!(!dump.contains("u-V6W6PTVby8m2hV4pVzUuE"), "{dump}");
+    assert!(dump.contains("user: \"anon-"), "{dump}");
+    let (code, _, err) = loupe(&["redact", "--to", "csv", "--out", out, input]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("redact writes a bundle or parquet, not 'csv'"),
+        "{err}"
+    );
+    std::fs::remove_file(out).ok();
+}
