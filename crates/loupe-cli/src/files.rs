@@ -1,7 +1,9 @@
 //! Loading the files a command is given, together, into one set. Each file is read in parts
 //! and parsed as it is read: the big formats (OTLP/JSON, its JSON Lines, Chrome traces) are
-//! never whole in memory. A big OTLP/JSON file is read by a thread per core.
+//! never whole in memory. A big OTLP/JSON file is read by a thread per core. Big inputs show
+//! their progress on stderr when it is a terminal.
 
+use crate::progress::{Counter, Progress};
 use loupe_core::{FileFeed, FileReport, Part, SplitKind, TraceSet, TraceSetBuilder, split_places};
 use std::io::{Read, Seek, SeekFrom};
 
@@ -12,14 +14,24 @@ const PART: usize = 1 << 20;
 pub type Outcomes = Vec<(String, Result<FileReport, String>)>;
 
 /// Loads `paths` into one set, each file read once, in parts. A file that fails leaves the
-/// others loaded.
-/// A big file is read by `threads` threads.
+/// others loaded. A big file is read by `threads` threads. While big inputs are read, a
+/// progress line shows on stderr if it is a terminal.
 pub fn load_each(paths: &[String], threads: usize) -> (TraceSet, Outcomes) {
+    let total = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = Progress::start(total);
     let mut builder = TraceSetBuilder::new();
     let outcomes = paths
         .iter()
-        .map(|path| (path.clone(), read_into(&mut builder, path, threads)))
+        .map(|path| {
+            let report = read_into(&mut builder, path, threads, progress.counter());
+            (path.clone(), report)
+        })
         .collect();
+    progress.finish();
     (builder.finish(), outcomes)
 }
 
@@ -30,12 +42,13 @@ fn read_into(
     builder: &mut TraceSetBuilder,
     path: &str,
     threads: usize,
+    counted: &Counter,
 ) -> Result<FileReport, String> {
     let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let len = file.metadata().map_err(cannot)?.len() as usize;
     let mut feed = builder.start_feed(path);
-    let mut read = feed_range(builder, &mut feed, &mut file, 0, PART.min(len));
+    let mut read = feed_range(builder, &mut feed, &mut file, (0, PART.min(len)), counted);
     let splits: Vec<(SplitKind, usize)> = match feed.split_kind() {
         Some(kind) if read.is_ok() => split_places(kind, len, threads, PART, |from, len| {
             window(path, from, len)
@@ -48,9 +61,11 @@ fn read_into(
     if let Ok(from) = read
         && !splits.is_empty()
     {
-        read = read_split(builder, &mut feed, &mut file, path, from, &splits, len);
+        let place = Place { path, from, len };
+        read = read_split(builder, &mut feed, &mut file, place, &splits, counted);
     }
-    let rest = read.and_then(|from| feed_range(builder, &mut feed, &mut file, from, len));
+    let rest =
+        read.and_then(|from| feed_range(builder, &mut feed, &mut file, (from, len), counted));
     if let Err(e) = rest {
         builder.abandon_feed(feed);
         return Err(cannot(e));
@@ -74,21 +89,30 @@ fn window(path: &str, from: usize, len: usize) -> Option<Vec<u8>> {
 
 /// Reads the file from `from` on with a thread for each part beginning at `splits`, joining
 /// them in order: returns where the feed has read to. A part that cannot join is read again.
+/// Where a split read begins: the file's path, where its feed has read to, and its length.
+struct Place<'p> {
+    path: &'p str,
+    from: usize,
+    len: usize,
+}
+
 fn read_split(
     builder: &mut TraceSetBuilder,
     feed: &mut FileFeed,
     file: &mut std::fs::File,
-    path: &str,
-    from: usize,
+    place: Place,
     splits: &[(SplitKind, usize)],
-    len: usize,
+    counted: &Counter,
 ) -> std::io::Result<usize> {
+    let Place { path, from, len } = place;
     let ends: Vec<usize> = splits.iter().skip(1).map(|s| s.1).chain([len]).collect();
     std::thread::scope(|scope| {
         let threads: Vec<_> = splits
             .iter()
             .zip(&ends)
-            .map(|(&(kind, at), &end)| scope.spawn(move || read_part(path, kind, at, end, len)))
+            .map(|(&(kind, at), &end)| {
+                scope.spawn(move || read_part(path, kind, (at, end), len, counted))
+            })
             .collect();
         let parts = threads
             .into_iter()
@@ -96,29 +120,35 @@ fn read_split(
             .zip(&ends)
             .map(|((thread, &(_, at)), &end)| (at, end, || thread.join().ok().flatten()));
         builder.join_parts(feed, from, parts, |builder, feed, from, to| {
-            feed_range(builder, feed, file, from, to)
+            feed_range(builder, feed, file, (from, to), counted)
         })
     })
 }
 
 /// Reads bytes `at..end` of the file as a part of it, in a builder of its own: `None` if that
 /// fails (the bytes are then read again by the file's feed, which reports why).
-fn read_part(path: &str, kind: SplitKind, at: usize, end: usize, len: usize) -> Option<Part> {
+fn read_part(
+    path: &str,
+    kind: SplitKind,
+    (at, end): (usize, usize),
+    len: usize,
+    counted: &Counter,
+) -> Option<Part> {
     let mut file = std::fs::File::open(path).ok()?;
     let mut builder = TraceSetBuilder::new();
     let mut feed = builder.start_part(path, kind, at);
-    feed_range(&mut builder, &mut feed, &mut file, at, end).ok()?;
+    feed_range(&mut builder, &mut feed, &mut file, (at, end), counted).ok()?;
     builder.end_part(feed, end == len).ok()
 }
 
-/// Feeds bytes `from..to` of the file (fewer if it is shorter) part by part; returns where the
-/// reading stopped. Stops early once the feed has failed.
+/// Feeds bytes `from..to` of the file (fewer if it is shorter) part by part, adding them to
+/// `counted`; returns where the reading stopped. Stops early once the feed has failed.
 fn feed_range(
     builder: &mut TraceSetBuilder,
     feed: &mut FileFeed,
     file: &mut std::fs::File,
-    from: usize,
-    to: usize,
+    (from, to): (usize, usize),
+    counted: &Counter,
 ) -> std::io::Result<usize> {
     file.seek(SeekFrom::Start(from as u64))?;
     let mut part = vec![0; PART.min(to - from)];
@@ -130,6 +160,7 @@ fn feed_range(
             n => {
                 builder.feed(feed, &part[..n]);
                 at += n;
+                counted.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
             }
         }
     }

@@ -7,6 +7,7 @@ mod diff;
 mod dump;
 mod files;
 mod generate;
+mod progress;
 mod redact;
 mod summary;
 mod table;

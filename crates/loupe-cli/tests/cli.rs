@@ -591,3 +591,29 @@ fn redact_to_parquet_writes_the_redacted_spans() {
     );
     std::fs::remove_file(out).ok();
 }
+
+#[test]
+fn a_progress_line_shows_on_a_terminal_only() {
+    let dir = std::env::temp_dir().join(format!("loupe-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.json");
+    let path = path.to_str().unwrap();
+    let (code, _, err) = loupe(&["gen", "--spans", "15000", "--traces", "15", "--out", path]);
+    assert_eq!(code, 0, "{err}");
+    // Not a terminal: nothing but the summary.
+    let (_, _, err) = loupe(&["summary", path]);
+    assert!(!err.contains("reading ["), "{err}");
+    // A terminal (util-linux `script` gives the command one): the line, ending at 100%.
+    let command = format!("{} summary {path}", env!("CARGO_BIN_EXE_loupe"));
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run script: {e}"));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("\rreading [####################] 100% 10 of 10 MB"),
+        "{shown:?}"
+    );
+    assert!(shown.contains("TOTAL"), "{shown}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
