@@ -125,8 +125,10 @@ fn optional_double(values: impl Iterator<Item = Option<f64>>) -> Leaf {
     Leaf::Double(out, def)
 }
 
-/// A repeated column's leaves: per row, its items (none for an empty list or map).
-fn repeated(rows: impl Iterator<Item = Vec<String>>) -> Leaf {
+/// A repeated column's leaves: per row, its items (none for an empty list or map), each
+/// defined at `defined` (a list's element, a map's value) or one below where it is null (a
+/// map's value may be).
+fn repeated(rows: impl Iterator<Item = Vec<Option<String>>>, defined: i16) -> Leaf {
     let (mut out, mut def, mut rep) = (Vec::new(), Vec::new(), Vec::new());
     for items in rows {
         if items.is_empty() {
@@ -134,24 +136,7 @@ fn repeated(rows: impl Iterator<Item = Vec<String>>) -> Leaf {
             rep.push(0);
         }
         for (n, item) in items.into_iter().enumerate() {
-            def.push(1);
-            rep.push(i16::from(n > 0));
-            out.push(bytes(item));
-        }
-    }
-    Leaf::Bytes(out, def, rep)
-}
-
-/// The value column of a map: per row, its entries' values (an entry with no value is null).
-fn map_values(rows: impl Iterator<Item = Vec<Option<String>>>) -> Leaf {
-    let (mut out, mut def, mut rep) = (Vec::new(), Vec::new(), Vec::new());
-    for items in rows {
-        if items.is_empty() {
-            def.push(0);
-            rep.push(0);
-        }
-        for (n, item) in items.into_iter().enumerate() {
-            def.push(if item.is_some() { 2 } else { 1 });
+            def.push(if item.is_some() { defined } else { defined - 1 });
             rep.push(i16::from(n > 0));
             out.extend(item.map(bytes));
         }
@@ -299,17 +284,19 @@ impl<W: Write + Send> SpanWriter<W> {
             })),
             optional(s().map(|v| trace_fact(v, v.session(), set, Pick::Session))),
             optional(s().map(|v| trace_fact(v, v.user(), set, Pick::User))),
-            repeated(tags),
+            repeated(tags.map(|t| t.into_iter().map(Some).collect()), 1),
             required(s().map(|v| v.source_name().to_string())),
             repeated(
                 attributes
                     .iter()
-                    .map(|a| a.iter().map(|(k, _)| (*k).to_string()).collect()),
+                    .map(|a| a.iter().map(|(k, _)| Some((*k).to_string())).collect()),
+                1,
             ),
-            map_values(
+            repeated(
                 attributes
                     .into_iter()
                     .map(|a| a.into_iter().map(|(_, v)| v).collect()),
+                2,
             ),
         ];
         let mut group = self.writer.next_row_group()?;
