@@ -147,24 +147,12 @@ fn span<'a>(set: &'a TraceSet, s: &SpanView<'a>, out: &mut String) {
     let first = set
         .traces()
         .get(s.trace() as usize)
-        .filter(|t| t.spans.start == s.index());
-    let or_trace = |own: &'a str, of: fn(&crate::set::Trace) -> crate::strings::StrId| -> &'a str {
-        if own.is_empty() {
-            first.map_or("", |t| set.str(of(t)))
-        } else {
-            own
-        }
-    };
-    let (session, user) = (
-        or_trace(s.session(), |t| t.session),
-        or_trace(s.user(), |t| t.user),
-    );
-    let mut tags: Vec<&str> = s.tags().collect();
-    if tags.is_empty()
-        && let Some(t) = first
-    {
-        tags = t.tags.iter().map(|id| set.str(*id)).collect();
-    }
+        .is_some_and(|t| t.spans.start == s.index());
+    let super::Owner {
+        session,
+        user,
+        tags,
+    } = super::owner(set, s, first);
     let tags_json = (!tags.is_empty()).then(|| serde_json::to_string(&tags).unwrap_or_default());
     let first_token = s
         .usage()

@@ -153,28 +153,6 @@ fn attribute_text(v: &ValueRef) -> Option<String> {
     }
 }
 
-/// The trace's session, user or tags where the span has none: they are facts of the trace.
-fn trace_fact<'a>(s: &SpanView<'a>, own: &'a str, set: &'a TraceSet, pick: Pick) -> String {
-    if !own.is_empty() {
-        return own.to_string();
-    }
-    set.traces()
-        .get(s.trace() as usize)
-        .map_or(String::new(), |t| {
-            set.str(match pick {
-                Pick::Session => t.session,
-                Pick::User => t.user,
-            })
-            .to_string()
-        })
-}
-
-#[derive(Clone, Copy)]
-enum Pick {
-    Session,
-    User,
-}
-
 /// Whether the span's file gave its start and end.
 fn timed(s: &SpanView) -> bool {
     !s.flags().has(crate::model::SpanFlags::NO_TIMESTAMPS)
@@ -236,18 +214,8 @@ impl<W: Write + Send> SpanWriter<W> {
                     .collect()
             })
             .collect();
-        let tags = s().map(|v| {
-            let own: Vec<String> = v.tags().map(String::from).collect();
-            if own.is_empty() {
-                set.traces()
-                    .get(v.trace() as usize)
-                    .map_or(Vec::new(), |t| {
-                        t.tags.iter().map(|id| set.str(*id).to_string()).collect()
-                    })
-            } else {
-                own
-            }
-        });
+        // Every row carries its trace's session, user and tags where the span has none.
+        let owners: Vec<super::Owner> = s().map(|v| super::owner(set, v, true)).collect();
         let leaves = vec![
             required(s().map(|v| v.trace_id().to_string())),
             required(s().map(|v| v.span_id().to_string())),
@@ -282,9 +250,14 @@ impl<W: Write + Send> SpanWriter<W> {
                     .get(&v.index())
                     .map_or(String::new(), |c| c.source().to_string())
             })),
-            optional(s().map(|v| trace_fact(v, v.session(), set, Pick::Session))),
-            optional(s().map(|v| trace_fact(v, v.user(), set, Pick::User))),
-            repeated(tags.map(|t| t.into_iter().map(Some).collect()), 1),
+            optional(owners.iter().map(|o| o.session.to_string())),
+            optional(owners.iter().map(|o| o.user.to_string())),
+            repeated(
+                owners
+                    .iter()
+                    .map(|o| o.tags.iter().map(|t| Some((*t).to_string())).collect()),
+                1,
+            ),
             required(s().map(|v| v.source_name().to_string())),
             repeated(
                 attributes
