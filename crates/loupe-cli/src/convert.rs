@@ -1,16 +1,18 @@
 //! `loupe convert`: trace files of any format Loupe reads, written for the engines built for
 //! scale. `parquet` is one row per span (the schema is `loupe_core::convert::parquet::SCHEMA`),
 //! a row group per batch of traces; `otlp-json` is one OTLP/JSON document; `otlp-jsonl` is
-//! JSON Lines, one export request per trace. Traces are written a batch at a time, so the
-//! output is never whole in memory.
+//! JSON Lines, one export request per trace. The inputs are streamed (`loupe_core::stream`)
+//! and the traces written a set at a time as they are done, so neither the inputs nor the
+//! output are ever whole in memory.
 
 use crate::args;
-use crate::files::load_all;
+use crate::streamed::{self, Streamed, stream_files};
 use loupe_core::TraceSet;
 use loupe_core::convert::otlp;
 use loupe_core::convert::parquet::SpanWriter;
 use loupe_core::cost::cost_report;
 use loupe_core::pricing::PriceTable;
+use loupe_core::stream::StreamOptions;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -22,14 +24,14 @@ const ROW_GROUP: u32 = 128 * 1024;
 
 /// What `--to` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Target {
+pub enum Target {
     Parquet,
     OtlpJson,
     OtlpJsonLines,
 }
 
 impl Target {
-    fn named(name: &str) -> Result<Target, String> {
+    pub fn named(name: &str) -> Result<Target, String> {
         match name {
             "parquet" => Ok(Target::Parquet),
             "otlp-json" => Ok(Target::OtlpJson),
@@ -41,65 +43,143 @@ impl Target {
     }
 }
 
-/// Writes every trace of `set` to `out` as OTLP/JSON: one document, or with `lines` one
-/// request per trace and line.
-fn write_otlp(set: &TraceSet, lines: bool, out: &mut impl Write) -> std::io::Result<()> {
-    let traces: Vec<u32> = (0..set.traces().len() as u32).collect();
-    let mut text = String::new();
-    if !lines {
-        out.write_all(b"{\"resourceSpans\":[")?;
-    }
-    for (n, batch) in traces.chunks(BATCH).enumerate() {
-        text.clear();
-        if lines {
-            text.push_str(&otlp::lines(set, batch));
-        } else {
-            if n > 0 {
-                text.push(',');
+/// Where converted traces go, set after set, as a stream hands them on.
+enum Output {
+    Otlp {
+        out: BufWriter<File>,
+        lines: bool,
+        /// Whether a resource's spans were written (the next needs a comma before it).
+        begun: bool,
+    },
+    Parquet(SpanWriter<BufWriter<File>>),
+}
+
+impl Output {
+    /// Starts writing `target` to the file at `path`.
+    fn create(target: Target, path: &str) -> std::io::Result<Output> {
+        let out = BufWriter::new(File::create(path)?);
+        Ok(match target {
+            Target::Parquet => {
+                Output::Parquet(SpanWriter::new(out).map_err(std::io::Error::other)?)
             }
-            otlp::resource_spans(set, batch, &mut text);
+            Target::OtlpJson | Target::OtlpJsonLines => {
+                let lines = target == Target::OtlpJsonLines;
+                let mut out = out;
+                if !lines {
+                    out.write_all(b"{\"resourceSpans\":[")?;
+                }
+                Output::Otlp {
+                    out,
+                    lines,
+                    begun: false,
+                }
+            }
+        })
+    }
+
+    /// Writes every trace of `set`: OTLP a batch of traces at a time, Parquet a row group per
+    /// batch of whole traces.
+    fn write(&mut self, set: &TraceSet) -> std::io::Result<()> {
+        let traces: Vec<u32> = (0..set.traces().len() as u32).collect();
+        match self {
+            Output::Otlp { out, lines, begun } => {
+                let mut text = String::new();
+                for batch in traces.chunks(BATCH) {
+                    text.clear();
+                    if *lines {
+                        text.push_str(&otlp::lines(set, batch));
+                    } else {
+                        if *begun {
+                            text.push(',');
+                        }
+                        otlp::resource_spans(set, batch, &mut text);
+                        *begun = true;
+                    }
+                    out.write_all(text.as_bytes())?;
+                }
+                Ok(())
+            }
+            Output::Parquet(writer) => {
+                let costs = cost_report(set, &PriceTable::builtin(), &traces);
+                let mut batch = Vec::new();
+                let mut spans = 0;
+                for t in traces {
+                    batch.push(t);
+                    spans += set.traces()[t as usize].span_count();
+                    if spans >= ROW_GROUP {
+                        writer
+                            .write(set, &batch, &costs)
+                            .map_err(std::io::Error::other)?;
+                        (batch, spans) = (Vec::new(), 0);
+                    }
+                }
+                if !batch.is_empty() {
+                    writer
+                        .write(set, &batch, &costs)
+                        .map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            }
         }
-        out.write_all(text.as_bytes())?;
     }
-    if !lines {
-        out.write_all(b"]}\n")?;
+
+    /// Ends the file.
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Output::Otlp { mut out, lines, .. } => {
+                if !lines {
+                    out.write_all(b"]}\n")?;
+                }
+                out.flush()
+            }
+            Output::Parquet(writer) => writer.finish().map_err(std::io::Error::other)?.flush(),
+        }
     }
-    out.flush()
 }
 
-/// Writes every span of `set` to `out` as Parquet, a row group per batch of whole traces.
-fn write_parquet(set: &TraceSet, out: impl Write + Send) -> Result<(), String> {
-    let all: Vec<u32> = (0..set.traces().len() as u32).collect();
-    let costs = cost_report(set, &PriceTable::builtin(), &all);
-    let mut writer = SpanWriter::new(out).map_err(|e| e.to_string())?;
-    let mut batch = Vec::new();
-    let mut spans = 0;
-    for t in all {
-        batch.push(t);
-        spans += set.traces()[t as usize].span_count();
-        if spans >= ROW_GROUP {
-            writer
-                .write(set, &batch, &costs)
-                .map_err(|e| e.to_string())?;
-            (batch, spans) = (Vec::new(), 0);
-        }
-    }
-    writer
-        .write(set, &batch, &costs)
-        .map_err(|e| e.to_string())?;
-    let mut out = writer.finish().map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())
+/// What a stream wrote to `path`: traces and spans, or why the writing failed.
+pub struct Written {
+    pub traces: u64,
+    pub spans: u64,
 }
 
-/// Writes every span of `set` to file `out` as Parquet.
-pub fn write_parquet_file(set: &TraceSet, out: &str) -> Result<(), String> {
-    let file = File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?;
-    write_parquet(set, BufWriter::new(file)).map_err(|e| format!("cannot write {out}: {e}"))
+/// Streams `inputs` into `path` as `target`, each set of done traces first passed through
+/// `through` (redaction, or nothing). Returns what the stream read and what was written.
+pub fn stream_into(
+    target: Target,
+    path: &str,
+    inputs: &[String],
+    options: StreamOptions,
+    mut through: impl FnMut(TraceSet) -> Result<TraceSet, String>,
+) -> Result<(Streamed, Written), String> {
+    let cannot = |e: std::io::Error| format!("cannot write {path}: {e}");
+    let mut output = Output::create(target, path).map_err(cannot)?;
+    let mut written = Written {
+        traces: 0,
+        spans: 0,
+    };
+    let mut failure: Option<String> = None;
+    let streamed = stream_files(inputs, options, |set| {
+        if failure.is_some() {
+            return;
+        }
+        let step = through(set).and_then(|set| {
+            written.traces += set.traces().len() as u64;
+            written.spans += set.span_count() as u64;
+            output.write(&set).map_err(cannot)
+        });
+        failure = step.err();
+    });
+    if let Some(why) = failure {
+        return Err(why);
+    }
+    output.finish().map_err(cannot)?;
+    Ok((streamed, written))
 }
 
 /// Runs `loupe convert`.
 pub fn run(argv: &[String]) -> Result<ExitCode, String> {
-    let a = args::parse(argv, &[], &["--to", "--out"])?;
+    let a = args::parse(argv, &[], &["--to", "--out", "--idle"])?;
     let target = Target::named(
         a.text("--to")
             .ok_or("convert needs --to parquet, otlp-json or otlp-jsonl")?,
@@ -108,20 +188,12 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     if a.positional.is_empty() {
         return Err("convert needs at least one INPUT file".into());
     }
-    let (set, failed) = load_all(&a.positional);
-    match target {
-        Target::Parquet => write_parquet_file(&set, out)?,
-        Target::OtlpJson | Target::OtlpJsonLines => {
-            let file = File::create(out).map_err(|e| format!("cannot write {out}: {e}"))?;
-            let lines = target == Target::OtlpJsonLines;
-            write_otlp(&set, lines, &mut BufWriter::new(file))
-                .map_err(|e| format!("cannot write {out}: {e}"))?;
-        }
-    }
+    let options = streamed::options(a.number("--idle")?)?;
+    let (streamed, written) = stream_into(target, out, &a.positional, options, Ok)?;
+    let failed = streamed.report_failures();
     eprintln!(
         "wrote {out}: {} traces, {} spans",
-        set.traces().len(),
-        set.span_count()
+        written.traces, written.spans
     );
     Ok(if failed {
         ExitCode::from(1)

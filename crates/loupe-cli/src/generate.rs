@@ -2,7 +2,7 @@
 //! Lines (one request per trace).
 
 use crate::args;
-use loupe_core::generate::{GenOptions, otlp_json, write_otlp_json_lines};
+use loupe_core::generate::{GenOptions, write_otlp_json, write_otlp_json_lines};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -30,17 +30,15 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         return Err("--traces must be at least 1 and --spans at least --traces".into());
     }
     let cannot = |e: std::io::Error| format!("cannot write {out}: {e}");
+    let file = std::fs::File::create(out).map_err(cannot)?;
+    let mut writer = std::io::BufWriter::new(file);
     let bytes = if a.flag("--lines") {
-        let file = std::fs::File::create(out).map_err(cannot)?;
-        let mut writer = std::io::BufWriter::new(file);
-        let n = write_otlp_json_lines(&opts, &mut writer).map_err(cannot)?;
-        writer.flush().map_err(cannot)?;
-        n
+        write_otlp_json_lines(&opts, &mut writer)
     } else {
-        let text = otlp_json(&opts);
-        std::fs::write(out, text.as_bytes()).map_err(cannot)?;
-        text.len()
-    };
+        write_otlp_json(&opts, &mut writer)
+    }
+    .map_err(cannot)?;
+    writer.flush().map_err(cannot)?;
     eprintln!(
         "wrote {out}: {} traces, {} spans, {bytes} bytes",
         opts.traces, opts.spans

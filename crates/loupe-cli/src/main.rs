@@ -9,6 +9,7 @@ mod files;
 mod generate;
 mod progress;
 mod redact;
+mod streamed;
 mod summary;
 mod table;
 

@@ -1,12 +1,17 @@
 //! `loupe redact`: writes a redacted session bundle of trace files, with the share dialog's
 //! defaults (messages dropped, personal data masked, ids hashed), so a CI job can attach a
 //! bundle to a failing run; with `--to parquet`, the same redacted spans as Parquet for a
-//! shared warehouse.
+//! shared warehouse. The inputs are streamed and redacted a set of done traces at a time,
+//! each hashed with the run's one salt, so the output is never whole in memory.
 
 use crate::args;
-use crate::files::load_all;
-use loupe_core::bundle::{Extras, export};
-use loupe_core::redact::RedactOptions;
+use crate::convert::{Target, stream_into};
+use crate::streamed::{self, Streamed, stream_files};
+use loupe_core::TraceSet;
+use loupe_core::bundle::{Bundle, BundleWriter, Extras, export};
+use loupe_core::redact::{RedactOptions, RedactionCounts};
+use loupe_core::stream::StreamOptions;
+use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 /// A salt of this run's own: the time and the process id, hashed into the bundle's ids.
@@ -36,7 +41,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let a = args::parse(
         argv,
         &["--keep-messages", "--keep-pii", "--keep-ids"],
-        &["--out", "--allow", "--deny", "--to"],
+        &["--out", "--allow", "--deny", "--to", "--idle"],
     )?;
     let parquet = match a.text("--to") {
         None | Some("bundle") => false,
@@ -56,21 +61,30 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         allow_keys: a.text("--allow").map(|l| keys(Some(l))),
         deny_keys: keys(a.text("--deny")),
     };
-    let (set, failed) = load_all(&a.positional);
-    let (bundle, counts) = export(&set, None, options, salt(), Extras::default());
-    if parquet {
+    let stream = streamed::options(a.number("--idle")?)?;
+    let salt = salt();
+    let mut counts = RedactionCounts::default();
+    let mut redacted = |set: &TraceSet| {
+        let (bundle, removed) = export(set, None, options.clone(), salt, Extras::default());
+        counts.add(&removed);
+        bundle
+    };
+    let (streamed, traces, spans) = if parquet {
         // The bundle read back is exactly what was kept: that is what the warehouse gets.
-        let kept = loupe_core::import(&bundle.to_gzip(), out)
-            .map_err(|e| format!("the redacted spans do not read back: {e}"))?;
-        crate::convert::write_parquet_file(&kept, out)?;
+        let back = |set: TraceSet| {
+            let bundle = redacted(&set);
+            loupe_core::import(bundle.to_json().as_bytes(), out)
+                .map_err(|e| format!("the redacted spans do not read back: {e}"))
+        };
+        let (streamed, written) = stream_into(Target::Parquet, out, &a.positional, stream, back)?;
+        (streamed, written.traces, written.spans)
     } else {
-        std::fs::write(out, bundle.to_gzip()).map_err(|e| format!("cannot write {out}: {e}"))?;
-    }
+        write_bundle(out, &a.positional, stream, |set| redacted(&set))?
+    };
+    let failed = streamed.report_failures();
     let removed = counts.phrases().join(", ");
     eprintln!(
-        "wrote {out}: {} traces, {} spans{}",
-        set.traces().len(),
-        bundle.spans.len(),
+        "wrote {out}: {traces} traces, {spans} spans{}",
         if removed.is_empty() {
             String::new()
         } else {
@@ -82,4 +96,34 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Streams `inputs` into a gzipped bundle at `path`, each set of done traces made a bundle's
+/// worth by `part`. Returns what the stream read, and the traces and spans written.
+fn write_bundle(
+    path: &str,
+    inputs: &[String],
+    options: StreamOptions,
+    mut part: impl FnMut(TraceSet) -> Bundle,
+) -> Result<(Streamed, u64, u64), String> {
+    let cannot = |e: std::io::Error| format!("cannot write {path}: {e}");
+    let file = std::fs::File::create(path).map_err(cannot)?;
+    let gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(BufWriter::new(file), flate2::Compression::default());
+    let mut writer = BundleWriter::new(gz).map_err(cannot)?;
+    let mut failure = None;
+    let mut traces = 0;
+    let streamed = stream_files(inputs, options, |set| {
+        traces += set.traces().len() as u64;
+        if failure.is_none() {
+            failure = writer.add(part(set)).err();
+        }
+    });
+    if let Some(e) = failure {
+        return Err(cannot(e));
+    }
+    let (gz, spans) = writer.finish().map_err(cannot)?;
+    gz.finish().and_then(|mut w| w.flush()).map_err(cannot)?;
+    Ok((streamed, traces, spans))
 }

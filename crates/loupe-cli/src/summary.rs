@@ -5,10 +5,11 @@
 //! cost the files record, with calls that record none priced from the built-in table;
 //! `cost_source` says which: `recorded`, `computed`, `mixed`, or `none`.
 
-use crate::{args, files};
-use loupe_core::Totals;
+use crate::args;
+use crate::streamed::{self, Streamed};
 use loupe_core::cost::cost_report;
 use loupe_core::pricing::PriceTable;
+use loupe_core::{Totals, TraceSet};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -80,33 +81,83 @@ struct Summary {
     totals: Figures,
 }
 
+impl Figures {
+    /// Adds the figures of more traces: counts and costs add up, and the cost's source is
+    /// `mixed` when the two parts' sources differ (`none` gives way to the other).
+    fn add(&mut self, more: Figures) {
+        self.traces += more.traces;
+        self.spans += more.spans;
+        self.errors += more.errors;
+        self.llm_calls += more.llm_calls;
+        self.embedding_calls += more.embedding_calls;
+        self.input_tokens += more.input_tokens;
+        self.output_tokens += more.output_tokens;
+        self.cost_usd = match (self.cost_usd, more.cost_usd) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        self.cost_source = match (self.cost_source, more.cost_source) {
+            (a, "none") => a,
+            ("none", b) => b,
+            (a, b) if a == b => a,
+            _ => "mixed",
+        };
+    }
+}
+
+/// The figures of each file and in total, added up set after set as a stream hands them on.
+#[derive(Default)]
+struct Tally {
+    per_source: Vec<Figures>,
+    total: Option<Figures>,
+}
+
+impl Tally {
+    fn add(&mut self, set: &TraceSet) {
+        let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+        let costs = cost_report(set, &PriceTable::builtin(), &all);
+        let per_source = set.totals_by_source();
+        let cost_per_source = costs.by_source(set);
+        for (source, (t, cost)) in per_source.iter().zip(cost_per_source).enumerate() {
+            if self.per_source.len() <= source {
+                self.per_source
+                    .resize_with(source + 1, || Figures::from(&Totals::default()));
+            }
+            self.per_source[source].add(Figures::with_cost(t, cost));
+        }
+        let total = Figures::with_cost(&set.totals(), (costs.total(), costs.source()));
+        match &mut self.total {
+            Some(sum) => sum.add(total),
+            None => self.total = Some(total),
+        }
+    }
+}
+
 /// Runs `loupe summary`.
 pub fn run(argv: &[String]) -> Result<ExitCode, String> {
-    let a = args::parse(argv, &["--json"], &["--threads"])?;
+    let a = args::parse(argv, &["--json"], &["--idle"])?;
     if a.positional.is_empty() {
         return Err("summary needs at least one FILE".into());
     }
-    let threads = match a.number("--threads")? {
-        Some(0) => return Err("--threads takes 1 or more".into()),
-        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
-        None => files::cores(),
-    };
-    let (set, outcomes) = files::load_each(&a.positional, threads);
-    let per_source = set.totals_by_source();
-    let all: Vec<u32> = (0..set.traces().len() as u32).collect();
-    let costs = cost_report(&set, &PriceTable::builtin(), &all);
-    let cost_per_source = costs.by_source(&set);
+    let options = streamed::options(a.number("--idle")?)?;
+    let mut tally = Tally::default();
+    let Streamed { outcomes, end } =
+        streamed::stream_files(&a.positional, options, |set| tally.add(&set));
+    let mut per_source = std::mem::take(&mut tally.per_source)
+        .into_iter()
+        .map(Some)
+        .collect::<Vec<_>>();
     let files: Vec<FileEntry> = outcomes
         .into_iter()
         .map(|(path, outcome)| match outcome {
             Ok(report) => FileEntry::Loaded {
                 path,
                 format: report.format.label(),
-                figures: Figures::with_cost(
-                    &per_source[report.source as usize],
-                    cost_per_source[report.source as usize],
-                ),
-                warnings: set.diagnostics().lines(Some(report.source)),
+                figures: per_source
+                    .get_mut(report.source as usize)
+                    .and_then(Option::take)
+                    .unwrap_or_else(|| Figures::from(&Totals::default())),
+                warnings: end.diagnostics.lines(Some(report.source)),
             },
             Err(error) => FileEntry::Failed { path, error },
         })
@@ -114,7 +165,9 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let failed = files.iter().any(|f| matches!(f, FileEntry::Failed { .. }));
     let summary = Summary {
         files,
-        totals: Figures::with_cost(&set.totals(), (costs.total(), costs.source())),
+        totals: tally
+            .total
+            .unwrap_or_else(|| Figures::from(&Totals::default())),
     };
     if a.flag("--json") {
         let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;

@@ -138,26 +138,75 @@ fn generated_traces_read_back_with_the_requested_counts() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Adds up the figures of every file a summary lists.
+fn files_total(summary: &serde_json::Value, key: &str) -> u64 {
+    let files = summary["files"].as_array().map_or(&[][..], Vec::as_slice);
+    files.iter().filter_map(|f| f[key].as_u64()).sum()
+}
+
 #[test]
-fn a_big_file_read_by_several_threads_gives_the_figures_of_one() {
-    let dir = std::env::temp_dir().join(format!("loupe-cli-threads-{}", std::process::id()));
+fn a_file_streamed_in_chunks_gives_the_figures_of_its_parts() {
+    let dir = std::env::temp_dir().join(format!("loupe-cli-stream-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("big.json");
-    let path = file.to_str().unwrap();
-    // Over 48 MB: three shares of 16 MB, so three threads each read one.
-    let (code, _, err) = loupe(&["gen", "--spans", "80000", "--traces", "80", "--out", path]);
-    assert_eq!(code, 0, "{err}");
-    assert!(std::fs::metadata(&file).unwrap().len() >= 48 << 20);
-    let read = |threads: &str| {
-        let (code, out, err) = loupe(&["summary", "--json", "--threads", threads, path]);
+    let mut parts = Vec::new();
+    let mut whole = Vec::new();
+    for seed in ["1", "2", "3"] {
+        let part = dir.join(format!("part{seed}.jsonl"));
+        let path = part.to_str().unwrap().to_string();
+        let generate = [
+            "gen", "--lines", "--spans", "60000", "--traces", "2400", "--seed", seed,
+        ];
+        let (code, _, err) = loupe(&[&generate[..], &["--out", &path]].concat());
+        assert_eq!(code, 0, "{err}");
+        whole.extend(std::fs::read(&part).unwrap());
+        parts.push(path);
+    }
+    let whole_path = dir.join("whole.jsonl");
+    std::fs::write(&whole_path, &whole).unwrap();
+    let summary = |args: &[&str]| {
+        let (code, out, err) = loupe(&[&["summary", "--json"], args].concat());
         assert_eq!(code, 0, "{err}");
         json(&out)
     };
-    let one = read("1");
-    assert_eq!(one["totals"]["spans"], json("80000"));
-    assert_eq!(read("3"), one);
-    assert_eq!(read("2"), one);
-    assert_eq!(loupe(&["summary", "--threads", "0", path]).0, 2);
+    // 180,000 spans: handed on in chunks of 100,000 with the default idle window.
+    let one = summary(&[whole_path.to_str().unwrap()]);
+    let each: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let three = summary(&each);
+    for key in [
+        "traces",
+        "spans",
+        "errors",
+        "llm_calls",
+        "input_tokens",
+        "output_tokens",
+    ] {
+        assert_eq!(one["totals"][key], three["totals"][key], "{key}");
+        assert_eq!(
+            files_total(&three, key),
+            three["totals"][key].as_u64().unwrap(),
+            "{key}"
+        );
+    }
+    assert_eq!(one["totals"]["spans"], json("180000"));
+    assert_eq!(one["totals"]["traces"], json("7200"));
+    let cost = |s: &serde_json::Value| s["totals"]["cost_usd"].as_f64().unwrap();
+    assert!((cost(&one) - cost(&three)).abs() < 1e-6 * cost(&one));
+    assert!(one["files"][0]["warnings"].as_array().unwrap().is_empty());
+    // Each trace's spans come together (one line each), so even the shortest window hands
+    // every trace on whole.
+    let (code, out, err) = loupe(&[
+        "summary",
+        "--json",
+        "--idle",
+        "1",
+        whole_path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let short = json(&out);
+    for key in ["traces", "spans", "input_tokens"] {
+        assert_eq!(short["totals"][key], one["totals"][key], "{key}");
+    }
+    assert_eq!(loupe(&["summary", "--idle", "0", &parts[0]]).0, 2);
     std::fs::remove_dir_all(&dir).ok();
 }
 

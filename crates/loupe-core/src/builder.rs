@@ -272,6 +272,31 @@ impl TraceSetBuilder {
     }
 
     /// The index the next file will have among the sources, if there is room for one.
+    /// The files read so far.
+    pub(crate) fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Takes the list of files `from` knows (their spans stay there).
+    pub(crate) fn copy_sources(&mut self, from: &TraceSetBuilder) {
+        self.sources = from.sources.clone();
+    }
+
+    /// Marks a file read: its spans name it, whether or not it was read to its end.
+    pub(crate) fn name_source(&mut self, name: &str, format: Format, removed: bool) {
+        self.sources.push(Source {
+            name: name.to_string(),
+            format,
+            text: Box::default(),
+            removed,
+        });
+    }
+
+    /// Whether this builder adds to a built set (it was reopened).
+    pub(crate) fn is_reopened(&self) -> bool {
+        self.built.is_some()
+    }
+
     pub(crate) fn next_source(&self) -> Result<u32, ImportError> {
         u32::try_from(self.sources.len()).map_err(|_| ImportError::TooLarge)
     }

@@ -581,6 +581,120 @@ fn masked_filter(w: &mut Writer, query: &str) -> String {
     })
 }
 
+/// A bundle written part by part, as a stream hands traces on: each part's spans as they
+/// come, then what the parts share (resources, each once), their trace facts and scores.
+/// The bundle is never whole in memory; its members are in another order than
+/// [`Bundle::to_json`] writes them, which readers allow.
+pub struct BundleWriter<W: Write> {
+    out: W,
+    head: Option<Bundle>,
+    resources: Vec<Vec<Attribute>>,
+    resource_index: HashMap<String, u32>,
+    traces: Vec<Trace>,
+    scores: Vec<Score>,
+    spans: u64,
+}
+
+/// What a bundle holds besides its spans, as [`BundleWriter`] writes it after them.
+#[derive(Serialize)]
+struct Rest {
+    loupe_bundle: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redaction: Option<Redaction>,
+    view: View,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    prices: BTreeMap<String, Price>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<Note>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resources: Vec<Vec<Attribute>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    traces: Vec<Trace>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scores: Vec<Score>,
+}
+
+impl<W: Write> BundleWriter<W> {
+    /// Starts a bundle in `out`.
+    pub fn new(mut out: W) -> std::io::Result<Self> {
+        out.write_all(b"{\"spans\":[")?;
+        Ok(BundleWriter {
+            out,
+            head: None,
+            resources: Vec::new(),
+            resource_index: HashMap::new(),
+            traces: Vec::new(),
+            scores: Vec::new(),
+            spans: 0,
+        })
+    }
+
+    /// Writes the spans of `part`, one bundle's worth of traces (its version, redaction and
+    /// view are the first part's), and keeps what it shares with the others.
+    pub fn add(&mut self, mut part: Bundle) -> std::io::Result<()> {
+        let mut resource_of = Vec::with_capacity(part.resources.len());
+        for r in std::mem::take(&mut part.resources) {
+            let key = serde_json::to_string(&r).map_err(std::io::Error::other)?;
+            let next = self.resources.len() as u32;
+            let at = *self.resource_index.entry(key).or_insert(next);
+            if at == next {
+                self.resources.push(r);
+            }
+            resource_of.push(at);
+        }
+        for mut span in std::mem::take(&mut part.spans) {
+            span.resource = span
+                .resource
+                .and_then(|r| resource_of.get(r as usize).copied());
+            if self.spans > 0 {
+                self.out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut self.out, &span).map_err(std::io::Error::other)?;
+            self.spans += 1;
+        }
+        self.traces.append(&mut part.traces);
+        self.scores.append(&mut part.scores);
+        self.head.get_or_insert(part);
+        Ok(())
+    }
+
+    /// Ends the bundle; returns where it was written and how many spans it holds.
+    pub fn finish(mut self) -> std::io::Result<(W, u64)> {
+        let head = self.head.take().unwrap_or_else(|| Bundle {
+            loupe_bundle: BUNDLE_VERSION,
+            created: None,
+            redaction: None,
+            view: View::default(),
+            prices: BTreeMap::new(),
+            notes: Vec::new(),
+            resources: Vec::new(),
+            traces: Vec::new(),
+            spans: Vec::new(),
+            scores: Vec::new(),
+        });
+        let rest = Rest {
+            loupe_bundle: head.loupe_bundle,
+            created: head.created,
+            redaction: head.redaction,
+            view: head.view,
+            prices: head.prices,
+            notes: head.notes,
+            resources: std::mem::take(&mut self.resources),
+            traces: std::mem::take(&mut self.traces),
+            scores: std::mem::take(&mut self.scores),
+        };
+        let rest = serde_json::to_string(&rest).map_err(std::io::Error::other)?;
+        self.out.write_all(b"],")?;
+        // The rest is an object: its members follow the spans in this one.
+        self.out
+            .write_all(rest.get(1..).unwrap_or("}").as_bytes())?;
+        self.out.flush()?;
+        Ok((self.out, self.spans))
+    }
+}
+
 impl Bundle {
     /// The bundle as gzipped JSON (`*.loupe.json.gz`), the same bytes for the same bundle.
     pub fn to_gzip(&self) -> Vec<u8> {

@@ -33,6 +33,8 @@ pub enum DiagnosticKind {
     ClockSkew,
     /// A value or a span reached one of Loupe's limits (see [`crate::limits`]) and was cut.
     OverLimit,
+    /// A span arrived after a stream had handed its trace on: it makes a trace of its own.
+    LateSpan,
 }
 
 impl DiagnosticKind {
@@ -51,6 +53,7 @@ impl DiagnosticKind {
             DiagnosticKind::AggregateMismatch => "totals that disagree with their calls",
             DiagnosticKind::ClockSkew => "clock skew corrections",
             DiagnosticKind::OverLimit => "values cut at Loupe's limits",
+            DiagnosticKind::LateSpan => "late spans",
         }
     }
 }
@@ -164,9 +167,15 @@ impl Diagnostics {
         }
     }
 
-    /// Moves another list's problems into this one.
+    /// Moves another list's problems into this one, keeping the first few of each kind.
     pub fn extend(&mut self, other: Diagnostics) {
-        self.kept.extend(other.kept);
+        for d in other.kept {
+            let key = (d.source, d.kind);
+            let kept = self.kept.iter().filter(|k| (k.source, k.kind) == key);
+            if kept.count() < KEEP_PER_KIND {
+                self.kept.push(d);
+            }
+        }
         for (k, n) in other.counts {
             *self.counts.entry(k).or_default() += n;
         }

@@ -333,19 +333,29 @@ const REQUEST_TAIL: &str = "]}]}]}";
 /// Writes OTLP/JSON (one export request) with `opts.traces` agent traces and `opts.spans`
 /// spans in all.
 pub fn otlp_json(opts: &GenOptions) -> String {
-    let mut out = String::with_capacity(opts.spans.max(1) * 900);
-    out.push_str(REQUEST_HEAD);
+    let mut out = Vec::with_capacity(opts.spans.max(1) * 900);
+    // Writing to memory cannot fail, and every piece written is text.
+    let _ = write_otlp_json(opts, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes what [`otlp_json`] returns to `out` as it is generated: the document is never whole
+/// in memory. Returns the bytes written.
+pub fn write_otlp_json(opts: &GenOptions, out: &mut impl std::io::Write) -> std::io::Result<usize> {
+    let mut written = REQUEST_HEAD.len();
+    let mut result = out.write_all(REQUEST_HEAD.as_bytes());
     let mut first = true;
     each_trace(opts, |spans| {
-        if !first {
-            out.push(',');
+        if result.is_ok() {
+            let comma = if first { "" } else { "," };
+            first = false;
+            result = write!(out, "{comma}{spans}");
+            written += comma.len() + spans.len();
         }
-        first = false;
-        out.push_str(spans);
     });
-    out.push_str(REQUEST_TAIL);
-    out.push('\n');
-    out
+    result?;
+    writeln!(out, "{REQUEST_TAIL}")?;
+    Ok(written + REQUEST_TAIL.len() + 1)
 }
 
 /// Writes the same traces as [`otlp_json`] as OTLP/JSON Lines: one export request per trace,

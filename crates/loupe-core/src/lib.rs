@@ -19,6 +19,7 @@
 pub mod browse;
 mod builder;
 pub mod bundle;
+mod carry;
 pub mod compare;
 pub mod convert;
 pub mod cost;
@@ -45,6 +46,7 @@ pub mod report;
 mod scores;
 mod set;
 pub mod stats;
+pub mod stream;
 mod strings;
 mod text;
 pub use text::shown;

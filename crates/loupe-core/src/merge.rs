@@ -64,6 +64,24 @@ impl Remap {
     }
 }
 
+/// New ids for the strings and resource rows of one builder, in another.
+pub(crate) trait Renumber {
+    /// The new id of string `id`.
+    fn str(&mut self, id: StrId) -> StrId;
+    /// The new row of resource `row`.
+    fn resource(&mut self, row: u32) -> u32;
+}
+
+impl Renumber for &Remap {
+    fn str(&mut self, id: StrId) -> StrId {
+        Remap::str(self, id)
+    }
+
+    fn resource(&mut self, row: u32) -> u32 {
+        Remap::resource(self, row)
+    }
+}
+
 /// Rows moved `by` further down their table.
 fn moved(rows: Rows, by: u32) -> Rows {
     Rows {

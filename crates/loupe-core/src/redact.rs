@@ -69,6 +69,20 @@ pub struct RedactionCounts {
 }
 
 impl RedactionCounts {
+    /// Adds what another redaction removed.
+    pub fn add(&mut self, more: &RedactionCounts) {
+        self.message_texts += more.message_texts;
+        self.attributes_dropped += more.attributes_dropped;
+        self.emails += more.emails;
+        self.phone_numbers += more.phone_numbers;
+        self.ip_addresses += more.ip_addresses;
+        self.card_numbers += more.card_numbers;
+        self.secrets += more.secrets;
+        self.url_queries += more.url_queries;
+        self.path_user_names += more.path_user_names;
+        self.ids_hashed += more.ids_hashed;
+    }
+
     /// The non-zero counts as phrases ("412 message texts", "37 emails").
     pub fn phrases(&self) -> Vec<String> {
         [

@@ -19,14 +19,17 @@ const START: usize = 1 << 20;
 /// [`TraceSetBuilder::finish_feed`].
 #[derive(Serialize, Deserialize)]
 pub struct FileFeed {
-    name: String,
+    pub(super) name: String,
     pub(super) source: u32,
-    mark: Mark,
+    pub(super) mark: Mark,
     pub(super) diags: Diagnostics,
     /// Bytes arrived and not yet read.
     pub(super) pending: Vec<u8>,
-    /// Offset in the file of `pending`'s first byte.
+    /// Offset in the file of `pending`'s first byte, less `shift`.
     pub(super) base: usize,
+    /// Bytes of the file before where offsets count from: a stream that cut off what it read
+    /// counts again from the cut (see [`TraceSetBuilder::cut`]).
+    pub(super) shift: usize,
     /// Offset in the file where this feed began (not 0 for a part read on its own).
     pub(super) began: usize,
     /// Line and column (from 1) of `pending`'s first byte (from where the feed began).
@@ -64,6 +67,11 @@ impl Mode {
 }
 
 impl FileFeed {
+    /// The name the file was given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Whether the file already failed (reading more of it is of no use).
     pub fn failed(&self) -> bool {
         self.failed.is_some()
@@ -95,6 +103,7 @@ impl TraceSetBuilder {
             diags: Diagnostics::default(),
             pending: Vec::new(),
             base: 0,
+            shift: 0,
             began: 0,
             origin: (1, 1),
             mode: Mode::Starting,
@@ -237,7 +246,7 @@ impl TraceSetBuilder {
             }
             Err(e) => {
                 return Err(ImportError::NotUtf8 {
-                    offset: feed.base + e.valid_up_to(),
+                    offset: feed.shift + feed.base + e.valid_up_to(),
                 });
             }
         };

@@ -4,6 +4,7 @@ pub(crate) mod anyvalue;
 pub(crate) mod bundle;
 pub(crate) mod chrome;
 pub(crate) mod cursor;
+pub(crate) mod cut;
 pub(crate) mod feed;
 pub(crate) mod helicone;
 pub(crate) mod jaeger;

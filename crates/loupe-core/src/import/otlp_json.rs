@@ -13,7 +13,7 @@ use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
 use crate::llm::LlmProbe;
-use crate::merge::{Inherited, Remap, UNKNOWN_RESOURCE, UNKNOWN_SCOPE, UNKNOWN_SERVICE};
+use crate::merge::{Inherited, Remap, Renumber, UNKNOWN_RESOURCE, UNKNOWN_SCOPE, UNKNOWN_SERVICE};
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
@@ -232,16 +232,22 @@ pub(crate) fn adopt(
     earlier: DocumentWalk<RequestWalker>,
     map: &Remap,
 ) {
-    let (walker, stack) = part.parts_mut();
-    walker.other.add(&earlier.walker().other);
-    let row = |(resource, service): ResourceRow| (map.resource(resource), map.str(service));
-    for frame in stack {
+    part.parts_mut().0.other.add(&earlier.walker().other);
+    renumber(part, &mut &*map);
+}
+
+/// Gives the resources and scopes `walk` stands in the ids `ids` gives them.
+pub(crate) fn renumber(walk: &mut DocumentWalk<RequestWalker>, ids: &mut impl Renumber) {
+    fn row(ids: &mut impl Renumber, (resource, service): ResourceRow) -> ResourceRow {
+        (ids.resource(resource), ids.str(service))
+    }
+    for frame in walk.parts_mut().1 {
         use Frame::*;
         *frame = match *frame {
-            ResourceSpans(w, r) => ResourceSpans(w, r.map(row)),
-            ScopeSpansList(w, r) => ScopeSpansList(w, row(r)),
-            ScopeSpans(w, r, s) => ScopeSpans(w, row(r), s.map(|s| map.str(s))),
-            Spans(w, r, s) => Spans(w, row(r), map.str(s)),
+            ResourceSpans(w, r) => ResourceSpans(w, r.map(|r| row(ids, r))),
+            ScopeSpansList(w, r) => ScopeSpansList(w, row(ids, r)),
+            ScopeSpans(w, r, s) => ScopeSpans(w, row(ids, r), s.map(|s| ids.str(s))),
+            Spans(w, r, s) => Spans(w, row(ids, r), ids.str(s)),
             other => other,
         };
     }

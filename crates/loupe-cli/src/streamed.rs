@@ -1,0 +1,132 @@
+//! Reading the files a command is given as one stream, in bounded memory: each file read in
+//! parts (gzip decoded as it is read), the traces that are done handed to the command a set at
+//! a time (see `loupe_core::stream`). A file that fails is reported and the others still load.
+//! Big inputs show their progress on stderr when it is a terminal.
+
+use crate::files::Outcomes;
+use crate::progress::{Counter, Progress};
+use loupe_core::stream::{StreamEnd, StreamOptions, TraceStream};
+use loupe_core::{FileFeed, TraceSet};
+use std::io::{BufReader, Read};
+use std::sync::atomic::Ordering;
+
+/// How much of a file is read at a time.
+const PART: usize = 1 << 20;
+
+/// What streaming the files gave besides the sets: each path with its report or why it
+/// failed, and what the stream learned.
+pub struct Streamed {
+    pub outcomes: Outcomes,
+    pub end: StreamEnd,
+}
+
+impl Streamed {
+    /// Reports on stderr each file that could not be read or imported, with its path, and
+    /// each warning of the stream (late spans among them); says whether any file failed.
+    pub fn report_failures(&self) -> bool {
+        let mut failed = false;
+        for (path, outcome) in &self.outcomes {
+            match outcome {
+                Err(e) => {
+                    eprintln!("{path}: {e}");
+                    failed = true;
+                }
+                Ok(report) => {
+                    for w in self.end.diagnostics.lines(Some(report.source)) {
+                        eprintln!("{path}: warning: {w}");
+                    }
+                }
+            }
+        }
+        failed
+    }
+}
+
+/// The `--idle` option: spans of input after which a trace whose root arrived is done.
+pub fn options(idle: Option<u64>) -> Result<StreamOptions, String> {
+    let defaults = StreamOptions::default();
+    match idle {
+        Some(0) => Err("--idle takes 1 or more spans".into()),
+        Some(idle) => Ok(StreamOptions { idle, ..defaults }),
+        None => Ok(defaults),
+    }
+}
+
+/// Streams `paths` in order, handing each set of done traces to `sink`.
+pub fn stream_files(
+    paths: &[String],
+    options: StreamOptions,
+    sink: impl FnMut(TraceSet),
+) -> Streamed {
+    let total = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = Progress::start(total);
+    let mut stream = TraceStream::new(options, sink);
+    let outcomes = paths
+        .iter()
+        .map(|path| {
+            let mut feed = stream.start_file(path);
+            let outcome = match read_file(&mut stream, &mut feed, path, progress.counter()) {
+                Ok(()) => stream.finish_file(feed).map_err(|e| e.to_string()),
+                Err(e) => {
+                    stream.abandon_file(feed);
+                    Err(format!("cannot read the file: {e}"))
+                }
+            };
+            (path.clone(), outcome)
+        })
+        .collect();
+    progress.finish();
+    Streamed {
+        outcomes,
+        end: stream.end(),
+    }
+}
+
+/// Feeds the file at `path` to the stream part by part, gzip decoded.
+fn read_file<S: FnMut(TraceSet)>(
+    stream: &mut TraceStream<S>,
+    feed: &mut FileFeed,
+    path: &str,
+    counted: &Counter,
+) -> std::io::Result<()> {
+    let file = std::fs::File::open(path)?;
+    let mut raw = BufReader::with_capacity(
+        PART,
+        Counted {
+            inner: file,
+            counted,
+        },
+    );
+    let gzip = std::io::BufRead::fill_buf(&mut raw)?.starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn Read> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(raw))
+    } else {
+        Box::new(raw)
+    };
+    let mut part = vec![0; PART];
+    while !feed.failed() {
+        match reader.read(&mut part)? {
+            0 => break,
+            n => stream.feed(feed, &part[..n]),
+        }
+    }
+    Ok(())
+}
+
+/// A reader that counts the bytes read through it.
+struct Counted<'c, R> {
+    inner: R,
+    counted: &'c Counter,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counted.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}

@@ -1,0 +1,68 @@
+//! Cutting off what a builder has read, for a stream that reads more than memory holds: where
+//! the file being read stands between two records (two lines of JSON Lines, two spans of one
+//! scope of an OTLP/JSON document), the traces that are done are built into a set of their
+//! own, and the open ones move into a fresh builder that reads on. The walk through the
+//! document moves with them, its resource and scope copied, so the next span lands where it
+//! would have.
+
+use super::feed::{FileFeed, Mode};
+use super::otlp_json;
+use crate::builder::TraceSetBuilder;
+use crate::format::Format;
+use crate::ids::TraceId;
+use crate::set::TraceSet;
+
+impl TraceSetBuilder {
+    /// Reads what can be read of `feed`'s pending bytes now, and says whether the file then
+    /// stands between two records, where [`TraceSetBuilder::cut`] can cut.
+    pub fn can_cut(&mut self, feed: &mut FileFeed) -> bool {
+        if let Err(e) = self.read_now(feed, false) {
+            feed.fail(e);
+            return false;
+        }
+        between_records(feed).is_some()
+    }
+
+    /// Builds the traces read so far that `open` does not hold into a set, and reads on in a
+    /// fresh builder holding the open ones. With `feed`, the file being read, only where it
+    /// stands between two records ([`TraceSetBuilder::can_cut`]; `None` otherwise): the file
+    /// counts among the set's files, and offsets in it count on from the cut. Without, between
+    /// files or at the end of the input.
+    pub fn cut(
+        &mut self,
+        feed: Option<&mut FileFeed>,
+        open: impl Fn(TraceId) -> bool,
+    ) -> Option<TraceSet> {
+        if self.is_reopened() {
+            return None;
+        }
+        let Some(feed) = feed else {
+            let fresh = self.split_off(open, |_| {});
+            return Some(std::mem::replace(self, fresh).finish());
+        };
+        let format = between_records(feed)?;
+        let mode = &mut feed.mode;
+        let mut fresh = self.split_off(open, |carry| {
+            if let Mode::Otlp(walk) = mode {
+                otlp_json::renumber(walk, carry);
+            }
+        });
+        feed.mark = fresh.mark();
+        feed.shift += feed.base;
+        feed.began = feed.began.saturating_sub(feed.base);
+        feed.base = 0;
+        self.name_source(&feed.name, format, false);
+        std::mem::swap(self, &mut fresh);
+        Some(fresh.finish())
+    }
+}
+
+/// The file's format if it stands between two records: two lines, or two spans of a scope.
+fn between_records(feed: &FileFeed) -> Option<Format> {
+    match &feed.mode {
+        _ if feed.failed() => None,
+        Mode::Lines(..) => Some(Format::OtlpJsonLines),
+        Mode::Otlp(walk) => otlp_json::inherited(walk).map(|_| Format::OtlpJson),
+        _ => None,
+    }
+}
