@@ -34,7 +34,7 @@ test-native:
 test-wasm:
 	scripts/expect-tests.sh wasm cargo test --target wasm32-unknown-unknown -p loupe --test web
 
-## Loupe's outputs read by the engines they are for (opentelemetry-proto, DuckDB)
+## Loupe's outputs read by the engines they are for (opentelemetry-proto, DuckDB), and streaming at scale
 test-engines:
 	cargo build --release -p loupe-cli
 	scripts/expect-tests.sh engines .venv/bin/python -m unittest discover -s tests/engines -v

@@ -4,7 +4,8 @@
 // built page in headless Chromium, with the page's load time (read + parse + trees), the time
 // until the figures show and the longest main-thread frame while loading; then the flame
 // graphs' draw time per frame on one trace of 100,000 spans, while zooming and panning. A file of
-// about 1 GB (JSON Lines) is opened too, with the frames of the first interactions on it.
+// about 1 GB (JSON Lines) is opened too, with the frames of the first interactions on it. Last,
+// natively, `loupe summary` streams 2 GB and 1 GB files (see bench/stream.mjs).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { serve, launch, openPage, repo, dist, settled } from '../tests/e2e/harne
 import { toChromeTrace } from './bench/chrome-trace.mjs';
 import { sideBySide, speedscopeDir, tickFrames, viewers } from './bench/side-by-side.mjs';
 import { bigFile } from './bench/big-file.mjs';
+import { streamBench } from './bench/stream.mjs';
 
 const sizes = (process.env.BENCH_SPANS ?? '10000,100000,300000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -50,7 +52,7 @@ for (let r = 0; r < Math.max(runs, 5); r++) {
 console.log(`page load until ready: first visit ${median(firsts).toFixed(0)} ms, repeat visit ${median(repeats).toFixed(0)} ms (median of ${firsts.length})`);
 // Side by side: speedscope 1.25.0 (npm) and Loupe on the same Trace Event array, written from a
 // `loupe gen` file, and Loupe on that OTLP/JSON file itself, read by one parser and by two;
-// then `loupe summary` on it natively, with one thread and with two.
+// then `loupe summary` on it natively.
 const peerSpans = Number(process.env.BENCH_PEER_SPANS ?? 150000);
 const otlp = path.join(dir, `peer-${peerSpans}.json`);
 {
@@ -78,17 +80,14 @@ const otlp = path.join(dir, `peer-${peerSpans}.json`);
   console.log(`(idle renderer peak: speedscope ${mb(rows[0].idle)}, Loupe ${mb(rows[1].idle)}; each run in ms: ${rows.map((r) => `${r.label.split(',')[0]} ${r.all.join('/')}`).join('; ')})`);
   console.log(`2 parsers against 1 on the OTLP/JSON: ${(rows[3].ms / rows[2].ms).toFixed(2)}× the time`);
   console.log('');
-  // Natively: `loupe summary` on the same OTLP/JSON file, with one thread and with two.
-  const summaryMs = (threads) => median(Array.from({ length: 5 }, () => {
+  // Natively: `loupe summary` on the same OTLP/JSON file, streamed.
+  const summaryMs = median(Array.from({ length: 5 }, () => {
     const t0 = process.hrtime.bigint();
-    execFileSync(loupe, ['summary', '--threads', String(threads), otlp], { stdio: 'ignore' });
+    execFileSync(loupe, ['summary', otlp], { stdio: 'ignore' });
     return Number(process.hrtime.bigint() - t0) / 1e6;
   }));
   const size = fs.statSync(otlp).size;
-  for (const threads of [1, 2]) {
-    const ms = summaryMs(threads);
-    console.log(`loupe summary --threads ${threads} on ${(size / 1e6).toFixed(0)} MB: ${ms.toFixed(0)} ms = ${(size / 1e6 / (ms / 1e3)).toFixed(0)} MB/s (median of 5)`);
-  }
+  console.log(`loupe summary on ${(size / 1e6).toFixed(0)} MB: ${summaryMs.toFixed(0)} ms = ${(size / 1e6 / (summaryMs / 1e3)).toFixed(0)} MB/s (median of 5)`);
   console.log('');
 }
 // Adding a small file to the loaded ~100 MB set: only the new file is parsed.
@@ -201,4 +200,6 @@ execFileSync(loupe, ['gen', '--spans', String(flameSpans), '--traces', '1', '--o
 }
 await browser.close();
 await server.close();
+console.log('');
+streamBench(loupe, dir);
 fs.rmSync(dir, { recursive: true, force: true });
