@@ -36,10 +36,9 @@ const USAGE: &str = "\
 loupe: summaries of LLM trace files, offline.
 
 Usage:
-  loupe summary [--json] [--threads N] FILE...
+  loupe summary [--json] [--idle SPANS] FILE...
       Traces, spans, errors, LLM calls, tokens and cost per file and in total (bundles too).
-      Exits 1 when any file fails to import (the others are still summarized). A big
-      OTLP/JSON file is read by N threads (default: one per core).
+      Exits 1 when any file fails to import (the others are still summarized).
   loupe diff [--json] [--fail-on RULES] [--strict] BASELINE CANDIDATE
       Compares two files (or bundles): totals side by side, then each span name, model and
       kind (count, errors, latency with a Mann-Whitney p-value, cost per trace), by impact.
@@ -56,17 +55,20 @@ Usage:
       Writes realistic OTLP/JSON agent traces with GenAI attributes (with --lines, as
       JSON Lines: one export request per trace).
   loupe redact [--keep-messages] [--keep-pii] [--keep-ids] [--allow KEYS] [--deny KEYS]
-               [--to bundle|parquet] --out OUT INPUT...
+               [--to bundle|parquet] [--idle SPANS] --out OUT INPUT...
       Writes a session bundle of the inputs to share (or, with --to parquet, the same
       redacted spans as Parquet): message contents dropped, personal data and secrets
       masked, user and session ids hashed, unless kept. KEYS are comma-separated attribute
       keys (a key ending in '.' is a prefix).
-  loupe convert --to parquet|otlp-json|otlp-jsonl --out OUT INPUT...
+  loupe convert --to parquet|otlp-json|otlp-jsonl [--idle SPANS] --out OUT INPUT...
       Writes the inputs (any format Loupe reads) for the engines built for scale: Parquet,
       one row per span, for DuckDB, ClickHouse or Spark; OTLP/JSON for Jaeger, Tempo,
       Phoenix or a collector (one document, or JSON Lines of one request per trace), the
       original attributes kept and the LLM facts added as gen_ai.* attributes.
   loupe help
+
+summary, redact and convert stream their inputs in bounded memory: a trace is done once its
+root has arrived and SPANS spans of input (default 20000) passed without another of its spans.
 ";
 
 fn main() -> ExitCode {

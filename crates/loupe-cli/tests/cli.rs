@@ -206,6 +206,17 @@ fn a_file_streamed_in_chunks_gives_the_figures_of_its_parts() {
     for key in ["traces", "spans", "input_tokens"] {
         assert_eq!(short["totals"][key], one["totals"][key], "{key}");
     }
+    // Gzip is decoded as it is read: the same figures.
+    let gz = dir.join("part1.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, &std::fs::read(&parts[0]).unwrap()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let plain = summary(&[&parts[0]]);
+    let zipped = summary(&[gz.to_str().unwrap()]);
+    assert_eq!(zipped["files"][0]["format"], json("\"otlp-jsonl\""));
+    for key in ["traces", "spans", "input_tokens", "output_tokens"] {
+        assert_eq!(zipped["totals"][key], plain["totals"][key], "{key}");
+    }
     assert_eq!(loupe(&["summary", "--idle", "0", &parts[0]]).0, 2);
     std::fs::remove_dir_all(&dir).ok();
 }

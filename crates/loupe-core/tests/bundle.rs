@@ -5,7 +5,8 @@
 mod common;
 
 use common::{all_fixtures, fixture};
-use loupe_core::bundle::{Comparing, Extras, Note, View, export};
+use loupe_core::bundle::{BundleWriter, Comparing, Extras, Note, View, export};
+use loupe_core::dump::text_dump;
 use loupe_core::redact::RedactOptions;
 use loupe_core::{ImportError, Totals, TraceSet, import};
 use std::io::Read;
@@ -564,4 +565,55 @@ fn a_filter_kept_in_a_bundle_selects_the_same_traces_once_ids_are_hashed() {
     let kept = &again.bundle_extras()[0].view.query;
     assert!(!kept.contains(&user), "{kept}");
     assert_eq!(select(&again, kept), 1, "{kept}");
+}
+
+#[test]
+fn a_bundle_written_part_by_part_reads_as_one_written_whole() {
+    let mut checked = 0;
+    for rel in all_fixtures() {
+        let Ok(set) = import(&fixture(&rel), &rel) else {
+            continue;
+        };
+        let all: Vec<u32> = (0..set.traces().len() as u32).collect();
+        if all.len() < 2 {
+            continue;
+        }
+        let whole = export(
+            &set,
+            None,
+            RedactOptions::default(),
+            [9; 16],
+            Extras::default(),
+        )
+        .0;
+        // Each trace a part of its own, as a stream hands traces on: resources shared between
+        // parts are written once, and ids hashed alike.
+        let mut writer = BundleWriter::new(Vec::new()).unwrap_or_else(|e| panic!("{e}"));
+        for t in &all {
+            let part = export(
+                &set,
+                Some(&[*t]),
+                RedactOptions::default(),
+                [9; 16],
+                Extras::default(),
+            );
+            writer.add(part.0).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        }
+        let (bytes, spans) = writer.finish().unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(spans, set.span_count() as u64, "{rel}");
+        let parts = import(&bytes, "b.loupe.json").unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let once = import(whole.to_json().as_bytes(), "b.loupe.json")
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(text_dump(&parts), text_dump(&once), "{rel}");
+        let written: serde_json::Value =
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let resources = written["resources"].as_array().map_or(0, Vec::len);
+        // Resources with the same attributes are written once.
+        assert!(
+            resources <= whole.resources.len(),
+            "{rel}: resources repeated"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} files with two traces or more");
 }
