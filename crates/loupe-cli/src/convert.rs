@@ -137,7 +137,7 @@ impl Output {
     }
 }
 
-/// What a stream wrote to `path`: traces and spans, or why the writing failed.
+/// What a stream wrote: traces and spans.
 pub struct Written {
     pub traces: u64,
     pub spans: u64,
@@ -158,21 +158,12 @@ pub fn stream_into(
         traces: 0,
         spans: 0,
     };
-    let mut failure: Option<String> = None;
     let streamed = stream_files(inputs, options, |set| {
-        if failure.is_some() {
-            return;
-        }
-        let step = through(set).and_then(|set| {
-            written.traces += set.traces().len() as u64;
-            written.spans += set.span_count() as u64;
-            output.write(&set).map_err(cannot)
-        });
-        failure = step.err();
-    });
-    if let Some(why) = failure {
-        return Err(why);
-    }
+        let set = through(set)?;
+        written.traces += set.traces().len() as u64;
+        written.spans += set.span_count() as u64;
+        output.write(&set).map_err(cannot)
+    })?;
     output.finish().map_err(cannot)?;
     Ok((streamed, written))
 }

@@ -112,17 +112,11 @@ fn write_bundle(
         .mtime(0)
         .write(BufWriter::new(file), flate2::Compression::default());
     let mut writer = BundleWriter::new(gz).map_err(cannot)?;
-    let mut failure = None;
     let mut traces = 0;
     let streamed = stream_files(inputs, options, |set| {
         traces += set.traces().len() as u64;
-        if failure.is_none() {
-            failure = writer.add(part(set)).err();
-        }
-    });
-    if let Some(e) = failure {
-        return Err(cannot(e));
-    }
+        writer.add(part(set)).map_err(cannot)
+    })?;
     let (gz, spans) = writer.finish().map_err(cannot)?;
     gz.finish().and_then(|mut w| w.flush()).map_err(cannot)?;
     Ok((streamed, traces, spans))

@@ -7,6 +7,7 @@ use crate::files::Outcomes;
 use crate::progress::{Counter, Progress};
 use loupe_core::stream::{StreamEnd, StreamOptions, TraceStream};
 use loupe_core::{FileFeed, TraceSet};
+use std::cell::RefCell;
 use std::io::{BufReader, Read};
 use std::sync::atomic::Ordering;
 
@@ -52,46 +53,59 @@ pub fn options(idle: Option<u64>) -> Result<StreamOptions, String> {
     }
 }
 
-/// Streams `paths` in order, handing each set of done traces to `sink`.
+/// Streams `paths` in order, handing each set of done traces to `sink`. The first error the
+/// sink gives stops the reading, and is returned.
 pub fn stream_files(
     paths: &[String],
     options: StreamOptions,
-    sink: impl FnMut(TraceSet),
-) -> Streamed {
+    mut sink: impl FnMut(TraceSet) -> Result<(), String>,
+) -> Result<Streamed, String> {
     let total = paths
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
     let progress = Progress::start(total);
-    let mut stream = TraceStream::new(options, sink);
-    let outcomes = paths
-        .iter()
-        .map(|path| {
-            let mut feed = stream.start_file(path);
-            let outcome = match read_file(&mut stream, &mut feed, path, progress.counter()) {
-                Ok(()) => stream.finish_file(feed).map_err(|e| e.to_string()),
-                Err(e) => {
-                    stream.abandon_file(feed);
-                    Err(format!("cannot read the file: {e}"))
-                }
-            };
-            (path.clone(), outcome)
-        })
-        .collect();
+    let stopped: RefCell<Option<String>> = RefCell::new(None);
+    let mut stream = TraceStream::new(options, |set| {
+        if stopped.borrow().is_none()
+            && let Err(why) = sink(set)
+        {
+            *stopped.borrow_mut() = Some(why);
+        }
+    });
+    let mut outcomes = Vec::new();
+    for path in paths {
+        if stopped.borrow().is_some() {
+            break;
+        }
+        let mut feed = stream.start_file(path);
+        let read = read_file(&mut stream, &mut feed, path, progress.counter(), &stopped);
+        let outcome = match read {
+            Ok(()) => stream.finish_file(feed).map_err(|e| e.to_string()),
+            Err(e) => {
+                stream.abandon_file(feed);
+                Err(format!("cannot read the file: {e}"))
+            }
+        };
+        outcomes.push((path.clone(), outcome));
+    }
+    let end = stream.end();
     progress.finish();
-    Streamed {
-        outcomes,
-        end: stream.end(),
+    match stopped.into_inner() {
+        Some(why) => Err(why),
+        None => Ok(Streamed { outcomes, end }),
     }
 }
 
-/// Feeds the file at `path` to the stream part by part, gzip decoded.
+/// Feeds the file at `path` to the stream part by part, gzip decoded, until it ends or the
+/// stream's sink has `stopped` it.
 fn read_file<S: FnMut(TraceSet)>(
     stream: &mut TraceStream<S>,
     feed: &mut FileFeed,
     path: &str,
     counted: &Counter,
+    stopped: &RefCell<Option<String>>,
 ) -> std::io::Result<()> {
     let file = std::fs::File::open(path)?;
     let mut raw = BufReader::with_capacity(
@@ -108,7 +122,7 @@ fn read_file<S: FnMut(TraceSet)>(
         Box::new(raw)
     };
     let mut part = vec![0; PART];
-    while !feed.failed() {
+    while !feed.failed() && stopped.borrow().is_none() {
         match reader.read(&mut part)? {
             0 => break,
             n => stream.feed(feed, &part[..n]),

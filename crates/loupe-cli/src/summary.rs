@@ -141,8 +141,10 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     }
     let options = streamed::options(a.number("--idle")?)?;
     let mut tally = Tally::default();
-    let Streamed { outcomes, end } =
-        streamed::stream_files(&a.positional, options, |set| tally.add(&set));
+    let Streamed { outcomes, end } = streamed::stream_files(&a.positional, options, |set| {
+        tally.add(&set);
+        Ok(())
+    })?;
     let mut per_source = std::mem::take(&mut tally.per_source)
         .into_iter()
         .map(Some)

@@ -90,7 +90,11 @@ pub struct FileReport {
 /// Table lengths before a file, so a failed file leaves nothing behind.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Mark {
-    spans: usize,
+    pub(crate) spans: usize,
+    /// Spans of the file read before the mark and cut off by a stream (see
+    /// [`TraceSetBuilder::cut`]): they count among the file's spans.
+    #[serde(default)]
+    pub(crate) earlier: usize,
     usages: usize,
     tags: usize,
     scores: usize,
@@ -237,7 +241,7 @@ impl TraceSetBuilder {
         result: Result<(), ImportError>,
     ) -> Result<FileReport, ImportError> {
         let source = self.sources.len() as u32;
-        let spans = self.span_count() - mark.spans;
+        let spans = self.span_count() - mark.spans + mark.earlier;
         if let Err(e) = result {
             self.rollback(mark);
             return Err(e);
@@ -271,15 +275,23 @@ impl TraceSetBuilder {
         })
     }
 
-    /// The index the next file will have among the sources, if there is room for one.
     /// The files read so far.
     pub(crate) fn sources(&self) -> &[Source] {
         &self.sources
     }
 
-    /// Takes the list of files `from` knows (their spans stay there).
+    /// Takes the list of files `from` knows, without their texts (their spans stay there).
     pub(crate) fn copy_sources(&mut self, from: &TraceSetBuilder) {
-        self.sources = from.sources.clone();
+        self.sources = from
+            .sources
+            .iter()
+            .map(|s| Source {
+                name: s.name.clone(),
+                format: s.format,
+                text: Box::default(),
+                removed: s.removed,
+            })
+            .collect();
     }
 
     /// Marks a file read: its spans name it, whether or not it was read to its end.
@@ -297,6 +309,7 @@ impl TraceSetBuilder {
         self.built.is_some()
     }
 
+    /// The index the next file will have among the sources, if there is room for one.
     pub(crate) fn next_source(&self) -> Result<u32, ImportError> {
         u32::try_from(self.sources.len()).map_err(|_| ImportError::TooLarge)
     }
@@ -304,6 +317,7 @@ impl TraceSetBuilder {
     pub(crate) fn mark(&self) -> Mark {
         Mark {
             spans: self.span_count(),
+            earlier: 0,
             usages: self.usages.len(),
             tags: self.tags.len(),
             scores: self.scores.len(),

@@ -285,3 +285,24 @@ impl TraceSetBuilder {
         fresh
     }
 }
+
+impl TraceSetBuilder {
+    /// The traces scores and recorded trace facts are about.
+    pub(crate) fn record_traces(&self) -> impl Iterator<Item = TraceId> + '_ {
+        let scores = self.scores.iter().map(|s| s.trace_id);
+        scores.chain(self.trace_facts.iter().filter_map(|f| f.trace_id))
+    }
+
+    /// Drops the spans, scores and trace facts of file `source`; returns how many of the first
+    /// `before` rows are left.
+    pub(crate) fn forget_source(&mut self, source: u32, before: usize) -> usize {
+        let kept: Vec<u32> = (0..self.span_count() as u32)
+            .filter(|&i| self.spans.raw[i as usize].source != source)
+            .collect();
+        let left = kept.iter().take_while(|&&i| (i as usize) < before).count();
+        self.spans.permute(&kept);
+        self.scores.retain(|s| s.file != source);
+        self.trace_facts.retain(|f| f.file != source);
+        left
+    }
+}

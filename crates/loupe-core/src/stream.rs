@@ -3,9 +3,12 @@
 //! set of their own and handed to a sink, and the open ones are carried on into the next
 //! chunk (see [`TraceSetBuilder::cut`]). A trace is done once its root has arrived and no
 //! span of it came in the last `idle` spans of the input; one whose root never comes is
-//! handed on after four times that. A span that arrives after its trace was handed on is
-//! reported as late and makes a trace of its own. Memory holds a chunk and the open traces,
-//! whatever the size of the input.
+//! handed on after four times that, as are scores and trace facts whose spans never come. A
+//! span that arrives after its trace was handed on (within sixteen idle windows, as long as
+//! handed-on traces are remembered) is reported as late and makes a trace of its own. Memory
+//! holds a chunk, the open traces and the ids of recent handed-on ones, whatever the size of
+//! the input. The sets handed on are for figures and writing out: their spans' places in
+//! the file count from the last cut (see [`TraceSetBuilder::cut`]).
 //!
 //! JSON Lines and OTLP/JSON documents are cut between records. Other formats are read whole,
 //! one file at a time, and handed on when their file ends.
@@ -17,7 +20,11 @@ use crate::format::Format;
 use crate::ids::TraceId;
 use crate::import::feed::FileFeed;
 use crate::set::{Source, TraceSet};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// For how many idle windows a trace handed on is remembered, so that a span of it is known
+/// late; past that, a span of it starts a trace anew.
+const LATE_WINDOWS: u64 = 16;
 
 /// How a stream cuts its input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,8 +73,9 @@ pub struct TraceStream<S: FnMut(TraceSet)> {
     carried: usize,
     /// Where the last span of each carried trace arrived.
     last_seen: HashMap<TraceId, u64>,
-    /// Traces handed on.
-    handed_on: HashSet<TraceId>,
+    /// Traces handed on lately, with when (spans read), oldest first: a span of one is late.
+    handed_on: HashMap<TraceId, u64>,
+    handed_order: VecDeque<(u64, TraceId)>,
     diagnostics: Diagnostics,
     late_spans: u64,
     sink: S,
@@ -82,7 +90,8 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
             read: 0,
             carried: 0,
             last_seen: HashMap::new(),
-            handed_on: HashSet::new(),
+            handed_on: HashMap::new(),
+            handed_order: VecDeque::new(),
             diagnostics: Diagnostics::default(),
             late_spans: 0,
             sink,
@@ -106,9 +115,10 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
     /// place among the files, marked removed; what was handed on before stays handed on.
     pub fn finish_file(&mut self, feed: FileFeed) -> Result<FileReport, ImportError> {
         let name = feed.name().to_string();
+        let source = feed.source();
         let report = self.builder.finish_feed(feed);
         if report.is_err() {
-            self.builder.name_source(&name, Format::OtlpJson, true);
+            self.forget_file(&name, source);
         }
         if self.chunk_full() {
             self.cut(None, false);
@@ -119,9 +129,18 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
     /// Gives up a file that could not be read to its end, as
     /// [`TraceSetBuilder::abandon_feed`] does; it keeps its place, marked removed.
     pub fn abandon_file(&mut self, feed: FileFeed) {
-        let name = feed.name().to_string();
+        let (name, source) = (feed.name().to_string(), feed.source());
         self.builder.abandon_feed(feed);
-        self.builder.name_source(&name, Format::OtlpJson, true);
+        self.forget_file(&name, source);
+    }
+
+    /// Drops what is still held of a file that failed (what was handed on stays handed on),
+    /// and keeps its place among the files, marked removed.
+    fn forget_file(&mut self, name: &str, source: u32) {
+        let carried = self.builder.forget_source(source, self.carried);
+        self.carried = carried;
+        // Its format no longer matters: nothing of it is held.
+        self.builder.name_source(name, Format::OtlpJson, true);
     }
 
     /// Hands on every trace still held, and says what was read.
@@ -153,7 +172,7 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
             let arrived = match row.checked_sub(self.carried) {
                 None => self.last_seen.get(&id).copied().unwrap_or(0),
                 Some(new) => {
-                    if !self.last_seen.contains_key(&id) && self.handed_on.contains(&id) {
+                    if self.handed_on.contains_key(&id) {
                         late.push((cols.raw[row].source, id));
                     }
                     self.read + new as u64
@@ -165,6 +184,12 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
             });
             s.root |= cols.parent_id[row].is_none();
             s.last = s.last.max(arrived);
+        }
+        // Scores and trace facts whose spans have not come (or are gone) wait like a trace
+        // without its root.
+        for id in self.builder.record_traces() {
+            let last = self.last_seen.get(&id).copied().unwrap_or(now);
+            seen.entry(id).or_insert(Seen { root: false, last });
         }
         let idle = self.options.idle;
         let open: HashSet<TraceId> = seen
@@ -190,8 +215,20 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
                     )
                 });
         }
-        self.handed_on
-            .extend(seen.keys().filter(|id| !open.contains(id)));
+        for &id in seen.keys().filter(|id| !open.contains(id)) {
+            self.handed_on.insert(id, now);
+            self.handed_order.push_back((now, id));
+        }
+        // Traces handed on long ago are forgotten: memory holds only the recent ones.
+        let forget_before = now.saturating_sub(idle.saturating_mul(LATE_WINDOWS));
+        while let Some(&(at, id)) = self.handed_order.front()
+            && at < forget_before
+        {
+            self.handed_order.pop_front();
+            if self.handed_on.get(&id) == Some(&at) {
+                self.handed_on.remove(&id);
+            }
+        }
         self.last_seen = seen
             .into_iter()
             .filter(|(id, _)| open.contains(id))

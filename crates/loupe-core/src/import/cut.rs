@@ -1,9 +1,9 @@
 //! Cutting off what a builder has read, for a stream that reads more than memory holds: where
-//! the file being read stands between two records (two lines of JSON Lines, two spans of one
-//! scope of an OTLP/JSON document), the traces that are done are built into a set of their
-//! own, and the open ones move into a fresh builder that reads on. The walk through the
-//! document moves with them, its resource and scope copied, so the next span lands where it
-//! would have.
+//! the file being read stands between two records (two lines of JSON Lines, two parts of an
+//! OTLP/JSON document), the traces that are done are built into a set of their own, and the
+//! open ones move into a fresh builder that reads on. The walk through the document moves with
+//! them, its resource and scope copied, so the next span lands where it would have. Offsets in
+//! the file count on from the cut, so a streamed set's spans do not point into their file.
 
 use super::feed::{FileFeed, Mode};
 use super::otlp_json;
@@ -13,13 +13,10 @@ use crate::ids::TraceId;
 use crate::set::TraceSet;
 
 impl TraceSetBuilder {
-    /// Reads what can be read of `feed`'s pending bytes now, and says whether the file then
-    /// stands between two records, where [`TraceSetBuilder::cut`] can cut.
-    pub fn can_cut(&mut self, feed: &mut FileFeed) -> bool {
-        if let Err(e) = self.read_now(feed, false) {
-            feed.fail(e);
-            return false;
-        }
+    /// Whether the file `feed` reads stands between two records, where
+    /// [`TraceSetBuilder::cut`] can cut: JSON Lines and OTLP/JSON documents, once their format
+    /// is known, always do (what is pending is text not yet parsed).
+    pub fn can_cut(&self, feed: &FileFeed) -> bool {
         between_records(feed).is_some()
     }
 
@@ -41,6 +38,7 @@ impl TraceSetBuilder {
             return Some(std::mem::replace(self, fresh).finish());
         };
         let format = between_records(feed)?;
+        let read = self.span_count() - feed.mark.spans + feed.mark.earlier;
         let mode = &mut feed.mode;
         let mut fresh = self.split_off(open, |carry| {
             if let Mode::Otlp(walk) = mode {
@@ -48,6 +46,7 @@ impl TraceSetBuilder {
             }
         });
         feed.mark = fresh.mark();
+        feed.mark.earlier = read;
         feed.shift += feed.base;
         feed.began = feed.began.saturating_sub(feed.base);
         feed.base = 0;
@@ -57,12 +56,15 @@ impl TraceSetBuilder {
     }
 }
 
-/// The file's format if it stands between two records: two lines, or two spans of a scope.
+/// The file's format if it stands between two records. A JSON Lines file always does; so does
+/// an OTLP/JSON document: its walk stops only between two of its parts (requests, resources,
+/// scopes, spans), and holds no more of what it read than the resource and scope it is in,
+/// which move with it. Chrome traces (whose events pair up) and files gathered whole do not.
 fn between_records(feed: &FileFeed) -> Option<Format> {
     match &feed.mode {
         _ if feed.failed() => None,
         Mode::Lines(..) => Some(Format::OtlpJsonLines),
-        Mode::Otlp(walk) => otlp_json::inherited(walk).map(|_| Format::OtlpJson),
+        Mode::Otlp(_) => Some(Format::OtlpJson),
         _ => None,
     }
 }

@@ -72,6 +72,11 @@ impl FileFeed {
         &self.name
     }
 
+    /// The index the file will have among the set's sources.
+    pub fn source(&self) -> u32 {
+        self.source
+    }
+
     /// Whether the file already failed (reading more of it is of no use).
     pub fn failed(&self) -> bool {
         self.failed.is_some()
