@@ -27,6 +27,8 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p loupe --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p loupe-parquet-worker -- -D warnings
+	cargo clippy -p loupe-core --no-default-features -- -D warnings
 
 test-native:
 	scripts/expect-tests.sh native cargo test --workspace

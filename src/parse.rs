@@ -6,6 +6,7 @@
 use loupe_core::{FileFeed, MIN_SHARE, Part, SplitKind, TraceSet, TraceSetBuilder, split_places};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
+use std::pin::Pin;
 
 /// What became of one dropped file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,6 +36,10 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
+/// Has a Parquet file (its name and bytes) read by a decoder of its own: the builder it read,
+/// in binary form ([`loupe_core::wire::encode_read`]), or why it could not.
+pub type Decoder = fn(String, Vec<u8>) -> Pin<Box<dyn Future<Output = Result<Vec<u8>, String>>>>;
+
 /// Adds files to a set one at a time: only their bytes are parsed, and [`Loader::finish`]
 /// regroups only the traces their spans join.
 pub struct Loader {
@@ -42,6 +47,8 @@ pub struct Loader {
     statuses: Vec<FileStatus>,
     /// How many parsers may read one file.
     parsers: usize,
+    /// Who reads Parquet files (the engine here has no Parquet reader), if anyone can.
+    decoder: Option<Decoder>,
 }
 
 /// How much of a file is read before places to split it are looked for (its format is told
@@ -49,12 +56,14 @@ pub struct Loader {
 const START: usize = 1 << 20;
 
 impl Loader {
-    /// A loader adding to `set`, with `parsers` parsers for a big file that can be split.
-    pub fn new(set: TraceSet, parsers: usize) -> Loader {
+    /// A loader adding to `set`, with `parsers` parsers for a big file that can be split, and
+    /// Parquet files read by `decoder`.
+    pub fn new(set: TraceSet, parsers: usize, decoder: Option<Decoder>) -> Loader {
         Loader {
             builder: TraceSetBuilder::reopen(set),
             statuses: Vec::new(),
             parsers,
+            decoder,
         }
     }
 
@@ -76,6 +85,13 @@ impl Loader {
             let read = reader.next_part(&mut bytes).await.map(|_| bytes);
             return self.add(name, read);
         }
+        let parquet = reader
+            .split_file()
+            .and_then(|file| file.window(0, 4))
+            .is_some_and(|start| start.starts_with(b"PAR1"));
+        if let Some(decode) = self.decoder.filter(|_| parquet) {
+            return self.decode(name, reader, decode).await;
+        }
         if let Some(file) = reader
             .split_file()
             .filter(|f| self.parsers > 1 && f.size() >= 2 * MIN_SHARE)
@@ -93,6 +109,39 @@ impl Loader {
             read.as_ref().map_or(0, |&size| size),
             read.map(|_| ()),
         );
+    }
+
+    /// Reads file `name` whole and has `decode` read it; adds what it read.
+    async fn decode(&mut self, name: String, mut reader: impl FileReader, decode: Decoder) {
+        let (mut bytes, mut part) = (Vec::new(), Vec::new());
+        let mut read = Ok(());
+        loop {
+            match reader.next_part(&mut part).await {
+                Ok(true) => bytes.extend_from_slice(&part),
+                Ok(false) => break,
+                Err(e) => {
+                    read = Err(e);
+                    break;
+                }
+            }
+        }
+        let size = bytes.len();
+        let outcome = match read {
+            Ok(()) => decode(name.clone(), bytes).await.and_then(|read| {
+                let read = loupe_core::wire::decode_read(&read).map_err(|e| e.to_string())?;
+                self.builder
+                    .add_read(&name, read)
+                    .map(loaded)
+                    .map_err(|e| e.to_string())
+            }),
+            Err(e) => Err(e),
+        };
+        self.statuses.push(FileStatus {
+            name,
+            bytes: size,
+            grown: 0,
+            outcome,
+        });
     }
 
     /// Ends a file read part by part: adds it, or gives it up if it could not be read.
@@ -320,10 +369,10 @@ impl<F: Future<Output = Result<Vec<u8>, String>>> FileReader for InOnePart<F> {
 pub async fn add_files<R: FileReader>(
     set: TraceSet,
     files: impl IntoIterator<Item = (String, bool, R)>,
-    parsers: usize,
+    (parsers, decoder): (usize, Option<Decoder>),
     mut progress: impl FnMut(usize, &str),
 ) -> (TraceSet, Vec<FileStatus>) {
-    let mut loader = Loader::new(set, parsers);
+    let mut loader = Loader::new(set, parsers, decoder);
     let mut done = 0;
     for (name, fresh, reader) in files {
         if fresh {
@@ -434,7 +483,7 @@ mod tests {
                 to: bytes.len(),
                 file: Some(file),
             };
-            let mut loader = Loader::new(TraceSet::default(), parsers);
+            let mut loader = Loader::new(TraceSet::default(), parsers, None);
             now(loader.add_parts("big.json".into(), reader));
             let (set, statuses) = loader.finish();
             let raw: Vec<_> = (0..set.span_count() as u32)
@@ -464,7 +513,7 @@ mod tests {
     #[test]
     fn every_file_gets_a_status_and_failures_do_not_stop_the_rest() {
         let demo = loupe_core::generate::demo();
-        let mut loader = Loader::new(TraceSet::default(), 1);
+        let mut loader = Loader::new(TraceSet::default(), 1, None);
         add(&mut loader, "before.json", &demo);
         add(&mut loader, "broken.json", "{\"resourceSpans\": [");
         add(&mut loader, "again.json", &demo);
@@ -486,7 +535,7 @@ mod tests {
         assert_eq!((loaded.format.as_str(), loaded.spans), ("otlp-json", 16));
         assert_eq!(set.span_count(), 32, "both good files are in the set");
 
-        let mut loader = Loader::new(set, 1);
+        let mut loader = Loader::new(set, 1, None);
         add(&mut loader, "more.json", &demo);
         let (set, more) = loader.finish();
         let source = more[0].outcome.as_ref().map(|l| l.source);

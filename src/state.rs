@@ -186,10 +186,11 @@ impl AppState {
                 let files = files
                     .into_iter()
                     .map(|f| (f.name, f.fresh, InOnePart(Some(f.data.read()))));
-                let (set, statuses) = add_files(TraceSet::default(), files, 1, |done, label| {
-                    report(done, label.to_string())
-                })
-                .await;
+                let (set, statuses) =
+                    add_files(TraceSet::default(), files, (1, None), |done, label| {
+                        report(done, label.to_string())
+                    })
+                    .await;
                 worker_client::use_local(set);
                 Ok(statuses)
             }

@@ -23,10 +23,11 @@
 use js_sys::{Array, ArrayBuffer, Promise, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
 use loupe::messages::{failed, field, message, post_buffer, serve};
-use loupe::parse::{FileReader, InOnePart, SplitFile, add_files, feed_all};
+use loupe::parse::{Decoder, FileReader, InOnePart, SplitFile, add_files, feed_all};
 use loupe_core::{Part, RawRef, SplitKind, TraceSetBuilder};
 use std::cell::RefCell;
 use std::future::{Future, Ready};
+use std::pin::Pin;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -268,6 +269,44 @@ fn keep_helpers_ready() {
     });
 }
 
+/// The Parquet decoder's script, beside this worker's.
+const DECODER: &str = "./loupe-parquet_loader.js";
+
+/// Has a decoder worker read the Parquet file `name`: started for it (its wasm is fetched when
+/// the first Parquet file comes), and stopped once it answered.
+fn decode_parquet(
+    name: String,
+    bytes: Vec<u8>,
+) -> Pin<Box<dyn Future<Output = Result<Vec<u8>, String>>>> {
+    Box::pin(async move {
+        let cannot = "the Parquet decoder could not start".to_string();
+        let Ok(worker) = Worker::new(DECODER) else {
+            return Err(cannot);
+        };
+        let _stop = Stop(worker.clone());
+        if next_message(&worker).await.is_null() {
+            return Err(cannot);
+        }
+        let answer = next_message(&worker);
+        let buffer: ArrayBuffer = Uint8Array::from(&bytes[..]).buffer();
+        drop(bytes);
+        let request = message(&[
+            ("kind", "decode".into()),
+            ("name", name.into()),
+            ("bytes", buffer.clone().into()),
+        ]);
+        worker
+            .post_message_with_transfer(&request, &Array::of1(&buffer))
+            .map_err(|_| "the Parquet file could not be sent to its decoder".to_string())?;
+        let answer = answer.await;
+        match field(&answer, "kind").as_string().as_deref() {
+            Some("decoded") => Ok(Uint8Array::new(&field(&answer, "read")).to_vec()),
+            Some("failed") => Err(field(&answer, "error").as_string().unwrap_or_default()),
+            _ => Err("the Parquet decoder stopped before it answered (out of memory?)".into()),
+        }
+    })
+}
+
 /// Has a helper read bytes `at..end` of `blob` as a part of it: its answer (`{kind: "part",
 /// part}`, without `part` if it failed; `null` if the helper failed, `undefined` if it took
 /// too long), and the helper, which stops when dropped.
@@ -433,7 +472,8 @@ async fn load(scope: DedicatedWorkerGlobalScope, data: JsValue) {
     let files = sent
         .iter()
         .map(|file| (file.name.clone(), file.fresh, file.reader()));
-    let (set, statuses) = add_files(set, files, parsers(), progress).await;
+    let readers = (parsers(), Some(decode_parquet as Decoder));
+    let (set, statuses) = add_files(set, files, readers, progress).await;
     FILES.with_borrow_mut(|files| {
         for (file, status) in sent.iter().zip(&statuses) {
             if let (Ok(loaded), Ok(blob)) = (&status.outcome, file.contents.clone().dyn_into()) {

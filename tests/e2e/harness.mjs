@@ -25,10 +25,14 @@ const types = {
   '.woff2': 'font/woff2',
 };
 
-/** Serves `root` (the built page) on a free loopback port under `base` ("/" or "/loupe/"). */
-export async function serve(base = '/', root = dist) {
+/**
+ * Serves `root` (the built page) on a free loopback port under `base` ("/" or "/loupe/");
+ * `seen(path, headers)` is told of every request.
+ */
+export async function serve(base = '/', root = dist, seen = () => {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
+    seen(url.pathname, req.headers);
     if (!url.pathname.startsWith(base)) {
       res.writeHead(404).end('not found');
       return;

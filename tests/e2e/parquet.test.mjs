@@ -1,13 +1,14 @@
 // Parquet in the page: `loupe convert --to parquet` output, sliced by a DuckDB query (only the
 // traces with a gpt-* call), opens like any trace file with the query's figures; a Parquet file
-// without Loupe's span columns says which it lacks, and the file beside it still loads.
+// without Loupe's span columns says which it lacks, and the file beside it still loads. The
+// Parquet decoder is a worker of its own, started only once a Parquet file arrives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { pageSession, openPage, settled, figure, fixture, repo } from './harness.mjs';
+import { pageSession, openPage, settled, figure, fixture, repo, serve } from './harness.mjs';
 
 const session = pageSession();
 const python = path.join(repo, '.venv/bin/python');
@@ -39,7 +40,16 @@ test('a DuckDB slice of loupe convert output opens with the figures of its query
   );
   assert.ok(traces > 1 && traces < 9, `the query keeps some traces: ${traces}`);
 
-  const { page, errors } = await openPage(session.browser, session.server.url);
+  // Decoder workers started, as the server sees their scripts asked for: a worker's script
+  // comes same-origin (the service worker caching the page's files asks for it with CORS).
+  let decoders = 0;
+  const server = await serve('/', undefined, (file, headers) => {
+    if (file.endsWith('/loupe-parquet_loader.js') && headers['sec-fetch-mode'] === 'same-origin') decoders += 1;
+  });
+  const { page, errors } = await openPage(session.browser, server.url);
+  // Once the service worker has cached the page's files (the decoder's among them).
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  assert.equal(decoders, 0, 'no decoder before a Parquet file');
   await page.setInputFiles('[data-testid="file-input"]', [other, slice]);
   await page.waitForSelector('[data-testid="trace-row"]');
   await settled(page);
@@ -56,6 +66,8 @@ test('a DuckDB slice of loupe convert output opens with the figures of its query
   await page.click('[data-testid="span-row"] >> nth=1');
   await page.waitForSelector('[data-testid="span-attributes"]');
   assert.deepEqual(errors, []);
+  assert.equal(decoders, 2, 'a decoder for each Parquet file');
   await page.close();
+  await server.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -165,13 +165,14 @@ impl TraceSetBuilder {
 
     /// Imports one file. On error nothing of the file is kept, and other files are unaffected.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<FileReport, ImportError> {
-        if importers::parquet::is_parquet(bytes) {
+        if input::is_parquet(bytes) {
             return self.add_parquet(name, bytes.to_vec());
         }
         self.add_text(name, input::to_text(bytes)?)
     }
 
     /// Imports a Parquet file: binary, so no text of it is held.
+    #[cfg(feature = "parquet")]
     fn add_parquet(&mut self, name: &str, bytes: Vec<u8>) -> Result<FileReport, ImportError> {
         let source = self.next_source()?;
         let mark = self.mark();
@@ -181,13 +182,22 @@ impl TraceSetBuilder {
         self.settle(name, Format::Parquet, Box::default(), &mark, diags, result)
     }
 
+    /// Without the Parquet reader (the page's engines, which leave Parquet to a decoder of its
+    /// own, see [`TraceSetBuilder::add_read`]): says so.
+    #[cfg(not(feature = "parquet"))]
+    fn add_parquet(&mut self, _name: &str, _bytes: Vec<u8>) -> Result<FileReport, ImportError> {
+        Err(ImportError::Parquet(
+            "Parquet is decoded by a worker of its own, which could not start here".into(),
+        ))
+    }
+
     /// Like [`TraceSetBuilder::add_file`], but takes the bytes, so plain text is not copied.
     pub fn add_file_owned(
         &mut self,
         name: &str,
         bytes: Vec<u8>,
     ) -> Result<FileReport, ImportError> {
-        if importers::parquet::is_parquet(&bytes) {
+        if input::is_parquet(&bytes) {
             return self.add_parquet(name, bytes);
         }
         self.add_text(name, input::into_text_owned(bytes)?)
@@ -273,6 +283,11 @@ impl TraceSetBuilder {
             spans,
             warnings,
         })
+    }
+
+    /// Takes the problems found in the files read so far.
+    pub(crate) fn take_diagnostics(&mut self) -> Diagnostics {
+        std::mem::take(&mut self.diagnostics)
     }
 
     /// The files read so far.

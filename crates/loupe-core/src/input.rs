@@ -12,6 +12,11 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&GZIP_MAGIC)
 }
 
+/// Whether `bytes` are a Parquet file (its magic number at both ends).
+pub fn is_parquet(bytes: &[u8]) -> bool {
+    bytes.len() >= 12 && bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1")
+}
+
 /// Decompresses gzip (including concatenated members) when present and returns UTF-8 text.
 pub fn to_text(bytes: &[u8]) -> Result<String, ImportError> {
     if is_gzip(bytes) {

@@ -3,7 +3,9 @@
 //! past this one's. A part that began inside a resource's and a scope's spans did not know
 //! them: its spans carry placeholders, filled in from the part before.
 
-use crate::builder::{NO_RESOURCE, TraceSetBuilder};
+use crate::builder::{FileReport, NO_RESOURCE, TraceSetBuilder};
+use crate::diagnostics::Diagnostics;
+use crate::error::ImportError;
 use crate::ids::SpanId;
 use crate::model::{AttrValue, RawRef, Rows, SpanFlags};
 use crate::set::NO_SPAN;
@@ -179,5 +181,39 @@ impl TraceSetBuilder {
         self.usages.extend(part.usages);
         self.next_synthetic += part.next_synthetic;
         map
+    }
+}
+
+impl TraceSetBuilder {
+    /// Adds the one file `read` read on its own (a Parquet file, in the page decoded by a
+    /// worker of its own) as file `name`, as if this builder had read it: its spans follow this
+    /// builder's, and its problems are the file's.
+    pub fn add_read(
+        &mut self,
+        name: &str,
+        mut read: TraceSetBuilder,
+    ) -> Result<FileReport, ImportError> {
+        let format = match read.sources() {
+            [file] if !file.removed => file.format,
+            _ => return Err(ImportError::Parquet("the decoder read no file".into())),
+        };
+        if !(read.scores.is_empty() && read.trace_facts.is_empty() && read.bundle_extras.is_empty())
+        {
+            // No format read on its own brings them yet; none is dropped unsaid.
+            return Err(ImportError::Parquet(
+                "the decoder read scores or trace facts, which are not joined".into(),
+            ));
+        }
+        let source = self.next_source()?;
+        let mark = self.mark();
+        let mut diags = Diagnostics::default();
+        diags.absorb(read.take_diagnostics(), source);
+        let inherited = Inherited {
+            resource: NO_RESOURCE,
+            service: StrId::EMPTY,
+            scope: StrId::EMPTY,
+        };
+        self.absorb(read, source, inherited);
+        self.settle(name, format, Box::default(), &mark, diags, Ok(()))
     }
 }

@@ -1,9 +1,10 @@
 //! A compact binary form of a loaded [`TraceSet`], to hand it between threads (the page parses
 //! in a Web Worker and sends the result to the main thread), and of a [`Part`] of a file read
-//! by a helper worker. Not a file format: both sides run
+//! by a helper worker, and of a file read by a decoder worker. Not a file format: both sides run
 //! the same build. The files' texts stay behind: a decoded set answers everything but a span's
 //! raw JSON, which the side that parsed the file reads from its own copy.
 
+use crate::builder::TraceSetBuilder;
 use crate::import::split::Part;
 use crate::set::TraceSet;
 
@@ -29,6 +30,17 @@ pub fn encode_part(part: &Part) -> Result<Vec<u8>, WireError> {
 
 /// Decodes what [`encode_part`] wrote.
 pub fn decode_part(bytes: &[u8]) -> Result<Part, WireError> {
+    bincode::deserialize(bytes).map_err(|e| WireError(e.to_string()))
+}
+
+/// Encodes a file read by a worker of its own (a Parquet decoder's), for the parser that adds
+/// it ([`TraceSetBuilder::add_read`]).
+pub fn encode_read(read: &TraceSetBuilder) -> Result<Vec<u8>, WireError> {
+    bincode::serialize(read).map_err(|e| WireError(e.to_string()))
+}
+
+/// Decodes what [`encode_read`] wrote.
+pub fn decode_read(bytes: &[u8]) -> Result<TraceSetBuilder, WireError> {
     bincode::deserialize(bytes).map_err(|e| WireError(e.to_string()))
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use loupe_core::convert::otlp;
 use loupe_core::dump::text_dump;
-use loupe_core::{TraceSet, ValueRef, import};
+use loupe_core::{TraceSet, TraceSetBuilder, ValueRef, import, wire};
 
 /// The dump without what OTLP cannot carry as the source wrote it: opaque ids (written as
 /// hex), the source's own token convention, flags about the source's ids and timestamps, and
@@ -174,6 +174,35 @@ fn every_fixture_survives_parquet() {
         let (want, got) = (without_rows(&set), without_rows(&back));
         assert_same(&format!("{rel} as Parquet"), &want, &got);
         assert_attributes_kept(&rel, &set, &back, false);
+        // Decoded apart (as the page's decoder worker does), sent in binary form and added
+        // after another file: the same as both read in one builder.
+        let other = common::fixture("otlp-json/otel-proto-example-trace.json");
+        let mut apart = TraceSetBuilder::new();
+        apart
+            .add_file_owned("spans.parquet", bytes.clone())
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let sent = wire::encode_read(&apart).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let read = wire::decode_read(&sent).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let mut joined = TraceSetBuilder::new();
+        joined
+            .add_file("a.json", &other)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let report = joined
+            .add_read("spans.parquet", read)
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!((report.source, report.format.label()), (1, "parquet"));
+        let mut together = TraceSetBuilder::new();
+        together
+            .add_file("a.json", &other)
+            .unwrap_or_else(|e| panic!("{e}"));
+        together
+            .add_file("spans.parquet", &bytes)
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_same(
+            &format!("{rel} decoded apart"),
+            &text_dump(&together.finish()),
+            &text_dump(&joined.finish()),
+        );
         checked += 1;
     }
     assert!(checked >= 50, "{checked} fixtures");

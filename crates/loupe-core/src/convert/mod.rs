@@ -3,6 +3,7 @@
 //! ClickHouse and Spark query ([`parquet`]).
 
 pub mod otlp;
+#[cfg(feature = "parquet")]
 pub mod parquet;
 
 use crate::set::{SpanView, TraceSet};

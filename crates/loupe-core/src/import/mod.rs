@@ -12,6 +12,7 @@ pub(crate) mod langfuse;
 pub(crate) mod langsmith;
 pub(crate) mod mlflow;
 pub(crate) mod otlp_json;
+#[cfg(feature = "parquet")]
 pub(crate) mod parquet;
 pub(crate) mod span_attributes;
 pub(crate) mod span_json;

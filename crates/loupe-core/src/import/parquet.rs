@@ -18,11 +18,6 @@ use parquet::record::{Field, Row};
 /// The columns a span cannot do without.
 const NEEDED: [&str; 5] = ["trace_id", "span_id", "name", "start_time", "end_time"];
 
-/// Whether `bytes` are a Parquet file (its magic number at both ends).
-pub(crate) fn is_parquet(bytes: &[u8]) -> bool {
-    bytes.len() >= 12 && bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1")
-}
-
 fn failed(e: impl std::fmt::Display) -> ImportError {
     ImportError::Parquet(e.to_string())
 }
@@ -113,7 +108,15 @@ fn status(label: &str) -> StatusCode {
 
 /// One row as a span.
 fn span(ctx: &mut Context, row: &Row) {
-    let mut d = SpanDraft::default();
+    // No text of a row is kept: its place names only its file.
+    let mut d = SpanDraft {
+        raw: crate::model::RawRef {
+            source: ctx.source,
+            start: 0,
+            end: 0,
+        },
+        ..SpanDraft::default()
+    };
     let mut usage = TokenCounts::default();
     let (mut cost, mut counts, mut kind, mut first_token) = (None, false, None, None);
     let attrs_start = ctx.builder.attr_len();
