@@ -190,6 +190,10 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
         format::pretty_json(&d.raw)
     };
     let raw_note = cut.then(|| raw_cut_note(d.span, raw.len(), d.raw_bytes as usize));
+    // Parquet keeps a span's columns, not its JSON.
+    let no_raw = raw.is_empty().then(|| {
+        view! { <p class="muted" data-testid="span-raw-none">"The file holds no JSON of this span (Parquet keeps its columns)."</p> }
+    });
     view! {
         <h2 class="detail-title">{d.name}</h2>
         <dl class="facts" data-testid="span-facts">
@@ -236,6 +240,7 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
         <details class="raw">
             <summary>"Raw span JSON"</summary>
             {raw_note}
+            {no_raw}
             <pre data-testid="span-raw">{raw}</pre>
         </details>
     }

@@ -65,6 +65,9 @@ test('a DuckDB slice of loupe convert output opens with the figures of its query
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="span-row"]').length > 1);
   await page.click('[data-testid="span-row"] >> nth=1');
   await page.waitForSelector('[data-testid="span-attributes"]');
+  // Its raw JSON: none, and the panel says why.
+  await page.click('summary:has-text("Raw span JSON")');
+  assert.match(await page.textContent('[data-testid="span-raw-none"]'), /Parquet keeps its columns/);
   assert.deepEqual(errors, []);
   assert.equal(decoders, 2, 'a decoder for each Parquet file');
   await page.close();
