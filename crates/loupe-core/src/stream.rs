@@ -11,7 +11,7 @@
 //! the file count from the last cut (see [`TraceSetBuilder::cut`]).
 //!
 //! JSON Lines and OTLP/JSON documents are cut between records. Other formats are read whole,
-//! one file at a time, and handed on when their file ends.
+//! one file at a time, and cut where their file ends.
 
 use crate::builder::{FileReport, TraceSetBuilder};
 use crate::diagnostics::{DiagnosticKind, Diagnostics};
