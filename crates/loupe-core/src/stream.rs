@@ -50,10 +50,9 @@ impl Default for StreamOptions {
 pub struct StreamEnd {
     /// Every file read, in order; a file that failed is marked removed.
     pub sources: Vec<Source>,
-    /// The problems, over all the sets handed on.
+    /// The problems, over all the sets handed on; spans that arrived after their trace was
+    /// handed on are counted as [`DiagnosticKind::LateSpan`].
     pub diagnostics: Diagnostics,
-    /// Spans that arrived after their trace was handed on.
-    pub late_spans: u64,
 }
 
 /// A trace seen in the rows of one chunk.
@@ -77,7 +76,6 @@ pub struct TraceStream<S: FnMut(TraceSet)> {
     handed_on: HashMap<TraceId, u64>,
     handed_order: VecDeque<(u64, TraceId)>,
     diagnostics: Diagnostics,
-    late_spans: u64,
     sink: S,
 }
 
@@ -93,7 +91,6 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
             handed_on: HashMap::new(),
             handed_order: VecDeque::new(),
             diagnostics: Diagnostics::default(),
-            late_spans: 0,
             sink,
         }
     }
@@ -150,7 +147,6 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
         StreamEnd {
             sources,
             diagnostics: self.diagnostics,
-            late_spans: self.late_spans,
         }
     }
 
@@ -205,7 +201,6 @@ impl<S: FnMut(TraceSet)> TraceStream<S> {
             return;
         };
         for (source, id) in late {
-            self.late_spans += 1;
             self.diagnostics
                 .report(Some(source), DiagnosticKind::LateSpan, || {
                     format!(
