@@ -8,7 +8,7 @@ use loupe_core::{FileFeed, FileReport, Part, SplitKind, TraceSet, TraceSetBuilde
 use std::io::{Read, Seek, SeekFrom};
 
 /// How much of a file is read at a time.
-const PART: usize = 1 << 20;
+pub const PART: usize = 1 << 20;
 
 /// Each path with what became of it: its report, or why it could not be read or imported.
 pub type Outcomes = Vec<(String, Result<FileReport, String>)>;
@@ -17,12 +17,7 @@ pub type Outcomes = Vec<(String, Result<FileReport, String>)>;
 /// others loaded. A big file is read by `threads` threads. While big inputs are read, a
 /// progress line shows on stderr if it is a terminal.
 pub fn load_each(paths: &[String], threads: usize) -> (TraceSet, Outcomes) {
-    let total = paths
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    let progress = Progress::start(total);
+    let progress = Progress::of_files(paths);
     let mut builder = TraceSetBuilder::new();
     let outcomes = paths
         .iter()

@@ -37,7 +37,7 @@ fn line(read: u64, total: u64) -> String {
 
 impl Progress {
     /// Starts showing the reading of `total` bytes, if stderr is a terminal and it is big.
-    pub fn start(total: u64) -> Progress {
+    fn start(total: u64) -> Progress {
         let read = Arc::new(Counter::new(0));
         let done = Arc::new(AtomicBool::new(false));
         let drawer = (total >= SHOWN_FROM && std::io::stderr().is_terminal()).then(|| {
@@ -58,6 +58,16 @@ impl Progress {
             })
         });
         Progress { read, done, drawer }
+    }
+
+    /// Starts showing the reading of the files at `paths` (those that can be opened).
+    pub fn of_files(paths: &[String]) -> Progress {
+        let total = paths
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        Progress::start(total)
     }
 
     /// The counter the readers add the bytes they read to.

@@ -3,16 +3,13 @@
 //! a time (see `loupe_core::stream`). A file that fails is reported and the others still load.
 //! Big inputs show their progress on stderr when it is a terminal.
 
-use crate::files::Outcomes;
+use crate::files::{Outcomes, PART};
 use crate::progress::{Counter, Progress};
 use loupe_core::stream::{StreamEnd, StreamOptions, TraceStream};
 use loupe_core::{FileFeed, TraceSet};
 use std::cell::RefCell;
 use std::io::{BufReader, Read};
 use std::sync::atomic::Ordering;
-
-/// How much of a file is read at a time.
-const PART: usize = 1 << 20;
 
 /// What streaming the files gave besides the sets: each path with its report or why it
 /// failed, and what the stream learned.
@@ -60,12 +57,7 @@ pub fn stream_files(
     options: StreamOptions,
     mut sink: impl FnMut(TraceSet) -> Result<(), String>,
 ) -> Result<Streamed, String> {
-    let total = paths
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    let progress = Progress::start(total);
+    let progress = Progress::of_files(paths);
     let stopped: RefCell<Option<String>> = RefCell::new(None);
     let mut stream = TraceStream::new(options, |set| {
         if stopped.borrow().is_none()
