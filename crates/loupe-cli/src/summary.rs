@@ -7,7 +7,7 @@
 
 use crate::args;
 use crate::streamed::{self, Streamed};
-use loupe_core::cost::cost_report;
+use loupe_core::cost::{combined_source, cost_report};
 use loupe_core::pricing::PriceTable;
 use loupe_core::{Totals, TraceSet};
 use serde::Serialize;
@@ -96,12 +96,7 @@ impl Figures {
             (Some(a), Some(b)) => Some(a + b),
             (a, b) => a.or(b),
         };
-        self.cost_source = match (self.cost_source, more.cost_source) {
-            (a, "none") => a,
-            ("none", b) => b,
-            (a, b) if a == b => a,
-            _ => "mixed",
-        };
+        self.cost_source = combined_source([self.cost_source, more.cost_source]);
     }
 }
 

@@ -139,11 +139,18 @@ impl CostReport {
 }
 
 fn source_of<'a>(calls: impl Iterator<Item = &'a CallCost>) -> &'static str {
+    combined_source(calls.map(CallCost::source))
+}
+
+/// The source of costs from parts whose sources are `sources` (each `recorded`, `computed`,
+/// `mixed` or `none`): `mixed` where both recorded and computed costs are among them.
+pub fn combined_source<'s>(sources: impl IntoIterator<Item = &'s str>) -> &'static str {
     let (mut recorded, mut computed) = (false, false);
-    for c in calls {
-        match c.source() {
+    for source in sources {
+        match source {
             "recorded" => recorded = true,
             "computed" => computed = true,
+            "mixed" => (recorded, computed) = (true, true),
             _ => {}
         }
     }
