@@ -2,7 +2,9 @@
 // 1 GB OTLP/JSON document (both from `loupe gen`), with the wall time, the throughput and the
 // peak resident memory the kernel measured (which must stay under 300 MB); beside them, the
 // peer: a Python script that only parses each line with the standard `json` module and counts
-// the spans. Run by `make bench`, or alone: `node scripts/bench/stream.mjs`.
+// the spans. Then a Jaeger envelope and a Zipkin list of traces of 1 GB each, the fixtures'
+// traces copied under new trace ids (`scripts/fixture_copies.py`), read trace by trace.
+// Run by `make bench`, or alone: `node scripts/bench/stream.mjs`.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,6 +52,13 @@ export function streamBench(loupe, dir) {
   ].map(([label, file, argv]) => ({ label, size: fs.statSync(file).size, ...measured(argv) }));
   fs.rmSync(lines, { force: true });
   fs.rmSync(doc, { force: true });
+  const copies = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixture_copies.py');
+  for (const [shape, label] of [['jaeger', 'a Jaeger envelope'], ['zipkin', 'a Zipkin list of traces']]) {
+    const file = path.join(dir, `stream-${shape}.json`);
+    execFileSync('python3', [copies, shape, file, '1e9'], { stdio: 'ignore' });
+    rows.push({ label: `loupe summary, ${label}`, size: fs.statSync(file).size, ...measured([loupe, 'summary', file]) });
+    fs.rmSync(file, { force: true });
+  }
   console.log('| streamed | file size | wall time | throughput | peak resident memory | vs the peer |');
   console.log('|---|---:|---:|---:|---:|---:|');
   const peer = rows[1];

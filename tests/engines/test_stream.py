@@ -1,17 +1,22 @@
 """Streaming at scale, with the release binary: `loupe summary` over a 2 GB JSON Lines file gives
 the totals of its parts, and over a 1 GB OTLP/JSON document the totals of the same traces
-written as JSON Lines; each run stays under 300 MB of resident memory, as the kernel measured
-it. The files are generated in a temporary directory by `loupe gen` and deleted after."""
+written as JSON Lines; Jaeger and Zipkin files of many traces (the fixtures' traces, copied
+under new trace ids to 400 MB by `scripts/fixture_copies.py`) give their copies' totals. Each run stays under 300 MB of
+resident memory, as the kernel measured it. The files are generated in a temporary directory
+(by `loupe gen`, or from the fixtures) and deleted after."""
 
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import fixture_copies  # noqa: E402  (a script beside the benchmark that uses it too)
 LOUPE = ROOT / "target" / "release" / "loupe"
 
 BOUND_KB = 300 * 1024
@@ -85,6 +90,26 @@ class Streaming(unittest.TestCase):
             self.assert_same_totals(of_document["totals"], of_lines["totals"])
             self.assertEqual(of_document["files"][0]["format"], "otlp-json")
 
+    def assert_copies_stream(self, shape):
+        """The fixtures' traces of `shape` written once, and copied under new trace ids to
+        400 MB: the copies' summary is theirs times the copies."""
+        with tempfile.TemporaryDirectory() as tmp:
+            one = Path(tmp) / f"one-{shape}.json"
+            fixture_copies.write(shape, one, 1)
+            of_one, _ = summary(one)
+            many = Path(tmp) / f"{shape}.json"
+            copies = fixture_copies.write_to_size(shape, many, 400_000_000)
+            of_many, rss = summary(many)
+            self.assertLess(rss, BOUND_KB, f"peak resident memory over {shape}, in KB")
+            for key in ("traces", "spans", "errors"):
+                self.assertEqual(of_many["totals"][key], copies * of_one["totals"][key], key)
+            self.assertEqual(of_many["files"][0]["format"], shape)
+
+    def test_a_jaeger_envelope_of_many_traces_streams_trace_by_trace(self):
+        self.assert_copies_stream("jaeger")
+
+    def test_a_zipkin_list_of_traces_streams_trace_by_trace(self):
+        self.assert_copies_stream("zipkin")
 
 if __name__ == "__main__":
     unittest.main()

@@ -2,6 +2,7 @@
 //! JSON decides.
 
 use crate::error::{ImportError, json_error_at};
+use crate::import::cursor::Cursor;
 use crate::text::Text;
 use serde_json::value::RawValue;
 
@@ -231,6 +232,11 @@ pub(crate) enum Walked {
     OtlpJson,
     /// Chrome Trace Event format: an event array (closed or not), or `{"traceEvents": […]}`.
     ChromeTrace,
+    /// Jaeger JSON of many traces: the envelope `{"data": [trace…]}`, or an array of traces or
+    /// spans.
+    Jaeger,
+    /// Zipkin v2 JSON of many traces: an array of arrays of spans.
+    Zipkin,
 }
 
 impl Walked {
@@ -239,6 +245,8 @@ impl Walked {
         match self {
             Walked::OtlpJson => Format::OtlpJson,
             Walked::ChromeTrace => Format::ChromeTrace,
+            Walked::Jaeger => Format::Jaeger,
+            Walked::Zipkin => Format::Zipkin,
         }
     }
 }
@@ -274,6 +282,8 @@ fn walked_from_start(text: &str) -> Option<Walked> {
     match first_key(text) {
         Some("resourceSpans" | "resource_spans") => Some(Walked::OtlpJson),
         Some("traceEvents") => Some(Walked::ChromeTrace),
+        _ if jaeger_records_from_start(text) => Some(Walked::Jaeger),
+        _ if zipkin_traces_from_start(text) => Some(Walked::Zipkin),
         _ => first_element_format(text),
     }
 }
@@ -459,56 +469,94 @@ fn array_format(first: &Members) -> Option<Format> {
 /// the envelope `{"data": [trace…]}` whose first trace starts `{"traceID": …, "spans": …`, a
 /// trace that starts so itself, or `{"spans": [span…]}` whose first span is a Jaeger span.
 fn jaeger_from_start(text: &str) -> bool {
-    use crate::import::cursor::Cursor;
-    /// Whether the object at the cursor starts with `traceID` and then `spans`.
-    fn trace_start(cur: &mut Cursor) -> bool {
-        let Ok(mut members) = cur.object() else {
-            return false;
-        };
-        let first = cur.key(&mut members).ok().flatten();
-        if first.is_none_or(|k| &*k != "traceID") || cur.skip().is_err() {
-            return false;
-        }
-        cur.key(&mut members)
-            .ok()
-            .flatten()
-            .is_some_and(|k| &*k == "spans")
-    }
-    let mut cur = Cursor::new(text, 0);
-    let mut probe = cur.clone();
-    if trace_start(&mut probe) {
+    if jaeger_trace_start(&mut Cursor::new(text, 0)) || jaeger_envelope_start(text) {
         return true;
     }
+    let mut cur = Cursor::new(text, 0);
+    cur.object()
+        .and_then(|mut members| cur.key(&mut members))
+        .is_ok_and(|key| key.is_some_and(|k| &*k == "spans"))
+        && first_item(&mut cur)
+            .and_then(|first| object_members(first).ok())
+            .is_some_and(|m| is_jaeger_trace_or_span(&m))
+}
+
+/// Whether the object at the cursor is a Jaeger trace, told from the members up to its
+/// `spans`: a `traceID` or `processes` before them, or else a first span of Jaeger's.
+fn jaeger_trace_start(cur: &mut Cursor) -> bool {
     let Ok(mut members) = cur.object() else {
         return false;
     };
-    let key = cur.key(&mut members).ok().flatten();
-    let Ok(mut items) = cur.array() else {
-        return false;
-    };
-    if !cur.item(&mut items).unwrap_or(false) {
-        return false;
+    let mut trace_keys = false;
+    while let Ok(Some(key)) = cur.key(&mut members) {
+        match &*key {
+            "spans" => {
+                return trace_keys
+                    || first_item(cur)
+                        .and_then(|first| object_members(first).ok())
+                        .is_some_and(|m| is_jaeger_trace_or_span(&m));
+            }
+            "traceID" | "processes" => trace_keys = true,
+            _ => {}
+        }
+        if cur.skip().is_err() {
+            return false;
+        }
     }
-    match key.as_deref() {
-        Some("data") => trace_start(&mut cur),
-        Some("spans") => cur
-            .skip()
-            .ok()
+    false
+}
+
+/// Whether a text starts as the Jaeger envelope: `{"data": [` and a trace.
+fn jaeger_envelope_start(text: &str) -> bool {
+    let mut cur = Cursor::new(text, 0);
+    cur.object()
+        .and_then(|mut members| cur.key(&mut members))
+        .is_ok_and(|key| key.is_some_and(|k| &*k == "data"))
+        && cur
+            .array()
+            .and_then(|mut items| cur.item(&mut items))
+            .unwrap_or(false)
+        && jaeger_trace_start(&mut cur)
+}
+
+/// Whether a text is a Jaeger file of many traces, told from its start: the envelope, or an
+/// array whose first element is a trace (told from its start) or a span.
+fn jaeger_records_from_start(text: &str) -> bool {
+    let mut cur = Cursor::new(text, 0);
+    jaeger_envelope_start(text)
+        || cur
+            .array()
+            .and_then(|mut items| cur.item(&mut items))
+            .unwrap_or(false)
+            && jaeger_trace_start(&mut cur)
+        || first_element(text).is_some_and(|m| is_jaeger_trace_or_span(&m))
+}
+
+/// Whether a text is a Zipkin list of traces, told from its start: an array of arrays whose
+/// first span is a Zipkin span.
+fn zipkin_traces_from_start(text: &str) -> bool {
+    let mut cur = Cursor::new(text, 0);
+    cur.array()
+        .and_then(|mut items| cur.item(&mut items))
+        .unwrap_or(false)
+        && first_item(&mut cur)
             .and_then(|first| object_members(first).ok())
-            .is_some_and(|m| is_jaeger_trace_or_span(&m)),
-        _ => false,
+            .is_some_and(|m| is_zipkin_span(&m))
+}
+
+/// The first element of the array at the cursor, unparsed (`None` if there is none whole).
+fn first_item<'t>(cur: &mut Cursor<'t>) -> Option<&'t str> {
+    let mut items = cur.array().ok()?;
+    if !cur.item(&mut items).ok()? {
+        return None;
     }
+    cur.skip().ok()
 }
 
 /// The members of a document's first element, if it is an array that starts with an object:
 /// read without the rest of the array.
 fn first_element(text: &str) -> Option<Members<'_>> {
-    let mut cur = crate::import::cursor::Cursor::new(text, 0);
-    let mut items = cur.array().ok()?;
-    if !cur.item(&mut items).ok()? {
-        return None;
-    }
-    object_members(cur.skip().ok()?).ok()
+    object_members(first_item(&mut Cursor::new(text, 0))?).ok()
 }
 
 /// Parses the top level of a document: an object's members or an array's elements, unparsed.
@@ -545,6 +593,46 @@ mod tests {
         }
         // Another object with `data` is not taken for Jaeger.
         assert!(!jaeger_from_start(r#"{"data": {"spans": []}}"#));
+    }
+
+    #[test]
+    fn files_of_many_jaeger_or_zipkin_traces_are_walked_told_from_their_start() {
+        let starts = [
+            (
+                r#"{"data": [{"traceID": "t1", "spans": [{"traceID": "t1", "spa"#,
+                Walked::Jaeger,
+            ),
+            (
+                r#"[{"traceID": "t1", "spans": [{"traceID": "t1", "spa"#,
+                Walked::Jaeger,
+            ),
+            (
+                r#"[{"traceID": "t1", "spanID": "s1", "operationName": "x"}, {"tra"#,
+                Walked::Jaeger,
+            ),
+            (
+                r#"[ [ {"traceId": "a1", "id": "b1", "name": "x"}, {"traceId": "#,
+                Walked::Zipkin,
+            ),
+        ];
+        for (start, walked) in starts {
+            assert!(
+                matches!(detect_start(start, false), Start::Walk(w) if w == walked),
+                "{start}"
+            );
+        }
+        // One trace alone, or spans of one trace, are read whole (their spans need each other).
+        for start in [
+            r#"{"traceID": "t1", "spans": [{"traceID": "t1", "spa"#,
+            r#"[{"traceId": "a1", "id": "b1", "name": "x"}, {"traceId": "#,
+        ] {
+            assert!(
+                !matches!(detect_start(start, false), Start::Walk(_)),
+                "{start}"
+            );
+        }
+        let list = r#"[[{"traceId": "a1", "id": "b1"}], [{"traceId": "a2", "id": "b2"}]]"#;
+        assert_eq!(format_of(list), Ok(Format::Zipkin));
     }
 
     #[test]

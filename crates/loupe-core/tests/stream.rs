@@ -169,6 +169,30 @@ fn done_traces_are_handed_on_as_the_input_goes() {
     }
 }
 
+#[test]
+fn jaeger_and_zipkin_files_of_many_traces_are_handed_on_trace_by_trace() {
+    // Some MB each: a file's first MB is read at once, to tell its format.
+    let jaeger = common::jaeger_envelope(100);
+    let zipkin = common::zipkin_list_of_traces(10);
+    for (name, bytes) in [
+        ("jaeger.json", jaeger.as_bytes()),
+        ("zipkin.json", zipkin.as_bytes()),
+    ] {
+        let whole = import(bytes, name).expect("imports");
+        let options = StreamOptions {
+            idle: 100,
+            chunk: 200,
+        };
+        let (sets, end) = stream(&[(name, bytes)], options, 4096);
+        assert!(
+            sets.iter().filter(|s| !s.traces().is_empty()).count() >= 5,
+            "{name}: traces were not handed on as the input went"
+        );
+        assert_eq!(trace_sections(&sets), trace_sections(&[whole]), "{name}");
+        assert_eq!(end.diagnostics.count(DiagnosticKind::LateSpan), 0, "{name}");
+    }
+}
+
 /// Line `line` of `lines` split in two export requests: its first `first` spans, and the rest.
 fn split_request(lines: &[u8], line: usize, first: usize) -> (Vec<u8>, Vec<u8>) {
     let text = lines.split(|&c| c == b'\n').nth(line).unwrap_or_default();

@@ -138,3 +138,26 @@ fn a_server_span_outside_its_client_is_centred_in_it_with_its_host_descendants()
     assert_eq!(set.diagnostics().count(DiagnosticKind::ClockSkew), 1);
     assert!(set.traces()[0].duration() == n(&find("SERVER", "servicea")["duration"]));
 }
+
+#[test]
+fn a_list_of_traces_reads_as_its_traces_each_alone() {
+    let list = common::zipkin_list_of_traces(1);
+    let set = import(list.as_bytes(), "traces.json").unwrap_or_else(|e| panic!("{e}"));
+    let t = set.totals();
+    let sum = |f: fn(&(&str, u64, u64, u64, u32)) -> u64| EXPECTED.iter().map(f).sum::<u64>();
+    assert_eq!(set.sources()[0].format, Format::Zipkin);
+    assert_eq!(
+        (t.traces, t.spans, t.errors),
+        (sum(|e| e.1), sum(|e| e.2), sum(|e| e.3))
+    );
+    let skews: usize = EXPECTED
+        .iter()
+        .map(|e| {
+            import(&fixture(e.0), e.0)
+                .map_or(0, |s| s.diagnostics().count(DiagnosticKind::ClockSkew))
+        })
+        .sum();
+    assert!(skews > 0, "a fixture has clock skew");
+    assert_eq!(set.diagnostics().count(DiagnosticKind::ClockSkew), skews);
+    assert_tree_invariants(&set);
+}

@@ -176,6 +176,30 @@ impl<'t> Cursor<'t> {
         })
     }
 
+    /// Checks that the value at the cursor has arrived whole, leaving the cursor at its start:
+    /// a walk that adds a record (a trace) only once all of it is there adds nothing in a step
+    /// that stops. In a whole file it has, and is not skimmed.
+    pub fn arrived_whole(&mut self) -> Result<(), Stop> {
+        if self.whole {
+            return Ok(());
+        }
+        let at = self.pos;
+        self.skip()?;
+        self.pos = at;
+        Ok(())
+    }
+
+    /// Stops at the cursor: what stands here cannot be read, for `why`.
+    pub fn refuse(&mut self, why: &str) -> Stop {
+        self.peek();
+        let (line, column) = self.place(self.pos);
+        Stop::Bad(ImportError::Json {
+            line,
+            column,
+            message: why.to_string(),
+        })
+    }
+
     fn eat(&mut self, b: u8) -> bool {
         if self.peek() == Some(b) {
             self.pos += 1;

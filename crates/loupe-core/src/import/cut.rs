@@ -59,12 +59,16 @@ impl TraceSetBuilder {
 /// The file's format if it stands between two records. A JSON Lines file always does; so does
 /// an OTLP/JSON document: its walk stops only between two of its parts (requests, resources,
 /// scopes, spans), and holds no more of what it read than the resource and scope it is in,
-/// which move with it. Chrome traces (whose events pair up) and files gathered whole do not.
+/// which move with it. So do Jaeger and Zipkin files of many traces, whose walks stop only
+/// between two traces and hold nothing. Chrome traces (whose events pair up until the file
+/// ends) and files gathered whole do not.
 fn between_records(feed: &FileFeed) -> Option<Format> {
     match &feed.mode {
         _ if feed.failed() => None,
         Mode::Lines(..) => Some(Format::OtlpJsonLines),
         Mode::Otlp(_) => Some(Format::OtlpJson),
-        _ => None,
+        Mode::Jaeger(_) => Some(Format::Jaeger),
+        Mode::Zipkin(_) => Some(Format::Zipkin),
+        Mode::Chrome(_) | Mode::Starting | Mode::Whole => None,
     }
 }

@@ -1,11 +1,11 @@
 //! A file read as it arrives, part by part (a browser file's stream). OTLP/JSON documents and
-//! JSON Lines and Chrome traces are parsed as their bytes come, record by record, and only the
-//! bytes not yet read are held: the file's text is never whole in memory, and the spans keep
+//! JSON Lines, Chrome traces, and Jaeger and Zipkin files of many traces are parsed as their
+//! bytes come, record by record, and only the bytes not yet read are held: the file's text is never whole in memory, and the spans keep
 //! where their JSON lies in the file (to be read again from the file when one is opened).
 //! Other formats, and gzip, are gathered whole and read at the end, their text kept.
 
 use super::cursor::{Cursor, DocumentWalk};
-use super::{Context, chrome, otlp_json};
+use super::{Context, chrome, jaeger, otlp_json, zipkin};
 use crate::builder::{FileReport, Mark, TraceSetBuilder};
 use crate::diagnostics::Diagnostics;
 use crate::error::ImportError;
@@ -57,12 +57,16 @@ pub(super) enum Mode {
     /// A Chrome trace, event by event (never read in parts).
     #[serde(skip)]
     Chrome(Box<DocumentWalk<chrome::EventWalker>>),
+    /// A Jaeger file of many traces, trace by trace.
+    Jaeger(DocumentWalk<jaeger::RecordWalker>),
+    /// A Zipkin list of traces, trace by trace.
+    Zipkin(DocumentWalk<zipkin::TraceWalker>),
 }
 
 impl Mode {
     /// Whether the file is parsed as it arrives (not gathered first).
     fn walks(&self) -> bool {
-        matches!(self, Mode::Lines(..) | Mode::Otlp(_) | Mode::Chrome(_))
+        !matches!(self, Mode::Starting | Mode::Whole)
     }
 }
 
@@ -153,12 +157,16 @@ impl TraceSetBuilder {
             Mode::Lines(..) => Format::OtlpJsonLines,
             Mode::Otlp(_) => Format::OtlpJson,
             Mode::Chrome(_) => Format::ChromeTrace,
+            Mode::Jaeger(_) => Format::Jaeger,
+            Mode::Zipkin(_) => Format::Zipkin,
         };
         let mut ctx = Context::whole(self, "", feed.source, &mut feed.diags);
         match feed.mode {
             Mode::Lines(walk, _) => walk.finish(&mut ctx),
             Mode::Otlp(walk) => walk.finish(&mut ctx),
             Mode::Chrome(walk) => walk.finish(&mut ctx),
+            Mode::Jaeger(walk) => walk.finish(&mut ctx),
+            Mode::Zipkin(walk) => walk.finish(&mut ctx),
             Mode::Whole | Mode::Starting => {}
         }
         // The text is not held: a span's JSON is read again from the file when it is opened.
@@ -289,13 +297,9 @@ impl TraceSetBuilder {
                 }
                 (cur.pos(), more)
             }
-            Mode::Chrome(walk) => {
-                let mut cur = Cursor::part(text, feed.origin, last);
-                if walk.part(&mut ctx, &mut cur)? && last {
-                    super::cursor::expect_end(&mut cur)?;
-                }
-                (cur.pos(), false)
-            }
+            Mode::Chrome(walk) => (walk_to_end(walk, &mut ctx, feed.origin, last)?, false),
+            Mode::Jaeger(walk) => (walk_to_end(walk, &mut ctx, feed.origin, last)?, false),
+            Mode::Zipkin(walk) => (walk_to_end(walk, &mut ctx, feed.origin, last)?, false),
             Mode::Whole | Mode::Starting => (0, false),
         })
     }
@@ -323,12 +327,29 @@ impl TraceSetBuilder {
                 let mut ctx = Context::whole(self, "", feed.source, &mut feed.diags);
                 Mode::Chrome(Box::new(chrome::document(&mut ctx)))
             }
+            Start::Walk(Walked::Jaeger) => Mode::Jaeger(jaeger::records()),
+            Start::Walk(Walked::Zipkin) => Mode::Zipkin(zipkin::traces()),
             Start::Whole => Mode::Whole,
             Start::Unknown if last || feed.pending.len() >= 16 * START => Mode::Whole,
             Start::Unknown => Mode::Starting,
         };
         Ok(())
     }
+}
+
+/// Walks the text of `ctx` (which starts at line and column `origin`) as far as it goes, and
+/// checks that nothing follows the document when `last`: how many bytes were read.
+fn walk_to_end<W: super::cursor::Walker>(
+    walk: &mut DocumentWalk<W>,
+    ctx: &mut Context,
+    origin: (usize, usize),
+    last: bool,
+) -> Result<usize, ImportError> {
+    let mut cur = Cursor::part(ctx.text, origin, last);
+    if walk.part(ctx, &mut cur)? && last {
+        super::cursor::expect_end(&mut cur)?;
+    }
+    Ok(cur.pos())
 }
 
 /// Line and column (from 1, in bytes) just after `bytes`, which start at `origin`: every

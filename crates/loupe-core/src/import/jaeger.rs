@@ -3,10 +3,14 @@
 //! and the proto-JSON model (`{"spans": […]}` with base64 ids, RFC 3339 start times,
 //! `"22938000ns"` durations and `vType`/`vStr` tags). Times are microseconds unless a string
 //! says otherwise; int64 tags beyond 2^53 stay exact.
+//!
+//! A file of many traces (the envelope, or an array of traces or spans) can also be walked as
+//! it arrives, one element at a time ([`records`]): each trace comes whole with its
+//! processes, so a stream can cut between two of them.
 
 use super::Context;
 use super::anyvalue::{LooseF64, LooseI64};
-use super::cursor::{Cursor, Stop, expect_end};
+use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, expect_end};
 use crate::builder::SpanDraft;
 use crate::error::ImportError;
 use crate::ids::{SpanId, TraceId};
@@ -15,8 +19,8 @@ use crate::model::{AttrValue, Nanos, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
 use crate::timefmt::{parse_duration, parse_rfc3339};
-use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -210,24 +214,30 @@ pub(crate) fn import_text(ctx: &mut Context) -> Result<(), ImportError> {
     }
 }
 
-/// An array of spans (each with its process) or of trace objects, each element told by its
-/// first telling key (a trace's `spans`, a span's id or operation name). An element that is
-/// neither is skipped at its place.
-fn elements<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), Stop> {
-    const TELLING: [&str; 4] = ["spans", "spanID", "spanId", "operationName"];
+/// An array of spans (each with its process) or of trace objects.
+fn elements<'t>(ctx: &mut Context, cur: &mut Cursor<'t>) -> Result<(), Stop> {
     let mut items = cur.array()?;
     while cur.item(&mut items)? {
-        if cur.which_member(&TELLING) == Some("spans") {
-            trace_object(ctx, cur)?;
-        } else if let Some((span, raw)) = ctx.record::<Span>(cur)? {
-            add_span(ctx, span, raw, &HashMap::new());
-        }
+        element(ctx, cur)?;
+    }
+    Ok(())
+}
+
+/// An element of an array: a trace or a span (with its process), told by its first telling key
+/// (a trace's `spans`, a span's id or operation name). An element that is neither is skipped
+/// at its place.
+fn element<'t>(ctx: &mut Context, cur: &mut Cursor<'t>) -> Result<(), Stop> {
+    const TELLING: [&str; 4] = ["spans", "spanID", "spanId", "operationName"];
+    if cur.which_member(&TELLING) == Some("spans") {
+        trace_object(ctx, cur)?;
+    } else if let Some((span, raw)) = ctx.record::<Span>(cur)? {
+        add_span(ctx, span, raw, &HashMap::new());
     }
     Ok(())
 }
 
 /// The envelope `{"data": [trace…]}`, or one trace's members at the top level.
-fn envelope<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), Stop> {
+fn envelope<'t>(ctx: &mut Context, cur: &mut Cursor<'t>) -> Result<(), Stop> {
     let mut members = cur.object()?;
     let mut trace = TraceRecords::default();
     while let Some(key) = cur.key(&mut members)? {
@@ -245,7 +255,7 @@ fn envelope<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), S
 }
 
 /// One trace object: its spans and its processes, in either order.
-fn trace_object<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(), Stop> {
+fn trace_object<'t>(ctx: &mut Context, cur: &mut Cursor<'t>) -> Result<(), Stop> {
     let mut members = cur.object()?;
     let mut trace = TraceRecords::default();
     while let Some(key) = cur.key(&mut members)? {
@@ -253,6 +263,87 @@ fn trace_object<'t>(ctx: &mut Context<'_, 't>, cur: &mut Cursor<'t>) -> Result<(
     }
     trace.import(ctx);
     Ok(())
+}
+
+/// A walk through a Jaeger file of many traces, which may arrive in parts: the envelope
+/// `{"data": [trace…]}` or an array of traces or spans. The walk stands between two traces
+/// wherever it stops (see [`RecordWalker`]).
+pub(crate) fn records() -> DocumentWalk<RecordWalker> {
+    DocumentWalk::new(RecordWalker)
+}
+
+/// Where a walk of [`records`] stands in one container.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub(crate) enum Frame {
+    /// At the document's value: the envelope or an array.
+    Document,
+    /// In the envelope's members.
+    Envelope(Walk),
+    /// In the envelope's `data`: traces.
+    Traces(Walk),
+    /// In a top-level array: traces or spans.
+    Elements(Walk),
+}
+
+/// Walks a Jaeger file one trace (or span) at a time. Each is read whole before it is added
+/// (a trace's processes may follow its spans), so the walk holds nothing between two of them.
+/// An envelope that also holds a trace's own members (`spans`, `processes`) beside `data` is
+/// not walked: those spans would wait for processes that may come last.
+#[derive(Default, Serialize, Deserialize)]
+pub(crate) struct RecordWalker;
+
+impl Walker for RecordWalker {
+    type Frame = Frame;
+    const START: Frame = Frame::Document;
+
+    fn finish(self, _ctx: &mut Context) {}
+
+    fn step<'t>(
+        &mut self,
+        ctx: &mut Context,
+        cur: &mut Cursor<'t>,
+        frame: Frame,
+    ) -> Result<Next<Frame>, Stop> {
+        Ok(match frame {
+            Frame::Document if cur.peek() == Some(b'[') => {
+                Next::Stay(Frame::Elements(cur.array()?))
+            }
+            Frame::Document => Next::Stay(Frame::Envelope(cur.object()?)),
+            Frame::Envelope(mut w) => match cur.key(&mut w)? {
+                None => Next::Leave,
+                Some(k) if &*k == "data" && !cur.null()? => {
+                    Next::Enter(Frame::Envelope(w), Frame::Traces(cur.array()?))
+                }
+                Some(k) if matches!(&*k, "spans" | "processes") => {
+                    return Err(cur.refuse(&format!(
+                        "a Jaeger envelope read as it arrives holds its traces in `data`, \
+                         not `{}` beside it",
+                        &*k
+                    )));
+                }
+                Some(_) => {
+                    cur.skip()?;
+                    Next::Stay(Frame::Envelope(w))
+                }
+            },
+            Frame::Traces(mut w) => {
+                if !cur.item(&mut w)? {
+                    return Ok(Next::Leave);
+                }
+                cur.arrived_whole()?;
+                trace_object(ctx, cur)?;
+                Next::Stay(Frame::Traces(w))
+            }
+            Frame::Elements(mut w) => {
+                if !cur.item(&mut w)? {
+                    return Ok(Next::Leave);
+                }
+                cur.arrived_whole()?;
+                element(ctx, cur)?;
+                Next::Stay(Frame::Elements(w))
+            }
+        })
+    }
 }
 
 /// A trace's spans as parsed, kept until its processes are read (they often follow).
@@ -264,12 +355,7 @@ struct TraceRecords<'t> {
 
 impl<'t> TraceRecords<'t> {
     /// Reads member `key` of a trace: its spans, its processes, or something to skip.
-    fn member(
-        &mut self,
-        ctx: &mut Context<'_, 't>,
-        cur: &mut Cursor<'t>,
-        key: &str,
-    ) -> Result<(), Stop> {
+    fn member(&mut self, ctx: &mut Context, cur: &mut Cursor<'t>, key: &str) -> Result<(), Stop> {
         match key {
             _ if cur.null()? => {}
             "spans" => {
@@ -573,5 +659,19 @@ mod tests {
         let mut names: Vec<&str> = (0..2).map(|i| set.span(i).name()).collect();
         names.sort_unstable();
         assert_eq!(names, ["in data", "top level"]);
+        // Read as it arrives, trace by trace, it is refused, saying where and why.
+        let mut b = crate::TraceSetBuilder::new();
+        let mut feed = b.start_feed("both.json");
+        b.feed(&mut feed, text.as_bytes());
+        let err = b
+            .finish_feed(feed)
+            .map(|r| r.spans)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("line 2, column 22: a Jaeger envelope read as it arrives")
+                && err.contains("not `spans` beside it"),
+            "{err}"
+        );
     }
 }

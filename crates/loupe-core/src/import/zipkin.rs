@@ -1,5 +1,7 @@
-//! Zipkin v2 JSON: an array of spans (each parsed once, straight from its bytes), or a single
-//! span object. Times are microseconds.
+//! Zipkin v2 JSON: an array of spans (each parsed once, straight from its bytes), a single
+//! span object, or an array of traces, each an array of spans (what Zipkin's
+//! `/api/v2/traces` returns). Times are microseconds. An array of traces is walked one trace
+//! at a time ([`traces`]), so it can be read as it arrives and cut between two traces.
 //!
 //! Zipkin lets a client and a server share one span id (the server half is marked `shared`).
 //! Loupe keeps every record as a span: the first record of an id keeps it, and a later record
@@ -10,7 +12,7 @@
 //! each correction is reported.
 
 use super::Context;
-use super::cursor::each_element;
+use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, each_element, import_whole};
 use crate::builder::SpanDraft;
 use crate::diagnostics::DiagnosticKind;
 use crate::error::ImportError;
@@ -19,7 +21,7 @@ use crate::llm::LlmProbe;
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
 use crate::strings::StrId;
 use crate::text::Text;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Deserialize)]
@@ -96,18 +98,91 @@ fn service_of<'s>(span: &'s Span<'_>) -> &'s str {
         .unwrap_or("")
 }
 
-/// Imports a Zipkin array of spans (or one span), each parsed once, straight from its bytes.
+/// Imports a Zipkin array of spans (or one span), each parsed once, straight from its bytes,
+/// or an array of traces, one trace at a time.
 pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
+    if is_list_of_traces(ctx.text) {
+        return import_whole(ctx, TraceWalker);
+    }
     let mut records: Vec<Record> = Vec::new();
-    each_element(ctx, |ctx, cur| {
-        if let Some((span, raw)) = ctx.record::<Span>(cur)?
-            && let Some(r) = with_ids(ctx, span, raw)
-        {
-            records.push(r);
-        }
-        Ok(())
-    })?;
+    each_element(ctx, |ctx, cur| push_span(ctx, cur, &mut records))?;
     import_records(ctx, records)
+}
+
+/// Whether a text is an array whose first element is an array (of spans): a list of traces.
+pub(crate) fn is_list_of_traces(text: &str) -> bool {
+    let mut cur = Cursor::new(text, 0);
+    cur.array()
+        .and_then(|mut items| cur.item(&mut items))
+        .is_ok_and(|more| more && cur.peek() == Some(b'['))
+}
+
+/// Parses the span at the cursor into `records` (a bad one is reported and skipped).
+fn push_span<'t>(
+    ctx: &mut Context,
+    cur: &mut Cursor<'t>,
+    records: &mut Vec<Record<'t>>,
+) -> Result<(), Stop> {
+    if let Some((span, raw)) = ctx.record::<Span>(cur)?
+        && let Some(r) = with_ids(ctx, span, raw)
+    {
+        records.push(r);
+    }
+    Ok(())
+}
+
+/// A walk through an array of traces, which may arrive in parts.
+pub(crate) fn traces() -> DocumentWalk<TraceWalker> {
+    DocumentWalk::new(TraceWalker)
+}
+
+/// Where a walk of [`traces`] stands.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub(crate) enum Frame {
+    /// At the document's value: the array of traces.
+    Document,
+    /// In the array of traces.
+    Traces(Walk),
+}
+
+/// Walks an array of traces one trace at a time: each is read whole, then its records are
+/// linked and added, so the walk holds nothing between two traces. An element that is a span
+/// rather than an array of them is a trace of its own.
+#[derive(Default, Serialize, Deserialize)]
+pub(crate) struct TraceWalker;
+
+impl Walker for TraceWalker {
+    type Frame = Frame;
+    const START: Frame = Frame::Document;
+
+    fn finish(self, _ctx: &mut Context) {}
+
+    fn step<'t>(
+        &mut self,
+        ctx: &mut Context,
+        cur: &mut Cursor<'t>,
+        frame: Frame,
+    ) -> Result<Next<Frame>, Stop> {
+        let mut w = match frame {
+            Frame::Document => return Ok(Next::Stay(Frame::Traces(cur.array()?))),
+            Frame::Traces(w) => w,
+        };
+        if !cur.item(&mut w)? {
+            return Ok(Next::Leave);
+        }
+        cur.arrived_whole()?;
+        let mut records = Vec::new();
+        if cur.peek() == Some(b'[') {
+            let mut spans = cur.array()?;
+            while cur.item(&mut spans)? {
+                push_span(ctx, cur, &mut records)?;
+            }
+        } else {
+            push_span(ctx, cur, &mut records)?;
+        }
+        import_records(ctx, records)?;
+        Ok(Next::Stay(Frame::Traces(w)))
+    }
 }
 
 /// Links the records to their parents (the halves of a shared id apart), corrects clock skew,

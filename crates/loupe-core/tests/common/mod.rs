@@ -95,3 +95,57 @@ pub fn assert_tree_invariants(set: &TraceSet) {
         "each span has exactly one place"
     );
 }
+
+/// The traces of the Jaeger fixtures (those in an envelope or a trace object), each copied
+/// `copies` times under trace ids of its own, in one envelope `{"data": [trace…]}`: the shape
+/// of a Jaeger export of many traces.
+pub fn jaeger_envelope(copies: usize) -> String {
+    let mut traces = Vec::new();
+    for path in fixtures_of("jaeger") {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&fixture(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        match doc.get("data").and_then(|d| d.as_array()) {
+            Some(data) => traces.extend(data.iter().cloned()),
+            None if doc.get("traceID").is_some() => traces.push(doc),
+            None => {}
+        }
+    }
+    let copied = traces.iter().flat_map(|trace| {
+        let id = trace["traceID"].as_str().unwrap_or_default().to_string();
+        let text = trace.to_string();
+        (0..copies).map(move |i| text.replace(&format!("\"{id}\""), &format!("\"{id}{i:04x}\"")))
+    });
+    format!(
+        "{{\"data\": [\n{}\n], \"total\": 0}}",
+        copied.collect::<Vec<_>>().join(",\n")
+    )
+}
+
+/// The Zipkin fixtures, each one trace, copied `copies` times under trace ids of their own,
+/// as a list of traces `[[span…], …]`: what Zipkin's `/api/v2/traces` returns.
+pub fn zipkin_list_of_traces(copies: usize) -> String {
+    let mut traces = Vec::new();
+    for path in fixtures_of("zipkin") {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&fixture(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let spans = match doc {
+            serde_json::Value::Array(spans) => spans,
+            span => vec![span],
+        };
+        let mut ids: Vec<String> = spans
+            .iter()
+            .filter_map(|s| s["traceId"].as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let text = serde_json::Value::Array(spans).to_string();
+        for i in 0..copies {
+            let mut copy = text.clone();
+            for id in &ids {
+                copy = copy.replace(&format!("\"{id}\""), &format!("\"{id}{i:04x}\""));
+            }
+            traces.push(copy);
+        }
+    }
+    format!("[\n{}\n]", traces.join(",\n"))
+}
