@@ -10,8 +10,9 @@
 //! the input. The sets handed on are for figures and writing out: their spans' places in
 //! the file count from the last cut (see [`TraceSetBuilder::cut`]).
 //!
-//! JSON Lines and OTLP/JSON documents are cut between records. Other formats are read whole,
-//! one file at a time, and cut where their file ends.
+//! JSON Lines and OTLP/JSON documents are cut between records, Jaeger and Zipkin files of many
+//! traces between traces. Other formats (and Chrome traces, whose events pair up until the
+//! file ends) are held to their file's end, and cut there.
 
 use crate::builder::{FileReport, TraceSetBuilder};
 use crate::diagnostics::{DiagnosticKind, Diagnostics};
