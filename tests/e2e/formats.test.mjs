@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, openPage, dropFiles, figure, settled, fixture, repo } from './harness.mjs';
 
@@ -126,4 +127,33 @@ test('every figure of the CLI JSON is on the page, file by file', async () => {
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('a Jaeger envelope and a Zipkin list of traces show the CLI figures, and a span its JSON from the file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-lists-'));
+  try {
+    const list = path.join(dir, 'zipkin-traces.json');
+    execFileSync('python3', [path.join(repo, 'scripts/fixture_copies.py'), 'zipkin', list, '1']);
+    const files = [fixture('jaeger/jaeger-ui-api-response-multi.json'), list];
+    const cli = JSON.parse(execFileSync(loupe, ['summary', '--json', ...files], { encoding: 'utf8' }));
+    assert.deepEqual(cli.files.map((f) => f.format), ['jaeger', 'zipkin']);
+    const { page, errors } = await openPage(browser, server.url);
+    await dropFiles(page, files);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="file-ok"]').length === 2);
+    await settled(page);
+    for (const [testid, key] of [['trace-count', 'traces'], ['span-count', 'spans'], ['error-count', 'errors']]) {
+      assert.equal(num(await figure(page, testid)), cli.totals[key], key);
+    }
+    // The Jaeger trace (the latest) opens; its span's JSON is read again from the file.
+    await page.click('text=main');
+    await page.click('[data-testid="waterfall"] [data-testid="span-row"]');
+    await page.click('details.raw summary');
+    await page.waitForFunction(() => document.querySelector('[data-testid="span-raw"]')?.textContent.includes('"spanID"'));
+    const raw = JSON.parse(await page.textContent('[data-testid="span-raw"]'));
+    assert.equal(raw.operationName, 'main');
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
