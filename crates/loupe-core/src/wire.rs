@@ -4,9 +4,9 @@
 //! the same build. The files' texts stay behind: a decoded set answers everything but a span's
 //! raw JSON, which the side that parsed the file reads from its own copy.
 
-use crate::builder::TraceSetBuilder;
+use crate::import::builder::TraceSetBuilder;
 use crate::import::split::Part;
-use crate::set::TraceSet;
+use crate::model::set::TraceSet;
 
 /// Why bytes could not be read back.
 #[derive(Debug, thiserror::Error)]
@@ -47,8 +47,8 @@ pub fn decode_read(bytes: &[u8]) -> Result<TraceSetBuilder, WireError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dump::text_dump;
     use crate::generate::{GenOptions, otlp_json};
+    use crate::share::dump::text_dump;
 
     #[test]
     fn a_set_survives_the_round_trip() {

@@ -3,8 +3,8 @@
 
 use super::{AttributeText, EventDetail, SpanDetail};
 use crate::model::SpanFlags;
-use crate::set::{SpanView, TraceSet, ValueRef};
-use crate::text::shown;
+use crate::model::json::shown;
+use crate::model::set::{SpanView, TraceSet, ValueRef};
 
 /// What a span's flags tell about it, as the panel notes it.
 const NOTES: [(u8, &str); 5] = [
@@ -117,7 +117,7 @@ pub(super) fn detail(set: &TraceSet, i: u32) -> Option<SpanDetail> {
             })
             .collect(),
         chat: s.chat().shown(),
-        parameters: crate::params::model_parameters(&s)
+        parameters: crate::analysis::params::model_parameters(&s)
             .into_iter()
             .map(|(k, v)| (shown(&k), shown(&v)))
             .collect(),

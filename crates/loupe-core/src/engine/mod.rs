@@ -19,14 +19,14 @@ pub use views::{
     TopSpan, TraceFlameView, timeline,
 };
 
-use crate::browse::{TraceSort, sort_traces, trace_models};
-use crate::compare::Side;
-use crate::compare::align::{AlignedRow, align};
-use crate::cost::{CostReport, cost_report};
-use crate::pricing::PriceTable;
-use crate::query::{Query, QueryError, completions};
-use crate::set::{Totals, TraceSet};
-use crate::text::shown;
+use crate::analysis::browse::{TraceSort, sort_traces, trace_models};
+use crate::analysis::compare::Side;
+use crate::analysis::compare::align::{AlignedRow, align};
+use crate::analysis::cost::{CostReport, cost_report};
+use crate::analysis::pricing::PriceTable;
+use crate::analysis::query::{Query, QueryError, completions};
+use crate::model::json::shown;
+use crate::model::set::{Totals, TraceSet};
 
 /// Figures from totals and a cost.
 fn figures_of(totals: Totals, cost_usd: Option<f64>, cost_source: &str) -> Figures {
@@ -72,7 +72,7 @@ pub struct Engine {
     /// The traces the analysis tabs' query chose, and what was computed over them.
     chosen: Option<views::Chosen>,
     /// The flame graph layout of the trace last drawn.
-    flamed: Option<(u32, Vec<crate::flame::FlameRect>)>,
+    flamed: Option<(u32, Vec<crate::analysis::flame::FlameRect>)>,
     /// The merged tree of the two traces last compared.
     aligned: Option<((u32, u32), Vec<AlignedRow>)>,
 }
@@ -211,7 +211,7 @@ impl Engine {
                 serde_json::to_string(&self.set.bundle_extras()).unwrap_or_else(|_| "[]".into()),
             ),
             Request::Remove(source) => {
-                crate::builder::remove_file(&mut self.set, source);
+                crate::import::builder::remove_file(&mut self.set, source);
                 self.shown = None;
                 self.flamed = None;
                 self.price();
@@ -271,10 +271,11 @@ impl Engine {
                 weight,
                 width,
             } => {
-                let flame =
-                    |t: u32| crate::flame::AggregateFlame::build(&self.set, &[t], &self.costs);
+                let flame = |t: u32| {
+                    crate::analysis::flame::AggregateFlame::build(&self.set, &[t], &self.costs)
+                };
                 let (fa, fb) = (flame(a), flame(b));
-                Response::DiffFlame(crate::compare::flame::diff_boxes(
+                Response::DiffFlame(crate::analysis::compare::flame::diff_boxes(
                     &fa, &fb, 0, weight, width,
                 ))
             }
@@ -283,7 +284,7 @@ impl Engine {
                 if a >= count || b >= count {
                     Response::Failed(format!("there is no span {a} or {b}"))
                 } else {
-                    Response::PromptDiff(crate::compare::prompt::prompt_diff(
+                    Response::PromptDiff(crate::analysis::compare::prompt::prompt_diff(
                         &self.set.span(a),
                         &self.set.span(b),
                     ))
@@ -301,7 +302,7 @@ impl Engine {
             } => {
                 let rects = match self.flamed.take() {
                     Some((t, rects)) if t == trace => rects,
-                    _ => crate::flame::trace_flame(&self.set, trace),
+                    _ => crate::analysis::flame::trace_flame(&self.set, trace),
                 };
                 let view = views::trace_flame_view(
                     &self.set,
@@ -424,7 +425,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::browse::TraceColumn;
+    use crate::analysis::browse::TraceColumn;
     use crate::generate::{GenOptions, otlp_json};
 
     fn engine() -> Engine {
@@ -582,7 +583,7 @@ mod tests {
             .find(|s| s.kind() == crate::SpanKind::Llm && !s.model().is_empty())
             .map(|s| s.model().to_string())
             .unwrap();
-        table.set_override(&model, crate::pricing::Price::default());
+        table.set_override(&model, crate::analysis::pricing::Price::default());
         assert_eq!(
             ask(&mut e, Request::Prices(table.overrides_json())),
             Response::Done

@@ -1,16 +1,16 @@
 //! The engine's requests and answers: small, typed, and carried in a compact binary form.
 
 use super::views::{BinSpans, CostView, LatencyView, OverviewView, SetsView, TraceFlameView};
-use crate::browse::TraceSort;
-use crate::compare::align::AlignedRow;
-use crate::compare::flame::DiffBox;
-use crate::compare::prompt::Section;
-use crate::cost::GroupBy;
-use crate::flame::{AggregateView, Weight};
-use crate::llm::Usage;
-use crate::messages::Chat;
+use crate::analysis::browse::TraceSort;
+use crate::analysis::compare::align::AlignedRow;
+use crate::analysis::compare::flame::DiffBox;
+use crate::analysis::compare::prompt::Section;
+use crate::analysis::cost::GroupBy;
+use crate::analysis::flame::{AggregateView, Weight};
+use crate::analysis::messages::Chat;
+use crate::analysis::stats::{LatencyKey, LatencySort};
 use crate::model::SpanKind;
-use crate::stats::{LatencyKey, LatencySort};
+use crate::model::usage::Usage;
 use serde::{Deserialize, Serialize};
 
 /// What the page asks.

@@ -2,11 +2,11 @@
 //! bar's place in the waterfall and the critical path marked.
 
 use super::{Located, Named, TraceHeader, TreeRow, TreeWindow, Window};
-use crate::browse::tree_rows;
-use crate::flame::critical_path;
+use crate::analysis::browse::tree_rows;
+use crate::analysis::flame::critical_path;
 use crate::model::SpanFlags;
-use crate::set::TraceSet;
-use crate::text::shown;
+use crate::model::json::shown;
+use crate::model::set::TraceSet;
 use std::collections::{HashMap, HashSet};
 
 /// What a span's flags say is wrong with it, as the tree marks it.

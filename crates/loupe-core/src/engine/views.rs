@@ -5,21 +5,21 @@
 //! never as the set.
 
 use super::Figures;
-use crate::compare::Side;
-use crate::compare::histogram::{PairBin, histograms};
-use crate::compare::sets::{Comparison, compare};
-use crate::cost::{CostReport, Group, GroupBy, breakdown, cost_report, what_if};
-use crate::flame::{
+use crate::analysis::compare::Side;
+use crate::analysis::compare::histogram::{PairBin, histograms};
+use crate::analysis::compare::sets::{Comparison, compare};
+use crate::analysis::cost::{CostReport, Group, GroupBy, breakdown, cost_report, what_if};
+use crate::analysis::flame::{
     AggregateFlame, AggregateView, FlameBox, FlameRect, TimeWindow, Viewport, Weight,
 };
-use crate::model::Nanos;
-use crate::pricing::PriceTable;
-use crate::set::TraceSet;
-use crate::stats::{
+use crate::analysis::pricing::PriceTable;
+use crate::analysis::stats::{
     Bin, LatencyKey, LatencyRow, LatencySort, Summary, latency_table, log_histogram, sort_latency,
     spans_in_bin,
 };
-use crate::text::shown;
+use crate::model::Nanos;
+use crate::model::json::shown;
+use crate::model::set::TraceSet;
 use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 
@@ -516,7 +516,7 @@ pub(super) fn trace_flame_view(
         duration: trace.duration().max(1),
         rows: rects.iter().map(|r| r.row + 1).max().unwrap_or(1),
         window: Some(window),
-        boxes: crate::flame::viewport(set, t, rects, view, &search.to_lowercase(), cost),
+        boxes: crate::analysis::flame::viewport(set, t, rects, view, &search.to_lowercase(), cost),
     }
 }
 

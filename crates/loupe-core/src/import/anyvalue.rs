@@ -2,7 +2,7 @@
 //! numbers (or protobufjs `{high, low}` objects), doubles with `"NaN"`/`"Infinity"`, enums as
 //! numbers or names, and the `AnyValue` attribute union.
 
-use crate::text::Text;
+use crate::model::json::Text;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;

@@ -1,19 +1,19 @@
-//! Loupe's session bundles (see [`crate::bundle`]): spans in normalized form, read back as they
+//! Loupe's session bundles (their format: [`super::bundle_format`]): spans in normalized form, read back as they
 //! were written. Their kinds, models, usage, sessions and tags are the bundle's, not read again
 //! from attributes.
 
 use super::Context;
 use super::cursor::each_member;
-use crate::builder::SpanDraft;
-use crate::bundle::{
-    self, BUNDLE_VERSION, Score as BundleScore, ScoreVal, Span, Trace as BundleTrace,
+use crate::import::builder::SpanDraft;
+use crate::import::bundle_format::{
+    self as bundle, BUNDLE_VERSION, Score as BundleScore, ScoreVal, Span, Trace as BundleTrace,
 };
-use crate::error::ImportError;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::LlmFacts;
+use crate::import::error::ImportError;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::scores::{Score, ScoreValue, TraceFacts};
+use crate::model::set::NO_SPAN;
+use crate::model::usage::LlmFacts;
 use crate::model::{AttrValue, OtelKind, Rows, SpanKind, StatusCode};
-use crate::scores::{Score, ScoreValue, TraceFacts};
-use crate::set::NO_SPAN;
 
 /// The bundle as read: each span parsed once, with its JSON, so each keeps its place in the
 /// file.
@@ -22,7 +22,7 @@ struct Document<'a> {
     loupe_bundle: Option<u32>,
     created: Option<String>,
     view: bundle::View,
-    prices: std::collections::BTreeMap<String, crate::pricing::Price>,
+    prices: std::collections::BTreeMap<String, crate::model::usage::Price>,
     notes: Vec<bundle::Note>,
     resources: Vec<Vec<bundle::Attribute>>,
     traces: Vec<BundleTrace>,
@@ -212,7 +212,7 @@ fn import_span(ctx: &mut Context, raw: &str, s: Span, resources: &[u32]) {
         resource: s
             .resource
             .and_then(|r| resources.get(r as usize).copied())
-            .unwrap_or(crate::builder::NO_RESOURCE),
+            .unwrap_or(crate::import::builder::NO_RESOURCE),
         otel_kind: OtelKind::from_name(&s.otel_kind).unwrap_or_default(),
         status: StatusCode::from_name(&s.status).unwrap_or_default(),
         status_message: ctx.builder.intern(&s.status_message),

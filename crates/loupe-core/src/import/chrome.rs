@@ -10,14 +10,14 @@
 
 use super::Context;
 use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, import_whole};
-use crate::builder::SpanDraft;
-use crate::diagnostics::DiagnosticKind;
-use crate::error::ImportError;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::LlmProbe;
+use crate::import::builder::SpanDraft;
+use crate::import::error::ImportError;
+use crate::import::llm::LlmProbe;
+use crate::model::diagnostics::DiagnosticKind;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::strings::StrId;
 use crate::model::{AttrValue, Nanos, RawRef, Rows};
-use crate::strings::StrId;
-use crate::text::Text;
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 use serde_json::value::RawValue;

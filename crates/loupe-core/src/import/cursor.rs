@@ -6,7 +6,7 @@
 //! The text may be only what has arrived of a file so far: a step that runs into its end then
 //! stops with [`Stop::More`], and is taken again, from where it began, once more has arrived.
 
-use crate::error::{ImportError, json_error_from, line_col_from};
+use crate::import::error::{ImportError, json_error_from, line_col_from};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -244,7 +244,7 @@ impl<'t> Cursor<'t> {
     }
 
     /// The next member's key, with the cursor left at its value; `None` after the last member.
-    pub fn key(&mut self, walk: &mut Walk) -> Result<Option<crate::text::Text<'t>>, Stop> {
+    pub fn key(&mut self, walk: &mut Walk) -> Result<Option<crate::model::json::Text<'t>>, Stop> {
         if self.eat(b'}') {
             return Ok(None);
         }
@@ -580,7 +580,7 @@ pub(crate) fn expect_end(cur: &mut Cursor) -> Result<(), ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Text;
+    use crate::model::json::Text;
 
     #[test]
     fn walks_members_and_items_and_parses_records_in_place() {

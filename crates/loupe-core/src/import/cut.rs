@@ -7,10 +7,10 @@
 
 use super::feed::{FileFeed, Mode};
 use super::otlp_json;
-use crate::builder::TraceSetBuilder;
-use crate::format::Format;
-use crate::ids::TraceId;
-use crate::set::TraceSet;
+use crate::import::builder::TraceSetBuilder;
+use crate::model::Format;
+use crate::model::ids::TraceId;
+use crate::model::set::TraceSet;
 
 impl TraceSetBuilder {
     /// Whether the file `feed` reads stands between two records, where

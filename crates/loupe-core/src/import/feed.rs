@@ -6,10 +6,11 @@
 
 use super::cursor::{Cursor, DocumentWalk};
 use super::{Context, chrome, jaeger, otlp_json, zipkin};
-use crate::builder::{FileReport, Mark, TraceSetBuilder};
-use crate::diagnostics::Diagnostics;
-use crate::error::ImportError;
-use crate::format::{self, Format, Start, Walked};
+use crate::import::builder::{FileReport, Mark, TraceSetBuilder};
+use crate::import::detect::{self, Start, Walked};
+use crate::import::error::ImportError;
+use crate::model::Format;
+use crate::model::diagnostics::Diagnostics;
 use serde::{Deserialize, Serialize};
 
 /// How much of a file is gathered before its format is told from its start.
@@ -307,7 +308,7 @@ impl TraceSetBuilder {
     /// Tells the format from the file's start: how it will be read.
     fn choose_mode(&mut self, feed: &mut FileFeed, last: bool) -> Result<(), ImportError> {
         // Gzip and Parquet (binary, its footer at the end) are gathered whole.
-        if crate::input::is_gzip(&feed.pending) || feed.pending.starts_with(b"PAR1") {
+        if crate::import::input::is_gzip(&feed.pending) || feed.pending.starts_with(b"PAR1") {
             feed.mode = Mode::Whole;
             return Ok(());
         }
@@ -320,7 +321,7 @@ impl TraceSetBuilder {
             Err(e) => e.valid_up_to(),
         };
         let start = std::str::from_utf8(&feed.pending[..valid]).unwrap_or("");
-        feed.mode = match format::detect_start(start, last && valid == feed.pending.len()) {
+        feed.mode = match detect::detect_start(start, last && valid == feed.pending.len()) {
             Start::Lines => Mode::Lines(otlp_json::LinesWalk::default(), 1),
             Start::Walk(Walked::OtlpJson) => Mode::Otlp(otlp_json::document()),
             Start::Walk(Walked::ChromeTrace) => {

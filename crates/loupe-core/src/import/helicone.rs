@@ -7,17 +7,18 @@
 
 use super::Context;
 use super::cursor::{Cursor, Stop, each_element};
-use crate::builder::SpanDraft;
-use crate::diagnostics::DiagnosticKind;
-use crate::error::ImportError;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, TokenCounts, Usage};
+use crate::import::builder::SpanDraft;
+use crate::import::error::ImportError;
+use crate::import::llm::LlmProbe;
+use crate::model::clock::parse_rfc3339;
+use crate::model::diagnostics::DiagnosticKind;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::scores::{Score, ScoreValue};
+use crate::model::set::NO_SPAN;
+use crate::model::strings::StrId;
+use crate::model::usage::{TokenCounts, Usage};
 use crate::model::{OtelKind, SpanKind, StatusCode};
-use crate::scores::{Score, ScoreValue};
-use crate::set::NO_SPAN;
-use crate::strings::StrId;
-use crate::text::Text;
-use crate::timefmt::parse_rfc3339;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};

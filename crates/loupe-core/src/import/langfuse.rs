@@ -9,17 +9,18 @@
 
 use super::Context;
 use super::cursor::{each_element, each_member};
-use crate::builder::SpanDraft;
-use crate::error::ImportError;
-use crate::format::describe_text;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, Usage, kind_from_langfuse, langfuse_usage};
+use crate::import::builder::SpanDraft;
+use crate::import::detect::describe_text;
+use crate::import::error::ImportError;
+use crate::import::llm::{LlmProbe, kind_from_langfuse, langfuse_usage};
+use crate::model::clock::parse_rfc3339;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::scores::{Score, ScoreValue, TraceFacts};
+use crate::model::set::NO_SPAN;
+use crate::model::strings::StrId;
+use crate::model::usage::Usage;
 use crate::model::{SpanKind, StatusCode};
-use crate::scores::{Score, ScoreValue, TraceFacts};
-use crate::set::NO_SPAN;
-use crate::strings::StrId;
-use crate::text::Text;
-use crate::timefmt::parse_rfc3339;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;

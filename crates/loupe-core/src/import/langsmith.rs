@@ -7,13 +7,14 @@
 
 use super::Context;
 use super::cursor::{Cursor, each_element, each_member};
-use crate::builder::SpanDraft;
-use crate::error::ImportError;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, Usage, kind_from_langsmith};
+use crate::import::builder::SpanDraft;
+use crate::import::error::ImportError;
+use crate::import::llm::{LlmProbe, kind_from_langsmith};
+use crate::model::clock::parse_rfc3339;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::usage::Usage;
 use crate::model::{AttrValue, Nanos, Rows, SpanKind, StatusCode};
-use crate::text::Text;
-use crate::timefmt::parse_rfc3339;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde_json::value::RawValue;

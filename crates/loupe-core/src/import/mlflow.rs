@@ -9,15 +9,16 @@ use super::Context;
 use super::anyvalue::NanosField;
 use super::cursor::{Cursor, Stop, each_element};
 use super::span_json::SpanContext;
-use crate::builder::SpanDraft;
-use crate::error::ImportError;
-use crate::format::{describe_text, object_members};
-use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, mlflow_token_usage};
+use crate::import::builder::SpanDraft;
+use crate::import::detect::describe_text;
+use crate::import::error::ImportError;
+use crate::import::llm::{LlmProbe, mlflow_token_usage};
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::json::object_members;
+use crate::model::scores::{Score, ScoreValue, TraceFacts};
+use crate::model::set::NO_SPAN;
 use crate::model::{AttrValue, Rows, StatusCode};
-use crate::scores::{Score, ScoreValue, TraceFacts};
-use crate::set::NO_SPAN;
-use crate::text::Text;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -231,7 +232,7 @@ fn score_value(ctx: &mut Context, raw: &RawValue) -> ScoreValue {
         AttrValue::Float(f) => ScoreValue::Number(f),
         AttrValue::Bool(b) => ScoreValue::Number(if b { 1.0 } else { 0.0 }),
         AttrValue::Str(s) | AttrValue::Json(s) | AttrValue::Bytes(s) => ScoreValue::Label(s),
-        AttrValue::Empty => ScoreValue::Label(crate::strings::StrId::EMPTY),
+        AttrValue::Empty => ScoreValue::Label(crate::model::strings::StrId::EMPTY),
     }
 }
 

@@ -1,15 +1,27 @@
-//! Importers, one file per format. Each reads its format into the builder's columns.
+//! Reading files into the model: input and gzip ([`input`]), format detection ([`detect`]),
+//! one importer per format (each reads its format into the [`builder`]'s columns), the LLM
+//! facts found in attributes ([`llm`]), tree building ([`tree`]), joining files
+//! ([`merge`]), files read as they arrive ([`feed`], [`split`]) and streams cut between
+//! records ([`stream`], [`cut`], [`carry`]). It reads and writes the [`crate::model`] only.
 
 pub(crate) mod anyvalue;
+pub(crate) mod builder;
 pub(crate) mod bundle;
+pub(crate) mod bundle_format;
+pub(crate) mod carry;
 pub(crate) mod chrome;
 pub(crate) mod cursor;
 pub(crate) mod cut;
+pub(crate) mod detect;
+pub(crate) mod error;
 pub(crate) mod feed;
 pub(crate) mod helicone;
+pub(crate) mod input;
 pub(crate) mod jaeger;
 pub(crate) mod langfuse;
 pub(crate) mod langsmith;
+pub(crate) mod llm;
+pub(crate) mod merge;
 pub(crate) mod mlflow;
 pub(crate) mod otlp_json;
 #[cfg(feature = "parquet")]
@@ -17,11 +29,13 @@ pub(crate) mod parquet;
 pub(crate) mod span_attributes;
 pub(crate) mod span_json;
 pub(crate) mod split;
+pub mod stream;
 pub(crate) mod tracetest;
+pub(crate) mod tree;
 pub(crate) mod zipkin;
 
-use crate::builder::TraceSetBuilder;
-use crate::diagnostics::Diagnostics;
+use crate::import::builder::TraceSetBuilder;
+use crate::model::diagnostics::Diagnostics;
 
 /// What an importer works with: the builder, the file's text (or the part of it being read),
 /// and where to report problems.
@@ -64,15 +78,15 @@ impl<'b, 't> Context<'b, 't> {
             Ok(span) => Some(span),
             Err(e) => {
                 let (text, origin) = (self.text, self.origin);
-                let at = crate::format::offset_in(text, raw.get());
+                let at = crate::model::json::offset_in(text, raw.get());
                 // Placed only if kept: counting lines for each of a million bad spans would
                 // read the text a million times.
                 self.diags.report(
                     Some(self.source),
-                    crate::diagnostics::DiagnosticKind::SkippedSpan,
+                    crate::model::diagnostics::DiagnosticKind::SkippedSpan,
                     || {
-                        let place = crate::error::line_col_from(origin, text, at);
-                        let err = crate::error::json_error_from(place, &e);
+                        let place = crate::import::error::line_col_from(origin, text, at);
+                        let err = crate::import::error::json_error_from(place, &e);
                         format!("span skipped at {err}")
                     },
                 );
@@ -85,7 +99,7 @@ impl<'b, 't> Context<'b, 't> {
     pub fn report_bad_span(&mut self, cur: &cursor::Cursor, bad: &cursor::BadRecord) {
         self.diags.report(
             Some(self.source),
-            crate::diagnostics::DiagnosticKind::SkippedSpan,
+            crate::model::diagnostics::DiagnosticKind::SkippedSpan,
             || format!("span skipped at {}", cur.describe(bad)),
         );
     }
@@ -125,12 +139,12 @@ impl<'b, 't> Context<'b, 't> {
     /// Reports that span `name`, whose JSON is `raw`, is skipped, and why.
     pub fn skip_span(&mut self, raw: &str, name: &str, why: &str) {
         let (text, origin) = (self.text, self.origin);
-        let at = crate::format::offset_in(text, raw);
+        let at = crate::model::json::offset_in(text, raw);
         self.diags.report(
             Some(self.source),
-            crate::diagnostics::DiagnosticKind::SkippedSpan,
+            crate::model::diagnostics::DiagnosticKind::SkippedSpan,
             || {
-                let (line, column) = crate::error::line_col_from(origin, text, at);
+                let (line, column) = crate::import::error::line_col_from(origin, text, at);
                 format!("span '{name}' skipped at line {line}, column {column}: {why}")
             },
         );
@@ -148,10 +162,10 @@ impl<'b, 't> Context<'b, 't> {
         &mut self,
         map: Option<&str>,
         skip: &[&str],
-        probe: Option<&mut crate::llm::LlmProbe>,
+        probe: Option<&mut crate::import::llm::LlmProbe>,
     ) -> crate::model::Rows {
         let members = map
-            .and_then(|m| crate::format::object_members(m).ok())
+            .and_then(|m| crate::model::json::object_members(m).ok())
             .unwrap_or_default();
         self.push_members(&members, skip, probe)
     }
@@ -160,9 +174,9 @@ impl<'b, 't> Context<'b, 't> {
     /// them), except the keys in `skip`.
     pub fn push_members(
         &mut self,
-        members: &[(crate::text::Text, &serde_json::value::RawValue)],
+        members: &[(crate::model::json::Text, &serde_json::value::RawValue)],
         skip: &[&str],
-        mut probe: Option<&mut crate::llm::LlmProbe>,
+        mut probe: Option<&mut crate::import::llm::LlmProbe>,
     ) -> crate::model::Rows {
         let start = self.builder.attr_len();
         for (k, v) in members {
@@ -183,7 +197,7 @@ impl<'b, 't> Context<'b, 't> {
     pub fn push_plain_map(
         &mut self,
         map: Option<&serde_json::value::RawValue>,
-        probe: Option<&mut crate::llm::LlmProbe>,
+        probe: Option<&mut crate::import::llm::LlmProbe>,
     ) -> crate::model::Rows {
         self.push_plain_members(map.map(serde_json::value::RawValue::get), &[], probe)
     }
@@ -199,7 +213,7 @@ impl<'b, 't> Context<'b, 't> {
                 Option<&'e serde_json::value::RawValue>,
             ),
         >,
-        mut probe: Option<&mut crate::llm::LlmProbe>,
+        mut probe: Option<&mut crate::import::llm::LlmProbe>,
     ) -> crate::model::Rows {
         let start = self.builder.event_len();
         for (time, name, attributes) in events {
@@ -222,16 +236,22 @@ impl<'b, 't> Context<'b, 't> {
 
     /// A span id from its text: hex or base64 as is, or derived from an opaque id (a UUID, `s01`),
     /// whose text is then kept for display (else the empty string).
-    pub fn span_id(&mut self, text: &str) -> (Option<crate::ids::SpanId>, crate::strings::StrId) {
-        match crate::ids::SpanId::parse_or_derive(text) {
+    pub fn span_id(
+        &mut self,
+        text: &str,
+    ) -> (
+        Option<crate::model::ids::SpanId>,
+        crate::model::strings::StrId,
+    ) {
+        match crate::model::ids::SpanId::parse_or_derive(text) {
             (id, true) => (id, self.builder.intern(text)),
-            (id, false) => (id, crate::strings::StrId::EMPTY),
+            (id, false) => (id, crate::model::strings::StrId::EMPTY),
         }
     }
 
     /// Where `raw` lies in the file, for the span's raw JSON.
     pub fn raw_ref(&self, raw: &str) -> crate::model::RawRef {
-        let start = self.base + crate::format::offset_in(self.text, raw);
+        let start = self.base + crate::model::json::offset_in(self.text, raw);
         crate::model::RawRef {
             source: self.source,
             start: start as u32,

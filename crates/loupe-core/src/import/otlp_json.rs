@@ -8,15 +8,17 @@
 use super::Context;
 use super::anyvalue::{AnyValue, Code, KeyValue, NanosField};
 use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, expect_end, import_whole};
-use crate::builder::SpanDraft;
-use crate::diagnostics::DiagnosticKind;
-use crate::error::ImportError;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::LlmProbe;
-use crate::merge::{Inherited, Remap, Renumber, UNKNOWN_RESOURCE, UNKNOWN_SCOPE, UNKNOWN_SERVICE};
+use crate::import::builder::SpanDraft;
+use crate::import::error::ImportError;
+use crate::import::llm::LlmProbe;
+use crate::import::merge::{
+    Inherited, Remap, Renumber, UNKNOWN_RESOURCE, UNKNOWN_SCOPE, UNKNOWN_SERVICE,
+};
+use crate::model::diagnostics::DiagnosticKind;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::strings::StrId;
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
-use crate::strings::StrId;
-use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]

@@ -1,16 +1,16 @@
 //! Parquet with Loupe's span columns (written by `loupe convert --to parquet`, or what a DuckDB
 //! or ClickHouse query over it returns with the columns kept): one span per row. Only
 //! `trace_id`, `span_id`, `name`, `start_time` and `end_time` are needed; every other column of
-//! [`crate::convert::parquet::SCHEMA`] is read where present. Timestamps may be nanoseconds,
+//! [`crate::share::convert::parquet::SCHEMA`] is read where present. Timestamps may be nanoseconds,
 //! microseconds or milliseconds; attribute values that are JSON arrays or objects are read as
 //! such, others as text. A file without the needed columns is refused with the list of those
 //! it lacks.
 
 use super::Context;
-use crate::builder::SpanDraft;
-use crate::error::ImportError;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::{TokenCounts, Usage};
+use crate::import::builder::SpanDraft;
+use crate::import::error::ImportError;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::usage::{TokenCounts, Usage};
 use crate::model::{AttrValue, OtelKind, Rows, SpanKind, StatusCode};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
@@ -122,7 +122,8 @@ fn span(ctx: &mut Context, row: &Row) {
     let attrs_start = ctx.builder.attr_len();
     let b = &mut *ctx.builder;
     for (name, f) in row.get_column_iter() {
-        let mut intern = |f: &Field| text(f).map_or(crate::strings::StrId::EMPTY, |s| b.intern(s));
+        let mut intern =
+            |f: &Field| text(f).map_or(crate::model::strings::StrId::EMPTY, |s| b.intern(s));
         match name.as_str() {
             "trace_id" => d.trace_id = text(f).and_then(|s| TraceId::parse_or_derive(s).0),
             "span_id" => {

@@ -4,13 +4,13 @@
 //! trace, flagged as having no timestamps, with its LLM facts read from the attributes.
 
 use super::Context;
-use crate::builder::SpanDraft;
-use crate::error::{ImportError, json_error_at};
-use crate::format::object_members;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::LlmProbe;
-use crate::strings::StrId;
-use crate::text::Text;
+use crate::import::builder::SpanDraft;
+use crate::import::error::{ImportError, json_error_at};
+use crate::import::llm::LlmProbe;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::json::object_members;
+use crate::model::strings::StrId;
 use serde_json::value::RawValue;
 
 /// Attribute prefixes of the LLM conventions Loupe reads.

@@ -6,16 +6,16 @@
 
 use super::Context;
 use super::cursor::each_element;
-use crate::builder::SpanDraft;
-use crate::diagnostics::DiagnosticKind;
-use crate::error::{ImportError, json_error_at};
-use crate::format::offset_in;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::{LlmProbe, kind_from_openinference};
+use crate::import::builder::SpanDraft;
+use crate::import::error::{ImportError, json_error_at};
+use crate::import::llm::{LlmProbe, kind_from_openinference};
+use crate::model::clock::parse_rfc3339;
+use crate::model::diagnostics::DiagnosticKind;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::json::offset_in;
+use crate::model::strings::StrId;
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
-use crate::strings::StrId;
-use crate::text::Text;
-use crate::timefmt::parse_rfc3339;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 

@@ -9,11 +9,11 @@
 
 use super::feed::{FileFeed, Mode};
 use super::otlp_json;
-use crate::builder::TraceSetBuilder;
-use crate::diagnostics::DiagnosticKind;
-use crate::error::ImportError;
-use crate::merge::Inherited;
-use crate::strings::StrId;
+use crate::import::builder::TraceSetBuilder;
+use crate::import::error::ImportError;
+use crate::import::merge::Inherited;
+use crate::model::diagnostics::DiagnosticKind;
+use crate::model::strings::StrId;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
@@ -225,7 +225,7 @@ impl TraceSetBuilder {
         }
         let inherited = match (&feed.mode, &part.feed.mode) {
             (Mode::Lines(..), Mode::Lines(..)) => Some(Inherited {
-                resource: crate::builder::NO_RESOURCE,
+                resource: crate::import::builder::NO_RESOURCE,
                 service: StrId::EMPTY,
                 scope: StrId::EMPTY,
             }),

@@ -5,13 +5,13 @@
 use super::Context;
 use super::anyvalue::LooseI64;
 use super::cursor::{Cursor, Stop, Walk, each_member};
-use crate::builder::SpanDraft;
-use crate::error::ImportError;
-use crate::ids::{SpanId, TraceId};
-use crate::llm::LlmProbe;
+use crate::import::builder::SpanDraft;
+use crate::import::error::ImportError;
+use crate::import::llm::LlmProbe;
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::json::Text;
+use crate::model::strings::StrId;
 use crate::model::{AttrValue, Nanos};
-use crate::strings::StrId;
-use crate::text::Text;
 use serde_json::value::RawValue;
 
 /// A span read so far: its fields, its parent (by place in the list), and its JSON's bounds.
