@@ -63,33 +63,8 @@ pub fn cost(usd: Option<f64>) -> String {
     }
 }
 
-/// A Unix time in nanoseconds as a UTC date and time with milliseconds.
-pub fn timestamp(ns: i64) -> String {
-    let secs = ns.div_euclid(1_000_000_000);
-    let ms = ns.rem_euclid(1_000_000_000) / 1_000_000;
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{ms:03}",
-        sod / 3600,
-        (sod / 60) % 60,
-        sod % 60
-    )
-}
-
-/// Days since 1970-01-01 to a (year, month, day) date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
+/// A Unix time in nanoseconds as a UTC date and time with milliseconds (the engine's clock).
+pub use loupe_core::clock::utc_millis as timestamp;
 
 /// A byte size.
 pub fn bytes(n: usize) -> String {
@@ -188,15 +163,6 @@ mod tests {
         assert_eq!(bytes(2048), "2.0 KB");
         assert_eq!(plural(1, "error"), "1 error");
         assert_eq!(plural(1200, "span"), "1,200 spans");
-    }
-
-    #[test]
-    fn timestamps_are_utc() {
-        assert_eq!(timestamp(0), "1970-01-01 00:00:00.000");
-        assert_eq!(
-            timestamp(1_544_712_660_123_000_000),
-            "2018-12-13 14:51:00.123"
-        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub use import::error::{ImportError, SUPPORTED_FORMATS};
 pub use import::feed::FileFeed;
 pub use import::split::{MIN_SHARE, Part, SplitKind, find_split, split_places};
 pub use import::stream;
+pub use model::clock;
 pub use model::diagnostics::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use model::ids::{BadId, SpanId, TraceId};
 pub use model::json::shown;

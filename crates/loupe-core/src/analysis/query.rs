@@ -18,6 +18,7 @@
 
 use crate::analysis::cost::CostReport;
 use crate::model::SpanKind;
+use crate::model::clock;
 use crate::model::set::{SpanView, TraceSet, ValueRef};
 use std::collections::{BTreeSet, HashMap};
 
@@ -66,24 +67,14 @@ pub struct Query {
     terms: Vec<Term>,
 }
 
-/// A duration (`500ms`, `2s`, `1.5m`, `1h`, `10us`, `7ns`; a bare number is seconds) in ns.
+/// A duration (`500ms`, `2s`, `1.5m`, `1h`, `10us`, `7ns`; a bare number is seconds) in ns,
+/// read by the [clock](crate::model::clock).
 fn parse_duration(s: &str) -> Option<f64> {
     let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let scale = match unit {
-        "" | "s" => 1e9,
-        "ms" => 1e6,
-        "us" | "µs" => 1e3,
-        "ns" => 1.0,
-        "m" | "min" => 60e9,
-        "h" => 3600e9,
-        _ => return None,
-    };
-    Some(n * scale)
+    match s.parse::<f64>() {
+        Ok(seconds) if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') => Some(seconds * 1e9),
+        _ => clock::parse_duration(s).map(|ns| ns as f64),
+    }
 }
 
 /// A number, with an optional `$` and `k`/`m` suffix (`1.5k` tokens).
@@ -556,6 +547,8 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Some(5e8));
         assert_eq!(parse_duration("1.5m"), Some(90e9));
         assert_eq!(parse_duration("2 weeks"), None);
+        assert_eq!(parse_duration("3"), Some(3e9));
+        assert_eq!(parse_duration("-2s"), Some(-2e9));
         assert_eq!(parse_number("$0.01"), Some(0.01));
         assert_eq!(parse_number("1.5k"), Some(1500.0));
         assert!(glob("gpt-4o*", "gpt-4o-mini"));

@@ -1,7 +1,13 @@
-//! Reading the time texts trace files use into integer nanoseconds: RFC 3339 / ISO 8601
-//! timestamps (with or without zone, any fraction length) and Go-style durations.
+//! Loupe's one clock: times as integer nanoseconds since the Unix epoch, read from the texts
+//! trace files and the filter bar use (RFC 3339 / ISO 8601 timestamps with or without zone and
+//! any fraction length; Go-style durations) and written as UTC dates for display. Dates are
+//! proleptic Gregorian on both sides of the epoch; fractions beyond the nanosecond are cut,
+//! never rounded into the next second, and a time is shown with its millisecond floored.
 
 use crate::model::Nanos;
+
+const NANOS_PER_SECOND: i64 = 1_000_000_000;
+const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -12,6 +18,48 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// The date (year, month, day) of a day counted from 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Whether `y` is a leap year of the Gregorian calendar.
+fn is_leap(y: i64) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+/// How many days month `m` (1–12) of year `y` has.
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A time as a UTC date and time with milliseconds: `2024-05-01 12:00:00.250`.
+pub fn utc_millis(ns: Nanos) -> String {
+    let secs = ns.div_euclid(NANOS_PER_SECOND);
+    let ms = ns.rem_euclid(NANOS_PER_SECOND) / 1_000_000;
+    let (y, m, d) = civil_from_days(secs.div_euclid(SECONDS_PER_DAY));
+    let sod = secs.rem_euclid(SECONDS_PER_DAY);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{ms:03}",
+        sod / 3600,
+        (sod / 60) % 60,
+        sod % 60
+    )
 }
 
 fn digits(s: &[u8]) -> Option<i64> {
@@ -37,7 +85,10 @@ pub fn parse_rfc3339(text: &str) -> Option<Nanos> {
         digits(&b[14..16])?,
         digits(&b[17..19])?,
     );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    if !(1..=12).contains(&mo) || !(1..=days_in_month(y, mo)).contains(&d) {
+        return None;
+    }
+    if h > 23 || mi > 59 || s > 60 {
         return None;
     }
     let mut i = 19;
@@ -64,11 +115,12 @@ pub fn parse_rfc3339(text: &str) -> Option<Nanos> {
         }
         _ => return None,
     };
-    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset_s;
-    secs.checked_mul(1_000_000_000)?.checked_add(frac_ns)
+    let secs = days_from_civil(y, mo, d) * SECONDS_PER_DAY + h * 3600 + mi * 60 + s - offset_s;
+    secs.checked_mul(NANOS_PER_SECOND)?.checked_add(frac_ns)
 }
 
-/// Parses a Go-style duration (`22938000ns`, `1.5s`, `300ms`, `2m3.5s`, `15us`, `15µs`).
+/// Parses a Go-style duration (`22938000ns`, `1.5s`, `300ms`, `2m3.5s`, `15us`, `15µs`;
+/// `min` for minutes too).
 pub fn parse_duration(text: &str) -> Option<Nanos> {
     let t = text.trim();
     if t.is_empty() {
@@ -95,7 +147,7 @@ pub fn parse_duration(text: &str) -> Option<Nanos> {
             "us" | "µs" | "μs" => 1_000,
             "ms" => 1_000_000,
             "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
+            "m" | "min" => 60_000_000_000,
             "h" => 3_600_000_000_000,
             _ => return None,
         };
@@ -143,5 +195,79 @@ mod tests {
         assert_eq!(parse_duration("2m3s"), Some(123_000_000_000));
         assert_eq!(parse_duration("15µs"), Some(15_000));
         assert_eq!(parse_duration("5 parsecs"), None);
+        assert_eq!(parse_duration("-1.5min"), Some(-90_000_000_000));
+        assert_eq!(parse_duration("1.0000000005s"), Some(1_000_000_001));
+    }
+
+    #[test]
+    fn leap_years_have_their_29th_of_february_and_others_do_not() {
+        for (date, leap) in [
+            ("2024-02-29", true),
+            ("2000-02-29", true),
+            ("1900-02-29", false),
+            ("2023-02-29", false),
+            ("2100-02-29", false),
+        ] {
+            let t = parse_rfc3339(&format!("{date}T00:00:00Z"));
+            assert_eq!(t.is_some(), leap, "{date}");
+            if let Some(t) = t {
+                assert_eq!(&utc_millis(t)[..10], date);
+            }
+        }
+        assert_eq!(parse_rfc3339("2024-04-31T00:00:00Z"), None);
+        // A real date, but before 1677: out of the nanoseconds' 64-bit range.
+        assert_eq!(parse_rfc3339("1600-02-29T00:00:00Z"), None);
+        assert!(is_leap(1600) && !is_leap(1700));
+        assert_eq!(
+            parse_rfc3339("2024-03-01T00:00:00Z").map(|t| t - 86_400_000_000_000),
+            parse_rfc3339("2024-02-29T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn times_show_as_utc_dates() {
+        assert_eq!(utc_millis(0), "1970-01-01 00:00:00.000");
+        assert_eq!(
+            utc_millis(1_544_712_660_123_000_000),
+            "2018-12-13 14:51:00.123"
+        );
+    }
+
+    #[test]
+    fn times_before_the_epoch_count_back_and_show_floored() {
+        assert_eq!(parse_rfc3339("1969-12-31T23:59:59.999Z"), Some(-1_000_000));
+        assert_eq!(utc_millis(-1), "1969-12-31 23:59:59.999");
+        assert_eq!(utc_millis(-1_000_000_000), "1969-12-31 23:59:59.000");
+        assert_eq!(
+            parse_rfc3339("1900-01-01T00:00:00Z"),
+            Some(-2_208_988_800 * 1_000_000_000)
+        );
+        assert_eq!(utc_millis(i64::MIN), "1677-09-21 00:12:43.145");
+        assert_eq!(utc_millis(i64::MAX), "2262-04-11 23:47:16.854");
+    }
+
+    #[test]
+    fn fractions_past_the_nanosecond_are_cut_not_rounded() {
+        assert_eq!(
+            parse_rfc3339("2024-01-01T23:59:59.9999999999Z"),
+            parse_rfc3339("2024-01-01T23:59:59.999999999Z")
+        );
+        assert_eq!(
+            utc_millis(parse_rfc3339("2024-01-01T23:59:59.9999Z").unwrap_or(0)),
+            "2024-01-01 23:59:59.999"
+        );
+        assert_eq!(
+            parse_rfc3339("2024-01-01T00:00:00.5+01:30"),
+            Some(1_704_061_800_500_000_000)
+        );
+    }
+
+    #[test]
+    fn every_day_of_eight_centuries_goes_to_its_date_and_back() {
+        for days in -146_097 * 2..146_097 * 2 {
+            let (y, m, d) = civil_from_days(days);
+            assert!((1..=12).contains(&m) && i64::from(d) <= days_in_month(y, i64::from(m)));
+            assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), days);
+        }
     }
 }

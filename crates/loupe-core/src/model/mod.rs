@@ -2,7 +2,7 @@
 //! scores, usage and price types, diagnostics, the formats' names, times, and the JSON helpers.
 //! It imports nothing above it (a test, `tests/layers.rs`, keeps it so).
 
-pub(crate) mod clock;
+pub mod clock;
 pub(crate) mod diagnostics;
 mod format;
 pub(crate) mod ids;
