@@ -1,6 +1,7 @@
-//! Writing a redacted bundle is the parsing worker's job, not the page's: redaction runs over
-//! every string of the loaded traces (seconds at 100,000 spans), and its pattern matching is the
-//! largest part of the engine. The worker keeps the set it parsed; the page sends an
+//! What the share worker (`src/share_worker.rs`) is asked and answers when it writes a
+//! redacted bundle: redaction runs over every string of the loaded traces (seconds at 100,000
+//! spans), and its pattern matching is the largest part of the engine, so neither the page nor
+//! the parsing worker carries it. The share worker holds a copy of the set; the page sends an
 //! [`ExportRequest`] and gets an [`ExportSummary`] (and the bundle's bytes) back.
 
 use loupe_core::TraceSet;

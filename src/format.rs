@@ -51,12 +51,12 @@ pub fn plural(n: u64, noun: &str) -> String {
 }
 
 /// A cost in US dollars, or a dash when the data records none. Costs under a cent keep two
-/// significant digits.
+/// significant digits, however small: never cut to `$0.000`.
 pub fn cost(usd: Option<f64>) -> String {
     match usd {
         None => "—".to_string(),
         Some(c) if c != 0.0 && c.abs() < 0.01 => {
-            let decimals = (1.0 - c.abs().log10().floor()).clamp(3.0, 12.0) as usize;
+            let decimals = (1.0 - c.abs().log10().floor()).clamp(3.0, 20.0) as usize;
             format!("${c:.decimals$}")
         }
         Some(c) => format!("${c:.2}"),
@@ -158,6 +158,7 @@ mod tests {
         assert_eq!(cost(None), "—");
         assert_eq!(cost(Some(0.00123)), "$0.0012");
         assert_eq!(cost(Some(0.0000103)), "$0.000010");
+        assert_eq!(cost(Some(2.5e-15)), "$0.0000000000000025");
         assert_eq!(cost(Some(0.0)), "$0.00");
         assert_eq!(cost(Some(12.5)), "$12.50");
         assert_eq!(bytes(2048), "2.0 KB");

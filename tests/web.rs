@@ -53,6 +53,13 @@ async fn eventually(f: impl Fn() -> bool) -> bool {
 }
 
 #[wasm_bindgen_test]
+fn a_bundles_salt_comes_from_web_crypto() {
+    let a = loupe_core::redact::fresh_salt().expect("Web Crypto gives random bytes");
+    let b = loupe_core::redact::fresh_salt().expect("Web Crypto gives random bytes");
+    assert!(a != [0; 16] && a != b, "{a:?} {b:?}");
+}
+
+#[wasm_bindgen_test]
 fn tree_builder_runs_in_wasm() {
     let set = loupe_core::import(TEMPO, "tempo.json").expect("the fixture imports");
     let t = set.totals();

@@ -25,11 +25,6 @@ enum Scope {
 /// its error line.
 type Written = fn(Vec<u8>, ExportSummary, RwSignal<bool>, RwSignal<Option<String>>);
 
-/// A salt of this bundle's own.
-fn salt() -> [u8; 16] {
-    std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8)
-}
-
 fn keys(text: &str) -> Vec<String> {
     text.split(',')
         .map(str::trim)
@@ -172,8 +167,12 @@ pub fn Share() -> impl IntoView {
                 notes: chosen_notes(),
                 created: Some(js_sys::Date::new_0().to_iso_string().into()),
             };
-            request(salt(), extras, true)
+            loupe_core::redact::fresh_salt().map(|salt| request(salt, extras, true))
         });
+        let req = match req {
+            Ok(req) => req,
+            Err(e) => return error.set(Some(e)),
+        };
         error.set(None);
         leptos::task::spawn_local(async move {
             match crate::worker_client::export(&req, state.loads.get_value()).await {

@@ -9,21 +9,10 @@ use crate::convert::{Target, stream_into};
 use crate::streamed::{self, Streamed, stream_files};
 use loupe_core::TraceSet;
 use loupe_core::bundle::{Bundle, BundleWriter, Extras, export};
-use loupe_core::redact::{RedactOptions, RedactionCounts};
+use loupe_core::redact::{RedactOptions, RedactionCounts, fresh_salt};
 use loupe_core::stream::StreamOptions;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
-
-/// A salt of this run's own: the time and the process id, hashed into the bundle's ids.
-fn salt() -> [u8; 16] {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let mut s = [0u8; 16];
-    s[..12].copy_from_slice(&nanos.to_le_bytes()[..12]);
-    s[12..].copy_from_slice(&std::process::id().to_le_bytes());
-    s
-}
 
 fn keys(list: Option<&str>) -> Vec<String> {
     list.map(|l| {
@@ -62,7 +51,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         deny_keys: keys(a.text("--deny")),
     };
     let stream = streamed::options(a.number("--idle")?)?;
-    let salt = salt();
+    let salt = fresh_salt()?;
     let mut counts = RedactionCounts::default();
     let mut redacted = |set: &TraceSet| {
         let (bundle, removed) = export(set, None, options.clone(), salt, Extras::default());

@@ -394,7 +394,7 @@ pub struct Redactor {
 pub const HASHED: &str = "anon-";
 
 impl Redactor {
-    /// A redactor; `salt` makes this bundle's hashes its own.
+    /// A redactor; `salt` makes this bundle's hashes its own (see [`fresh_salt`]).
     pub fn new(opts: RedactOptions, salt: [u8; 16]) -> Redactor {
         Redactor {
             opts,
@@ -518,9 +518,27 @@ impl Redactor {
     }
 }
 
+/// A salt of a bundle's own, from the system's random source (Web Crypto in a browser), so
+/// that no one can tell a hashed id by hashing guesses with a salt they could know.
+pub fn fresh_salt() -> Result<[u8; 16], String> {
+    let mut salt = [0u8; 16];
+    getrandom::getrandom(&mut salt)
+        .map_err(|e| format!("no random source for the bundle's salt: {e}"))?;
+    Ok(salt)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_bundle_gets_a_salt_of_its_own() {
+        let salts: Vec<[u8; 16]> = (0..4).map(|_| fresh_salt().unwrap()).collect();
+        for (i, a) in salts.iter().enumerate() {
+            assert_ne!(*a, [0; 16]);
+            assert!(salts[i + 1..].iter().all(|b| b != a), "{salts:?}");
+        }
+    }
 
     fn masked(s: &str) -> (String, RedactionCounts) {
         let mut r = Redactor::new(RedactOptions::default(), [7; 16]);
