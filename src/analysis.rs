@@ -4,6 +4,7 @@
 //! localStorage and sent to the engine, which computes every cost).
 
 use crate::state::AppState;
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use loupe_core::bundle::Comparing;
 use loupe_core::flame::Weight;
@@ -150,17 +151,12 @@ pub struct Analysis {
     pub prices: RwSignal<Shared<PriceTable>>,
 }
 
-/// This browser's localStorage, where it is available.
-pub fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// The built-in prices with the overrides saved in this browser.
 fn load_prices() -> PriceTable {
     let mut table = PriceTable::builtin();
-    if let Some(saved) = storage().and_then(|s| s.get_item(PRICES_KEY).ok().flatten()) {
-        // A saved file that no longer parses is ignored rather than breaking the page.
-        let _ = table.load_overrides(&saved);
+    // Saved overrides that no longer read are ignored rather than breaking the page.
+    if let Ok(saved) = LocalStorage::get(PRICES_KEY) {
+        let _ = table.set_overrides(saved);
     }
     table
 }
@@ -192,9 +188,9 @@ impl Analysis {
         let mut table = self.prices.with_untracked(|p| (*p.0).clone());
         edit(&mut table);
         let overrides = table.overrides_json();
-        if let Some(s) = storage() {
-            let _ = s.set_item(PRICES_KEY, &overrides);
-        }
+        // Where this browser keeps nothing (private mode, full storage), the overrides last
+        // until the tab closes.
+        let _ = LocalStorage::set(PRICES_KEY, table.overrides());
         self.prices.set(Shared(Arc::new(table)));
         self.state.price_overrides.set_value(overrides);
         leptos::task::spawn_local(self.state.refresh_figures());

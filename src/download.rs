@@ -1,18 +1,12 @@
 //! Saving bytes the page made (a bundle, price overrides) as a file, through a download link.
 //! Nothing leaves the machine: the link points at a `blob:` URL of this page.
 
+use gloo_file::{Blob, ObjectUrl};
 use wasm_bindgen::JsCast;
 
 /// Offers `bytes` as a download named `name`.
 pub fn save(name: &str, bytes: &[u8]) {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&parts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
+    let url = ObjectUrl::from(Blob::new(bytes));
     let a = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
@@ -22,5 +16,5 @@ pub fn save(name: &str, bytes: &[u8]) {
         a.set_download(name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // The URL is revoked as it drops: the download holds the bytes by now.
 }

@@ -1,5 +1,11 @@
-//! Messages between the page and its workers: plain JavaScript objects.
+//! Messages between the page and its workers: plain JavaScript objects, whose binary parts
+//! (files, the engine's requests and answers, sets and bundles) travel as transferred
+//! buffers. Listeners are `gloo-events`'. `gloo-worker` does not fit: it owns the worker's
+//! start (its own loader and bincode framing over structured clone) and copies every message,
+//! where Loupe's workers are trunk-built binaries that hand buffers over without a copy and
+//! stream a file's parts, and the engine's requests already have their binary form.
 
+use gloo_events::EventListener;
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -17,6 +23,12 @@ pub fn message(pairs: &[(&str, JsValue)]) -> Object {
 /// A message's field, or `undefined`.
 pub fn field(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A message event's data (`undefined` for another event).
+pub fn data_of(ev: &web_sys::Event) -> JsValue {
+    ev.dyn_ref::<MessageEvent>()
+        .map_or(JsValue::UNDEFINED, MessageEvent::data)
 }
 
 /// From a worker: `{kind: "failed", error}`.
@@ -45,9 +57,12 @@ pub fn serve(handle: fn(&DedicatedWorkerGlobalScope, MessageEvent)) {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let handler_scope = scope.clone();
-    let on_message =
-        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| handle(&handler_scope, ev));
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
+    // The worker answers as long as it lives: the listener is never removed.
+    EventListener::new(&scope, "message", move |ev| {
+        if let Some(ev) = ev.dyn_ref::<MessageEvent>() {
+            handle(&handler_scope, ev.clone());
+        }
+    })
+    .forget();
     let _ = scope.post_message(&message(&[("kind", "ready".into())]));
 }

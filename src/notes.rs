@@ -2,7 +2,7 @@
 //! this browser's localStorage under the trace's and span's ids, so they come back when the same
 //! files are dropped again, and they travel in session bundles.
 
-use crate::analysis::storage;
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use loupe_core::bundle::Note;
 
@@ -16,20 +16,15 @@ pub struct Notes(RwSignal<Vec<Note>>);
 impl Notes {
     /// The notes saved in this browser (none where the saved list no longer reads).
     pub fn load() -> Notes {
-        let saved = storage()
-            .and_then(|s| s.get_item(NOTES_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
-        Notes(RwSignal::new(saved))
+        Notes(RwSignal::new(
+            LocalStorage::get(NOTES_KEY).unwrap_or_default(),
+        ))
     }
 
+    /// Saves the notes; where this browser keeps nothing (private mode, full storage), they
+    /// last until the tab closes.
     fn save(&self) {
-        let json = self
-            .0
-            .with_untracked(|n| serde_json::to_string(n).unwrap_or_default());
-        if let Some(s) = storage() {
-            let _ = s.set_item(NOTES_KEY, &json);
-        }
+        let _ = self.0.with_untracked(|n| LocalStorage::set(NOTES_KEY, n));
     }
 
     /// Pins `notes`, leaving out empty ones and those already pinned.

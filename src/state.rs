@@ -8,8 +8,6 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use loupe_core::TraceSet;
 use loupe_core::engine::{Figures, Named, Request};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 pub use crate::parse::{FileStatus, Loaded};
 
@@ -385,14 +383,5 @@ impl Default for AppState {
 
 /// Resolves after the browser has had a chance to paint.
 pub async fn next_paint() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let scheduled = web_sys::window().is_some_and(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 16)
-                .is_ok()
-        });
-        if !scheduled {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
+    gloo_timers::future::TimeoutFuture::new(16).await;
 }

@@ -20,9 +20,10 @@
 //! "cleared"}`; for `part`, `{kind: "part", part: ArrayBuffer}` (no `part` if it failed); or
 //! `{kind: "failed", error}`.
 
+use gloo_events::EventListener;
 use js_sys::{Array, ArrayBuffer, Promise, Uint8Array};
 use loupe::engine_host::{EngineHost, NOTHING_HELD};
-use loupe::messages::{failed, field, message, post_buffer, serve};
+use loupe::messages::{data_of, failed, field, message, post_buffer, serve};
 use loupe::parse::{Decoder, FileReader, InOnePart, SplitFile, add_files, feed_all};
 use loupe_core::{Part, RawRef, SplitKind, TraceSetBuilder};
 use std::cell::RefCell;
@@ -50,7 +51,9 @@ const CHUNK: u32 = 1 << 20;
 
 /// Reads a browser file part by part: a byte stream read into one scratch buffer of ours,
 /// reused (so no trail of discarded chunks is left to JavaScript's collector), or, where the
-/// browser's file stream takes no buffer of ours, slices read one at a time.
+/// browser's file stream takes no buffer of ours, slices read one at a time. Written over
+/// `web-sys`, not `gloo-file`: gloo reads a blob whole (a `FileReader` into one buffer or
+/// string), where a file here must stream in parts that are never whole in memory.
 struct BlobReader {
     /// The file, or why its bytes could not be reached.
     blob: Result<Blob, String>,
@@ -217,24 +220,20 @@ fn next_message(worker: &Worker) -> impl std::future::Future<Output = JsValue> +
     let promise = Promise::new(&mut |resolve, _| resolved = Some(resolve));
     let listeners = resolved.map(|resolve| {
         let failed = resolve.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let _ = resolve.call1(&JsValue::NULL, &ev.data());
-        });
-        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-            let _ = failed.call1(&JsValue::NULL, &JsValue::NULL);
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        (on_message, on_error)
+        (
+            EventListener::new(worker, "message", move |ev| {
+                let _ = resolve.call1(&JsValue::NULL, &data_of(ev));
+            }),
+            EventListener::new(worker, "error", move |_| {
+                let _ = failed.call1(&JsValue::NULL, &JsValue::NULL);
+            }),
+        )
     });
-    let worker = worker.clone();
     async move {
         let Some(listeners) = listeners else {
             return JsValue::NULL;
         };
         let answer = JsFuture::from(promise).await.unwrap_or(JsValue::NULL);
-        worker.set_onmessage(None);
-        worker.set_onerror(None);
         drop(listeners);
         answer
     }
@@ -333,13 +332,10 @@ fn helper_part(blob: &Blob, kind: SplitKind, at: usize, end: usize) -> Option<(P
     });
     // A helper that stops without a word (out of memory) must not hold the load: past a
     // generous time for its share (10 s, and 1 s per 10 MB), the worker reads it itself.
-    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
-    let limit_ms = 10_000 + (end - at) / 10_000;
-    let limit = Promise::new(&mut |resolve, _| {
-        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(
-            &resolve,
-            i32::try_from(limit_ms).unwrap_or(i32::MAX),
-        );
+    let limit_ms = u32::try_from(10_000 + (end - at) / 10_000).unwrap_or(u32::MAX);
+    let limit = wasm_bindgen_futures::future_to_promise(async move {
+        gloo_timers::future::TimeoutFuture::new(limit_ms).await;
+        Ok(JsValue::UNDEFINED)
     });
     Some((Promise::race(&Array::of2(&answer, &limit)), stop))
 }
@@ -499,9 +495,7 @@ async fn load(scope: DedicatedWorkerGlobalScope, data: JsValue) {
         Err(error) => failed(&scope, error.to_string()),
     }
     // Helpers that read parts stopped: others start, once the page has shown the files.
-    let refill = Closure::once_into_js(keep_helpers_ready);
-    let _ =
-        scope.set_timeout_with_callback_and_timeout_and_arguments_0(refill.unchecked_ref(), 2000);
+    gloo_timers::callback::Timeout::new(2000, keep_helpers_ready).forget();
 }
 
 /// Answers an engine request.

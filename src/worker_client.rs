@@ -10,8 +10,9 @@
 //!   bundles of it.
 
 use crate::export_job::{ExportRequest, ExportSummary};
-use crate::messages::{field, message};
+use crate::messages::{data_of, field, message};
 use crate::parse::FileStatus;
+use gloo_events::EventListener;
 use js_sys::{Array, Function, Object, Promise, Uint8Array};
 use loupe_core::TraceSet;
 use loupe_core::engine::{Engine, Figures, Request, Response};
@@ -20,7 +21,7 @@ use std::thread::LocalKey;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MessageEvent, Worker};
+use web_sys::Worker;
 
 /// A file to hand to the parser.
 pub struct FileBytes {
@@ -132,17 +133,14 @@ async fn start(url: &str) -> Option<Worker> {
         .unwrap_or_default();
     let worker = Worker::new(&format!("{url}{query}")).ok()?;
     let (p, resolve, reject) = promise();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let _ = resolve.call1(&JsValue::NULL, &ev.data());
+    let on_message = EventListener::new(&worker, "message", move |ev| {
+        let _ = resolve.call1(&JsValue::NULL, &data_of(ev));
     });
-    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+    let on_error = EventListener::new(&worker, "error", move |_| {
         let _ = reject.call0(&JsValue::NULL);
     });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let ready = JsFuture::from(p).await;
-    worker.set_onmessage(None);
-    worker.set_onerror(None);
+    drop((on_message, on_error));
     match ready {
         Ok(msg) if field(&msg, "kind").as_string().as_deref() == Some("ready") => Some(worker),
         _ => {
@@ -215,8 +213,8 @@ async fn request(
     let _turn = Turn::take(channel).await;
     let (p, resolve, reject) = promise();
     let reject_on_error = reject.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let data = ev.data();
+    let on_message = EventListener::new(worker, "message", move |ev| {
+        let data = data_of(ev);
         match field(&data, "kind").as_string().as_deref() {
             Some("progress") => progress(
                 field(&data, "done").as_f64().unwrap_or(0.0) as usize,
@@ -230,11 +228,12 @@ async fn request(
             }
         }
     });
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-        let _ = reject_on_error.call1(&JsValue::NULL, &e.message().into());
+    let on_error = EventListener::new(worker, "error", move |e| {
+        let message = e
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map_or_else(|| "a background worker failed".to_string(), |e| e.message());
+        let _ = reject_on_error.call1(&JsValue::NULL, &message.into());
     });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     worker
         .post_message_with_transfer(message, transfer)
         .map_err(|e| format!("could not reach a background worker: {e:?}"))?;
@@ -242,8 +241,7 @@ async fn request(
         e.as_string()
             .unwrap_or_else(|| "a background worker stopped".to_string())
     });
-    worker.set_onmessage(None);
-    worker.set_onerror(None);
+    drop((on_message, on_error));
     answer
 }
 

@@ -304,6 +304,11 @@ impl PriceTable {
     pub fn load_overrides(&mut self, json: &str) -> Result<(), PriceFileError> {
         let parsed: BTreeMap<String, Price> =
             serde_json::from_str(json).map_err(|e| PriceFileError(e.to_string()))?;
+        self.set_overrides(parsed)
+    }
+
+    /// Replaces the overrides with `parsed`, if every rate in it is a number of 0 or more.
+    pub fn set_overrides(&mut self, parsed: BTreeMap<String, Price>) -> Result<(), PriceFileError> {
         if let Some((name, _)) = parsed.iter().find(|(_, p)| {
             ![p.input, p.output]
                 .iter()
