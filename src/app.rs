@@ -13,9 +13,11 @@ use crate::components::link_button::CopyLink;
 use crate::components::overview::Overview;
 use crate::components::progress::ProgressBar;
 use crate::components::share::Share;
+use crate::components::shortcuts::Shortcuts;
 use crate::components::trace_list::TraceList;
 use crate::components::trace_view::TraceView;
 use crate::state::{AppState, Input};
+use crate::theme::{ThemeChoice, ThemeToggle};
 use leptos::html::Input as InputElement;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -109,6 +111,7 @@ fn Welcome(open_picker: Callback<()>, open_demo: Callback<()>) -> impl IntoView 
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    provide_context(ThemeChoice::start());
     let analysis = Analysis::new(state);
     provide_context(analysis);
     let notes = crate::notes::Notes::load();
@@ -151,6 +154,7 @@ pub fn App() -> impl IntoView {
                     class="hidden" node_ref=picker on:change=on_pick data-testid="file-input" />
                 <button on:click=move |_| open_picker.run(())>"Open files…"</button>
                 <button data-testid="demo-button" on:click=move |_| open_demo.run(())>"Demo"</button>
+                <ThemeToggle />
                 <Show when=has_data>
                     <CopyLink />
                     <Share />
@@ -183,6 +187,7 @@ pub fn App() -> impl IntoView {
                 (true, Tab::Compare, _) => view! { <CompareView /> }.into_any(),
             }}
         </main>
+        <Shortcuts />
         <Show when=move || dragging.get()>
             <div class="drop-overlay"><div>"Drop to load — nothing leaves this machine"</div></div>
         </Show>

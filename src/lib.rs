@@ -14,6 +14,7 @@ pub mod notes;
 pub mod parse;
 pub mod report;
 pub mod state;
+pub mod theme;
 pub mod url_state;
 pub mod worker_client;
 

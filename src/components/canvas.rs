@@ -1,5 +1,7 @@
-//! Canvas helpers: a 2D context sized to the element's box at the device's pixel ratio.
+//! Canvas helpers: a 2D context sized to the element's box at the device's pixel ratio, with
+//! the theme's colours for text and lines.
 
+use crate::theme::{Palette, palette};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -12,10 +14,22 @@ pub struct Surface {
     pub width: f64,
     /// Height in CSS pixels.
     pub height: f64,
+    /// The theme's colours (read as the surface is made, so a drawing effect runs again when
+    /// the theme changes).
+    pub palette: Palette,
+}
+
+impl Surface {
+    /// Sets the fill to the theme's colour `pick` (text, secondary text, lines).
+    pub fn fill_with(&self, pick: fn(&Palette) -> (u8, u8, u8)) {
+        self.ctx
+            .set_fill_style_str(&Palette::css(pick(&self.palette)));
+    }
 }
 
 /// Sizes `canvas` to its box (`height` CSS pixels tall) and returns its context, cleared.
 pub fn surface(canvas: &NodeRef<Canvas>, height: f64) -> Option<Surface> {
+    let palette = palette();
     let el: web_sys::HtmlCanvasElement = canvas.get()?;
     let width = f64::from(el.client_width()).max(100.0);
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
@@ -24,7 +38,12 @@ pub fn surface(canvas: &NodeRef<Canvas>, height: f64) -> Option<Surface> {
     let ctx: web_sys::CanvasRenderingContext2d = el.get_context("2d").ok()??.dyn_into().ok()?;
     let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, width, height);
-    Some(Surface { ctx, width, height })
+    Some(Surface {
+        ctx,
+        width,
+        height,
+        palette,
+    })
 }
 
 /// The position of a mouse event inside `canvas`, in CSS pixels.

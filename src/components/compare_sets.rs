@@ -172,7 +172,7 @@ fn draw_overlay(canvas: &NodeRef<Canvas>, bins: &[PairBin]) {
         }
     }
     // Labels at a few bin edges, spaced so they do not overlap.
-    s.ctx.set_fill_style_str("#6b7280");
+    s.fill_with(|p| p.muted);
     let every = ((70.0 / step).ceil() as usize).max(1);
     for (i, b) in bins.iter().enumerate().step_by(every) {
         let _ = s.ctx.fill_text(

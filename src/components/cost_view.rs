@@ -42,7 +42,9 @@ fn draw_chart(canvas: &web_sys::HtmlCanvasElement, groups: &[Group]) -> Option<(
     canvas.set_width(width);
     canvas.set_height(height);
     let root = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
-    root.fill(&WHITE).ok()?;
+    let p = crate::theme::palette();
+    let [panel, ink, line] = [p.panel, p.ink, p.line].map(|(r, g, b)| RGBColor(r, g, b));
+    root.fill(&panel).ok()?;
     let peak = shown
         .iter()
         .map(|g| parts(g).iter().sum::<u64>())
@@ -74,10 +76,14 @@ fn draw_chart(canvas: &web_sys::HtmlCanvasElement, groups: &[Group]) -> Option<(
         .y_labels(0)
         .x_label_formatter(&|x| format::count(*x as u64))
         .x_desc("tokens")
-        .label_style(("sans-serif", 11))
+        .label_style(("sans-serif", 11).into_font().color(&ink))
+        .axis_desc_style(("sans-serif", 11).into_font().color(&ink))
+        .axis_style(line)
+        .bold_line_style(line)
+        .light_line_style(line)
         .draw()
         .ok()?;
-    let style = ("sans-serif", 11).into_font().color(&RGBColor(55, 55, 75));
+    let style = ("sans-serif", 11).into_font().color(&ink);
     for (i, name) in names.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(0.0, (n - 1 - i) as f64 + 0.5));
         root.draw(&Text::new(name.clone(), (x - 184, y - 6), style.clone()))

@@ -8,6 +8,7 @@ use crate::answer::answer;
 use crate::components::canvas::{kind_color, mouse_at, surface};
 use crate::format;
 use crate::state::AppState;
+use crate::theme::Palette;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use loupe_core::engine::{Request, Response};
@@ -141,7 +142,7 @@ pub fn TraceFlame(
                 });
                 s.ctx.fill_rect(x0, y + 1.0, width, ROW - 2.0);
                 if selected == Some(b.span) {
-                    s.ctx.set_stroke_style_str("#111827");
+                    s.ctx.set_stroke_style_str(&Palette::css(s.palette.ink));
                     s.ctx.set_line_width(2.0);
                     s.ctx.stroke_rect(x0, y + 1.0, width, ROW - 2.0);
                 }

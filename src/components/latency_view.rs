@@ -41,7 +41,9 @@ fn draw_histogram(
     canvas.set_height(240);
     let backend = CanvasBackend::with_canvas_object(canvas.clone())?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).ok()?;
+    let p = crate::theme::palette();
+    let [panel, ink, line] = [p.panel, p.ink, p.line].map(|(r, g, b)| RGBColor(r, g, b));
+    root.fill(&panel).ok()?;
     let peak = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as u32;
     let n = bins.len();
     let mut chart = ChartBuilder::on(&root)
@@ -60,7 +62,11 @@ fn draw_histogram(
             labels.get(i).cloned().unwrap_or_default()
         })
         .y_desc("spans")
-        .label_style(("sans-serif", 11))
+        .label_style(("sans-serif", 11).into_font().color(&ink))
+        .axis_desc_style(("sans-serif", 11).into_font().color(&ink))
+        .axis_style(line)
+        .bold_line_style(line)
+        .light_line_style(line)
         .draw()
         .ok()?;
     let bar = RGBColor(99, 102, 241);

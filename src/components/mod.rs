@@ -15,6 +15,7 @@ pub mod notes_panel;
 pub mod overview;
 pub mod progress;
 pub mod share;
+pub mod shortcuts;
 pub mod span_detail;
 pub mod trace_list;
 pub mod trace_view;

@@ -70,7 +70,7 @@ fn draw_timeline(canvas: &NodeRef<Canvas>, t: &Timeline) {
         s.ctx
             .fill_rect(x, bottom - h_ok - h_err, (w - 1.0).max(1.0), h_err);
     }
-    s.ctx.set_fill_style_str("#6b6b80");
+    s.fill_with(|p| p.muted);
     s.ctx.set_font("11px system-ui, sans-serif");
     let _ = s
         .ctx

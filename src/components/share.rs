@@ -78,6 +78,14 @@ pub fn Share() -> impl IntoView {
     let analysis = expect_context::<Analysis>();
     let notes = expect_context::<Notes>();
     let open = RwSignal::new(false);
+    // `Esc` closes the dialog (and only it: the page's keys leave an open dialog alone).
+    let esc = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || esc.remove());
     let keep_messages = RwSignal::new(false);
     let keep_pii = RwSignal::new(false);
     let keep_ids = RwSignal::new(false);

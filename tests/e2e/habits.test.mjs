@@ -1,0 +1,105 @@
+// The habits users expect: a dark theme (from the system, or the header's toggle, kept in this
+// browser) that every tab and every canvas follows, with a screenshot of each tab in it; and
+// the keys `?` (the sheet of every key), `/` (the filter) and `Esc` (the sheet, a dialog, the
+// span's detail, the open trace).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { openPage, settled, pageSession, ensureOutputDir } from './harness.mjs';
+
+const session = pageSession();
+const TABS = ['overview', 'traces', 'flame', 'latency', 'cost', 'compare'];
+const DARK_BG = 'rgb(19, 20, 27)';
+const DARK_PANEL = [0x1c, 0x1d, 0x26];
+
+async function openDemo(page) {
+  await page.click('[data-testid="open-demo"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="trace-count"]')?.textContent.trim() !== '0');
+  await settled(page);
+}
+
+/** The colour of a canvas's pixel near its top left corner (inside any margin). */
+async function cornerPixel(page, testid) {
+  return page.$eval(`[data-testid="${testid}"]`, (c) => [...c.getContext('2d').getImageData(2, 2, 1, 1).data].slice(0, 3));
+}
+
+test('the dark theme: every tab and canvas follows it, and the choice is kept', async () => {
+  const { page, errors } = await openPage(session.browser, session.server.url);
+  await openDemo(page);
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'light', 'light where the system asks for nothing');
+  await page.click('[data-testid="theme-toggle"]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  assert.equal(await page.$eval('html', (h) => getComputedStyle(h).backgroundColor), DARK_BG);
+  const dir = ensureOutputDir();
+  for (const tab of TABS) {
+    await page.click(`[data-testid="tab-${tab}"]`);
+    await settled(page);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(dir, `dark-${tab}.png`) });
+  }
+  // The charts drawn on canvases take the dark panel, not white.
+  await page.click('[data-testid="tab-latency"]');
+  await page.waitForSelector('[data-testid="latency-histogram"]');
+  await page.waitForTimeout(300);
+  assert.deepEqual(await cornerPixel(page, 'latency-histogram'), DARK_PANEL, 'the histogram is dark');
+  await page.click('[data-testid="tab-cost"]');
+  await page.waitForSelector('[data-testid="cost-chart"]');
+  await page.waitForTimeout(300);
+  assert.deepEqual(await cornerPixel(page, 'cost-chart'), DARK_PANEL, 'the cost chart is dark');
+  // Back to light: the chart draws again in the light panel.
+  await page.click('[data-testid="theme-toggle"]');
+  await page.waitForTimeout(300);
+  assert.deepEqual(await cornerPixel(page, 'cost-chart'), [255, 255, 255], 'the cost chart follows back');
+  await page.click('[data-testid="theme-toggle"]');
+  // Kept in this browser: a reload opens dark.
+  await page.reload();
+  await page.waitForSelector('[data-testid="trace-count"]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a system that asks for dark colours gets the dark theme', async () => {
+  const context = await session.browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  await page.goto(session.server.url);
+  await page.waitForSelector('[data-testid="trace-count"]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  await context.close();
+});
+
+test('? lists every key, / goes to the filter, Esc closes the sheet, a dialog, the detail and the trace', async () => {
+  const { page, errors } = await openPage(session.browser, session.server.url);
+  await openDemo(page);
+  await page.keyboard.press('?');
+  const sheet = await page.waitForSelector('[data-testid="shortcuts"]');
+  const listed = await sheet.textContent();
+  for (const key of ['?', '/', 'Esc', 'Enter']) assert.ok(listed.includes(key), `the sheet lists ${key}`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="shortcuts"]', { state: 'detached' });
+
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'filter', '/ focuses the filter');
+  await page.keyboard.type('?');
+  assert.equal(await page.$('[data-testid="shortcuts"]'), null, 'in the filter, ? is typed, not a shortcut');
+  await page.keyboard.press('Escape');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.dataset.testid), 'filter', 'Esc leaves the filter');
+
+  // The demo's one trace opens by itself; open a span. Esc closes its detail, then the trace.
+  await page.click('[data-testid="tab-traces"]');
+  await page.click('[data-testid="span-row"] >> nth=1');
+  await page.waitForSelector('[data-testid="span-facts"]');
+  // A dialog takes Esc for itself: the span stays open.
+  await page.click('[data-testid="share-button"]');
+  await page.waitForSelector('[data-testid="share-dialog"]');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="share-dialog"]', { state: 'detached' });
+  assert.ok(await page.$('[data-testid="span-facts"]'), 'closing the dialog leaves the span open');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="span-facts"]', { state: 'detached' });
+  assert.ok(await page.$('[data-testid="back-to-traces"]'), 'the trace is still open');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="trace-rows"]');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
