@@ -117,7 +117,10 @@ pub fn TraceFlame(
         },
     );
     let hover = RwSignal::new(None::<(f64, f64, FlameBox)>);
-    let drag = RwSignal::new(None::<(f64, TimeWindow)>);
+    // A drag: where it began, the window then, and whether it pans (with Shift) or selects.
+    let drag = RwSignal::new(None::<(f64, TimeWindow, bool)>);
+    // The range a drag selects, as the two x it spans.
+    let band = RwSignal::new(None::<(f64, f64)>);
     Effect::new(move |_| {
         let started = now_ms();
         let selected = state.span.get();
@@ -192,17 +195,21 @@ pub fn TraceFlame(
     };
     let on_down = move |ev: web_sys::MouseEvent| {
         if let (Some((x, _)), Some((w, _, _))) = (mouse_at(&canvas, &ev), shown()) {
-            drag.set(Some((x, w)));
+            drag.set(Some((x, w, ev.shift_key())));
         }
     };
     let on_move = move |ev: web_sys::MouseEvent| {
         let Some((x, y)) = mouse_at(&canvas, &ev) else {
             return;
         };
-        if let Some((x_down, w0)) = drag.get_untracked()
+        if let Some((x_down, w0, pans)) = drag.get_untracked()
             && (x - x_down).abs() > 3.0
         {
-            show(&|_, total| w0.pan((x_down - x) / width(), total));
+            if pans {
+                show(&|_, total| w0.pan((x_down - x) / width(), total));
+            } else {
+                band.set(Some((x_down, x)));
+            }
             hover.set(None);
             return;
         }
@@ -210,10 +217,16 @@ pub fn TraceFlame(
     };
     let on_up = move |ev: web_sys::MouseEvent| {
         let moved = match (drag.get_untracked(), mouse_at(&canvas, &ev)) {
-            (Some((x_down, _)), Some((x, _))) => (x - x_down).abs() > 3.0,
+            (Some((x_down, w0, pans)), Some((x, _))) if (x - x_down).abs() > 3.0 => {
+                if !pans {
+                    show(&|_, total| w0.between(x_down / width(), x / width(), total));
+                }
+                true
+            }
             _ => false,
         };
         drag.set(None);
+        band.set(None);
         if !moved
             && let Some((x, y)) = mouse_at(&canvas, &ev)
             && let Some(b) = at(x, y)
@@ -241,12 +254,16 @@ pub fn TraceFlame(
         <div class="flame-tools">
             <input type="search" placeholder="Highlight spans named…" data-testid="flame-search"
                 prop:value=search on:input=move |ev| search.set(event_target_value(&ev)) />
-            <span class="muted">"wheel or +/− to zoom · drag or ←→ to pan · 0 to reset · click opens a span"</span>
+            <span class="muted">"drag across a range, wheel or +/− to zoom · Shift+drag or ←→ to pan · 0 to reset · click opens a span"</span>
         </div>
         <div class="flame-wrap" tabindex="0" on:keydown=on_key>
             <canvas class="flame" data-testid="trace-flame-canvas" node_ref=canvas
                 on:wheel=on_wheel on:mousedown=on_down on:mousemove=on_move on:mouseup=on_up
-                on:mouseleave=move |_| { hover.set(None); drag.set(None); }></canvas>
+                on:mouseleave=move |_| { hover.set(None); drag.set(None); band.set(None); }></canvas>
+            {move || band.get().map(|(a, b)| view! {
+                <div class="drag-band" data-testid="drag-band"
+                    style:left=format!("{}px", a.min(b)) style:width=format!("{}px", (a - b).abs())></div>
+            })}
             {tooltip}
         </div>
     }

@@ -26,6 +26,8 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Waterfall", "↑ ↓", "move between spans"),
     ("Waterfall", "← →", "collapse or expand a span"),
     ("Waterfall", "Enter", "open the span's detail"),
+    ("Flame graph", "drag", "zoom into the range dragged across"),
+    ("Flame graph", "Shift+drag", "pan"),
     ("Flame graph", "+ −", "zoom in or out"),
     ("Flame graph", "← →", "pan"),
     ("Flame graph", "0", "show the whole trace"),

@@ -1,7 +1,7 @@
 // The habits users expect: a dark theme (from the system, or the header's toggle, kept in this
 // browser) that every tab and every canvas follows, with a screenshot of each tab in it; and
 // the keys `?` (the sheet of every key), `/` (the filter) and `Esc` (the sheet, a dialog, the
-// span's detail, the open trace).
+// span's detail, the open trace); and a drag across a trace's flame graph zooming into a range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -100,6 +100,46 @@ test('? lists every key, / goes to the filter, Esc closes the sheet, a dialog, t
   assert.ok(await page.$('[data-testid="back-to-traces"]'), 'the trace is still open');
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid="trace-rows"]');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a drag across a trace flame graph zooms into the range dragged, Shift+drag pans', async () => {
+  const { page, errors } = await openPage(session.browser, session.server.url);
+  await openDemo(page);
+  await page.click('[data-testid="tab-traces"]');
+  await page.click('[data-testid="view-flame"]');
+  const canvas = await page.waitForSelector('[data-testid="trace-flame-canvas"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="trace-flame-canvas"]')?.dataset.drawMs);
+  const box = await canvas.boundingBox();
+  const zoom = async () => {
+    const m = /zoom=(\d+)-(\d+)/.exec(await page.evaluate(() => decodeURIComponent(location.hash)));
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  };
+  assert.equal(await zoom(), null, 'the whole trace at first');
+  // The demo trace lasts 38 s: drag from a quarter to a half of the way across.
+  const y = box.y + 9;
+  await page.mouse.move(box.x + box.width * 0.5, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.4, y);
+  await page.mouse.move(box.x + box.width * 0.25, y);
+  assert.ok(await page.$('[data-testid="drag-band"]'), 'the range shows as it is dragged');
+  await page.mouse.up();
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('zoom='));
+  const [from, to] = await zoom();
+  const whole = 38e9;
+  assert.ok(Math.abs(from - whole * 0.25) < whole * 0.02 && Math.abs(to - whole * 0.5) < whole * 0.02, `zoomed to ${from}-${to}`);
+  assert.equal(await page.$('[data-testid="drag-band"]'), null, 'the band goes once dropped');
+  // Shift+drag pans: the window keeps its width and moves.
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.5, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, y);
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await page.waitForFunction((f) => !decodeURIComponent(location.hash).includes(`zoom=${f}-`), from);
+  const [from2, to2] = await zoom();
+  assert.ok(from2 < from && Math.abs((to2 - from2) - (to - from)) < 2, `panned to ${from2}-${to2}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

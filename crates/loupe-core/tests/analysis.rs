@@ -520,6 +520,17 @@ fn a_flame_viewport_shows_the_window_culls_what_a_pixel_cannot_and_hit_tests() {
     );
     let w = TimeWindow::whole(total).zoom(1e-9, 0.5, total);
     assert_eq!(w.to - w.from, 1000.0, "zoom stops at a microsecond");
+    // A drag selects the range between its ends, dragged either way.
+    let w = TimeWindow::whole(total).between(0.6, 0.2, total);
+    assert_eq!((w.from, w.to), (20_000_000.0, 60_000_000.0));
+    let inner = w.between(0.5, 1.0, total);
+    assert_eq!((inner.from, inner.to), (40_000_000.0, 60_000_000.0));
+    let w = TimeWindow::whole(total).between(0.999_999_999, 1.2, total);
+    assert_eq!(
+        (w.to - w.from, w.to),
+        (1000.0, total),
+        "a sliver widens inside the trace"
+    );
     assert_eq!(
         TimeWindow { from: 5e8, to: 6e8 }.within(total),
         TimeWindow::whole(total)

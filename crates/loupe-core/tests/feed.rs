@@ -1,13 +1,14 @@
 //! A file read as it arrives, in parts of any size, gives the set that reading it whole gives:
 //! the same dump and the same problems, over the whole fixture corpus and generated files of
 //! each streamed shape (an OTLP/JSON document, JSON Lines, a Chrome trace, Jaeger and Zipkin
-//! files of many traces), with parts cut
+//! files of many traces, an array of Phoenix spans), with parts cut
 //! anywhere, even inside a character. The streamed formats do not hold the file's text.
 
 mod common;
 
 use common::{
-    all_fixtures, assert_tree_invariants, fixture, jaeger_envelope, zipkin_list_of_traces,
+    all_fixtures, assert_tree_invariants, fixture, jaeger_envelope, phoenix_spans,
+    zipkin_list_of_traces,
 };
 use loupe_core::dump::text_dump;
 use loupe_core::generate::{GenOptions, otlp_json, write_otlp_json_lines};
@@ -83,12 +84,14 @@ fn streamed_shapes_are_read_span_by_span_without_their_text() {
     );
     let jaeger = jaeger_envelope(2);
     let zipkin = zipkin_list_of_traces(2);
+    let phoenix = phoenix_spans(3);
     for (name, bytes, format) in [
         ("doc.json", document.as_bytes(), Format::OtlpJson),
         ("lines.jsonl", &lines[..], Format::OtlpJsonLines),
         ("chrome.json", chrome.as_bytes(), Format::ChromeTrace),
         ("jaeger.json", jaeger.as_bytes(), Format::Jaeger),
         ("zipkin.json", zipkin.as_bytes(), Format::Zipkin),
+        ("phoenix.json", phoenix.as_bytes(), Format::Phoenix),
     ] {
         let expected = whole(name, bytes);
         assert!(expected[0].contains(&format!("{format:?}")), "{name}");

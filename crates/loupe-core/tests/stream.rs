@@ -170,13 +170,15 @@ fn done_traces_are_handed_on_as_the_input_goes() {
 }
 
 #[test]
-fn jaeger_and_zipkin_files_of_many_traces_are_handed_on_trace_by_trace() {
+fn jaeger_zipkin_and_phoenix_files_of_many_traces_are_handed_on_as_they_are_read() {
     // Some MB each: a file's first MB is read at once, to tell its format.
     let jaeger = common::jaeger_envelope(100);
     let zipkin = common::zipkin_list_of_traces(10);
+    let phoenix = common::phoenix_spans(200);
     for (name, bytes) in [
         ("jaeger.json", jaeger.as_bytes()),
         ("zipkin.json", zipkin.as_bytes()),
+        ("phoenix.json", phoenix.as_bytes()),
     ] {
         let whole = import(bytes, name).expect("imports");
         let options = StreamOptions {

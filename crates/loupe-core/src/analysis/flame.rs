@@ -65,6 +65,21 @@ impl TimeWindow {
         }
     }
 
+    /// The part between `a` and `b` (0 to 1 across the view, in either order: the ends of a
+    /// drag), at least the narrowest a zoom reaches, staying inside a trace `total`
+    /// nanoseconds long.
+    pub fn between(self, a: f64, b: f64, total: f64) -> TimeWindow {
+        let width = self.to - self.from;
+        let (lo, hi) = (a.min(b).clamp(0.0, 1.0), a.max(b).clamp(0.0, 1.0));
+        let new_width = (width * (hi - lo)).clamp(NARROWEST.min(total), total.max(1.0));
+        let middle = self.from + width * (lo + hi) / 2.0;
+        let from = (middle - new_width / 2.0).clamp(0.0, (total - new_width).max(0.0));
+        TimeWindow {
+            from,
+            to: from + new_width,
+        }
+    }
+
     /// Moved by `fraction` of its width (negative moves left), staying inside the trace.
     pub fn pan(self, fraction: f64, total: f64) -> TimeWindow {
         let width = self.to - self.from;

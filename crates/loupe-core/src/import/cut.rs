@@ -60,7 +60,7 @@ impl TraceSetBuilder {
 /// an OTLP/JSON document: its walk stops only between two of its parts (requests, resources,
 /// scopes, spans), and holds no more of what it read than the resource and scope it is in,
 /// which move with it. So do Jaeger and Zipkin files of many traces, whose walks stop only
-/// between two traces and hold nothing. Chrome traces (whose events pair up until the file
+/// between two traces and hold nothing, and arrays of span JSON, between two spans. Chrome traces (whose events pair up until the file
 /// ends) and files gathered whole do not.
 fn between_records(feed: &FileFeed) -> Option<Format> {
     match &feed.mode {
@@ -69,6 +69,7 @@ fn between_records(feed: &FileFeed) -> Option<Format> {
         Mode::Otlp(_) => Some(Format::OtlpJson),
         Mode::Jaeger(_) => Some(Format::Jaeger),
         Mode::Zipkin(_) => Some(Format::Zipkin),
+        Mode::Spans(format, _) => Some(*format),
         Mode::Chrome(_) | Mode::Starting | Mode::Whole => None,
     }
 }

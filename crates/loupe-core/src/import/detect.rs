@@ -144,6 +144,8 @@ pub(crate) enum Walked {
     Jaeger,
     /// Zipkin v2 JSON of many traces: an array of arrays of spans.
     Zipkin,
+    /// An array of span JSON objects (Phoenix, OpenTelemetry Python): the format they are.
+    Spans(Format),
 }
 
 impl Walked {
@@ -154,6 +156,7 @@ impl Walked {
             Walked::ChromeTrace => Format::ChromeTrace,
             Walked::Jaeger => Format::Jaeger,
             Walked::Zipkin => Format::Zipkin,
+            Walked::Spans(format) => format,
         }
     }
 }
@@ -179,7 +182,7 @@ fn first_element_format(text: &str) -> Option<Walked> {
     } else if is_chrome_event(&first) {
         Some(Walked::ChromeTrace)
     } else {
-        None
+        span_json_format(&first).map(Walked::Spans)
     }
 }
 

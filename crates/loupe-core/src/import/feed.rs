@@ -1,11 +1,11 @@
 //! A file read as it arrives, part by part (a browser file's stream). OTLP/JSON documents and
-//! JSON Lines, Chrome traces, and Jaeger and Zipkin files of many traces are parsed as their
-//! bytes come, record by record, and only the bytes not yet read are held: the file's text is never whole in memory, and the spans keep
+//! JSON Lines, Chrome traces, arrays of span JSON, and Jaeger and Zipkin files of many traces
+//! are parsed as their bytes come, record by record, and only the bytes not yet read are held: the file's text is never whole in memory, and the spans keep
 //! where their JSON lies in the file (to be read again from the file when one is opened).
 //! Other formats, and gzip, are gathered whole and read at the end, their text kept.
 
 use super::cursor::{Cursor, DocumentWalk};
-use super::{Context, chrome, jaeger, otlp_json, zipkin};
+use super::{Context, chrome, jaeger, otlp_json, span_json, zipkin};
 use crate::import::builder::{FileReport, Mark, TraceSetBuilder};
 use crate::import::detect::{self, Start, Walked};
 use crate::import::error::ImportError;
@@ -62,6 +62,8 @@ pub(super) enum Mode {
     Jaeger(DocumentWalk<jaeger::RecordWalker>),
     /// A Zipkin list of traces, trace by trace.
     Zipkin(DocumentWalk<zipkin::TraceWalker>),
+    /// An array of span JSON objects of this format, span by span.
+    Spans(Format, DocumentWalk<span_json::SpanWalker>),
 }
 
 impl Mode {
@@ -160,6 +162,7 @@ impl TraceSetBuilder {
             Mode::Chrome(_) => Format::ChromeTrace,
             Mode::Jaeger(_) => Format::Jaeger,
             Mode::Zipkin(_) => Format::Zipkin,
+            Mode::Spans(format, _) => *format,
         };
         let mut ctx = Context::whole(self, "", feed.source, &mut feed.diags);
         match feed.mode {
@@ -168,6 +171,7 @@ impl TraceSetBuilder {
             Mode::Chrome(walk) => walk.finish(&mut ctx),
             Mode::Jaeger(walk) => walk.finish(&mut ctx),
             Mode::Zipkin(walk) => walk.finish(&mut ctx),
+            Mode::Spans(_, walk) => walk.finish(&mut ctx),
             Mode::Whole | Mode::Starting => {}
         }
         // The text is not held: a span's JSON is read again from the file when it is opened.
@@ -301,6 +305,7 @@ impl TraceSetBuilder {
             Mode::Chrome(walk) => (walk_to_end(walk, &mut ctx, feed.origin, last)?, false),
             Mode::Jaeger(walk) => (walk_to_end(walk, &mut ctx, feed.origin, last)?, false),
             Mode::Zipkin(walk) => (walk_to_end(walk, &mut ctx, feed.origin, last)?, false),
+            Mode::Spans(_, walk) => (walk_to_end(walk, &mut ctx, feed.origin, last)?, false),
             Mode::Whole | Mode::Starting => (0, false),
         })
     }
@@ -330,6 +335,7 @@ impl TraceSetBuilder {
             }
             Start::Walk(Walked::Jaeger) => Mode::Jaeger(jaeger::records()),
             Start::Walk(Walked::Zipkin) => Mode::Zipkin(zipkin::traces()),
+            Start::Walk(Walked::Spans(format)) => Mode::Spans(format, span_json::spans()),
             Start::Whole => Mode::Whole,
             Start::Unknown if last || feed.pending.len() >= 16 * START => Mode::Whole,
             Start::Unknown => Mode::Starting,

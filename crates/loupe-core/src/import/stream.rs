@@ -11,7 +11,7 @@
 //! the file count from the last cut (see [`TraceSetBuilder::cut`]).
 //!
 //! JSON Lines and OTLP/JSON documents are cut between records, Jaeger and Zipkin files of many
-//! traces between traces. Other formats (and Chrome traces, whose events pair up until the
+//! traces between traces, arrays of span JSON (Phoenix, OpenTelemetry Python) between spans. Other formats (and Chrome traces, whose events pair up until the
 //! file ends) are held to their file's end, and cut there.
 
 use crate::import::builder::{FileReport, TraceSetBuilder};

@@ -149,3 +149,29 @@ pub fn zipkin_list_of_traces(copies: usize) -> String {
     }
     format!("[\n{}\n]", traces.join(",\n"))
 }
+
+/// The spans of the Phoenix fixtures (arrays of span JSON), copied `copies` times under trace
+/// ids of their own, in one array: the shape of Phoenix's REST export of many traces.
+pub fn phoenix_spans(copies: usize) -> String {
+    let mut spans = Vec::new();
+    for path in fixtures_of("openinference") {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&fixture(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let Some(items) = doc.as_array() else {
+            continue;
+        };
+        if items.first().is_none_or(|s| s.get("context").is_none()) {
+            continue;
+        }
+        for i in 0..copies {
+            for span in items {
+                let mut span = span.clone();
+                if let Some(id) = span["context"]["trace_id"].as_str() {
+                    span["context"]["trace_id"] = format!("{id}-{i:04x}").into();
+                }
+                spans.push(span.to_string());
+            }
+        }
+    }
+    format!("[\n{}\n]", spans.join(",\n"))
+}
