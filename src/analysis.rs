@@ -4,7 +4,6 @@
 //! localStorage and sent to the engine, which computes every cost).
 
 use crate::state::AppState;
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use loupe_core::bundle::Comparing;
 use loupe_core::flame::Weight;
@@ -155,7 +154,7 @@ pub struct Analysis {
 fn load_prices() -> PriceTable {
     let mut table = PriceTable::builtin();
     // Saved overrides that no longer read are ignored rather than breaking the page.
-    if let Ok(saved) = LocalStorage::get(PRICES_KEY) {
+    if let Some(saved) = crate::kept::get(PRICES_KEY) {
         let _ = table.set_overrides(saved);
     }
     table
@@ -190,7 +189,7 @@ impl Analysis {
         let overrides = table.overrides_json();
         // Where this browser keeps nothing (private mode, full storage), the overrides last
         // until the tab closes.
-        let _ = LocalStorage::set(PRICES_KEY, table.overrides());
+        crate::kept::set(PRICES_KEY, table.overrides());
         self.prices.set(Shared(Arc::new(table)));
         self.state.price_overrides.set_value(overrides);
         leptos::task::spawn_local(self.state.refresh_figures());

@@ -9,6 +9,7 @@ pub mod download;
 pub mod engine_host;
 pub mod export_job;
 pub mod format;
+pub mod kept;
 pub mod messages;
 pub mod notes;
 pub mod parse;

@@ -2,7 +2,6 @@
 //! this browser's localStorage under the trace's and span's ids, so they come back when the same
 //! files are dropped again, and they travel in session bundles.
 
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use loupe_core::bundle::Note;
 
@@ -17,14 +16,14 @@ impl Notes {
     /// The notes saved in this browser (none where the saved list no longer reads).
     pub fn load() -> Notes {
         Notes(RwSignal::new(
-            LocalStorage::get(NOTES_KEY).unwrap_or_default(),
+            crate::kept::get(NOTES_KEY).unwrap_or_default(),
         ))
     }
 
     /// Saves the notes; where this browser keeps nothing (private mode, full storage), they
     /// last until the tab closes.
     fn save(&self) {
-        let _ = self.0.with_untracked(|n| LocalStorage::set(NOTES_KEY, n));
+        self.0.with_untracked(|n| crate::kept::set(NOTES_KEY, n));
     }
 
     /// Pins `notes`, leaving out empty ones and those already pinned.

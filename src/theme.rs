@@ -1,10 +1,9 @@
-//! Light and dark: the theme follows the system's `prefers-color-scheme` until the header's
-//! toggle picks one, which this browser then keeps (localStorage). The page's colours are CSS
+//! Light and dark: the theme is the system's `prefers-color-scheme` as the page opens, until
+//! the header's toggle picks one, which this browser then keeps (localStorage). The page's colours are CSS
 //! variables under `data-theme` on the root element; canvases draw their text and lines with
 //! the [`Palette`] of the theme, and draw again when it changes (a canvas reads the theme as
 //! it draws, through [`palette`]).
 
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 /// Where the chosen theme is kept in the browser.
@@ -82,7 +81,7 @@ pub struct ThemeChoice(pub RwSignal<Theme>);
 impl ThemeChoice {
     /// The theme this browser keeps, else the system's; applied to the page as it changes.
     pub fn start() -> ThemeChoice {
-        let kept = LocalStorage::get::<String>(THEME_KEY).ok();
+        let kept = crate::kept::get::<String>(THEME_KEY);
         let theme = match kept.as_deref() {
             Some("dark") => Theme::Dark,
             Some("light") => Theme::Light,
@@ -107,7 +106,7 @@ impl ThemeChoice {
         let theme = self.0.get_untracked().toggled();
         self.0.set(theme);
         // Where this browser keeps nothing, the choice lasts until the tab closes.
-        let _ = LocalStorage::set(THEME_KEY, theme.name());
+        crate::kept::set(THEME_KEY, &theme.name());
     }
 }
 

@@ -1,8 +1,9 @@
 //! The parsing Web Worker: receives files from the page, parses them and reports progress, so
 //! the page never freezes on a big file. A browser file is read as a stream and parsed part by
-//! part as it arrives ([`loupe::parse`]): OTLP/JSON, Chrome traces and Jaeger and Zipkin
-//! files of many traces are never whole in memory, and a span's raw JSON is read again from the file when it is opened. The worker
-//! keeps the set in the engine that answers the page's requests ([`loupe_core::engine`]): a new
+//! part as it arrives ([`loupe::parse`]): OTLP/JSON, Chrome traces, arrays of span JSON and
+//! Jaeger and Zipkin files of many traces are walked record by record, their text never held
+//! past the record being read, and a span's raw JSON is read again from the file when it is
+//! opened. The worker keeps the set in the engine that answers the page's requests ([`loupe_core::engine`]): a new
 //! drop is parsed alone and added to it (an engine request removes a file). The set's binary
 //! form (which carries no file text) goes out only when asked, to the share worker (see
 //! [`loupe::worker_client`]); the page only ever gets answers.

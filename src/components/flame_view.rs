@@ -89,8 +89,9 @@ fn box_lines(b: &FlameBox) -> Vec<String> {
     lines
 }
 
-/// One trace's flame graph over time: wheel or +/- to zoom, drag or arrows to pan, hover for
-/// figures, click to open a span; the search box highlights matching spans.
+/// One trace's flame graph over time: a drag across a range, the wheel or +/- to zoom,
+/// Shift+drag or arrows to pan, hover for figures, click to open a span; the search box
+/// highlights matching spans.
 #[component]
 pub fn TraceFlame(
     /// The trace, an index into the loaded traces.

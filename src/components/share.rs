@@ -80,7 +80,7 @@ pub fn Share() -> impl IntoView {
     let open = RwSignal::new(false);
     // `Esc` closes the dialog (and only it: the page's keys leave an open dialog alone).
     let esc = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && open.get_untracked() {
+        if ev.key() == "Escape" && open.get_untracked() && !ev.default_prevented() {
             open.set(false);
             ev.prevent_default();
         }

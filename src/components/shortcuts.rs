@@ -1,8 +1,9 @@
 //! Keys that work anywhere on the page, and the sheet that lists every key: `?` opens it, `/`
-//! goes to the filter, `Esc` closes the sheet, then the span's detail, then the open trace (a
-//! dialog closes itself on `Esc`, and the key is then not the page's). In a text field the keys are the field's, but for `Esc`,
+//! goes to the filter, `Esc` closes the sheet, then (on the Traces tab) the span's detail, then
+//! the open trace (a dialog closes itself on `Esc`, and the key is then not the page's). In a text field the keys are the field's, but for `Esc`,
 //! which leaves it.
 
+use crate::analysis::{Analysis, Tab};
 use crate::state::AppState;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -71,6 +72,7 @@ fn focus_filter() {
 #[component]
 pub fn Shortcuts() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let analysis = expect_context::<Analysis>();
     let open = RwSignal::new(false);
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         // A key a dialog took (it closed on `Esc`), or a chord, is not the page's.
@@ -88,7 +90,8 @@ pub fn Shortcuts() -> impl IntoView {
                 {
                     let _ = el.blur();
                 }
-            } else if other_dialog_open() {
+            } else if other_dialog_open() || analysis.tab.get_untracked() != Tab::Traces {
+                // A dialog closes itself; a trace is closed only where it shows.
                 return;
             } else if state.span.get_untracked().is_some() {
                 state.span.set(None);
@@ -104,6 +107,8 @@ pub fn Shortcuts() -> impl IntoView {
             return;
         }
         match key.as_str() {
+            // Over another dialog, `?` waits: one `Esc` must close one thing.
+            "?" if other_dialog_open() => return,
             "?" => open.update(|o| *o = !*o),
             "/" => {
                 open.set(false);

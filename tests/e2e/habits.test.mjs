@@ -143,3 +143,26 @@ test('a drag across a trace flame graph zooms into the range dragged, Shift+drag
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a browser that blocks site data still runs the page: the theme and notes last the visit', async () => {
+  const context = await session.browser.newContext();
+  // As with blocked cookies or a sandboxed frame: reading localStorage throws.
+  await context.addInitScript(() => Object.defineProperty(window, 'localStorage', {
+    get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+  }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(session.server.url);
+  await page.waitForSelector('[data-testid="trace-count"]');
+  await openDemo(page);
+  await page.click('[data-testid="theme-toggle"]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  await page.click('[data-testid="tab-traces"]');
+  await page.fill('[data-testid="note-text"]', 'kept for this visit');
+  await page.click('[data-testid="note-add"]');
+  await page.waitForSelector('[data-testid="note"]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

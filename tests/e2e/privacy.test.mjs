@@ -117,6 +117,8 @@ test('a whole session makes no request but GETs of the page\'s own files, and a 
   assert.ok(notes.some((n) => n.includes('this call returns stale docs') && n.includes(spanName)), notes.join(' | '));
   assert.ok(!notes.some((n) => n.includes('not loaded')), 'the span note still finds its span');
   await second.page.click('[data-testid="tab-flame"]');
+  // The breadcrumb is the engine's answer: it comes once asked.
+  await second.page.waitForFunction(() => document.querySelector('[data-testid="flame-breadcrumb"]')?.textContent);
   assert.equal(await second.page.textContent('[data-testid="flame-breadcrumb"]'), breadcrumb);
   assert.deepEqual(second.errors, []);
   await second.page.close();

@@ -1,6 +1,7 @@
 //! Cutting off what a builder has read, for a stream that reads more than memory holds: where
 //! the file being read stands between two records (two lines of JSON Lines, two parts of an
-//! OTLP/JSON document), the traces that are done are built into a set of their own, and the
+//! OTLP/JSON document, two traces of a Jaeger or Zipkin file, two spans of an array of span
+//! JSON), the traces that are done are built into a set of their own, and the
 //! open ones move into a fresh builder that reads on. The walk through the document moves with
 //! them, its resource and scope copied, so the next span lands where it would have. Offsets in
 //! the file count on from the cut, so a streamed set's spans do not point into their file.
@@ -14,8 +15,9 @@ use crate::model::set::TraceSet;
 
 impl TraceSetBuilder {
     /// Whether the file `feed` reads stands between two records, where
-    /// [`TraceSetBuilder::cut`] can cut: JSON Lines and OTLP/JSON documents, once their format
-    /// is known, always do (what is pending is text not yet parsed).
+    /// [`TraceSetBuilder::cut`] can cut: the formats walked record by record (see
+    /// `between_records`), once their format is known, always do (what is pending is text not
+    /// yet parsed).
     pub fn can_cut(&self, feed: &FileFeed) -> bool {
         between_records(feed).is_some()
     }

@@ -192,9 +192,13 @@ fn walked_from_start(text: &str) -> Option<Walked> {
     match first_key(text) {
         Some("resourceSpans" | "resource_spans") => Some(Walked::OtlpJson),
         Some("traceEvents") => Some(Walked::ChromeTrace),
-        _ if jaeger_records_from_start(text) => Some(Walked::Jaeger),
-        _ if zipkin_traces_from_start(text) => Some(Walked::Zipkin),
-        _ => first_element_format(text),
+        _ => first_element_format(text).or_else(|| {
+            if jaeger_records_from_start(text) {
+                Some(Walked::Jaeger)
+            } else {
+                zipkin_traces_from_start(text).then_some(Walked::Zipkin)
+            }
+        }),
     }
 }
 

@@ -269,7 +269,7 @@ fn trace_object<'t>(ctx: &mut Context, cur: &mut Cursor<'t>) -> Result<(), Stop>
 /// `{"data": [trace…]}` or an array of traces or spans. The walk stands between two traces
 /// wherever it stops (see [`RecordWalker`]).
 pub(crate) fn records() -> DocumentWalk<RecordWalker> {
-    DocumentWalk::new(RecordWalker)
+    DocumentWalk::new(RecordWalker::default())
 }
 
 /// Where a walk of [`records`] stands in one container.
@@ -287,10 +287,16 @@ pub(crate) enum Frame {
 
 /// Walks a Jaeger file one trace (or span) at a time. Each is read whole before it is added
 /// (a trace's processes may follow its spans), so the walk holds nothing between two of them.
-/// An envelope that also holds a trace's own members (`spans`, `processes`) beside `data` is
-/// not walked: those spans would wait for processes that may come last.
+/// An envelope may also hold a trace's own members (`spans`, `processes`) beside `data`: its
+/// spans are read once all of them have arrived, with the processes kept from before them or
+/// looked up after them.
 #[derive(Default, Serialize, Deserialize)]
-pub(crate) struct RecordWalker;
+pub(crate) struct RecordWalker {
+    /// The envelope's own `processes`, as JSON, when they came before its `spans`.
+    processes: Option<String>,
+    /// Whether the envelope's own spans were read (their processes with them).
+    spans_read: bool,
+}
 
 impl Walker for RecordWalker {
     type Frame = Frame;
@@ -314,12 +320,31 @@ impl Walker for RecordWalker {
                 Some(k) if &*k == "data" && !cur.null()? => {
                     Next::Enter(Frame::Envelope(w), Frame::Traces(cur.array()?))
                 }
-                Some(k) if matches!(&*k, "spans" | "processes") => {
-                    return Err(cur.refuse(&format!(
-                        "a Jaeger envelope read as it arrives holds its traces in `data`, \
-                         not `{}` beside it",
-                        &*k
-                    )));
+                Some(k) if &*k == "processes" && !self.spans_read => {
+                    self.processes = Some(cur.skip()?.to_string());
+                    Next::Stay(Frame::Envelope(w))
+                }
+                Some(k) if &*k == "spans" => {
+                    cur.arrived_whole()?;
+                    let kept = self.processes.take();
+                    let after = match &kept {
+                        Some(_) => None,
+                        None => {
+                            cur.member_ahead::<&serde_json::value::RawValue>(w, &["processes"])?
+                        }
+                    };
+                    let processes: BTreeMap<Text, Process> =
+                        match kept.as_deref().or(after.map(|raw| raw.get())) {
+                            None => BTreeMap::new(),
+                            Some(p) => serde_json::from_str(p).map_err(|e| {
+                                cur.refuse(&format!("the envelope's processes do not read: {e}"))
+                            })?,
+                        };
+                    let mut trace = TraceRecords::default();
+                    trace.member(ctx, cur, "spans")?;
+                    import_trace(ctx, trace.spans, &processes);
+                    self.spans_read = true;
+                    Next::Stay(Frame::Envelope(w))
                 }
                 Some(_) => {
                     cur.skip()?;
@@ -376,14 +401,19 @@ impl<'t> TraceRecords<'t> {
 
     /// Adds the processes as resources, then the spans.
     fn import(self, ctx: &mut Context) {
-        let mut registered: Registered = HashMap::new();
-        for (id, p) in &self.processes {
-            let r = register_process(ctx, p);
-            registered.insert(id.to_string(), r);
-        }
-        for (span, raw) in self.spans {
-            add_span(ctx, span, raw, &registered);
-        }
+        import_trace(ctx, self.spans, &self.processes);
+    }
+}
+
+/// Adds `processes` as resources, then `spans` with them.
+fn import_trace(ctx: &mut Context, spans: Vec<(Span, &str)>, processes: &BTreeMap<Text, Process>) {
+    let mut registered: Registered = HashMap::new();
+    for (id, p) in processes {
+        let r = register_process(ctx, p);
+        registered.insert(id.to_string(), r);
+    }
+    for (span, raw) in spans {
+        add_span(ctx, span, raw, &registered);
     }
 }
 
@@ -659,19 +689,34 @@ mod tests {
         let mut names: Vec<&str> = (0..2).map(|i| set.span(i).name()).collect();
         names.sort_unstable();
         assert_eq!(names, ["in data", "top level"]);
-        // Read as it arrives, trace by trace, it is refused, saying where and why.
-        let mut b = crate::TraceSetBuilder::new();
-        let mut feed = b.start_feed("both.json");
-        b.feed(&mut feed, text.as_bytes());
-        let err = b
-            .finish_feed(feed)
-            .map(|r| r.spans)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("line 2, column 22: a Jaeger envelope read as it arrives")
-                && err.contains("not `spans` beside it"),
-            "{err}"
-        );
+        // Read as it arrives, in parts of any size, with the envelope's own processes before
+        // or after its spans: the same spans, with their service.
+        let procs = r#""processes": {"p1": {"serviceName": "svc"}}"#;
+        let spans = r#""spans": [{"traceID": "t2", "spanID": "b1", "operationName": "top level", "processID": "p1"}]"#;
+        let data = r#""data": [{"traceID": "t1", "spans": [{"traceID": "t1", "spanID": "a1", "operationName": "in data"}]}]"#;
+        for text in [
+            format!("{{{data}, {spans}, {procs}}}"),
+            format!("{{{data}, {procs}, {spans}}}"),
+        ] {
+            let whole = crate::import(text.as_bytes(), "both.json").unwrap();
+            for part in [1, 5, 4096] {
+                let mut b = crate::TraceSetBuilder::new();
+                let mut feed = b.start_feed("both.json");
+                for piece in text.as_bytes().chunks(part) {
+                    b.feed(&mut feed, piece);
+                }
+                b.finish_feed(feed).unwrap();
+                let fed = b.finish();
+                assert_eq!(
+                    crate::dump::text_dump(&fed),
+                    crate::dump::text_dump(&whole),
+                    "{text} in parts of {part}"
+                );
+                let top = (0..2)
+                    .map(|i| fed.span(i))
+                    .find(|s| s.name() == "top level");
+                assert_eq!(top.map(|s| s.service()), Some("svc"), "{text}");
+            }
+        }
     }
 }
