@@ -512,6 +512,64 @@ impl<W: Walker> DocumentWalk<W> {
     }
 }
 
+/// How one element of an array of records is read, by an [`EachElement`] walk.
+pub(crate) trait ReadElement {
+    /// Reads the element at the cursor and steps past it, changing the set only once it has
+    /// read all it needs (a step that stops is taken again).
+    fn read(ctx: &mut super::Context, cur: &mut Cursor) -> Result<(), Stop>;
+}
+
+/// Where an [`EachElement`] walk stands.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub(crate) enum ArrayFrame {
+    /// At the document's value: the array.
+    Document,
+    /// In the array.
+    Items(Walk),
+}
+
+/// A walk through a document that is an array of records, each read alone by `R`: it holds
+/// nothing between two records, so a stream can cut between them.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct EachElement<R>(std::marker::PhantomData<R>);
+
+impl<R> Default for EachElement<R> {
+    fn default() -> Self {
+        EachElement(std::marker::PhantomData)
+    }
+}
+
+impl<R: ReadElement> EachElement<R> {
+    /// A walk from the start of the document.
+    pub fn document() -> DocumentWalk<EachElement<R>> {
+        DocumentWalk::new(EachElement::default())
+    }
+}
+
+impl<R: ReadElement> Walker for EachElement<R> {
+    type Frame = ArrayFrame;
+    const START: ArrayFrame = ArrayFrame::Document;
+
+    fn finish(self, _ctx: &mut super::Context) {}
+
+    fn step<'t>(
+        &mut self,
+        ctx: &mut super::Context,
+        cur: &mut Cursor<'t>,
+        frame: ArrayFrame,
+    ) -> Result<Next<ArrayFrame>, Stop> {
+        let mut w = match frame {
+            ArrayFrame::Document => return Ok(Next::Stay(ArrayFrame::Items(cur.array()?))),
+            ArrayFrame::Items(w) => w,
+        };
+        if !cur.item(&mut w)? {
+            return Ok(Next::Leave);
+        }
+        R::read(ctx, cur)?;
+        Ok(Next::Stay(ArrayFrame::Items(w)))
+    }
+}
+
 /// Imports a whole text with `walker`: only whitespace may follow the document.
 pub(crate) fn import_whole<W: Walker>(
     ctx: &mut super::Context,

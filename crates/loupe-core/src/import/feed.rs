@@ -4,7 +4,7 @@
 //! where their JSON lies in the file (to be read again from the file when one is opened).
 //! Other formats, and gzip, are gathered whole and read at the end, their text kept.
 
-use super::cursor::{Cursor, DocumentWalk};
+use super::cursor::{Cursor, DocumentWalk, EachElement};
 use super::{Context, chrome, jaeger, otlp_json, span_json, zipkin};
 use crate::import::builder::{FileReport, Mark, TraceSetBuilder};
 use crate::import::detect::{self, Start, Walked};
@@ -61,9 +61,9 @@ pub(super) enum Mode {
     /// A Jaeger file of many traces, trace by trace.
     Jaeger(DocumentWalk<jaeger::RecordWalker>),
     /// A Zipkin list of traces, trace by trace.
-    Zipkin(DocumentWalk<zipkin::TraceWalker>),
+    Zipkin(DocumentWalk<EachElement<zipkin::TraceElement>>),
     /// An array of span JSON objects of this format, span by span.
-    Spans(Format, DocumentWalk<span_json::SpanWalker>),
+    Spans(Format, DocumentWalk<EachElement<span_json::SpanElement>>),
 }
 
 impl Mode {
@@ -334,8 +334,8 @@ impl TraceSetBuilder {
                 Mode::Chrome(Box::new(chrome::document(&mut ctx)))
             }
             Start::Walk(Walked::Jaeger) => Mode::Jaeger(jaeger::records()),
-            Start::Walk(Walked::Zipkin) => Mode::Zipkin(zipkin::traces()),
-            Start::Walk(Walked::Spans(format)) => Mode::Spans(format, span_json::spans()),
+            Start::Walk(Walked::Zipkin) => Mode::Zipkin(EachElement::document()),
+            Start::Walk(Walked::Spans(format)) => Mode::Spans(format, EachElement::document()),
             Start::Whole => Mode::Whole,
             Start::Unknown if last || feed.pending.len() >= 16 * START => Mode::Whole,
             Start::Unknown => Mode::Starting,

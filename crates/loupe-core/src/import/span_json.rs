@@ -5,7 +5,7 @@
 //! Attributes are plain JSON maps.
 
 use super::Context;
-use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, each_element};
+use super::cursor::{Cursor, ReadElement, Stop, each_element};
 use crate::import::builder::SpanDraft;
 use crate::import::error::{ImportError, json_error_at};
 use crate::import::llm::{LlmProbe, kind_from_openinference};
@@ -16,7 +16,7 @@ use crate::model::json::Text;
 use crate::model::json::offset_in;
 use crate::model::strings::StrId;
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
@@ -120,59 +120,22 @@ pub(crate) fn import_stream(ctx: &mut Context) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// A walk through an array of spans, which may arrive in parts: each span is a record of its
-/// own (its parent is named by id), so the walk holds nothing between two spans.
-pub(crate) fn spans() -> DocumentWalk<SpanWalker> {
-    DocumentWalk::new(SpanWalker)
-}
+/// One span of an array, read alone: each span is a record of its own (its parent is named by
+/// id), so an array of them is walked span by span ([`EachElement`]).
+pub(crate) struct SpanElement;
 
-/// Where a walk of [`spans`] stands.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-pub(crate) enum Frame {
-    /// At the document's value: the array of spans.
-    Document,
-    /// In the array.
-    Spans(Walk),
-}
-
-/// Walks an array of spans one span at a time.
-#[derive(Default, Serialize, Deserialize)]
-pub(crate) struct SpanWalker;
-
-impl Walker for SpanWalker {
-    type Frame = Frame;
-    const START: Frame = Frame::Document;
-
-    fn finish(self, _ctx: &mut Context) {}
-
-    fn step<'t>(
-        &mut self,
-        ctx: &mut Context,
-        cur: &mut Cursor<'t>,
-        frame: Frame,
-    ) -> Result<Next<Frame>, Stop> {
-        let mut w = match frame {
-            Frame::Document => return Ok(Next::Stay(Frame::Spans(cur.array()?))),
-            Frame::Spans(w) => w,
-        };
-        if !cur.item(&mut w)? {
-            return Ok(Next::Leave);
-        }
+impl ReadElement for SpanElement {
+    fn read(ctx: &mut Context, cur: &mut Cursor) -> Result<(), Stop> {
         if let Some((span, raw)) = ctx.record::<Span>(cur)? {
             add_span(ctx, span, raw);
         }
-        Ok(Next::Stay(Frame::Spans(w)))
+        Ok(())
     }
 }
 
 /// Imports an array of spans (or one span), each parsed once, straight from its bytes.
 pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
-    each_element(ctx, |ctx, cur| {
-        if let Some((span, raw)) = ctx.record::<Span>(cur)? {
-            add_span(ctx, span, raw);
-        }
-        Ok(())
-    })
+    each_element(ctx, SpanElement::read)
 }
 
 /// Imports one span's JSON, parsed here.

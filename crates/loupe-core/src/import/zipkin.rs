@@ -1,7 +1,7 @@
 //! Zipkin v2 JSON: an array of spans (each parsed once, straight from its bytes), a single
 //! span object, or an array of traces, each an array of spans (what Zipkin's
 //! `/api/v2/traces` returns). Times are microseconds. An array of traces is walked one trace
-//! at a time ([`traces`]), so it can be read as it arrives and cut between two traces.
+//! at a time ([`TraceElement`]), so it can be read as it arrives and cut between two traces.
 //!
 //! Zipkin lets a client and a server share one span id (the server half is marked `shared`).
 //! Loupe keeps every record as a span: the first record of an id keeps it, and a later record
@@ -12,7 +12,7 @@
 //! each correction is reported.
 
 use super::Context;
-use super::cursor::{Cursor, DocumentWalk, Next, Stop, Walk, Walker, each_element, import_whole};
+use super::cursor::{Cursor, EachElement, ReadElement, Stop, each_element, import_whole};
 use crate::import::builder::SpanDraft;
 use crate::import::error::ImportError;
 use crate::import::llm::LlmProbe;
@@ -21,7 +21,7 @@ use crate::model::ids::{SpanId, TraceId};
 use crate::model::json::Text;
 use crate::model::strings::StrId;
 use crate::model::{AttrValue, OtelKind, Rows, StatusCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Deserialize)]
@@ -102,7 +102,7 @@ fn service_of<'s>(span: &'s Span<'_>) -> &'s str {
 /// or an array of traces, one trace at a time.
 pub(crate) fn import_elements(ctx: &mut Context) -> Result<(), ImportError> {
     if is_list_of_traces(ctx.text) {
-        return import_whole(ctx, TraceWalker);
+        return import_whole(ctx, EachElement::<TraceElement>::default());
     }
     let mut records: Vec<Record> = Vec::new();
     each_element(ctx, |ctx, cur| push_span(ctx, cur, &mut records))?;
@@ -131,45 +131,13 @@ fn push_span<'t>(
     Ok(())
 }
 
-/// A walk through an array of traces, which may arrive in parts.
-pub(crate) fn traces() -> DocumentWalk<TraceWalker> {
-    DocumentWalk::new(TraceWalker)
-}
+/// One trace of an array of traces, read whole, then its records linked and added: an array
+/// of traces is walked trace by trace ([`EachElement`]). An element that is a span rather than
+/// an array of them is a trace of its own.
+pub(crate) struct TraceElement;
 
-/// Where a walk of [`traces`] stands.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-pub(crate) enum Frame {
-    /// At the document's value: the array of traces.
-    Document,
-    /// In the array of traces.
-    Traces(Walk),
-}
-
-/// Walks an array of traces one trace at a time: each is read whole, then its records are
-/// linked and added, so the walk holds nothing between two traces. An element that is a span
-/// rather than an array of them is a trace of its own.
-#[derive(Default, Serialize, Deserialize)]
-pub(crate) struct TraceWalker;
-
-impl Walker for TraceWalker {
-    type Frame = Frame;
-    const START: Frame = Frame::Document;
-
-    fn finish(self, _ctx: &mut Context) {}
-
-    fn step<'t>(
-        &mut self,
-        ctx: &mut Context,
-        cur: &mut Cursor<'t>,
-        frame: Frame,
-    ) -> Result<Next<Frame>, Stop> {
-        let mut w = match frame {
-            Frame::Document => return Ok(Next::Stay(Frame::Traces(cur.array()?))),
-            Frame::Traces(w) => w,
-        };
-        if !cur.item(&mut w)? {
-            return Ok(Next::Leave);
-        }
+impl ReadElement for TraceElement {
+    fn read(ctx: &mut Context, cur: &mut Cursor) -> Result<(), Stop> {
         cur.arrived_whole()?;
         let mut records = Vec::new();
         if cur.peek() == Some(b'[') {
@@ -181,7 +149,7 @@ impl Walker for TraceWalker {
             push_span(ctx, cur, &mut records)?;
         }
         import_records(ctx, records)?;
-        Ok(Next::Stay(Frame::Traces(w)))
+        Ok(())
     }
 }
 
