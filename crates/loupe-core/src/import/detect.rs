@@ -175,25 +175,25 @@ fn first_key(text: &str) -> Option<&str> {
 
 /// The format of an array known from its first element alone, for the formats whose importers
 /// walk the text themselves.
-fn first_element_format(text: &str) -> Option<Walked> {
-    let first = first_element(text)?;
-    if is_otlp_request(&first) {
+fn first_element_format(first: &Members) -> Option<Walked> {
+    if is_otlp_request(first) {
         Some(Walked::OtlpJson)
-    } else if is_chrome_event(&first) {
+    } else if is_chrome_event(first) {
         Some(Walked::ChromeTrace)
     } else {
-        span_json_format(&first).map(Walked::Spans)
+        span_json_format(first).map(Walked::Spans)
     }
 }
 
 /// A format whose importer walks the text, known from the document's first key or first
-/// element alone.
-fn walked_from_start(text: &str) -> Option<Walked> {
+/// element alone (`first`, the members of the first element of an array, read once by the
+/// caller with [`first_element`]).
+fn walked_from_start(text: &str, first: Option<&Members>) -> Option<Walked> {
     match first_key(text) {
         Some("resourceSpans" | "resource_spans") => Some(Walked::OtlpJson),
         Some("traceEvents") => Some(Walked::ChromeTrace),
-        _ => first_element_format(text).or_else(|| {
-            if jaeger_records_from_start(text) {
+        _ => first.and_then(first_element_format).or_else(|| {
+            if jaeger_records_from_start(text, first) {
                 Some(Walked::Jaeger)
             } else {
                 zipkin_traces_from_start(text).then_some(Walked::Zipkin)
@@ -230,7 +230,7 @@ pub(crate) fn detect_start(start: &str, whole: bool) -> Start {
             Start::Whole
         };
     }
-    match walked_from_start(t) {
+    match walked_from_start(t, first_element(t).as_ref()) {
         Some(walked) => Start::Walk(walked),
         // The first element (or line) may not have arrived whole yet.
         None if !whole && t.starts_with('[') => Start::Unknown,
@@ -266,10 +266,11 @@ pub(crate) fn detect(text: &str) -> Result<Detected, ImportError> {
             })
         };
     }
-    if let Some(walked) = walked_from_start(text) {
+    let first = first_element(text);
+    if let Some(walked) = walked_from_start(text, first.as_ref()) {
         return Ok(Detected::Records(walked.format()));
     }
-    if let Some(format) = first_element(text).and_then(|m| array_format(&m)) {
+    if let Some(format) = first.as_ref().and_then(array_format) {
         return Ok(Detected::Records(format));
     }
     if jaeger_from_start(text) {
@@ -434,8 +435,9 @@ fn jaeger_envelope_start(text: &str) -> bool {
 }
 
 /// Whether a text is a Jaeger file of many traces, told from its start: the envelope, or an
-/// array whose first element is a trace (told from its start) or a span.
-fn jaeger_records_from_start(text: &str) -> bool {
+/// array whose first element is a trace (told from its start) or a span (`first`, its
+/// members, when it is whole).
+fn jaeger_records_from_start(text: &str, first: Option<&Members>) -> bool {
     let mut cur = Cursor::new(text, 0);
     jaeger_envelope_start(text)
         || cur
@@ -443,7 +445,7 @@ fn jaeger_records_from_start(text: &str) -> bool {
             .and_then(|mut items| cur.item(&mut items))
             .unwrap_or(false)
             && jaeger_trace_start(&mut cur)
-        || first_element(text).is_some_and(|m| is_jaeger_trace_or_span(&m))
+        || first.is_some_and(|m| is_jaeger_trace_or_span(m))
 }
 
 /// Whether a text is a Zipkin list of traces, told from its start: an array of arrays whose
