@@ -35,7 +35,7 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<Input> {
 }
 
 /// Whether an event happened in a text field (where paste and keys belong to the field).
-fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
+pub(crate) fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
     target
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"))

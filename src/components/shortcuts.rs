@@ -35,14 +35,14 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Compare", "Enter", "compare the two filters"),
 ];
 
-/// Whether an event comes from a text field (whose keys are its own).
-fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.has_attribute("contenteditable")
-        })
+/// Whether a key belongs to the element it was typed in: a text field, or a list box (whose
+/// letters pick its options).
+fn keys_are_its_own(ev: &web_sys::KeyboardEvent) -> bool {
+    crate::app::in_text_field(ev.target())
+        || ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| el.tag_name() == "SELECT")
 }
 
 /// Whether a dialog other than the sheet is open (it closes itself on `Esc`).
@@ -83,7 +83,7 @@ pub fn Shortcuts() -> impl IntoView {
         if key == "Escape" {
             if open.get_untracked() {
                 open.set(false);
-            } else if in_text_field(&ev) {
+            } else if keys_are_its_own(&ev) {
                 if let Some(el) = ev
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
@@ -103,7 +103,7 @@ pub fn Shortcuts() -> impl IntoView {
             ev.prevent_default();
             return;
         }
-        if in_text_field(&ev) {
+        if keys_are_its_own(&ev) {
             return;
         }
         match key.as_str() {
