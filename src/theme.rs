@@ -1,6 +1,7 @@
-//! Light and dark: the theme is the system's `prefers-color-scheme` as the page opens, until
-//! the header's toggle picks one, which this browser then keeps (localStorage). The page's colours are CSS
-//! variables under `data-theme` on the root element; canvases draw their text and lines with
+//! Light and dark: the theme is the system's `prefers-color-scheme`, and follows it when it
+//! changes while the page is open, until the header's toggle picks one, which this browser then
+//! keeps (localStorage). The page's colours are CSS variables under `data-theme` on the root
+//! element; canvases draw their text and lines with
 //! the [`Palette`] of the theme, and draw again when it changes (a canvas reads the theme as
 //! it draws, through [`palette`]).
 
@@ -79,16 +80,25 @@ impl Palette {
 pub struct ThemeChoice(pub RwSignal<Theme>);
 
 impl ThemeChoice {
-    /// The theme this browser keeps, else the system's; applied to the page as it changes.
+    /// The theme this browser keeps, else the system's (followed as it changes); applied to
+    /// the page as it changes.
     pub fn start() -> ThemeChoice {
-        let kept = crate::kept::get::<String>(THEME_KEY);
-        let theme = match kept.as_deref() {
-            Some("dark") => Theme::Dark,
-            Some("light") => Theme::Light,
-            _ if system_prefers_dark() => Theme::Dark,
-            _ => Theme::Light,
-        };
+        let system = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+        let of_system = |dark: bool| if dark { Theme::Dark } else { Theme::Light };
+        let theme =
+            kept_theme().unwrap_or_else(|| of_system(system.as_ref().is_some_and(|m| m.matches())));
         let choice = ThemeChoice(RwSignal::new(theme));
+        if let Some(system) = system {
+            let query = system.clone();
+            // The page's lifetime: the listener is never removed.
+            gloo_events::EventListener::new(&system, "change", move |_| {
+                if kept_theme().is_none() {
+                    choice.0.set(of_system(query.matches()));
+                }
+            })
+            .forget();
+        }
         Effect::new(move |_| {
             let name = choice.0.get().name();
             if let Some(root) = web_sys::window()
@@ -110,11 +120,13 @@ impl ThemeChoice {
     }
 }
 
-/// Whether the system asks for dark colours.
-fn system_prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
+/// The theme this browser keeps, if the toggle picked one.
+fn kept_theme() -> Option<Theme> {
+    match crate::kept::get::<String>(THEME_KEY).as_deref() {
+        Some("dark") => Some(Theme::Dark),
+        Some("light") => Some(Theme::Light),
+        _ => None,
+    }
 }
 
 /// The palette of the theme in force (light where no page provides one), read so that the

@@ -8,9 +8,9 @@ use crate::answer::answer;
 use crate::format;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use loupe_core::compare::describe::{total_lines, verdict};
 use loupe_core::compare::histogram::PairBin;
-use loupe_core::compare::relative;
-use loupe_core::compare::sets::{Group, GroupSide, SIGNIFICANCE, Totals};
+use loupe_core::compare::sets::{Group, Totals};
 use loupe_core::engine::{Request, Response};
 
 /// The overlaid histogram's height in CSS pixels.
@@ -19,124 +19,42 @@ const HISTOGRAM_HEIGHT: f64 = 200.0;
 const BASELINE: &str = "rgba(37, 99, 235, 0.9)";
 const CANDIDATE: &str = "rgba(234, 88, 12, 0.45)";
 
-/// The change from `a` to `b` as text: `+12%`, `-5%`, `new` from nothing, empty when both are
-/// nothing.
-pub(super) fn change(a: f64, b: f64) -> String {
-    match relative(a, b) {
-        Some(r) => format!("{:+.0}%", r * 100.0),
-        None if b == 0.0 => String::new(),
-        None => "new".into(),
-    }
-}
-
-/// A p-value as the verdict it supports.
-fn verdict(p: Option<f64>) -> (String, &'static str) {
-    match p {
-        None => ("—".into(), ""),
-        Some(p) if p < 0.001 => ("likely real (p < 0.001)".into(), "real"),
-        Some(p) if p < SIGNIFICANCE => (format!("likely real (p = {p:.3})"), "real"),
-        Some(p) => (format!("may be noise (p = {p:.2})"), "noise"),
-    }
-}
-
-/// One line of the totals: a figure on both sides and its change.
-fn total_line(label: &'static str, a: String, b: String, delta: String) -> impl IntoView {
-    view! {
-        <tr>
-            <th>{label}</th><td class="num">{a}</td><td class="num">{b}</td><td class="num">{delta}</td>
-        </tr>
-    }
-}
-
 /// The two sides' totals, with the trace latency's verdict.
 fn totals_view(a: &Totals, b: &Totals, latency_p: Option<f64>) -> impl IntoView + use<> {
-    let n = |v: u64| format::count(v);
-    let f = |v: u64| v as f64;
-    let pct = |v: f64| format!("{:.1}%", v * 100.0);
-    let per = |v: f64| format::count(v.round() as u64);
-    let d = |t: &Totals, pick: fn(&loupe_core::stats::Summary) -> i64| {
-        t.latency
-            .as_ref()
-            .map_or("—".into(), |s| format::duration(pick(s)))
-    };
-    let dv = |t: &Totals, pick: fn(&loupe_core::stats::Summary) -> i64| {
-        t.latency.as_ref().map_or(0.0, |s| pick(s) as f64)
-    };
-    let latency = |label, pick: fn(&loupe_core::stats::Summary) -> i64| {
-        total_line(
-            label,
-            d(a, pick),
-            d(b, pick),
-            change(dv(a, pick), dv(b, pick)),
-        )
-    };
-    let (text, class) = verdict(latency_p);
+    let (text, likely) = verdict(latency_p);
     view! {
         <table class="compare-totals" data-testid="compare-totals">
             <thead><tr><th></th><th class="num">"Baseline"</th><th class="num">"Candidate"</th><th class="num">"Change"</th></tr></thead>
             <tbody>
-                {total_line("Traces", n(a.traces), n(b.traces), change(f(a.traces), f(b.traces)))}
-                {total_line("Errors", n(a.errors), n(b.errors), change(f(a.errors), f(b.errors)))}
-                {total_line("Traces with an error", pct(a.error_rate), pct(b.error_rate),
-                    format!("{:+.1} pt", (b.error_rate - a.error_rate) * 100.0))}
-                {total_line("LLM calls", n(a.llm_calls), n(b.llm_calls), change(f(a.llm_calls), f(b.llm_calls)))}
-                {total_line("Tokens", n(a.tokens), n(b.tokens), change(f(a.tokens), f(b.tokens)))}
-                {total_line("Tokens per trace", per(a.tokens_per_trace), per(b.tokens_per_trace),
-                    change(a.tokens_per_trace, b.tokens_per_trace))}
-                {total_line("Cost", format::cost(a.cost_usd), format::cost(b.cost_usd),
-                    change(a.cost_usd.unwrap_or(0.0), b.cost_usd.unwrap_or(0.0)))}
-                {total_line("Cost per trace", format::cost(a.cost_per_trace), format::cost(b.cost_per_trace),
-                    change(a.cost_per_trace.unwrap_or(0.0), b.cost_per_trace.unwrap_or(0.0)))}
-                {latency("Trace p50", |s| s.p50)}
-                {latency("Trace p90", |s| s.p90)}
-                {latency("Trace p99", |s| s.p99)}
-                {total_line("First token p50",
-                    a.ttft_p50.map_or("—".into(), format::duration), b.ttft_p50.map_or("—".into(), format::duration),
-                    change(a.ttft_p50.unwrap_or(0) as f64, b.ttft_p50.unwrap_or(0) as f64))}
+                {total_lines(a, b).into_iter().map(|(label, a, b, delta)| view! {
+                    <tr>
+                        <th>{label}</th><td class="num">{a}</td><td class="num">{b}</td><td class="num">{delta}</td>
+                    </tr>
+                }).collect_view()}
             </tbody>
         </table>
-        <p class=format!("verdict {class}") data-testid="compare-verdict">{format!("Trace latency: {text}")}</p>
-    }
-}
-
-/// A latency percentile of a group on both sides, with its change.
-fn percentile_cell(g: &Group, pick: fn(&loupe_core::stats::Summary) -> i64) -> String {
-    let side = |s: &GroupSide| s.latency.as_ref().map(pick);
-    match (side(&g.baseline), side(&g.candidate)) {
-        (Some(a), Some(b)) => format!(
-            "{} → {} {}",
-            format::duration(a),
-            format::duration(b),
-            change(a as f64, b as f64)
-        ),
-        (a, b) => format!(
-            "{} → {}",
-            a.map_or("—".into(), format::duration),
-            b.map_or("—".into(), format::duration)
-        ),
+        <p class=format!("verdict {}", likely.id()) data-testid="compare-verdict">{format!("Trace latency: {text}")}</p>
     }
 }
 
 /// A group's row of the table.
 fn group_row(g: &Group, i: usize, chosen: RwSignal<usize>) -> impl IntoView + use<> {
-    let (a, b) = (&g.baseline, &g.candidate);
-    let (text, class) = verdict(g.latency_p);
-    let cost = |s: &GroupSide| format::cost(s.cost_per_trace);
-    let tokens = |s: &GroupSide| format::count(s.tokens_per_trace.round() as u64);
-    let ttft = |s: &GroupSide| s.ttft_p50.map_or("—".into(), format::duration);
+    let (text, likely) = verdict(g.latency_p);
+    let cells = g.cells();
+    let [p50, p90, p99] = cells.percentiles;
     view! {
         <tr class="clickable" data-testid="compare-group" class:selected=move || chosen.get() == i
             on:click=move |_| chosen.set(i)>
             <td class="key" title=g.key.clone()><small class="muted">{g.by.id()}" "</small>{g.key.clone()}</td>
-            <td class="num">{format!("{} → {}", format::count(a.count), format::count(b.count))}</td>
-            <td class=format!("verdict {class}")>{text}</td>
-            <td class="num">{percentile_cell(g, |s| s.p50)}</td>
-            <td class="num">{percentile_cell(g, |s| s.p90)}</td>
-            <td class="num">{percentile_cell(g, |s| s.p99)}</td>
-            <td class="num">{format!("{:.1}% → {:.1}%", a.error_rate * 100.0, b.error_rate * 100.0)}</td>
-            <td class="num">{format!("{} → {}", tokens(a), tokens(b))}</td>
-            <td class="num">{format!("{} → {}", cost(a), cost(b))}</td>
-            <td class="num">{format!("{} → {}", ttft(a), ttft(b))}</td>
+            <td class="num">{cells.count}</td>
+            <td class=format!("verdict {}", likely.id())>{text}</td>
+            <td class="num">{p50}</td>
+            <td class="num">{p90}</td>
+            <td class="num">{p99}</td>
+            <td class="num">{cells.error_rate}</td>
+            <td class="num">{cells.tokens}</td>
+            <td class="num">{cells.cost}</td>
+            <td class="num">{cells.ttft}</td>
         </tr>
     }
 }

@@ -5,19 +5,17 @@
 
 use super::canvas::{mouse_at, surface};
 use super::compare_sets::SetComparison;
-use super::flame_view::{
-    ROW, TALLEST, now_ms, option_label, paint_node, record_draw_time, width_of,
-};
+use super::flame_view::{ROW, TALLEST, now_ms, paint_node, record_draw_time, width_of};
 use super::span_detail::SpanPanel;
 use super::virtual_list::VirtualList;
 use crate::analysis::{Analysis, compare_sets};
 use crate::answer::answer;
-use crate::format;
 use crate::worker_client;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use loupe_core::bundle::Comparing;
 use loupe_core::compare::align::{AlignedRow, Presence, SpanFigures};
+use loupe_core::compare::describe::Shade;
 use loupe_core::compare::flame::DiffBox;
 use loupe_core::compare::prompt::{LineChange, Section};
 use loupe_core::engine::{Request, Response};
@@ -25,49 +23,14 @@ use loupe_core::flame::Weight;
 
 const ROW_HEIGHT: f64 = 26.0;
 
-/// A box's colour: red for more than the baseline, blue for less, stronger for a larger
-/// relative change; new paths are the strongest red.
-fn change_color(change: Option<f64>) -> String {
-    let c = change.unwrap_or(1.0);
-    let strength = 0.15 + 0.75 * c.abs().min(1.0);
-    if c.abs() < 0.02 {
-        "rgba(156, 163, 175, 0.45)".into()
-    } else if c > 0.0 {
-        format!("rgba(220, 38, 38, {strength:.2})")
-    } else {
-        format!("rgba(37, 99, 235, {strength:.2})")
+/// A box's colour for its shade: red for more than the baseline, blue for less, grey for
+/// about the same.
+fn shade_color(shade: Shade) -> String {
+    match shade {
+        Shade::Same => "rgba(156, 163, 175, 0.45)".into(),
+        Shade::More(strength) => format!("rgba(220, 38, 38, {strength:.2})"),
+        Shade::Less(strength) => format!("rgba(37, 99, 235, {strength:.2})"),
     }
-}
-
-/// A box's value under `weight`, as text.
-fn value_text(weight: Weight, v: f64) -> String {
-    match weight {
-        Weight::TotalTime | Weight::SelfTime => format::duration(v as i64),
-        Weight::Tokens => format::count(v as u64),
-        Weight::Cost => format::cost(Some(v)),
-    }
-}
-
-/// A box's tooltip lines: its name, both values and the change.
-fn diff_lines(b: &DiffBox, weight: Weight) -> Vec<String> {
-    let change = match b.change {
-        None => "new in the candidate".to_string(),
-        Some(_) if b.baseline == 0.0 => "from nothing".to_string(),
-        Some(_) => format!("{:+.1}%", (b.value - b.baseline) / b.baseline * 100.0),
-    };
-    vec![
-        if b.candidate.node == 0 {
-            "the whole trace".into()
-        } else {
-            b.candidate.name.clone()
-        },
-        format!(
-            "baseline {} → candidate {}",
-            value_text(weight, b.baseline),
-            value_text(weight, b.value)
-        ),
-        change,
-    ]
 }
 
 /// The differential flame graph of the two traces.
@@ -111,7 +74,7 @@ fn DiffFlame(
                 } else {
                     c.name.as_str()
                 };
-                paint_node(&s.ctx, c, &change_color(d.change), name);
+                paint_node(&s.ctx, c, &shade_color(d.shade()), name);
             }
         });
         record_draw_time(&canvas, started);
@@ -128,7 +91,7 @@ fn DiffFlame(
     let hover = RwSignal::new(None::<(f64, f64, DiffBox)>);
     let tooltip = move || {
         let (x, y, b) = hover.get()?;
-        let lines = diff_lines(&b, weight.get());
+        let lines = b.lines(weight.get());
         Some(view! {
             <div class="flame-tip" data-testid="diff-flame-tooltip" style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
                 {lines.into_iter().map(|l| view! { <div>{l}</div> }).collect_view()}
@@ -162,7 +125,7 @@ fn DiffFlame(
                     weight.set(Weight::from_id(&event_target_value(&ev)).unwrap_or_default())
                 }>
                     {[Weight::TotalTime, Weight::Tokens, Weight::Cost].map(|w| view! {
-                        <option value=w.id() selected=move || weight.get() == w>{option_label(w)}</option>
+                        <option value=w.id() selected=move || weight.get() == w>{w.label()}</option>
                     }).into_iter().collect_view()}
                 </select>
             </label>
@@ -185,45 +148,6 @@ fn DiffFlame(
             {tooltip}
         </div>
     }
-}
-
-/// `a → b` of one figure of a row, with the change.
-fn both(r: &AlignedRow, value: impl Fn(&SpanFigures) -> String) -> String {
-    let side = |f: &Option<SpanFigures>| f.as_ref().map_or_else(|| "—".to_string(), &value);
-    format!("{} → {}", side(&r.a), side(&r.b))
-}
-
-/// The relative change of a row's duration, as text.
-fn duration_change(r: &AlignedRow) -> String {
-    match (&r.a, &r.b) {
-        (Some(a), Some(b)) if a.duration > 0 => {
-            format!(
-                "{:+.0}%",
-                (b.duration - a.duration) as f64 / a.duration as f64 * 100.0
-            )
-        }
-        _ => String::new(),
-    }
-}
-
-/// The token and cost change of an aligned pair of calls, as text.
-fn call_change(r: &AlignedRow) -> String {
-    let change = |a: f64, b: f64| match super::compare_sets::change(a, b) {
-        c if c.is_empty() => c,
-        c => format!(" ({c})"),
-    };
-    let (Some(a), Some(b)) = (&r.a, &r.b) else {
-        return String::new();
-    };
-    format!(
-        "Tokens {}{} · cost {}{}",
-        both(r, |f| format::count(f.tokens)),
-        change(a.tokens as f64, b.tokens as f64),
-        both(r, |f| format::cost(f.cost)),
-        a.cost
-            .zip(b.cost)
-            .map_or(String::new(), |(x, y)| change(x, y)),
-    )
 }
 
 /// The prompt diff of the chosen pair of spans.
@@ -294,12 +218,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
     let row = move |pos: usize| {
         let r = rows.with(|w| w.as_ref()?.row(pos).cloned())?;
         let presence = r.presence();
-        let mark = match presence {
-            Presence::Both => "",
-            Presence::Added => "added",
-            Presence::Removed => "removed",
-        };
-        let errors = |f: &SpanFigures| if f.error { "error".into() } else { "ok".into() };
+        let cells = r.cells();
         let picked = r.clone();
         Some(view! {
             <div class="tr compare-row" data-testid="compare-row"
@@ -309,13 +228,13 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
                     clicks.update_value(|n| *n += 1);
                     chosen.set(Some((pos, picked.clone())));
                 }>
-                <span class="td col-name" style:padding-left=format!("{}px", 8 + 14 * r.depth)>{r.name.clone()}<small>" "{mark}</small></span>
-                <span class="td col-num">{both(&r, |f| format::duration(f.duration))}</span>
-                <span class="td col-num">{duration_change(&r)}</span>
-                <span class="td col-num">{both(&r, |f| format::duration(f.self_time))}</span>
-                <span class="td col-num">{both(&r, |f| format::count(f.tokens))}</span>
-                <span class="td col-num">{both(&r, |f| format::cost(f.cost))}</span>
-                <span class="td col-num">{both(&r, errors)}</span>
+                <span class="td col-name" style:padding-left=format!("{}px", 8 + 14 * r.depth)>{r.name.clone()}<small>" "{cells.mark}</small></span>
+                <span class="td col-num">{cells.duration}</span>
+                <span class="td col-num">{cells.change}</span>
+                <span class="td col-num">{cells.self_time}</span>
+                <span class="td col-num">{cells.tokens}</span>
+                <span class="td col-num">{cells.cost}</span>
+                <span class="td col-num">{cells.status}</span>
             </div>
         })
     };
@@ -335,7 +254,7 @@ fn TraceComparison(a: u32, b: u32) -> impl IntoView {
             <VirtualList count row_height=ROW_HEIGHT row window cursor class="tbody compare-rows" testid="compare-rows" />
             {move || pair().map(|(_, _, name)| view! {
                 <h3>{format!("Prompt diff: {name}")}</h3>
-                <p class="muted" data-testid="prompt-diff-figures">{chosen.with(|c| c.as_ref().map(|(_, r)| call_change(r)))}</p>
+                <p class="muted" data-testid="prompt-diff-figures">{chosen.with(|c| c.as_ref().map(|(_, r)| r.call_change()))}</p>
                 {move || prompt.get().map(prompt_view)}
             })}
             <Show when=move || spans.with(Option::is_some)>

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use loupe_core::cost::{Group, GroupBy};
 use loupe_core::engine::{CostView as Report, Request, Response};
-use loupe_core::pricing::Price;
+use loupe_core::pricing::override_from_form;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
@@ -29,12 +29,6 @@ const CLASSES: [(&str, RGBColor); 5] = [
     ("reasoning", RGBColor(134, 239, 172)),
 ];
 
-fn parts(g: &Group) -> [u64; 5] {
-    let uncached = g.input.saturating_sub(g.cache_read + g.cache_write);
-    let visible = g.output.saturating_sub(g.reasoning);
-    [uncached, g.cache_read, g.cache_write, visible, g.reasoning]
-}
-
 fn draw_chart(canvas: &web_sys::HtmlCanvasElement, groups: &[Group]) -> Option<()> {
     let shown = &groups[..groups.len().min(CHART_GROUPS)];
     let width = canvas.client_width().max(300) as u32;
@@ -47,7 +41,7 @@ fn draw_chart(canvas: &web_sys::HtmlCanvasElement, groups: &[Group]) -> Option<(
     root.fill(&panel).ok()?;
     let peak = shown
         .iter()
-        .map(|g| parts(g).iter().sum::<u64>())
+        .map(|g| g.classes().iter().sum::<u64>())
         .max()
         .unwrap_or(1)
         .max(1) as f64;
@@ -92,7 +86,7 @@ fn draw_chart(canvas: &web_sys::HtmlCanvasElement, groups: &[Group]) -> Option<(
     for (i, g) in shown.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         let mut x = 0.0;
-        for (part, (_, color)) in parts(g).iter().zip(CLASSES) {
+        for (part, (_, color)) in g.classes().iter().zip(CLASSES) {
             let w = *part as f64;
             if w > 0.0 {
                 chart
@@ -108,17 +102,6 @@ fn draw_chart(canvas: &web_sys::HtmlCanvasElement, groups: &[Group]) -> Option<(
     root.present().ok()
 }
 
-fn per_million(text: &str) -> Option<Option<f64>> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Some(None);
-    }
-    t.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .map(|v| Some(v / 1e6))
-}
-
 /// The price overrides editor: add, remove, export and import.
 #[component]
 fn PriceOverrides() -> impl IntoView {
@@ -127,22 +110,13 @@ fn PriceOverrides() -> impl IntoView {
     let [model, input, output, read, write] = fields;
     let message = RwSignal::new(None::<String>);
     let add = move |_| {
-        let name = model.get_untracked().trim().to_string();
-        let rates = (
-            per_million(&input.get_untracked()),
-            per_million(&output.get_untracked()),
-            per_million(&read.get_untracked()),
-            per_million(&write.get_untracked()),
-        );
-        match (name.is_empty(), rates) {
-            (false, (Some(Some(i)), Some(Some(o)), Some(r), Some(w))) => {
-                analysis.edit_prices(|t| {
-                    t.set_override(&name, Price { input: i, output: o, cache_read: r, cache_write: w, reasoning: None })
-                });
+        let rates = [input, output, read, write].map(|f| f.get_untracked());
+        match override_from_form(&model.get_untracked(), rates.each_ref().map(String::as_str)) {
+            Ok((name, price)) => {
+                analysis.edit_prices(|t| t.set_override(&name, price));
                 message.set(Some(format!("{name} is now priced by your override")));
             }
-            (true, _) => message.set(Some("Name the model to price".into())),
-            _ => message.set(Some("Rates are US dollars per million tokens: numbers of 0 or more (input and output are needed)".into())),
+            Err(why) => message.set(Some(why.into())),
         }
     };
     let on_import = move |ev: leptos::ev::Event| {
@@ -264,38 +238,12 @@ pub fn CostView() -> impl IntoView {
     };
     let audit = move || {
         with_report(&|r| {
-            let unpriced: Vec<String> = r
-                .unpriced
-                .iter()
-                .map(|(m, n)| {
-                    format!(
-                        "{} ({})",
-                        if m.is_empty() { "(no model name)" } else { m },
-                        format::plural(u64::from(*n), "call")
-                    )
-                })
-                .collect();
-            let missing: Vec<String> = r
-                .missing_rates
-                .iter()
-                .map(|(m, class, n)| {
-                    format!(
-                        "{m}: no {class} rate, priced at its {} rate ({})",
-                        if class == "reasoning" {
-                            "output"
-                        } else {
-                            "input"
-                        },
-                        format::plural(u64::from(*n), "call")
-                    )
-                })
-                .collect();
             let (without, first_without) = r.without_usage;
             let (disagree, shown) = (r.disagreements.0, r.disagreements.1.clone());
             view! {
                 <ul class="audit" data-testid="cost-audit">
-                    <li>{if unpriced.is_empty() { "Every model has a price.".to_string() } else { format!("Models with no price: {}", unpriced.join(", ")) }}</li>
-                    <li>{if missing.is_empty() { "Every token class has a rate.".to_string() } else { missing.join("; ") }}</li>
+                    <li>{r.unpriced_line()}</li>
+                    <li>{r.missing_rates_line()}</li>
                     <li>{format!("LLM calls with no usage: {without}")}
                         {first_without.map(|(t, i)| view! { " " <button class="link" on:click=move |_| open_span(state, analysis, t, Some(i))>"open the first"</button> })}
                     </li>

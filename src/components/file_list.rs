@@ -7,6 +7,7 @@ use crate::format;
 use crate::state::{AppState, FileStatus};
 use leptos::prelude::*;
 use loupe_core::engine::Figures;
+use loupe_core::query::file_term;
 
 /// A file's figures, as `loupe summary --json` gives them per file.
 fn figures(t: Figures) -> impl IntoView + use<> {
@@ -49,20 +50,10 @@ fn remove_button(state: AppState, row: usize, name: &str) -> impl IntoView + use
     }
 }
 
-/// A filter that selects the traces of file `name`. The filter language has no escape: a
-/// quote, `|` or `*` in the name becomes a `*`, which still matches it.
-fn file_filter(name: &str) -> String {
-    let literal: String = name
-        .chars()
-        .map(|c| if matches!(c, '"' | '|' | '*') { '*' } else { c })
-        .collect();
-    format!("file:\"{literal}\"")
-}
-
 /// Buttons that make file `name` the baseline (A) or the candidate (B) of a comparison; once
 /// both sides are files, the Compare tab opens on them.
 fn side_buttons(analysis: Analysis, name: &str) -> impl IntoView + use<> {
-    let filter = file_filter(name);
+    let filter = file_term(name);
     let is_file = |s: &str| s.starts_with("file:");
     let pick = move |first: bool| {
         let filter = filter.clone();
@@ -87,7 +78,7 @@ fn side_buttons(analysis: Analysis, name: &str) -> impl IntoView + use<> {
                 .with(|s| if first { s.0 == f } else { s.1 == f })
         }
     };
-    let f = file_filter(name);
+    let f = file_term(name);
     view! {
         <span class="file-sides">
             <button class="side" data-testid="file-baseline" title="Compare this file, as the baseline"

@@ -6,13 +6,13 @@
 use crate::analysis::Analysis;
 use crate::answer::answer;
 use crate::components::canvas::{kind_color, mouse_at, surface};
-use crate::format;
 use crate::state::AppState;
 use crate::theme::Palette;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use loupe_core::engine::{Request, Response};
 use loupe_core::flame::{AggBox, FlameBox, TimeWindow, Weight, box_at};
+use loupe_core::flame_text::{fit_label, name_hue};
 
 /// Height of one row in CSS pixels.
 pub(crate) const ROW: f64 = 18.0;
@@ -33,12 +33,11 @@ pub(crate) fn record_draw_time(canvas: &NodeRef<Canvas>, started: f64) {
 
 /// A colour for a name: a stable hue from its hash.
 fn name_color(name: &str) -> String {
-    let h = name.bytes().fold(2166136261u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(16777619)
-    });
-    format!("hsl({}, 62%, {}%)", h % 360, 58 + (h >> 9) % 12)
+    let (hue, light) = name_hue(name);
+    format!("hsl({hue}, 62%, {light}%)")
 }
 
+/// Draws `text` in the box at `x`, `y`, `w` pixels wide, cut to fit (or not at all).
 pub(crate) fn draw_label(
     ctx: &web_sys::CanvasRenderingContext2d,
     text: &str,
@@ -46,47 +45,15 @@ pub(crate) fn draw_label(
     y: f64,
     w: f64,
 ) {
-    if w < 28.0 {
-        return;
+    if let Some(shown) = fit_label(text, w) {
+        let _ = ctx.fill_text(&shown, x + 3.0, y + ROW - 5.0);
     }
-    let max_chars = ((w - 6.0) / 6.4) as usize;
-    let shown: String = if text.chars().count() > max_chars {
-        let mut s: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    } else {
-        text.to_string()
-    };
-    let _ = ctx.fill_text(&shown, x + 3.0, y + ROW - 5.0);
 }
 
 /// The width of `canvas` in CSS pixels, once it is in the page.
 pub(crate) fn width_of(canvas: &NodeRef<Canvas>) -> Option<f64> {
     let w = f64::from(canvas.get()?.client_width());
     (w > 0.0).then_some(w)
-}
-
-/// A trace flame box's tooltip lines.
-fn box_lines(b: &FlameBox) -> Vec<String> {
-    let mut lines = vec![
-        b.name.clone(),
-        format!(
-            "{} · self {}",
-            format::duration(b.duration),
-            format::duration(b.self_time)
-        ),
-    ];
-    if let Some((input, output)) = b.tokens {
-        lines.push(format!(
-            "{} in / {} out tokens",
-            format::count(input),
-            format::count(output)
-        ));
-    }
-    if let Some(c) = b.cost {
-        lines.push(format::cost(Some(c)));
-    }
-    lines
 }
 
 /// One trace's flame graph over time: a drag across a range, the wheel or +/- to zoom,
@@ -247,7 +214,7 @@ pub fn TraceFlame(
         let (x, y, b) = hover.get()?;
         Some(view! {
             <div class="flame-tip" data-testid="flame-tooltip" style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
-                {box_lines(&b).into_iter().map(|l| view! { <div>{l}</div> }).collect_view()}
+                {b.lines().into_iter().map(|l| view! { <div>{l}</div> }).collect_view()}
             </div>
         })
     };
@@ -270,16 +237,6 @@ pub fn TraceFlame(
     }
 }
 
-/// A weight's name in the menu.
-pub(crate) fn option_label(w: Weight) -> &'static str {
-    match w {
-        Weight::TotalTime => "total time",
-        Weight::SelfTime => "self time",
-        Weight::Tokens => "tokens",
-        Weight::Cost => "cost (US$)",
-    }
-}
-
 /// Paints an aggregated node's box in `color`, labelled `name`.
 pub(crate) fn paint_node(
     ctx: &web_sys::CanvasRenderingContext2d,
@@ -296,28 +253,6 @@ pub(crate) fn paint_node(
     ctx.fill_rect(x0, y + 1.0, (w - 0.5).max(0.5), ROW - 2.0);
     ctx.set_fill_style_str("#111827");
     draw_label(ctx, name, x0, y, w);
-}
-
-/// An aggregated node's tooltip lines.
-fn node_lines(b: &AggBox) -> Vec<String> {
-    vec![
-        if b.node == 0 {
-            "all traces".to_string()
-        } else {
-            b.name.clone()
-        },
-        format!("{} spans", format::count(u64::from(b.count))),
-        format!(
-            "total {} · self {}",
-            format::duration(b.total_time),
-            format::duration(b.self_time)
-        ),
-        format!(
-            "{} tokens · {}",
-            format::count(b.tokens),
-            format::cost(Some(b.cost))
-        ),
-    ]
 }
 
 /// All filtered traces merged by path of names, weighted by time, tokens or cost. Click a node
@@ -381,7 +316,7 @@ pub fn AggregateFlameView() -> impl IntoView {
         let (x, y, b) = hover.get()?;
         Some(view! {
             <div class="flame-tip" style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
-                {node_lines(&b).into_iter().map(|l| view! { <div>{l}</div> }).collect_view()}
+                {b.lines().into_iter().map(|l| view! { <div>{l}</div> }).collect_view()}
             </div>
         })
     };
@@ -403,7 +338,7 @@ pub fn AggregateFlameView() -> impl IntoView {
                         weight.set(Weight::from_id(&event_target_value(&ev)).unwrap_or_default())
                     }>
                         {Weight::ALL.map(|w| view! {
-                            <option value=w.id() selected=move || weight.get() == w>{option_label(w)}</option>
+                            <option value=w.id() selected=move || weight.get() == w>{w.label()}</option>
                         }).into_iter().collect_view()}
                     </select>
                 </label>

@@ -10,25 +10,9 @@ use crate::worker_client;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use loupe_core::engine::{BinSpans, LatencyLine, Request, Response};
-use loupe_core::stats::{Bin, LatencyKey, LatencySort as SortBy};
+use loupe_core::stats::{Bin, LatencyKey, LatencySort as SortBy, bin_at, bin_position};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-
-/// Where percentile `v` sits on a histogram's bin axis (bin index plus the fraction through
-/// the bin, in log space).
-fn bin_position(bins: &[Bin], v: i64) -> f64 {
-    let i = bins
-        .partition_point(|b| b.hi <= v)
-        .min(bins.len().saturating_sub(1));
-    let b = bins[i];
-    let (lo, hi) = ((b.lo.max(1)) as f64, b.hi as f64);
-    let f = if v <= 1 || hi <= lo {
-        0.5
-    } else {
-        ((v as f64).ln() - lo.ln()) / (hi.ln() - lo.ln())
-    };
-    i as f64 + f.clamp(0.0, 1.0)
-}
 
 /// Draws `bins` with p50, p90 and p99 marked; returns the plot area's x pixel range.
 fn draw_histogram(
@@ -83,7 +67,7 @@ fn draw_histogram(
         ("p90", row.total.p90, RGBColor(217, 119, 6)),
         ("p99", row.total.p99, RGBColor(220, 38, 38)),
     ] {
-        let x = bin_position(bins, v);
+        let x = bin_position(bins, v)?;
         let top = peak + peak / 8;
         chart
             .draw_series(LineSeries::new(
@@ -164,12 +148,10 @@ pub fn LatencyView() -> impl IntoView {
         ) else {
             return;
         };
-        let x = f64::from(ev.offset_x());
-        if x < f64::from(x0) || x > f64::from(x1) || n == 0 {
-            return;
+        let across = (f64::from(ev.offset_x()) - f64::from(x0)) / f64::from((x1 - x0).max(1));
+        if let Some(i) = bin_at(across, n) {
+            bin.set(Some(i));
         }
-        let i = ((x - f64::from(x0)) / f64::from(x1 - x0) * n as f64) as usize;
-        bin.set(Some(i.min(n - 1)));
     };
     // The chosen bin's spans, from the engine.
     let in_bin = RwSignal::new(None::<BinSpans>);

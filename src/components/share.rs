@@ -11,7 +11,7 @@ use crate::worker_client;
 use leptos::prelude::*;
 use loupe_core::bundle::Extras;
 use loupe_core::engine::{Request, Response};
-use loupe_core::redact::RedactOptions;
+use loupe_core::redact::{RedactOptions, key_list};
 
 /// Which traces go into the bundle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,14 +24,6 @@ enum Scope {
 /// What to do with a written bundle: given its bytes, its summary, the dialog's open flag and
 /// its error line.
 type Written = fn(Vec<u8>, ExportSummary, RwSignal<bool>, RwSignal<Option<String>>);
-
-fn keys(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(String::from)
-        .collect()
-}
 
 /// Applies what dropped bundles bring: their view (tab, filter, trace, span, zoom, flame
 /// weight and focus), their prices and their notes.
@@ -104,8 +96,8 @@ pub fn Share() -> impl IntoView {
         keep_messages: keep_messages.get(),
         mask_pii: !keep_pii.get(),
         hash_ids: !keep_ids.get(),
-        allow_keys: allow.with(|a| (!a.trim().is_empty()).then(|| keys(a))),
-        deny_keys: deny.with(|d| keys(d)),
+        allow_keys: allow.with(|a| (!a.trim().is_empty()).then(|| key_list(a))),
+        deny_keys: deny.with(|d| key_list(d)),
     };
     // The traces the filter selects, from the engine, while they are the scope.
     let (filtered, _) = answer(

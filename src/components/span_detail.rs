@@ -6,14 +6,7 @@ use crate::format;
 use crate::state::AppState;
 use crate::worker_client;
 use leptos::prelude::*;
-use loupe_core::engine::{AttributeText, Request, Response, SpanDetail};
-
-/// Attributes as display text: key, and value (JSON pretty-printed).
-fn attr_text(rows: Vec<AttributeText>) -> Vec<(String, String)> {
-    rows.into_iter()
-        .map(|(k, v, json)| (k, if json { format::pretty_json(&v) } else { v }))
-        .collect()
-}
+use loupe_core::engine::{Request, Response, SpanDetail, attributes_shown};
 
 fn attr_table(rows: Vec<(String, String)>, testid: &'static str) -> impl IntoView + use<> {
     view! {
@@ -27,168 +20,17 @@ fn attr_table(rows: Vec<(String, String)>, testid: &'static str) -> impl IntoVie
     }
 }
 
-/// The LLM facts: model, provider, token classes (with the numbers as the source reported
-/// them where its convention differs), cost, time to first token, session, user and tags.
-fn llm_facts(d: &SpanDetail) -> Vec<(&'static str, String)> {
-    let mut facts = Vec::new();
-    let mut text = |label: &'static str, value: &str| {
-        if !value.is_empty() {
-            facts.push((label, value.to_string()));
-        }
-    };
-    text("Model", &d.model);
-    text("Provider", &d.provider);
-    text("Session", &d.session);
-    text("User", &d.user);
-    text("Tags", &d.tags.join(", "));
-    let Some(u) = d.usage else { return facts };
-    let tok = |t: Option<u64>| t.map_or("—".to_string(), format::count);
-    let mut input = tok(u.input);
-    if u.reported_input() != u.input {
-        input.push_str(&format!(
-            " (reported {} + {} cached)",
-            tok(u.reported_input()),
-            format::count(u.cache_read.unwrap_or(0) + u.cache_write.unwrap_or(0))
-        ));
-    }
-    let mut output = tok(u.output);
-    if u.reported_output() != u.output {
-        output.push_str(&format!(
-            " (reported {} + {} reasoning)",
-            tok(u.reported_output()),
-            tok(u.reasoning)
-        ));
-    }
-    if u.has_tokens() {
-        facts.push(("Input tokens", input));
-        facts.push(("Output tokens", output));
-    }
-    for (label, value) in [
-        ("Cache read", u.cache_read),
-        ("Cache write", u.cache_write),
-        ("Reasoning", u.reasoning),
-    ] {
-        if value.is_some() {
-            facts.push((label, tok(value)));
-        }
-    }
-    if u.cost_usd.is_some() {
-        facts.push(("Recorded cost", format::cost(u.cost_usd)));
-    }
-    if let Some(t) = u.first_token {
-        facts.push(("First token", format::duration(t)));
-    }
-    if let Some(rate) = u.output_rate(d.duration) {
-        facts.push(("Output rate", format!("{rate:.1} tokens/s")));
-    }
-    facts
-}
-
-/// The scores and feedback on a span, as lines.
-fn score_lines(d: &SpanDetail) -> Vec<String> {
-    d.scores
-        .iter()
-        .map(|(name, value, source, comment)| {
-            let mut line = format!("{name}: {value}");
-            if !source.is_empty() {
-                line.push_str(&format!(" ({source})"));
-            }
-            if !comment.is_empty() {
-                line.push_str(&format!(" — {comment}"));
-            }
-            line
-        })
-        .collect()
-}
-
-/// An event as shown: when (relative to the trace), its name, and its attributes.
-struct EventRow {
-    time: String,
-    name: String,
-    attrs: Vec<(String, String)>,
-}
-
 fn detail(d: SpanDetail) -> impl IntoView + use<> {
-    let mut facts: Vec<(&'static str, String)> = vec![
-        ("Kind", format!("{} ({})", d.kind.label(), d.otel_kind)),
-        ("Service", d.service.clone()),
-        ("Status", {
-            if d.status_message.is_empty() {
-                d.status.clone()
-            } else {
-                format!("{}: {}", d.status, d.status_message)
-            }
-        }),
-        (
-            "Start",
-            format!(
-                "{} (+{})",
-                format::timestamp(d.start),
-                format::duration(d.start - d.trace_start)
-            ),
-        ),
-        ("Duration", format::duration(d.duration)),
-        ("Self time", format::duration(d.self_time)),
-        (
-            "Share of trace",
-            format!("{:.1}%", d.share_of_trace * 100.0),
-        ),
-    ];
-    facts.extend(llm_facts(&d));
-    facts.push(("Span id", d.span_id.clone()));
-    if let Some(p) = &d.parent_id {
-        facts.push(("Parent id", p.clone()));
-    }
-    facts.push(("Trace id", d.trace_id.clone()));
-    facts.push(("File", d.file.clone()));
-    facts.extend(d.notes.iter().map(|n| ("Note", n.clone())));
-    let scores = score_lines(&d);
-    let exceptions: Vec<(String, String, String)> = d
-        .events
-        .iter()
-        .filter(|e| e.name == "exception")
-        .map(|e| {
-            let get = |k: &str| {
-                e.attributes
-                    .iter()
-                    .find(|(key, _, _)| key == k)
-                    .map(|(_, v, _)| v.clone())
-                    .unwrap_or_default()
-            };
-            (
-                get("exception.type"),
-                get("exception.message"),
-                get("exception.stacktrace"),
-            )
-        })
-        .collect();
-    let trace_start = d.trace_start;
-    let event_rows: Vec<EventRow> = d
-        .events
-        .into_iter()
-        .map(|e| EventRow {
-            time: e.time.map_or("—".into(), |t| {
-                format!("+{}", format::duration(t - trace_start))
-            }),
-            name: e.name,
-            attrs: attr_text(e.attributes),
-        })
-        .collect();
-    let links: Vec<String> = d
-        .links
-        .into_iter()
-        .map(|(trace, span)| format!("trace {trace} span {span}"))
-        .collect();
-    let attributes = attr_text(d.attributes);
-    let resource = attr_text(d.resource);
+    let facts = d.facts();
+    let scores = d.score_lines();
+    let exceptions = d.exceptions();
+    let event_rows = d.events_shown();
+    let links = d.link_lines();
+    let (raw, cut) = d.raw_shown();
+    let attributes = attributes_shown(d.attributes);
+    let resource = attributes_shown(d.resource);
     let parameters = d.parameters;
     // A long span's JSON comes cut: it is shown as it is, and saved whole on demand.
-    let cut = d.raw_bytes > loupe_core::engine::RAW_SHOWN;
-    let raw = if cut {
-        d.raw
-    } else {
-        format::pretty_json(&d.raw)
-    };
     let raw_note = cut.then(|| raw_cut_note(d.span, raw.len(), d.raw_bytes as usize));
     // Parquet keeps a span's columns, not its JSON.
     let no_raw = raw.is_empty().then(|| {
@@ -210,10 +52,10 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
             {attr_table(parameters, "span-parameters")}
         })}
         {chat_view(d.chat)}
-        {exceptions.into_iter().map(|(ty, msg, stack)| view! {
+        {exceptions.into_iter().map(|e| view! {
             <div class="exception" data-testid="span-exception">
-                <strong>{ty}</strong>" "{msg}
-                {(!stack.is_empty()).then(|| view! { <pre>{stack}</pre> })}
+                <strong>{e.kind}</strong>" "{e.message}
+                {(!e.stack.is_empty()).then(|| view! { <pre>{e.stack}</pre> })}
             </div>
         }).collect_view()}
         <h3>{format!("Attributes ({})", attributes.len())}</h3>
@@ -224,7 +66,7 @@ fn detail(d: SpanDetail) -> impl IntoView + use<> {
                 {event_rows.into_iter().map(|e| view! {
                     <li>
                         <span class="muted">{e.time}</span>" "<strong>{e.name}</strong>
-                        {(!e.attrs.is_empty()).then(|| attr_table(e.attrs, "event-attributes"))}
+                        {(!e.attributes.is_empty()).then(|| attr_table(e.attributes, "event-attributes"))}
                     </li>
                 }).collect_view()}
             </ul>

@@ -1,5 +1,6 @@
 //! One trace: a collapsible span tree beside a waterfall of timing bars, with keyboard
-//! navigation (up/down to move, left/right to collapse/expand, Enter to select).
+//! navigation (up/down to move, left/right to collapse/expand, Enter to select). A drag across
+//! the bars zooms into that time range; the zoom is the one the trace's flame graph shows.
 
 use super::flame_view::TraceFlame;
 use super::notes_panel::NotesPanel;
@@ -13,12 +14,26 @@ use crate::state::AppState;
 use crate::worker_client;
 use leptos::prelude::*;
 use loupe_core::engine::{Request, Response, TraceHeader};
+use loupe_core::flame::TimeWindow;
 use std::collections::HashSet;
+use wasm_bindgen::JsCast;
 
 const ROW_HEIGHT: f64 = 26.0;
 const INDENT_PX: usize = 14;
 /// Ticks on the time axis.
-const TICKS: usize = 5;
+const TICKS: u32 = 5;
+/// How far (in CSS pixels) the pointer moves before a press becomes a drag.
+const DRAG_PX: f64 = 3.0;
+
+/// The bars' column under a pointer event, with its left edge and width in CSS pixels.
+fn bar_column(ev: &web_sys::MouseEvent) -> Option<(f64, f64)> {
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let rect = target
+        .closest(".bar-cell")
+        .ok()??
+        .get_bounding_client_rect();
+    (rect.width() > 0.0).then(|| (rect.left(), rect.width()))
+}
 
 /// The trace view for the open trace: its head and rows are the engine's answers.
 #[component]
@@ -51,6 +66,31 @@ pub fn TraceView(
             .filter_map(|n| n.span)
             .collect::<HashSet<String>>()
     });
+    // The time the bars show: the zoom's window when it is of this trace, else all of it.
+    let time = move || {
+        let zoom = analysis.zoom.get();
+        head.with(|h| {
+            let h = h.as_ref()?;
+            Some(TimeWindow::of_zoom(
+                zoom.as_ref(),
+                &h.id,
+                h.duration.max(1) as f64,
+            ))
+        })
+    };
+    let zoomed = move || {
+        let (Some(w), Some(total)) = (time(), head.with(|h| h.as_ref().map(|h| h.duration))) else {
+            return false;
+        };
+        w != TimeWindow::whole(total.max(1) as f64)
+    };
+    // A drag across the bars: where it began (client x), the column's left and width, and the
+    // window then; the band it selects; whether the press that ends became a drag (then it
+    // opens no span).
+    let drag = RwSignal::new(None::<(f64, f64, f64, TimeWindow)>);
+    let band = RwSignal::new(None::<(f64, f64)>);
+    let dragged = StoredValue::new(false);
+    let wrap = NodeRef::<leptos::html::Div>::new();
     let cursor = RwSignal::new(Some(0usize));
     let window = RwSignal::new((0usize, 0usize));
     let (shown, _) = answer(
@@ -61,6 +101,7 @@ pub fn TraceView(
                 collapsed: collapsed.with(|c| c.iter().copied().collect()),
                 start: start as u32,
                 end: end as u32,
+                zoom: analysis.zoom.get(),
             })
         },
         |r| match r {
@@ -118,6 +159,10 @@ pub fn TraceView(
                 }
                 true
             }
+            "0" => {
+                analysis.zoom.set(None);
+                true
+            }
             _ => false,
         };
         if handled {
@@ -144,7 +189,9 @@ pub fn TraceView(
                 class:selected=move || state.span.get() == Some(i)
                 class:cursor=move || cursor.get() == Some(pos)
                 class:error=is_error
-                on:click=move |_| { cursor.set(Some(pos)); state.span.set(Some(i)); }>
+                on:click=move |_| {
+                    if !dragged.get_value() { cursor.set(Some(pos)); state.span.set(Some(i)); }
+                }>
                 <div class="tree-cell" style:padding-left=indent>
                     {if r.has_children {
                         view! {
@@ -163,12 +210,14 @@ pub fn TraceView(
                     {move || has_note().then(|| view! { <span class="note-mark" data-testid="note-mark" title="has a note">"✎"</span> })}
                 </div>
                 <div class="bar-cell">
-                    <div class=format!("bar kind-{kind}") class:bar-error=is_error class:critical=on_path
-                        style:left=format!("{left}%") style:width=format!("max({width}%, 1px)")></div>
-                    <span class="bar-label" class:label-left=label_left
-                        style:left=if label_left { format!("calc({left}% - 4px)") } else { format!("calc({}% + 4px)", left + width) }>
-                        {dur}
-                    </span>
+                    {(!r.outside).then(|| view! {
+                        <div class=format!("bar kind-{kind}") class:bar-error=is_error class:critical=on_path
+                            style:left=format!("{left}%") style:width=format!("max({width}%, 1px)")></div>
+                        <span class="bar-label" class:label-left=label_left
+                            style:left=if label_left { format!("calc({left}% - 4px)") } else { format!("calc({}% + 4px)", left + width) }>
+                            {dur}
+                        </span>
+                    })}
                 </div>
             </div>
         })
@@ -176,15 +225,7 @@ pub fn TraceView(
 
     let header = move || {
         let h = head.get()?;
-        let mut context: Vec<String> = Vec::new();
-        for (label, value) in [("session", &h.session), ("user", &h.user)] {
-            if !value.is_empty() {
-                context.push(format!("{label} {value}"));
-            }
-        }
-        if !h.tags.is_empty() {
-            context.push(format!("tags {}", h.tags.join(", ")));
-        }
+        let context = h.context();
         Some(view! {
             <div class="trace-head">
                 <h2>{h.name}</h2>
@@ -194,7 +235,7 @@ pub fn TraceView(
                         format::count(u64::from(h.spans)), format::plural(u64::from(h.errors), "error"), h.id)}
                 </span>
                 {(!context.is_empty()).then(|| view! {
-                    <div class="trace-context" data-testid="trace-context">{context.join(" · ")}</div>
+                    <div class="trace-context" data-testid="trace-context">{context}</div>
                 })}
                 {(!h.scores.is_empty()).then(|| view! {
                     <div class="trace-scores" data-testid="trace-scores">
@@ -206,12 +247,11 @@ pub fn TraceView(
     };
     // The waterfall's time axis.
     let axis = move || {
-        let duration = head.with(|h| h.as_ref().map(|h| h.duration))?;
-        let ticks = (0..=TICKS)
-            .map(|k| {
-                let pct = k as f64 * 100.0 / TICKS as f64;
-                let label = format::duration(duration * k as i64 / TICKS as i64);
-                view! { <span class="tick" style:left=format!("{pct}%")>{label}</span> }
+        let ticks = time()?
+            .ticks(TICKS)
+            .into_iter()
+            .map(|(pct, at)| {
+                view! { <span class="tick" style:left=format!("{pct}%")>{format::duration(at)}</span> }
             })
             .collect_view();
         Some(view! {
@@ -220,6 +260,52 @@ pub fn TraceView(
                 <div class="bar-cell axis">{ticks}</div>
             </div>
         })
+    };
+
+    // The pointer's x in the wrap, for the band.
+    let in_wrap = move |client_x: f64| {
+        wrap.get_untracked()
+            .map_or(client_x, |w| client_x - w.get_bounding_client_rect().left())
+    };
+    let on_down = move |ev: web_sys::MouseEvent| {
+        dragged.set_value(false);
+        let (Some((left, width)), Some(w)) = (bar_column(&ev), time()) else {
+            return;
+        };
+        if ev.button() == 0 {
+            ev.prevent_default();
+            drag.set(Some((f64::from(ev.client_x()), left, width, w)));
+        }
+    };
+    let on_move = move |ev: web_sys::MouseEvent| {
+        if let Some((x_down, ..)) = drag.get_untracked() {
+            let x = f64::from(ev.client_x());
+            if (x - x_down).abs() > DRAG_PX {
+                band.set(Some((in_wrap(x_down), in_wrap(x))));
+            }
+        }
+    };
+    let on_up = move |ev: web_sys::MouseEvent| {
+        let Some((x_down, left, width, w0)) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        band.set(None);
+        let x = f64::from(ev.client_x());
+        let total = head.with_untracked(|h| h.as_ref().map(|h| (h.id.clone(), h.duration)));
+        if (x - x_down).abs() > DRAG_PX
+            && let Some((id, total)) = total
+        {
+            dragged.set_value(true);
+            let w = w0.between(
+                (x_down - left) / width,
+                (x - left) / width,
+                total.max(1) as f64,
+            );
+            analysis
+                .zoom
+                .set(Some((id, [w.from.round() as i64, w.to.round() as i64])));
+        }
     };
 
     view! {
@@ -235,16 +321,25 @@ pub fn TraceView(
                         <button class="link" class:active=move || flame_mode() data-testid="view-flame"
                             on:click=move |_| analysis.mode.set(TraceMode::Flame)>"Flame graph"</button>
                     </span>
-                    <span class="muted">{move || if flame_mode() { "" } else { "↑↓ move · ←→ collapse/expand · Enter select · critical path outlined" }}</span>
+                    {move || zoomed().then(|| view! {
+                        <button class="link" data-testid="zoom-reset" on:click=move |_| analysis.zoom.set(None)>"Whole trace"</button>
+                    })}
+                    <span class="muted">{move || if flame_mode() { "" } else { "↑↓ move · ←→ collapse/expand · Enter select · drag across the bars to zoom, 0 to reset · critical path outlined" }}</span>
                 </div>
                 {header}
                 <NotesPanel trace=trace />
                 {axis}
                 <Show when=move || flame_mode() fallback=move || view! {
-                    <div class="waterfall-wrap" tabindex="0" on:keydown=on_key>
+                    <div class="waterfall-wrap" tabindex="0" node_ref=wrap on:keydown=on_key
+                        on:mousedown=on_down on:mousemove=on_move on:mouseup=on_up
+                        on:mouseleave=move |_| { drag.set(None); band.set(None); }>
                         <VirtualList count=Signal::derive(move || shown.with(|w| w.as_ref().map_or(0, |w| w.total as usize)))
                             row_height=ROW_HEIGHT row window class="waterfall" testid="waterfall"
                             cursor=Signal::derive(move || cursor.get()) />
+                        {move || band.get().map(|(a, b)| view! {
+                            <div class="drag-band" data-testid="waterfall-drag-band"
+                                style:left=format!("{}px", a.min(b)) style:width=format!("{}px", (a - b).abs())></div>
+                        })}
                     </div>
                 }>
                     <TraceFlame trace=trace />

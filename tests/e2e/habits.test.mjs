@@ -1,7 +1,8 @@
 // The habits users expect: a dark theme (from the system, or the header's toggle, kept in this
 // browser) that every tab and every canvas follows, with a screenshot of each tab in it; and
 // the keys `?` (the sheet of every key), `/` (the filter) and `Esc` (the sheet, a dialog, the
-// span's detail, the open trace); and a drag across a trace's flame graph zooming into a range.
+// span's detail, the open trace); and a drag across a trace's flame graph or its waterfall
+// zooming into a range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -65,6 +66,27 @@ test('a system that asks for dark colours gets the dark theme', async () => {
   await page.goto(session.server.url);
   await page.waitForSelector('[data-testid="trace-count"]');
   assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  await context.close();
+});
+
+test('the theme follows the system as it changes, until the toggle picks one', async () => {
+  const context = await session.browser.newContext({ colorScheme: 'light' });
+  const page = await context.newPage();
+  await page.goto(session.server.url);
+  await page.waitForSelector('[data-testid="trace-count"]');
+  const theme = () => page.getAttribute('html', 'data-theme');
+  assert.equal(await theme(), 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+  // Once picked, the theme stays, whatever the system does.
+  await page.click('[data-testid="theme-toggle"]');
+  assert.equal(await theme(), 'dark');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForTimeout(200);
+  assert.equal(await theme(), 'dark', 'the choice outlasts a change of the system');
   await context.close();
 });
 
@@ -165,4 +187,78 @@ test('a browser that blocks site data still runs the page: the theme and notes l
   await page.waitForSelector('[data-testid="note"]');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('a drag across the waterfall zooms its bars and axis into the range, as the flame graph shows it; Whole trace and 0 reset it', async () => {
+  const { page, errors } = await openPage(session.browser, session.server.url);
+  await openDemo(page);
+  await page.click('[data-testid="tab-traces"]');
+  await page.click('[data-testid="view-waterfall"]');
+  await page.waitForSelector('[data-testid="span-row"] .bar');
+  const zoom = async () => {
+    const m = /zoom=(\d+)-(\d+)/.exec(await page.evaluate(() => decodeURIComponent(location.hash)));
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  };
+  const ticks = () => page.$$eval('.wf-head .tick', (els) => els.map((e) => e.textContent));
+  const bars = () => page.$$eval('[data-testid="span-row"]', (rows) => rows.map((r) => {
+    const bar = r.querySelector('.bar');
+    return bar ? [parseFloat(bar.style.left), parseFloat(bar.style.width.replace(/^max\(/, ''))] : null;
+  }));
+  assert.equal((await ticks())[0], '0 ns');
+  const whole = await bars();
+  assert.ok(whole.every((b) => b !== null), 'every span has a bar over the whole trace');
+  assert.equal(await page.$('[data-testid="span-facts"]'), null);
+
+  // The demo trace lasts 38 s: drag from three quarters to half of the way across the bars.
+  const cell = await (await page.$('[data-testid="span-row"] .bar-cell')).boundingBox();
+  const y = cell.y + cell.height / 2;
+  await page.mouse.move(cell.x + cell.width * 0.75, y);
+  await page.mouse.down();
+  await page.mouse.move(cell.x + cell.width * 0.6, y);
+  await page.mouse.move(cell.x + cell.width * 0.5, y);
+  assert.ok(await page.$('[data-testid="waterfall-drag-band"]'), 'the range shows as it is dragged');
+  await page.mouse.up();
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('zoom='));
+  const [from, to] = await zoom();
+  const total = 38e9;
+  assert.ok(Math.abs(from - total * 0.5) < total * 0.02 && Math.abs(to - total * 0.75) < total * 0.02, `zoomed to ${from}-${to}`);
+  assert.equal(await page.$('[data-testid="waterfall-drag-band"]'), null, 'the band goes once dropped');
+  assert.equal(await page.$('[data-testid="span-facts"]'), null, 'a drag opens no span');
+
+  // The axis starts where the window does, the root spans all of it, and spans before it
+  // have no bar.
+  await page.waitForFunction(() => document.querySelector('.wf-head .tick')?.textContent !== '0 ns');
+  const first = (await ticks())[0];
+  assert.match(first, /^1\d\.\d s$/, `the axis starts at about 19 s: ${first}`);
+  const zoomed = await bars();
+  assert.deepEqual(zoomed[0], [0, 100], 'the root spans the window');
+  assert.ok(zoomed.some((b) => b === null), 'a span outside the window has no bar');
+  assert.ok(zoomed.some((b, i) => b && whole[i] && b[1] > whole[i][1] * 2), 'the bars inside grow');
+  await page.screenshot({ path: path.join(ensureOutputDir(), 'waterfall-zoomed.png') });
+
+  // The flame graph shows the same window.
+  await page.click('[data-testid="view-flame"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="trace-flame-canvas"]')?.dataset.drawMs);
+  assert.deepEqual(await zoom(), [from, to]);
+  await page.click('[data-testid="view-waterfall"]');
+
+  await page.click('[data-testid="zoom-reset"]');
+  await page.waitForFunction(() => !decodeURIComponent(location.hash).includes('zoom='));
+  await page.waitForFunction(() => document.querySelector('.wf-head .tick')?.textContent === '0 ns');
+  assert.equal(await page.$('[data-testid="zoom-reset"]'), null, 'no reset without a zoom');
+
+  // Zoom again, and 0 in the waterfall resets it.
+  await page.mouse.move(cell.x + cell.width * 0.2, y);
+  await page.mouse.down();
+  await page.mouse.move(cell.x + cell.width * 0.4, y);
+  await page.mouse.up();
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('zoom='));
+  await page.focus('.waterfall-wrap');
+  await page.keyboard.press('0');
+  await page.waitForFunction(() => !decodeURIComponent(location.hash).includes('zoom='));
+  // A click (no drag) still opens a span.
+  await page.click('[data-testid="span-row"] >> nth=1');
+  await page.waitForSelector('[data-testid="span-facts"]');
+  assert.deepEqual(errors, []);
+  await page.close();
 });

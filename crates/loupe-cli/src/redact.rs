@@ -9,21 +9,10 @@ use crate::convert::{Target, stream_into};
 use crate::streamed::{self, Streamed, stream_files};
 use loupe_core::TraceSet;
 use loupe_core::bundle::{Bundle, BundleWriter, Extras, export};
-use loupe_core::redact::{RedactOptions, RedactionCounts, fresh_salt};
+use loupe_core::redact::{RedactOptions, RedactionCounts, fresh_salt, key_list};
 use loupe_core::stream::StreamOptions;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
-
-fn keys(list: Option<&str>) -> Vec<String> {
-    list.map(|l| {
-        l.split(',')
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .map(String::from)
-            .collect()
-    })
-    .unwrap_or_default()
-}
 
 /// Runs `loupe redact`.
 pub fn run(argv: &[String]) -> Result<ExitCode, String> {
@@ -47,8 +36,8 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         keep_messages: a.flag("--keep-messages"),
         mask_pii: !a.flag("--keep-pii"),
         hash_ids: !a.flag("--keep-ids"),
-        allow_keys: a.text("--allow").map(|l| keys(Some(l))),
-        deny_keys: keys(a.text("--deny")),
+        allow_keys: a.text("--allow").map(key_list),
+        deny_keys: a.text("--deny").map(key_list).unwrap_or_default(),
     };
     let stream = streamed::options(a.number("--idle")?)?;
     let salt = fresh_salt()?;

@@ -25,7 +25,7 @@ mod share;
 pub mod wire;
 
 pub use analysis::messages::{Chat, Message, ToolCall};
-pub use analysis::{browse, compare, cost, flame, pricing, query, stats};
+pub use analysis::{browse, compare, cost, display, flame, flame_text, pricing, query, stats};
 pub use import::builder::{FileReport, TraceSetBuilder, add_file, import, remove_file};
 pub use import::error::{ImportError, SUPPORTED_FORMATS};
 pub use import::feed::FileFeed;

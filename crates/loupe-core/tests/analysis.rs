@@ -408,14 +408,18 @@ fn queries_select_traces_by_span_and_trace_facts() {
 
 #[test]
 fn file_selects_the_traces_of_loaded_files() {
-    use loupe_core::query::{Query, completions};
+    use loupe_core::query::{Query, completions, file_term};
     let one = |trace: u32, name: &str| {
         format!(
             r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"{trace:032x}","spanId":"{trace:016x}","name":"{name}","startTimeUnixNano":"1","endTimeUnixNano":"2"}}]}}]}}]}}"#
         )
     };
     let mut set = import(one(1, "a").as_bytes(), "run main.json").unwrap();
-    for (trace, file) in [(2, "run-pr.json"), (3, "run-pr-2.json")] {
+    for (trace, file) in [
+        (2, "run-pr.json"),
+        (3, "run-pr-2.json"),
+        (4, r#"run "7" | *b*.json"#),
+    ] {
         loupe_core::add_file(&mut set, file, one(trace, "b").into_bytes())
             .unwrap_or_else(|e| panic!("{e}"));
     }
@@ -426,14 +430,19 @@ fn file_selects_the_traces_of_loaded_files() {
     assert_eq!(run(r#"file:"run main.json""#), [0]);
     assert_eq!(run("file:run-pr*"), [1, 2]);
     assert_eq!(run("file:run-pr.json|run-pr-2.json"), [1, 2]);
-    assert_eq!(run("-file:run-pr*"), [0]);
+    assert_eq!(run("-file:run-pr*"), [0, 3]);
+    // A term made for a file selects it, whatever its name holds.
+    let term = file_term(r#"run "7" | *b*.json"#);
+    assert_eq!(term, r#"file:"run *7* * *b*.json""#);
+    assert_eq!(run(&term), [3]);
+    assert_eq!(run(&file_term("run main.json")), [0]);
     assert_eq!(
         completions(&set, "file:run-", 8),
         ["file:run-pr-2.json", "file:run-pr.json"]
     );
-    assert_eq!(
-        completions(&set, "file:run", 8)[0],
-        r#"file:"run main.json""#
+    assert!(
+        completions(&set, "file:run", 8).contains(&r#"file:"run main.json""#.to_string()),
+        "a name with a blank is quoted"
     );
     assert_eq!(completions(&set, "fi", 8), ["file:"]);
 }
@@ -534,6 +543,58 @@ fn a_flame_viewport_shows_the_window_culls_what_a_pixel_cannot_and_hit_tests() {
     assert_eq!(
         TimeWindow { from: 5e8, to: 6e8 }.within(total),
         TimeWindow::whole(total)
+    );
+}
+
+#[test]
+fn a_zoom_names_its_trace_and_places_bars_and_ticks_in_its_window() {
+    let total = 100_000_000.0;
+    let zoom = ("abc".to_string(), [20_000_000, 60_000_000]);
+    let w = TimeWindow::of_zoom(Some(&zoom), "abc", total);
+    assert_eq!((w.from, w.to), (20_000_000.0, 60_000_000.0));
+    assert_eq!(
+        TimeWindow::of_zoom(Some(&zoom), "other", total),
+        TimeWindow::whole(total),
+        "a zoom of another trace shows all of this one"
+    );
+    assert_eq!(
+        TimeWindow::of_zoom(
+            Some(&("abc".into(), [200_000_000, 300_000_000])),
+            "abc",
+            total
+        ),
+        TimeWindow::whole(total),
+        "a window past the trace's end shows all of it"
+    );
+    assert_eq!(
+        TimeWindow::of_zoom(None, "abc", total),
+        TimeWindow::whole(total)
+    );
+    // Inside, across an edge, wholly outside, and a zero-length span at an edge.
+    assert_eq!(w.place(30_000_000, 40_000_000), Some((25.0, 25.0)));
+    assert_eq!(w.place(0, 30_000_000), Some((0.0, 25.0)));
+    assert_eq!(w.place(50_000_000, 90_000_000), Some((75.0, 25.0)));
+    assert_eq!(w.place(0, 100_000_000), Some((0.0, 100.0)));
+    assert_eq!(w.place(61_000_000, 70_000_000), None);
+    assert_eq!(w.place(0, 19_999_999), None);
+    assert_eq!(w.place(60_000_000, 60_000_000), Some((100.0, 0.0)));
+    // An end before the start is read as no time at all.
+    assert_eq!(w.place(40_000_000, 10), Some((50.0, 0.0)));
+    let ticks = w.ticks(4);
+    assert_eq!(
+        ticks,
+        vec![
+            (0.0, 20_000_000),
+            (25.0, 30_000_000),
+            (50.0, 40_000_000),
+            (75.0, 50_000_000),
+            (100.0, 60_000_000)
+        ]
+    );
+    assert_eq!(
+        TimeWindow::whole(total).ticks(0).len(),
+        2,
+        "at least the two ends"
     );
 }
 

@@ -251,6 +251,24 @@ pub struct Group {
     pub costed_calls: u32,
 }
 
+impl Group {
+    /// Its tokens in disjoint classes, as a stacked chart draws them: uncached input, cache
+    /// read, cache write, output other than reasoning, and reasoning.
+    pub fn classes(&self) -> [u64; 5] {
+        let uncached = self
+            .input
+            .saturating_sub(self.cache_read.saturating_add(self.cache_write));
+        let visible = self.output.saturating_sub(self.reasoning);
+        [
+            uncached,
+            self.cache_read,
+            self.cache_write,
+            visible,
+            self.reasoning,
+        ]
+    }
+}
+
 /// The calls of `report` grouped by `by`, most expensive first (then most tokens).
 pub fn breakdown(set: &TraceSet, report: &CostReport, by: GroupBy) -> Vec<Group> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
@@ -332,4 +350,33 @@ pub fn what_if(
             .map(|u| price.cost(&u).usd)
             .sum(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_groups_token_classes_are_disjoint_and_add_up() {
+        let g = Group {
+            input: 1000,
+            cache_read: 600,
+            cache_write: 100,
+            output: 300,
+            reasoning: 120,
+            ..Group::default()
+        };
+        assert_eq!(g.classes(), [300, 600, 100, 180, 120]);
+        assert_eq!(g.classes().iter().sum::<u64>(), g.input + g.output);
+        // A source that reports more cached than input tokens cuts nothing below zero.
+        let odd = Group {
+            input: 10,
+            cache_read: u64::MAX,
+            cache_write: 5,
+            output: 1,
+            reasoning: 2,
+            ..Group::default()
+        };
+        assert_eq!(odd.classes(), [0, u64::MAX, 5, 0, 2]);
+    }
 }

@@ -80,6 +80,48 @@ impl TimeWindow {
         }
     }
 
+    /// The window a zoom names for trace `id` (a trace id and nanoseconds from its start, as
+    /// links and bundles keep it), cut to the trace's `total` nanoseconds; all of the trace when
+    /// the zoom is of another trace or there is none.
+    pub fn of_zoom(zoom: Option<&(String, [i64; 2])>, id: &str, total: f64) -> TimeWindow {
+        zoom.filter(|(z, _)| z == id)
+            .map_or(TimeWindow::whole(total), |(_, [a, b])| {
+                TimeWindow {
+                    from: *a as f64,
+                    to: *b as f64,
+                }
+                .within(total)
+            })
+    }
+
+    /// Where `n + 1` evenly spaced ticks fall: each tick's place in percent across the view
+    /// and its time in nanoseconds from the trace's start.
+    pub fn ticks(self, n: u32) -> Vec<(f64, Nanos)> {
+        let n = n.max(1);
+        (0..=n)
+            .map(|k| {
+                let f = f64::from(k) / f64::from(n);
+                (
+                    f * 100.0,
+                    (self.from + (self.to - self.from) * f).round() as Nanos,
+                )
+            })
+            .collect()
+    }
+
+    /// Where a span from `start` to `end` (nanoseconds from the trace's start) lies across the
+    /// view, as the left edge and width in percent; `None` when it lies wholly outside.
+    pub fn place(self, start: Nanos, end: Nanos) -> Option<(f64, f64)> {
+        let (start, end) = (start as f64, end.max(start) as f64);
+        if end < self.from || start > self.to {
+            return None;
+        }
+        let width = (self.to - self.from).max(1.0);
+        let left = ((start - self.from) / width * 100.0).clamp(0.0, 100.0);
+        let right = ((end - self.from) / width * 100.0).clamp(left, 100.0);
+        Some((left, right - left))
+    }
+
     /// Moved by `fraction` of its width (negative moves left), staying inside the trace.
     pub fn pan(self, fraction: f64, total: f64) -> TimeWindow {
         let width = self.to - self.from;

@@ -385,9 +385,80 @@ impl PriceTable {
     }
 }
 
+/// A price override as typed in a form: the model's name and the rates in US dollars per
+/// million tokens (input, output, cache read, cache write; the last two may be left empty).
+/// The error says what is wrong, in words for the form.
+pub fn override_from_form(model: &str, rates: [&str; 4]) -> Result<(String, Price), &'static str> {
+    let name = model.trim();
+    if name.is_empty() {
+        return Err("Name the model to price");
+    }
+    let per_token = |text: &str| -> Result<Option<f64>, &'static str> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        t.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(|v| Some(v / 1e6))
+            .ok_or(BAD_RATES)
+    };
+    let [input, output, read, write] = rates.map(per_token);
+    let (Some(input), Some(output)) = (input?, output?) else {
+        return Err(BAD_RATES);
+    };
+    let price = Price {
+        input,
+        output,
+        cache_read: read?,
+        cache_write: write?,
+        reasoning: None,
+    };
+    Ok((name.to_string(), price))
+}
+
+/// What the form says of rates it cannot read.
+const BAD_RATES: &str =
+    "Rates are US dollars per million tokens: numbers of 0 or more (input and output are needed)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_override_is_read_from_its_form_per_million_tokens() {
+        let (name, price) = override_from_form(" my-model ", ["2.5", "10", "", " 1.25 "]).unwrap();
+        assert_eq!(name, "my-model");
+        assert_eq!(
+            price,
+            Price {
+                input: 2.5e-6,
+                output: 1e-5,
+                cache_read: None,
+                cache_write: Some(1.25e-6),
+                reasoning: None,
+            }
+        );
+        assert_eq!(
+            override_from_form("", ["1", "1", "", ""]),
+            Err("Name the model to price")
+        );
+        for bad in [
+            ["", "1", "", ""],
+            ["1", "x", "", ""],
+            ["-1", "1", "", ""],
+            ["1", "1", "NaN", ""],
+            ["1", "1", "", "inf"],
+        ] {
+            assert_eq!(override_from_form("m", bad), Err(BAD_RATES), "{bad:?}");
+        }
+        assert_eq!(
+            override_from_form("m", ["0", "0", "0", "0"]).map(|(_, p)| p.cache_read),
+            Ok(Some(0.0)),
+            "free is a price"
+        );
+    }
 
     fn table() -> PriceTable {
         PriceTable::builtin()

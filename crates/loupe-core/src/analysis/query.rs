@@ -399,6 +399,16 @@ fn compare_or_eq(term: &Term, v: f64) -> bool {
     compare(term, Some(v))
 }
 
+/// A term that selects the traces of file `name`. The filter language has no escape: a quote,
+/// `|` or `*` in the name becomes a `*`, which still matches it.
+pub fn file_term(name: &str) -> String {
+    let literal: String = name
+        .chars()
+        .map(|c| if matches!(c, '"' | '|' | '*') { '*' } else { c })
+        .collect();
+    format!("file:\"{literal}\"")
+}
+
 /// `input` with each term's value rewritten by `rewrite(key, value)`, or the term left out
 /// where it gives `None` (a bare word's key is `name`). A query that does not split into terms
 /// (an open quote) is given to `rewrite` whole, under the key `""`.

@@ -68,6 +68,32 @@ pub struct Bin {
     pub count: usize,
 }
 
+/// Where value `v` sits on the axis of `bins` (sorted, as [`log_histogram`] makes them): the
+/// index of its bin plus the fraction through the bin, in log space; `v` past the last bin is
+/// placed in it. `None` without bins.
+pub fn bin_position(bins: &[Bin], v: i64) -> Option<f64> {
+    let i = bins
+        .partition_point(|b| b.hi <= v)
+        .min(bins.len().checked_sub(1)?);
+    let b = bins[i];
+    let (lo, hi) = ((b.lo.max(1)) as f64, b.hi as f64);
+    let f = if v <= 1 || hi <= lo {
+        0.5
+    } else {
+        ((v as f64).ln() - lo.ln()) / (hi.ln() - lo.ln())
+    };
+    Some(i as f64 + f.clamp(0.0, 1.0))
+}
+
+/// The bin under a point `fraction` of the way across a histogram of `bins` bins drawn side by
+/// side; `None` off the histogram or without bins.
+pub fn bin_at(fraction: f64, bins: usize) -> Option<usize> {
+    if !(0.0..=1.0).contains(&fraction) || bins == 0 {
+        return None;
+    }
+    Some(((fraction * bins as f64) as usize).min(bins - 1))
+}
+
 /// A histogram whose bins grow by a constant factor: `per_decade` bins per power of ten, from
 /// the decade of the smallest positive sample to that of the largest. Samples of 0 or less fall
 /// in the first bin.
@@ -273,6 +299,60 @@ pub fn spans_in_bin(set: &TraceSet, row: &LatencyRow, bin: Bin, last: bool) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_point_across_a_histogram_falls_in_one_bin() {
+        assert_eq!(bin_at(0.0, 4), Some(0));
+        assert_eq!(bin_at(0.2499, 4), Some(0));
+        assert_eq!(bin_at(0.25, 4), Some(1));
+        assert_eq!(bin_at(1.0, 4), Some(3), "the right edge is the last bin's");
+        assert_eq!(bin_at(-0.01, 4), None);
+        assert_eq!(bin_at(1.01, 4), None);
+        assert_eq!(bin_at(f64::NAN, 4), None);
+        assert_eq!(bin_at(0.5, 0), None);
+    }
+
+    #[test]
+    fn a_value_sits_on_the_bin_axis_in_log_space() {
+        let bins = [
+            Bin {
+                lo: 0,
+                hi: 10,
+                count: 1,
+            },
+            Bin {
+                lo: 10,
+                hi: 100,
+                count: 1,
+            },
+            Bin {
+                lo: 100,
+                hi: 1000,
+                count: 1,
+            },
+        ];
+        assert_eq!(bin_position(&bins, 10), Some(1.0), "a bin's lower edge");
+        let mid = bin_position(&bins, 316).unwrap();
+        assert!((mid - 2.5).abs() < 0.001, "√(100·1000) is halfway: {mid}");
+        assert_eq!(
+            bin_position(&bins, 5_000),
+            Some(3.0),
+            "past the end: the last bin's edge"
+        );
+        assert_eq!(
+            bin_position(&bins, 0),
+            Some(0.5),
+            "nothing to take the log of"
+        );
+        assert_eq!(bin_position(&bins, -7), Some(0.5));
+        assert_eq!(bin_position(&[], 5), None);
+        let one = [Bin {
+            lo: 5,
+            hi: 5,
+            count: 3,
+        }];
+        assert_eq!(bin_position(&one, 5), Some(0.5), "an empty range");
+    }
 
     #[test]
     fn nearest_rank_percentiles_are_samples() {

@@ -7,7 +7,9 @@
 //! between the page and the parsing worker in a compact binary form ([`Request::encode`],
 //! [`Response::encode`]).
 
+mod describe;
 mod detail;
+pub use describe::attributes_shown;
 pub use detail::RAW_SHOWN;
 mod protocol;
 mod tree;
@@ -331,13 +333,14 @@ impl Engine {
                 collapsed,
                 start,
                 end,
+                zoom,
             } => {
                 let collapsed = collapsed.into_iter().collect();
                 let shown = match self.shown.take() {
                     Some(shown) if shown.is(trace, &collapsed) => shown,
                     _ => tree::Shown::new(&self.set, trace, collapsed),
                 };
-                let window = shown.window(&self.set, start, end);
+                let window = shown.window(&self.set, start..end, zoom.as_ref());
                 self.shown = Some(shown);
                 Response::TreeRows(window)
             }
@@ -526,6 +529,7 @@ mod tests {
                 collapsed,
                 start,
                 end,
+                zoom: None,
             },
         ) {
             Response::TreeRows(w) => w,
@@ -566,6 +570,59 @@ mod tests {
             ask(&mut e, Request::TraceHeader(99)),
             Response::Failed(_)
         ));
+    }
+
+    #[test]
+    fn a_zoom_places_the_waterfalls_bars_across_its_window() {
+        let mut e = engine();
+        let t = 3;
+        let tr = e.set().traces()[t as usize].clone();
+        let id = tr.id.to_string();
+        let half = tr.duration() / 2;
+        let rows = |e: &mut Engine, zoom| match ask(
+            e,
+            Request::TreeRows {
+                trace: t,
+                collapsed: Vec::new(),
+                start: 0,
+                end: u32::MAX,
+                zoom,
+            },
+        ) {
+            Response::TreeRows(w) => w.rows,
+            other => panic!("rows expected, got {other:?}"),
+        };
+        let all = rows(&mut e, None);
+        assert!(all.iter().all(|r| !r.outside));
+        let later = rows(&mut e, Some((id.clone(), [half, tr.duration()])));
+        assert_eq!(later.len(), all.len(), "zooming hides no row");
+        assert_eq!(
+            (later[0].left, later[0].width, later[0].outside),
+            (0.0, 100.0, false),
+            "the root spans the window"
+        );
+        for (whole, zoomed) in all.iter().zip(&later) {
+            let span = e.set().span(whole.span);
+            let (from, to) = (span.start() - tr.start, span.end() - tr.start);
+            assert_eq!(zoomed.outside, to < half, "{}", whole.name);
+            if !zoomed.outside {
+                let expected =
+                    ((from - half).max(0) as f64 / (tr.duration() - half) as f64) * 100.0;
+                assert!((zoomed.left - expected).abs() < 1e-6, "{}", whole.name);
+            }
+        }
+        assert!(
+            later.iter().any(|r| r.outside),
+            "an early span leaves the window"
+        );
+        assert_eq!(
+            rows(
+                &mut e,
+                Some(("another trace".into(), [half, tr.duration()]))
+            ),
+            all,
+            "a zoom of another trace leaves the bars where they were"
+        );
     }
 
     #[test]

@@ -188,6 +188,9 @@ pub enum Request {
         start: u32,
         /// One past the last row wanted.
         end: u32,
+        /// The zoom, as for the flame graph: the bars are placed across its window when it
+        /// names this trace, across the whole trace otherwise.
+        zoom: Option<(String, [i64; 2])>,
     },
 }
 
@@ -422,10 +425,12 @@ pub struct TreeRow {
     pub problems: Vec<String>,
     /// Whether it is on the trace's critical path.
     pub critical: bool,
-    /// Where its bar starts, in percent of the trace.
+    /// Where its bar starts, in percent of the time shown (the trace, or the zoom's window).
     pub left: f64,
-    /// Its bar's width, in percent of the trace.
+    /// Its bar's width, in percent of the time shown.
     pub width: f64,
+    /// Whether it lies wholly outside the time shown (then it has no bar).
+    pub outside: bool,
     /// Duration, in nanoseconds.
     pub duration: i64,
 }

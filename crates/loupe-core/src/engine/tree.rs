@@ -3,11 +3,12 @@
 
 use super::{Located, Named, TraceHeader, TreeRow, TreeWindow, Window};
 use crate::analysis::browse::tree_rows;
-use crate::analysis::flame::critical_path;
+use crate::analysis::flame::{TimeWindow, critical_path};
 use crate::model::SpanFlags;
 use crate::model::json::shown;
 use crate::model::set::TraceSet;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// What a span's flags say is wrong with it, as the tree marks it.
 const PROBLEMS: [(u8, &str); 4] = [
@@ -119,16 +120,23 @@ impl Shown {
         self.trace == t && self.collapsed == *collapsed
     }
 
-    /// Rows `start..end`.
-    pub(super) fn window(&self, set: &TraceSet, start: u32, end: u32) -> TreeWindow {
+    /// Rows `rows`, their bars placed across the window `zoom` names (the whole trace when it
+    /// names another trace or none).
+    pub(super) fn window(
+        &self,
+        set: &TraceSet,
+        rows: Range<u32>,
+        zoom: Option<&(String, [i64; 2])>,
+    ) -> TreeWindow {
         let Some(tr) = set.traces().get(self.trace as usize) else {
             return TreeWindow::default();
         };
-        let span_total = tr.duration().max(1) as f64;
-        Window::of(&self.rows, start, end, |i| {
+        let time = TimeWindow::of_zoom(zoom, &tr.id.to_string(), tr.duration().max(1) as f64);
+        Window::of(&self.rows, rows.start, rows.end, |i| {
             let s = set.span(i);
-            let left = ((s.start() - tr.start) as f64 / span_total * 100.0).clamp(0.0, 100.0);
-            let width = (s.duration() as f64 / span_total * 100.0).clamp(0.0, 100.0 - left);
+            let from = s.start() - tr.start;
+            let place = time.place(from, from.saturating_add(s.duration()));
+            let (left, width) = place.unwrap_or_default();
             let flags = s.flags();
             TreeRow {
                 span: i,
@@ -147,6 +155,7 @@ impl Shown {
                 critical: self.critical.contains(&i),
                 left,
                 width,
+                outside: place.is_none(),
                 duration: s.duration(),
             }
         })

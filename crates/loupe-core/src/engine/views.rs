@@ -490,15 +490,7 @@ pub(super) fn trace_flame_view(
     };
     let id = trace.id.to_string();
     let total = trace.duration().max(1) as f64;
-    let window = zoom
-        .filter(|(z, _)| *z == id)
-        .map_or(TimeWindow::whole(total), |(_, [a, b])| {
-            TimeWindow {
-                from: a as f64,
-                to: b as f64,
-            }
-            .within(total)
-        });
+    let window = TimeWindow::of_zoom(zoom.as_ref(), &id, total);
     let cost = |span: u32| {
         costs
             .calls

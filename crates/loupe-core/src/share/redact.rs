@@ -527,9 +527,28 @@ pub fn fresh_salt() -> Result<[u8; 16], String> {
     Ok(salt)
 }
 
+/// Attribute keys (or key prefixes) as a comma-separated list gives them: trimmed, empty items
+/// left out.
+pub fn key_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_list_is_read_from_commas() {
+        assert_eq!(
+            key_list(" gen_ai., llm.model_name ,, user.id,"),
+            ["gen_ai.", "llm.model_name", "user.id"]
+        );
+        assert!(key_list(" , ").is_empty());
+    }
 
     #[test]
     fn each_bundle_gets_a_salt_of_its_own() {

@@ -1,10 +1,11 @@
 //! Comparing a baseline (A) with a candidate (B): two traces aligned span by span
 //! ([`align`]), or two sets of traces compared group by group with a test of whether each
 //! latency change is likely real ([`sets`], [`rank`]) with each group's two latency
-//! histograms on shared bins ([`histogram`]), and rules that say which changes are
-//! regressions ([`rules`]).
+//! histograms on shared bins ([`histogram`]), rules that say which changes are regressions
+//! ([`rules`]), and how the views write all of it ([`describe`]).
 
 pub mod align;
+pub mod describe;
 pub mod flame;
 pub mod histogram;
 pub mod prompt;
