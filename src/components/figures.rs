@@ -22,14 +22,7 @@ fn Figure(label: &'static str, testid: &'static str, value: Signal<String>) -> i
 pub fn Figures() -> impl IntoView {
     let state = expect_context::<AppState>();
     let figures = state.figures;
-    let cost_title = move || {
-        figures.with(|f| match f.cost_source.as_str() {
-            "recorded" => "as the files record it",
-            "computed" => "computed from the price table",
-            "mixed" => "recorded where the files record it, else computed from the price table",
-            _ => "no LLM call has a recorded cost or a known price",
-        })
-    };
+    let cost_title = move || figures.with(Figures::cost_source_text);
     let n = move |f: fn(&Figures) -> u64| Signal::derive(move || format::count(figures.with(f)));
     view! {
         <div class="figures">

@@ -11,22 +11,8 @@ use loupe_core::query::file_term;
 
 /// A file's figures, as `loupe summary --json` gives them per file.
 fn figures(t: Figures) -> impl IntoView + use<> {
+    let text = t.line();
     let (cost, source) = (t.cost_usd, t.cost_source);
-    let embeddings = if t.embedding_calls > 0 {
-        format!(" · {}", format::plural(t.embedding_calls, "embedding"))
-    } else {
-        String::new()
-    };
-    let text = format!(
-        "{} · {} · {} · {}{embeddings} · {} in / {} out tokens · {}",
-        format::plural(t.traces, "trace"),
-        format::plural(t.spans, "span"),
-        format::plural(t.errors, "error"),
-        format::plural(t.llm_calls, "LLM call"),
-        format::count(t.input_tokens),
-        format::count(t.output_tokens),
-        format::cost(cost)
-    );
     view! {
         <span class="file-figures" data-testid="file-figures"
             data-traces=t.traces data-spans=t.spans data-errors=t.errors data-llm-calls=t.llm_calls

@@ -110,7 +110,7 @@ pub fn Overview() -> impl IntoView {
         <div class="overview">
             {move || overview.get().map(|o| {
                 let f = o.figures;
-                let error_rate = if f.spans == 0 { 0.0 } else { f.errors as f64 / f.spans as f64 * 100.0 };
+                let error_rate = f.error_percent();
                 let fig = |label: &'static str, testid: &'static str, value: String| view! {
                     <div class="figure"><span class="figure-value" data-testid=testid>{value}</span><span class="figure-label">{label}</span></div>
                 };

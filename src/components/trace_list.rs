@@ -44,24 +44,7 @@ fn Header(
             (true, true) => " ▼",
         }
     };
-    let on_click = move |_| {
-        sort.update(|s| {
-            if s.column == column {
-                s.descending = !s.descending;
-            } else {
-                *s = TraceSort {
-                    column,
-                    descending: !matches!(
-                        column,
-                        TraceColumn::Name
-                            | TraceColumn::Service
-                            | TraceColumn::Session
-                            | TraceColumn::User
-                    ),
-                };
-            }
-        })
-    };
+    let on_click = move |_| sort.update(|s| *s = s.clicked(column));
     view! {
         <button class=format!("th {class}") data-testid=format!("sort-{label}") on:click=on_click>
             {label}{arrow}

@@ -42,6 +42,27 @@ pub struct TraceSort {
     pub descending: bool,
 }
 
+impl TraceSort {
+    /// The order after a click on `column`'s header: the other direction on the same column;
+    /// on another column, text from A to Z and figures largest first.
+    pub fn clicked(self, column: TraceColumn) -> TraceSort {
+        if self.column == column {
+            return TraceSort {
+                column,
+                descending: !self.descending,
+            };
+        }
+        let text = matches!(
+            column,
+            TraceColumn::Name | TraceColumn::Service | TraceColumn::Session | TraceColumn::User
+        );
+        TraceSort {
+            column,
+            descending: !text,
+        }
+    }
+}
+
 /// Indices of the traces whose spans' names or services, or whose session or user, contain
 /// `filter` (case-insensitive; empty keeps all), ordered by `sort`. Ties keep start order.
 pub fn trace_rows(set: &TraceSet, filter: &str, sort: TraceSort) -> Vec<u32> {
@@ -139,6 +160,30 @@ pub fn tree_rows(set: &TraceSet, t: u32, collapsed: &HashSet<u32>) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_click_turns_the_order_or_starts_a_column_its_natural_way() {
+        let start = TraceSort::default();
+        let by_cost = start.clicked(TraceColumn::Cost);
+        assert_eq!(
+            (by_cost.column, by_cost.descending),
+            (TraceColumn::Cost, true)
+        );
+        assert!(
+            !by_cost.clicked(TraceColumn::Cost).descending,
+            "a second click turns it"
+        );
+        let by_user = by_cost.clicked(TraceColumn::User);
+        assert_eq!(
+            (by_user.column, by_user.descending),
+            (TraceColumn::User, false)
+        );
+        assert!(by_user.clicked(TraceColumn::User).descending);
+        assert!(
+            start.clicked(TraceColumn::Start).descending,
+            "start is the default column"
+        );
+    }
     use crate::generate::{GenOptions, otlp_json};
 
     fn sample() -> TraceSet {

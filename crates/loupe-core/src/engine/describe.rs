@@ -3,7 +3,7 @@
 //! differs), its exceptions, events, links and scores as lines, its attributes and raw JSON as
 //! shown, a trace's context line, and the cost audit's lines.
 
-use super::{AttributeText, CostView, RAW_SHOWN, SpanDetail, TraceHeader};
+use super::{AttributeText, CostView, Figures, RAW_SHOWN, SpanDetail, TraceHeader};
 use crate::analysis::display::{cost, count, duration, plural, pretty_json};
 use crate::model::clock::utc_millis;
 
@@ -210,6 +210,46 @@ pub fn attributes_shown(rows: Vec<AttributeText>) -> Vec<(String, String)> {
         .collect()
 }
 
+impl Figures {
+    /// The share of spans with an error, in percent (0 without spans).
+    pub fn error_percent(&self) -> f64 {
+        if self.spans == 0 {
+            0.0
+        } else {
+            self.errors as f64 / self.spans as f64 * 100.0
+        }
+    }
+
+    /// The figures in one line, as the file list gives each file's.
+    pub fn line(&self) -> String {
+        let embeddings = if self.embedding_calls > 0 {
+            format!(" · {}", plural(self.embedding_calls, "embedding"))
+        } else {
+            String::new()
+        };
+        format!(
+            "{} · {} · {} · {}{embeddings} · {} in / {} out tokens · {}",
+            plural(self.traces, "trace"),
+            plural(self.spans, "span"),
+            plural(self.errors, "error"),
+            plural(self.llm_calls, "LLM call"),
+            count(self.input_tokens),
+            count(self.output_tokens),
+            cost(self.cost_usd)
+        )
+    }
+
+    /// Where the cost comes from, in words.
+    pub fn cost_source_text(&self) -> &'static str {
+        match self.cost_source.as_str() {
+            "recorded" => "as the files record it",
+            "computed" => "computed from the price table",
+            "mixed" => "recorded where the files record it, else computed from the price table",
+            _ => "no LLM call has a recorded cost or a known price",
+        }
+    }
+}
+
 impl CostView {
     /// The audit's line on models with no price: each with its calls, or that all have one.
     pub fn unpriced_line(&self) -> String {
@@ -398,6 +438,34 @@ mod tests {
             long.raw_shown(),
             ("{\"a\":".to_string(), true),
             "a cut start is shown as it is"
+        );
+    }
+
+    #[test]
+    fn figures_read_as_one_line_with_their_error_rate_and_cost_source() {
+        let mut f = Figures {
+            traces: 1,
+            spans: 16,
+            errors: 1,
+            llm_calls: 5,
+            input_tokens: 16_910,
+            output_tokens: 2_807,
+            cost_usd: Some(0.0039),
+            cost_source: "computed".into(),
+            ..Figures::default()
+        };
+        assert_eq!(
+            f.line(),
+            "1 trace · 16 spans · 1 error · 5 LLM calls · 16,910 in / 2,807 out tokens · $0.0039"
+        );
+        assert_eq!(f.error_percent(), 6.25);
+        assert_eq!(f.cost_source_text(), "computed from the price table");
+        f.embedding_calls = 1;
+        assert!(f.line().contains("5 LLM calls · 1 embedding · 16,910 in"));
+        assert_eq!(Figures::default().error_percent(), 0.0);
+        assert_eq!(
+            Figures::default().cost_source_text(),
+            "no LLM call has a recorded cost or a known price"
         );
     }
 
