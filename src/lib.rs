@@ -1,6 +1,6 @@
 //! Loupe's web app: a Leptos (CSR) page over the `loupe-core` engine. Components are thin
-//! views over the engine's answers: they lay out and draw, and every computation, down to the
-//! text of a figure, a tooltip or a change, is a pure, unit-tested engine function.
+//! views over the engine's answers: they lay out, label and draw; every computation, and the
+//! text of figures, table cells, tooltips and changes, is a pure, unit-tested engine function.
 
 pub mod analysis;
 pub mod answer;

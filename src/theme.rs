@@ -75,9 +75,10 @@ impl Palette {
     }
 }
 
-/// The theme in force, shared by the page.
+/// The theme in force, shared by the page, and whether the user picked it (then the system's
+/// changes no longer move it, even where this browser keeps nothing).
 #[derive(Clone, Copy)]
-pub struct ThemeChoice(pub RwSignal<Theme>);
+pub struct ThemeChoice(pub RwSignal<Theme>, StoredValue<bool>);
 
 impl ThemeChoice {
     /// The theme this browser keeps, else the system's (followed as it changes); applied to
@@ -86,14 +87,14 @@ impl ThemeChoice {
         let system = web_sys::window()
             .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
         let of_system = |dark: bool| if dark { Theme::Dark } else { Theme::Light };
-        let theme =
-            kept_theme().unwrap_or_else(|| of_system(system.as_ref().is_some_and(|m| m.matches())));
-        let choice = ThemeChoice(RwSignal::new(theme));
+        let kept = kept_theme();
+        let theme = kept.unwrap_or_else(|| of_system(system.as_ref().is_some_and(|m| m.matches())));
+        let choice = ThemeChoice(RwSignal::new(theme), StoredValue::new(kept.is_some()));
         if let Some(system) = system {
             let query = system.clone();
             // The page's lifetime: the listener is never removed.
             gloo_events::EventListener::new(&system, "change", move |_| {
-                if kept_theme().is_none() {
+                if !choice.1.get_value() {
                     choice.0.set(of_system(query.matches()));
                 }
             })
@@ -115,6 +116,7 @@ impl ThemeChoice {
     pub fn toggle(self) {
         let theme = self.0.get_untracked().toggled();
         self.0.set(theme);
+        self.1.set_value(true);
         // Where this browser keeps nothing, the choice lasts until the tab closes.
         crate::kept::set(THEME_KEY, &theme.name());
     }

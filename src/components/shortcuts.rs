@@ -27,6 +27,12 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("Waterfall", "↑ ↓", "move between spans"),
     ("Waterfall", "← →", "collapse or expand a span"),
     ("Waterfall", "Enter", "open the span's detail"),
+    (
+        "Waterfall",
+        "drag",
+        "zoom into the range dragged across the bars",
+    ),
+    ("Waterfall", "0", "show the whole trace"),
     ("Flame graph", "drag", "zoom into the range dragged across"),
     ("Flame graph", "Shift+drag", "pan"),
     ("Flame graph", "+ −", "zoom in or out"),

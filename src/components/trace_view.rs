@@ -273,7 +273,11 @@ pub fn TraceView(
             return;
         };
         if ev.button() == 0 {
+            // No text selection while dragging; the keys still go to the waterfall.
             ev.prevent_default();
+            if let Some(wrap) = wrap.get_untracked() {
+                let _ = wrap.focus();
+            }
             drag.set(Some((f64::from(ev.client_x()), left, width, w)));
         }
     };
@@ -281,10 +285,14 @@ pub fn TraceView(
         if let Some((x_down, ..)) = drag.get_untracked() {
             let x = f64::from(ev.client_x());
             if (x - x_down).abs() > DRAG_PX {
+                // Once a drag, the press opens no span, wherever it ends.
+                dragged.set_value(true);
                 band.set(Some((in_wrap(x_down), in_wrap(x))));
             }
         }
     };
+    // Ends a drag where the pointer is released, or leaves the waterfall (a window reaches
+    // no further than the trace's ends).
     let on_up = move |ev: web_sys::MouseEvent| {
         let Some((x_down, left, width, w0)) = drag.get_untracked() else {
             return;
@@ -293,10 +301,10 @@ pub fn TraceView(
         band.set(None);
         let x = f64::from(ev.client_x());
         let total = head.with_untracked(|h| h.as_ref().map(|h| (h.id.clone(), h.duration)));
-        if (x - x_down).abs() > DRAG_PX
+        if dragged.get_value()
+            && (x - x_down).abs() > DRAG_PX
             && let Some((id, total)) = total
         {
-            dragged.set_value(true);
             let w = w0.between(
                 (x_down - left) / width,
                 (x - left) / width,
@@ -331,8 +339,7 @@ pub fn TraceView(
                 {axis}
                 <Show when=move || flame_mode() fallback=move || view! {
                     <div class="waterfall-wrap" tabindex="0" node_ref=wrap on:keydown=on_key
-                        on:mousedown=on_down on:mousemove=on_move on:mouseup=on_up
-                        on:mouseleave=move |_| { drag.set(None); band.set(None); }>
+                        on:mousedown=on_down on:mousemove=on_move on:mouseup=on_up on:mouseleave=on_up>
                         <VirtualList count=Signal::derive(move || shown.with(|w| w.as_ref().map_or(0, |w| w.total as usize)))
                             row_height=ROW_HEIGHT row window class="waterfall" testid="waterfall"
                             cursor=Signal::derive(move || cursor.get()) />

@@ -577,7 +577,15 @@ fn a_zoom_names_its_trace_and_places_bars_and_ticks_in_its_window() {
     assert_eq!(w.place(0, 100_000_000), Some((0.0, 100.0)));
     assert_eq!(w.place(61_000_000, 70_000_000), None);
     assert_eq!(w.place(0, 19_999_999), None);
+    assert_eq!(w.place(0, 20_000_000), None, "ends as the window begins");
+    assert_eq!(
+        w.place(60_000_000, 70_000_000),
+        None,
+        "begins as the window ends"
+    );
     assert_eq!(w.place(60_000_000, 60_000_000), Some((100.0, 0.0)));
+    assert_eq!(w.place(20_000_000, 20_000_000), Some((0.0, 0.0)));
+    assert_eq!(w.place(60_000_001, 60_000_001), None);
     // An end before the start is read as no time at all.
     assert_eq!(w.place(40_000_000, 10), Some((50.0, 0.0)));
     let ticks = w.ticks(4);

@@ -161,29 +161,6 @@ pub fn tree_rows(set: &TraceSet, t: u32, collapsed: &HashSet<u32>) -> Vec<u32> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_header_click_turns_the_order_or_starts_a_column_its_natural_way() {
-        let start = TraceSort::default();
-        let by_cost = start.clicked(TraceColumn::Cost);
-        assert_eq!(
-            (by_cost.column, by_cost.descending),
-            (TraceColumn::Cost, true)
-        );
-        assert!(
-            !by_cost.clicked(TraceColumn::Cost).descending,
-            "a second click turns it"
-        );
-        let by_user = by_cost.clicked(TraceColumn::User);
-        assert_eq!(
-            (by_user.column, by_user.descending),
-            (TraceColumn::User, false)
-        );
-        assert!(by_user.clicked(TraceColumn::User).descending);
-        assert!(
-            start.clicked(TraceColumn::Start).descending,
-            "start is the default column"
-        );
-    }
     use crate::generate::{GenOptions, otlp_json};
 
     fn sample() -> TraceSet {
@@ -248,5 +225,34 @@ mod tests {
         assert_eq!(all.len(), set.traces()[0].span_count() as usize);
         let root = set.traces()[0].root();
         assert_eq!(tree_rows(&set, 0, &HashSet::from([root])), vec![root]);
+    }
+
+    #[test]
+    fn a_header_click_turns_the_order_or_starts_a_column_its_natural_way() {
+        let start = TraceSort::default();
+        let by_cost = start.clicked(TraceColumn::Cost);
+        assert_eq!(
+            (by_cost.column, by_cost.descending),
+            (TraceColumn::Cost, true)
+        );
+        assert!(
+            !by_cost.clicked(TraceColumn::Cost).descending,
+            "a second click turns it"
+        );
+        let by_user = by_cost.clicked(TraceColumn::User);
+        assert_eq!(
+            (by_user.column, by_user.descending),
+            (TraceColumn::User, false)
+        );
+        assert!(by_user.clicked(TraceColumn::User).descending);
+        let latest_first = TraceSort {
+            column: TraceColumn::Start,
+            descending: true,
+        };
+        assert!(!latest_first.clicked(TraceColumn::Start).descending);
+        assert!(
+            by_user.clicked(TraceColumn::Start).descending,
+            "times start latest first"
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! Figures written for people, as every view and the report show them: durations in a
-//! readable unit, counts with thousands separators, costs that keep two significant digits
-//! however small, byte sizes, relative changes, and JSON re-indented.
+//! Figures and texts written for people, as the views show them: durations in a readable unit,
+//! counts with thousands separators (and nouns in the plural), costs that keep two significant
+//! digits however small, byte sizes, JSON re-indented, a message's text (pretty JSON or as it
+//! is), and where a long text folds.
 
 /// A duration in nanoseconds, in the largest unit that keeps three significant digits.
 pub fn duration(ns: i64) -> String {

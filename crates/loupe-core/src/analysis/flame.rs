@@ -18,7 +18,7 @@ use crate::model::{Nanos, SpanKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The visible part of a trace's flame graph, in nanoseconds from the trace's start.
+/// The time a trace's flame graph and waterfall show, in nanoseconds from the trace's start.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimeWindow {
     /// Left edge.
@@ -110,10 +110,16 @@ impl TimeWindow {
     }
 
     /// Where a span from `start` to `end` (nanoseconds from the trace's start) lies across the
-    /// view, as the left edge and width in percent; `None` when it lies wholly outside.
+    /// view, as the left edge and width in percent; `None` when it lies wholly outside: when it
+    /// shares no time with the window, or (taking no time) falls outside its ends.
     pub fn place(self, start: Nanos, end: Nanos) -> Option<(f64, f64)> {
         let (start, end) = (start as f64, end.max(start) as f64);
-        if end < self.from || start > self.to {
+        let inside = if end > start {
+            start < self.to && end > self.from
+        } else {
+            (self.from..=self.to).contains(&start)
+        };
+        if !inside {
             return None;
         }
         let width = (self.to - self.from).max(1.0);

@@ -68,13 +68,19 @@ pub struct Bin {
     pub count: usize,
 }
 
+/// The index of the bin of `bins` (sorted by their bounds, `hi` giving each one's upper
+/// bound) that holds value `v`: the last bin for values past it, the first for values before
+/// it. `None` without bins.
+pub fn bin_index<B>(bins: &[B], v: i64, hi: impl Fn(&B) -> i64) -> Option<usize> {
+    let last = bins.len().checked_sub(1)?;
+    Some(bins.partition_point(|b| hi(b) <= v).min(last))
+}
+
 /// Where value `v` sits on the axis of `bins` (sorted, as [`log_histogram`] makes them): the
 /// index of its bin plus the fraction through the bin, in log space; `v` past the last bin is
 /// placed in it. `None` without bins.
 pub fn bin_position(bins: &[Bin], v: i64) -> Option<f64> {
-    let i = bins
-        .partition_point(|b| b.hi <= v)
-        .min(bins.len().checked_sub(1)?);
+    let i = bin_index(bins, v, |b| b.hi)?;
     let b = bins[i];
     let (lo, hi) = ((b.lo.max(1)) as f64, b.hi as f64);
     let f = if v <= 1 || hi <= lo {
@@ -130,8 +136,9 @@ pub fn log_histogram(values: &[i64], per_decade: u32) -> Vec<Bin> {
         return Vec::new();
     }
     for &v in values {
-        let i = bins.partition_point(|b| b.hi <= v).min(bins.len() - 1);
-        bins[i].count += 1;
+        if let Some(i) = bin_index(&bins, v, |b| b.hi) {
+            bins[i].count += 1;
+        }
     }
     bins
 }

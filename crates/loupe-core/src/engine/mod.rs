@@ -573,6 +573,33 @@ mod tests {
     }
 
     #[test]
+    fn a_span_without_times_keeps_a_sliver_in_the_waterfall() {
+        let otlp = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+          {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"root","startTimeUnixNano":"1000","endTimeUnixNano":"2000"},
+          {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b175","parentSpanId":"eee19b7ec3c1b174","name":"no times"}]}]}]}"#;
+        let mut e = Engine::new(crate::import(otlp, "t.json").unwrap());
+        let Response::TreeRows(w) = ask(
+            &mut e,
+            Request::TreeRows {
+                trace: 0,
+                collapsed: Vec::new(),
+                start: 0,
+                end: 2,
+                zoom: None,
+            },
+        ) else {
+            panic!("rows expected");
+        };
+        let untimed = &w.rows[1];
+        assert_eq!(untimed.name, "no times");
+        assert!(untimed.problems.contains(&"no timestamps".to_string()));
+        assert_eq!(
+            (untimed.outside, untimed.left, untimed.width),
+            (false, 0.0, 0.0)
+        );
+    }
+
+    #[test]
     fn a_zoom_places_the_waterfalls_bars_across_its_window() {
         let mut e = engine();
         let t = 3;
@@ -604,7 +631,8 @@ mod tests {
         for (whole, zoomed) in all.iter().zip(&later) {
             let span = e.set().span(whole.span);
             let (from, to) = (span.start() - tr.start, span.end() - tr.start);
-            assert_eq!(zoomed.outside, to < half, "{}", whole.name);
+            let before = to < half || (to == half && from < to);
+            assert_eq!(zoomed.outside, before, "{}", whole.name);
             if !zoomed.outside {
                 let expected =
                     ((from - half).max(0) as f64 / (tr.duration() - half) as f64) * 100.0;

@@ -134,10 +134,15 @@ impl Shown {
         let time = TimeWindow::of_zoom(zoom, &tr.id.to_string(), tr.duration().max(1) as f64);
         Window::of(&self.rows, rows.start, rows.end, |i| {
             let s = set.span(i);
-            let from = s.start() - tr.start;
-            let place = time.place(from, from.saturating_add(s.duration()));
-            let (left, width) = place.unwrap_or_default();
             let flags = s.flags();
+            // A span without times has no place in time: it keeps a sliver at the left.
+            let place = if flags.has(SpanFlags::NO_TIMESTAMPS) {
+                Some((0.0, 0.0))
+            } else {
+                let from = s.start() - tr.start;
+                time.place(from, from.saturating_add(s.duration()))
+            };
+            let (left, width) = place.unwrap_or_default();
             TreeRow {
                 span: i,
                 key: s.key(),

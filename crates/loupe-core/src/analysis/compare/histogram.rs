@@ -4,7 +4,7 @@
 
 use super::Side;
 use super::sets::{Group, spans_by};
-use crate::analysis::stats::LatencyKey;
+use crate::analysis::stats::{LatencyKey, bin_index};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -58,11 +58,9 @@ pub fn overlaid(xs: &[i64], ys: &[i64]) -> Vec<PairBin> {
             candidate: 0,
         })
         .collect();
-    let last = bins.len().saturating_sub(1);
     let mut count = |v: i64, pick: fn(&mut PairBin) -> &mut u32| {
-        let i = bins.partition_point(|b| b.hi <= v).min(last);
-        if let Some(b) = bins.get_mut(i) {
-            *pick(b) += 1;
+        if let Some(i) = bin_index(&bins, v, |b| b.hi) {
+            *pick(&mut bins[i]) += 1;
         }
     };
     for &x in xs {
