@@ -180,7 +180,7 @@ fn duration(ns: f64) -> String {
 }
 
 fn dollars(c: Option<f64>) -> String {
-    c.map_or_else(|| "-".into(), |c| format!("${c:.4}"))
+    c.map_or_else(|| "-".into(), loupe_core::display::dollars)
 }
 
 fn percent(rate: f64) -> String {

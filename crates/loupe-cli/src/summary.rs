@@ -180,7 +180,7 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
 }
 
 fn cost(c: Option<f64>) -> String {
-    c.map_or_else(|| "-".to_string(), |c| format!("${c:.4}"))
+    c.map_or_else(|| "-".to_string(), loupe_core::display::dollars)
 }
 
 fn row(name: &str, format: &str, f: &Figures) -> [String; 9] {

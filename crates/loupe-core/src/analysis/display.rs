@@ -56,13 +56,25 @@ pub fn plural(n: u64, noun: &str) -> String {
 /// A cost in US dollars, or a dash when the data records none. Costs under a cent keep two
 /// significant digits, however small: never cut to `$0.000`.
 pub fn cost(usd: Option<f64>) -> String {
-    match usd {
-        None => "—".to_string(),
-        Some(c) if c != 0.0 && c.abs() < 0.01 => {
-            let decimals = (1.0 - c.abs().log10().floor()).clamp(3.0, 20.0) as usize;
-            format!("${c:.decimals$}")
-        }
-        Some(c) => format!("${c:.2}"),
+    usd.map_or_else(|| "—".to_string(), |c| dollars_to(c, 2))
+}
+
+/// A cost in US dollars to four decimals, as tables of sums write it (`$0.0463`); smaller
+/// costs keep two significant digits, never cut to `$0.0000`.
+pub fn dollars(usd: f64) -> String {
+    dollars_to(usd, 4)
+}
+
+/// `usd` with `decimals` decimals, or with two significant digits where those would show none
+/// of it.
+fn dollars_to(usd: f64, decimals: usize) -> String {
+    let smallest = 10f64.powi(-(decimals as i32));
+    if usd != 0.0 && usd.abs() < smallest {
+        let significant = (1.0 - usd.abs().log10().floor()).clamp(decimals as f64 + 1.0, 20.0);
+        let significant = significant as usize;
+        format!("${usd:.significant$}")
+    } else {
+        format!("${usd:.decimals$}")
     }
 }
 
@@ -241,6 +253,13 @@ mod tests {
         assert_eq!(cost(Some(2.5e-15)), "$0.0000000000000025");
         assert_eq!(cost(Some(0.0)), "$0.00");
         assert_eq!(cost(Some(12.5)), "$12.50");
+        assert_eq!(cost(Some(-0.004)), "$-0.0040", "a refund keeps its sign");
+        assert_eq!(dollars(0.04631), "$0.0463");
+        assert_eq!(dollars(0.0000213), "$0.000021");
+        assert_eq!(dollars(0.00005), "$0.000050");
+        assert_eq!(dollars(0.0001), "$0.0001");
+        assert_eq!(dollars(0.0), "$0.0000");
+        assert_eq!(dollars(3.70251), "$3.7025");
         assert_eq!(bytes(2048), "2.0 KB");
         assert_eq!(plural(1, "error"), "1 error");
         assert_eq!(plural(1200, "span"), "1,200 spans");

@@ -374,7 +374,7 @@ impl Chosen {
 
 /// A cost as the audit words it.
 fn money(c: Option<f64>) -> String {
-    c.map_or_else(|| "none".to_string(), |c| format!("${c:.4}"))
+    c.map_or_else(|| "none".to_string(), crate::analysis::display::dollars)
 }
 
 /// The spans of `traces` with the most self time.
