@@ -19,6 +19,12 @@ async function openDemo(page) {
   await settled(page);
 }
 
+/** The zoom the URL fragment holds, as nanoseconds from the trace's start, or null. */
+async function zoomIn(page) {
+  const m = /zoom=(\d+)-(\d+)/.exec(await page.evaluate(() => decodeURIComponent(location.hash)));
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
 /** The colour of a canvas's pixel near its top left corner (inside any margin). */
 async function cornerPixel(page, testid) {
   return page.$eval(`[data-testid="${testid}"]`, (c) => [...c.getContext('2d').getImageData(2, 2, 1, 1).data].slice(0, 3));
@@ -134,10 +140,7 @@ test('a drag across a trace flame graph zooms into the range dragged, Shift+drag
   const canvas = await page.waitForSelector('[data-testid="trace-flame-canvas"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="trace-flame-canvas"]')?.dataset.drawMs);
   const box = await canvas.boundingBox();
-  const zoom = async () => {
-    const m = /zoom=(\d+)-(\d+)/.exec(await page.evaluate(() => decodeURIComponent(location.hash)));
-    return m ? [Number(m[1]), Number(m[2])] : null;
-  };
+  const zoom = () => zoomIn(page);
   assert.equal(await zoom(), null, 'the whole trace at first');
   // The demo trace lasts 38 s: drag from a quarter to a half of the way across.
   const y = box.y + 9;
@@ -206,10 +209,7 @@ test('a drag across the waterfall zooms its bars and axis into the range, as the
   await page.click('[data-testid="tab-traces"]');
   await page.click('[data-testid="view-waterfall"]');
   await page.waitForSelector('[data-testid="span-row"] .bar');
-  const zoom = async () => {
-    const m = /zoom=(\d+)-(\d+)/.exec(await page.evaluate(() => decodeURIComponent(location.hash)));
-    return m ? [Number(m[1]), Number(m[2])] : null;
-  };
+  const zoom = () => zoomIn(page);
   const ticks = () => page.$$eval('.wf-head .tick', (els) => els.map((e) => e.textContent));
   const bars = () => page.$$eval('[data-testid="span-row"]', (rows) => rows.map((r) => {
     const bar = r.querySelector('.bar');

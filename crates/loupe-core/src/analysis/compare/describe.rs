@@ -133,8 +133,10 @@ pub type TotalLine = (&'static str, String, String, String);
 /// The two sides' totals, line by line: traces, errors, the error rate, LLM calls, tokens,
 /// cost (in all and per trace), the traces' p50, p90 and p99, and the first token's p50.
 pub fn total_lines(a: &Totals, b: &Totals) -> Vec<TotalLine> {
-    let n = |v: u64| count(v);
-    let f = |v: u64| v as f64;
+    let counted = |label, pick: fn(&Totals) -> u64| {
+        let (x, y) = (pick(a), pick(b));
+        (label, count(x), count(y), change(x as f64, y as f64))
+    };
     let pct = |v: f64| format!("{:.1}%", v * 100.0);
     let per = |v: f64| count(v.round() as u64);
     let latency = |label, pick: fn(&Summary) -> i64| {
@@ -144,36 +146,16 @@ pub fn total_lines(a: &Totals, b: &Totals) -> Vec<TotalLine> {
     };
     let ttft = |t: &Totals| t.ttft_p50.map_or("—".into(), duration);
     vec![
-        (
-            "Traces",
-            n(a.traces),
-            n(b.traces),
-            change(f(a.traces), f(b.traces)),
-        ),
-        (
-            "Errors",
-            n(a.errors),
-            n(b.errors),
-            change(f(a.errors), f(b.errors)),
-        ),
+        counted("Traces", |t| t.traces),
+        counted("Errors", |t| t.errors),
         (
             "Traces with an error",
             pct(a.error_rate),
             pct(b.error_rate),
             format!("{:+.1} pt", (b.error_rate - a.error_rate) * 100.0),
         ),
-        (
-            "LLM calls",
-            n(a.llm_calls),
-            n(b.llm_calls),
-            change(f(a.llm_calls), f(b.llm_calls)),
-        ),
-        (
-            "Tokens",
-            n(a.tokens),
-            n(b.tokens),
-            change(f(a.tokens), f(b.tokens)),
-        ),
+        counted("LLM calls", |t| t.llm_calls),
+        counted("Tokens", |t| t.tokens),
         (
             "Tokens per trace",
             per(a.tokens_per_trace),
